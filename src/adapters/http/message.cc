@@ -1,0 +1,91 @@
+#include "adapters/http/message.h"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+namespace openvap::http {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view FirstValue(const Headers& headers, std::string_view name) {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string_view{} : std::string_view{it->second};
+}
+
+}  // namespace
+
+bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) <
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::string_view Request::Header(std::string_view name) const { return FirstValue(headers, name); }
+
+void Response::SetHeader(std::string name, std::string value) {
+  headers.erase(name);
+  headers.emplace(std::move(name), std::move(value));
+}
+
+std::string_view Response::Header(std::string_view name) const { return FirstValue(headers, name); }
+
+Response JsonResponse(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.SetHeader("Content-Type", "application/json");
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Response ErrorResponse(int status, std::string_view code, std::string_view message) {
+  return JsonResponse(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexValue(in[i + 1]);
+      const int lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out.push_back(static_cast<char>((hi << 4) | lo));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+bool ParseQuery(std::string_view query, std::map<std::string, std::string>& out) {
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    std::string key;
+    std::string value;
+    if (!PercentDecode(pair.substr(0, eq), true, key)) return false;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, value)) {
+      return false;
+    }
+    out[std::move(key)] = std::move(value);
+  }
+  return true;
+}
+
+}  // namespace openvap::http

@@ -1,0 +1,271 @@
+#include "adapters/http/server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace openvap::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using Tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+// Converts a parsed Beast request to a plain Request. Returns false when the target's
+// percent-escapes are malformed.
+bool ToRequest(bhttp::request<bhttp::string_body>& in, const std::string& remote, Request& out) {
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  const std::string_view target = in.target();
+  const std::size_t q = target.find('?');
+  if (!PercentDecode(target.substr(0, q), false, out.path)) return false;
+  if (q != std::string_view::npos && !ParseQuery(target.substr(q + 1), out.query)) return false;
+  for (const auto& field : in) {
+    out.headers.emplace(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.body = std::move(in.body());
+  out.remote_address = remote;
+  return true;
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Handler handler, AccessLogger logger)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        logger_(std::move(logger)),
+        acceptor_(io_),
+        grace_timer_(io_) {}
+
+  ~Impl() {
+    try {
+      Stop();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+    }
+  }
+
+  Status Start() {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(options_.host, ec);
+    if (ec) {
+      return Error{"listen-failed", "'" + options_.host + "' is not an IP address"};
+    }
+    const Tcp::endpoint endpoint(address, options_.port);
+    if (acceptor_.open(endpoint.protocol(), ec) ||
+        acceptor_.set_option(asio::socket_base::reuse_address(true), ec) ||
+        acceptor_.bind(endpoint, ec) ||
+        acceptor_.listen(asio::socket_base::max_listen_connections, ec)) {
+      return Error{"listen-failed", "cannot listen on " + options_.host + ":" +
+                                        std::to_string(options_.port) + ": " + ec.message()};
+    }
+    port_ = acceptor_.local_endpoint().port();
+    accepting_ = true;
+    asio::co_spawn(io_, Accept(), asio::detached);
+    int threads = options_.threads;
+    if (threads <= 0) {
+      threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+    }
+    for (int i = 0; i < threads; ++i) {
+      workers_.emplace_back([this] { io_.run(); });
+    }
+    started_ = true;
+    return Ok();
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  void Stop() {
+    if (!started_ || stopping_.exchange(true)) {
+      JoinWorkers();
+      return;
+    }
+    asio::post(io_, [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      grace_timer_.expires_after(options_.shutdown_grace);
+      grace_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) io_.stop();  // grace period over: abandon what is left
+      });
+      MaybeFinishShutdown();
+    });
+    {
+      std::lock_guard lock(sessions_mu_);
+      for (const std::shared_ptr<SessionState>& s : sessions_) {
+        // Runs on the session's strand, so it cannot race the session's own end.
+        asio::post(s->executor, [s] {
+          if (!s->ended && !s->busy) s->stream->socket().close();
+        });
+      }
+    }
+    JoinWorkers();
+  }
+
+ private:
+  struct SessionState {
+    asio::any_io_executor executor;
+    beast::tcp_stream* stream = nullptr;  // valid while !ended
+    bool busy = false;   // a request is being handled or its response written
+    bool ended = false;  // the session is over and `stream` gone
+  };
+
+  void JoinWorkers() {
+    for (std::thread& t : workers_) {
+      if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
+    }
+    workers_.clear();
+  }
+
+  // Called on shutdown whenever a session ends: with none left, cancel the grace timer so
+  // that io_.run() returns.
+  void MaybeFinishShutdown() {
+    std::lock_guard lock(sessions_mu_);
+    if (stopping_ && sessions_.empty() && !accepting_) {
+      asio::post(io_, [this] { grace_timer_.cancel(); });
+    }
+  }
+
+  asio::awaitable<void> Accept() {
+    while (!stopping_) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kAsTuple);
+      if (ec) {
+        if (stopping_ || ec == asio::error::operation_aborted) break;
+        continue;  // e.g. EMFILE: keep serving the connections we have
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+    }
+    {
+      std::lock_guard lock(sessions_mu_);
+      accepting_ = false;
+    }
+    MaybeFinishShutdown();
+  }
+
+  asio::awaitable<void> Session(Tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string remote = ec ? std::string("unknown") : peer.address().to_string();
+    beast::tcp_stream stream(std::move(socket));
+    auto state_ptr = std::make_shared<SessionState>();
+    SessionState& state = *state_ptr;
+    state.executor = stream.get_executor();
+    state.stream = &stream;
+    {
+      std::lock_guard lock(sessions_mu_);
+      sessions_.insert(state_ptr);
+    }
+    beast::flat_buffer buffer;
+    while (!stopping_) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options_.max_body_bytes);
+      parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+      stream.expires_after(options_.idle_timeout);
+      auto [read_ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+      (void)bytes;
+      if (read_ec == bhttp::error::end_of_stream || read_ec == asio::error::eof ||
+          read_ec == asio::error::operation_aborted || read_ec == beast::error::timeout ||
+          read_ec == asio::error::connection_reset || read_ec == asio::error::bad_descriptor) {
+        break;
+      }
+      state.busy = true;
+      const auto started = std::chrono::steady_clock::now();
+      Request request;
+      Response response;
+      bool keep_alive = false;
+      unsigned version = 11;
+      if (read_ec) {
+        if (read_ec == bhttp::error::body_limit) {
+          response = ErrorResponse(
+              413, "payload-too-large",
+              "the request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+        } else if (read_ec == bhttp::error::header_limit) {
+          response = ErrorResponse(431, "headers-too-large", "the request headers are too large");
+        } else {
+          response = ErrorResponse(400, "malformed-request",
+                                   "the request is not valid HTTP/1.1: " + read_ec.message());
+        }
+        request.remote_address = remote;
+        request.method = "-";
+        request.target = "-";
+      } else {
+        auto& raw = parser.get();
+        version = raw.version();
+        keep_alive = raw.keep_alive();
+        if (!ToRequest(raw, remote, request)) {
+          response = ErrorResponse(400, "malformed-request",
+                                   "the request target has a malformed %-escape");
+          keep_alive = false;
+        } else {
+          response = handler_(request);
+        }
+      }
+      keep_alive = keep_alive && !stopping_;
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
+      for (const auto& [name, value] : response.headers) res.insert(name, value);
+      const std::size_t body_size = response.body.size();
+      if (request.method == "HEAD") {
+        res.content_length(body_size);
+      } else {
+        res.body() = std::move(response.body);
+        res.prepare_payload();
+      }
+      res.keep_alive(keep_alive);
+      auto [write_ec, written] = co_await bhttp::async_write(stream, res, kAsTuple);
+      (void)written;
+      state.busy = false;
+      if (logger_) {
+        logger_(AccessLogEntry{request.remote_address, request.method, request.target,
+                               response.status, body_size,
+                               std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - started)});
+      }
+      if (write_ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(Tcp::socket::shutdown_send, ec);
+    state.ended = true;
+    {
+      std::lock_guard lock(sessions_mu_);
+      sessions_.erase(state_ptr);
+    }
+    MaybeFinishShutdown();
+  }
+
+  ServerOptions options_;
+  Handler handler_;
+  AccessLogger logger_;
+  asio::io_context io_;
+  Tcp::acceptor acceptor_;
+  asio::steady_timer grace_timer_;
+  std::vector<std::thread> workers_;
+  std::atomic<bool> stopping_{false};
+  bool started_ = false;
+  bool accepting_ = false;
+  std::uint16_t port_ = 0;
+  std::mutex sessions_mu_;
+  std::set<std::shared_ptr<SessionState>> sessions_;
+};
+
+Server::Server(ServerOptions options, Handler handler, AccessLogger logger)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(logger))) {}
+
+Server::~Server() = default;
+
+Status Server::Start() { return impl_->Start(); }
+
+std::uint16_t Server::port() const { return impl_->port(); }
+
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace openvap::http

@@ -1,0 +1,52 @@
+#ifndef OPENVAP_ADAPTERS_HTTP_SERVER_H_
+#define OPENVAP_ADAPTERS_HTTP_SERVER_H_
+
+#include <openvap/result.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "adapters/http/message.h"
+
+namespace openvap::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port (tests); see Server::port()
+  int threads = 0;            // 0: twice the hardware threads, at least 4 (handlers may block)
+  std::size_t max_body_bytes = std::size_t{16} * 1024 * 1024;  // larger bodies get 413
+  std::size_t max_header_bytes = std::size_t{16} * 1024;       // larger headers get 431
+  std::chrono::seconds idle_timeout{30};                       // keep-alive and slow-client limit
+  std::chrono::seconds shutdown_grace{10};  // Stop() waits this long for requests
+};
+
+// An HTTP/1.1 server (Boost.Beast) that passes every request to one Handler, with keep-alive,
+// body and header limits, timeouts, one access-log entry per request and graceful shutdown.
+// Malformed HTTP gets a JSON 400 and the connection is closed.
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler, AccessLogger logger = nullptr);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts the worker threads. Errors: "listen-failed" (address in use, bad host).
+  Status Start();
+
+  // The bound port (the real one when options.port was 0). Valid after Start().
+  std::uint16_t port() const;
+
+  // Stops accepting, lets requests in flight finish (up to shutdown_grace), closes idle
+  // connections and joins the workers. Idempotent; safe from any thread but a worker.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace openvap::http
+
+#endif  // OPENVAP_ADAPTERS_HTTP_SERVER_H_

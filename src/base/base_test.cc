@@ -1,0 +1,171 @@
+#include <gtest/gtest.h>
+#include <openvap/result.h>
+
+#include <set>
+#include <unordered_set>
+
+#include "base/bytes.h"
+#include "base/clock.h"
+#include "base/ids.h"
+#include "base/random.h"
+#include "base/time.h"
+
+namespace openvap {
+namespace {
+
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+
+Date D(int y, unsigned m, unsigned d) { return Date{year{y}, month{m}, day{d}}; }
+
+Result<int> ParsePositive(int v) {
+  if (v <= 0) return Error{"not-positive", "must be > 0"};
+  return v;
+}
+
+Result<int> Doubled(int v) {
+  OPENVAP_ASSIGN_OR_RETURN(int x, ParsePositive(v));
+  return 2 * x;
+}
+
+Status CheckBoth(int a, int b) {
+  OPENVAP_RETURN_IF_ERROR(ParsePositive(a));
+  OPENVAP_RETURN_IF_ERROR(ParsePositive(b));
+  return Ok();
+}
+
+TEST(Result, HoldsValueOrError) {
+  Result<int> good = 7;
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(*good, 7);
+  EXPECT_EQ(good.ValueOr(1), 7);
+  EXPECT_THROW((void)good.error(), std::bad_variant_access);
+
+  Result<int> bad = Error{"x", "why"};
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "x");
+  EXPECT_EQ(bad.error().message, "why");
+  EXPECT_EQ(bad.ValueOr(1), 1);
+  EXPECT_THROW((void)bad.value(), std::bad_variant_access);
+}
+
+TEST(Result, MacrosPropagateTheFirstError) {
+  EXPECT_EQ(*Doubled(4), 8);
+  EXPECT_EQ(Doubled(-1).error().code, "not-positive");
+  EXPECT_TRUE(CheckBoth(1, 2).ok());
+  EXPECT_EQ(CheckBoth(1, 0).error().code, "not-positive");
+  Status ok = Ok();
+  EXPECT_THROW((void)ok.error(), std::bad_variant_access);
+}
+
+TEST(Result, MoveOnlyValues) {
+  Result<std::unique_ptr<int>> r = std::make_unique<int>(3);
+  std::unique_ptr<int> p = std::move(r).value();
+  EXPECT_EQ(*p, 3);
+}
+
+TEST(Hex, RoundTripsAndSkipsWhitespace) {
+  const Bytes bytes{0x00, 0xdc, 0x03, 0xff};
+  EXPECT_EQ(ToHex(bytes), "00dc03ff");
+  EXPECT_EQ(*FromHex("00DC03ff"), bytes);
+  EXPECT_EQ(*FromHex(" 00 dc\n03\tff\r\n"), bytes);
+  EXPECT_TRUE(FromHex("").ok());
+}
+
+TEST(Hex, RejectsMalformedInputWithItsPosition) {
+  EXPECT_EQ(FromHex("abc").error().code, "invalid-hex");
+  EXPECT_NE(FromHex("abc").error().message.find("offset 2"), std::string::npos);
+  EXPECT_NE(FromHex("0g").error().message.find("offset 1"), std::string::npos);
+}
+
+TEST(Clock, FixedClockMovesOnlyWhenTold) {
+  const Timestamp t0 = *ParseIsoTimestamp("2026-11-22T10:00:00Z");
+  FixedClock clock(t0);
+  EXPECT_EQ(clock.Now(), t0);
+  EXPECT_EQ(clock.Now(), t0);
+  clock.Advance(std::chrono::hours(25));
+  EXPECT_EQ(FormatIsoTimestamp(clock.Now()), "2026-11-23T11:00:00Z");
+  clock.Set(t0);
+  EXPECT_EQ(clock.Now(), t0);
+}
+
+TEST(Clock, SystemClockIsAfterTheProjectStarted) {
+  SystemClock clock;
+  EXPECT_GT(clock.Now(), *ParseIsoTimestamp("2026-01-01"));
+}
+
+TEST(Time, ParsesAndFormatsDates) {
+  EXPECT_EQ(*ParseIsoDate("2024-02-29"), D(2024, 2, 29));
+  EXPECT_EQ(FormatIsoDate(D(812, 1, 9)), "0812-01-09");
+  for (const char* bad :
+       {"2023-02-29", "2024-13-01", "2024-1-01", "20240101", "2024-01-01x", "", "abcd-ef-gh"}) {
+    const auto r = ParseIsoDate(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "invalid-date");
+  }
+}
+
+TEST(Time, ParsesInstantsWithZonesAndFractions) {
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26T12:00:00Z")), "2023-07-26T12:00:00Z");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26T12:00:00+02:00")),
+            "2023-07-26T10:00:00Z");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26T23:30-0100")),
+            "2023-07-27T00:30:00Z");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26")), "2023-07-26T00:00:00Z");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26T12:00")), "2023-07-26T12:00:00Z");
+  const auto frac = *ParseIsoTimestamp("2023-07-26T12:00:00.250Z");
+  EXPECT_EQ(frac - *ParseIsoTimestamp("2023-07-26T12:00:00Z"), std::chrono::milliseconds(250));
+  for (const char* bad : {"2023-07-26T25:00:00Z", "2023-07-26X12:00", "2023-07-26T12:00:00Q",
+                          "2023-07-26T12:00:00+2", "2023-07-26T12:00:00.Z", "2023-07"}) {
+    const auto r = ParseIsoTimestamp(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "invalid-timestamp");
+  }
+}
+
+TEST(Time, CalendarArithmetic) {
+  EXPECT_EQ(AddDays(D(2024, 2, 28), 1), D(2024, 2, 29));
+  EXPECT_EQ(AddDays(D(2024, 3, 1), -1), D(2024, 2, 29));
+  EXPECT_EQ(DaysBetween(D(2026, 1, 1), D(2026, 12, 31)), 364);
+  EXPECT_EQ(DaysBetween(D(2026, 1, 2), D(2026, 1, 1)), -1);
+  EXPECT_EQ(AddMonths(D(2024, 8, 31), 6), D(2025, 2, 28));
+  EXPECT_EQ(AddMonths(D(2024, 3, 31), -1), D(2024, 2, 29));
+  EXPECT_EQ(AddMonths(D(2024, 1, 15), 12), D(2025, 1, 15));
+  EXPECT_EQ(AddYears(D(2024, 2, 29), 1), D(2025, 2, 28));
+  EXPECT_EQ(AddYears(D(2024, 2, 29), 4), D(2028, 2, 29));
+  EXPECT_EQ(UtcDateOf(*ParseIsoTimestamp("2026-11-22T23:59:59Z")), D(2026, 11, 22));
+  EXPECT_EQ(UtcDateOf(*ParseIsoTimestamp("2026-11-22T23:59:59-01:00")), D(2026, 11, 23));
+}
+
+TEST(Ids, AreDistinctTypesWithValueSemantics) {
+  static_assert(!std::is_convertible_v<ApplicationId, VisaNumber>);
+  static_assert(!std::is_convertible_v<std::string, ApplicationId>);
+  const ApplicationId a("APP-1");
+  const ApplicationId b("APP-2");
+  EXPECT_LT(a, b);
+  EXPECT_EQ(a, ApplicationId("APP-1"));
+  std::unordered_set<ApplicationId> set{a, b, a};
+  EXPECT_EQ(set.size(), 2U);
+}
+
+TEST(Random, SeededSequencesRepeatAndDiffer) {
+  SeededRandom r1(42);
+  SeededRandom r2(42);
+  SeededRandom r3(43);
+  const std::string t1 = r1.HexToken(16);
+  EXPECT_EQ(t1.size(), 32U);
+  EXPECT_EQ(t1, r2.HexToken(16));
+  EXPECT_NE(t1, r3.HexToken(16));
+  EXPECT_NE(t1, r1.HexToken(16));
+}
+
+TEST(Random, SystemRandomDoesNotRepeat) {
+  SystemRandom r;
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) seen.insert(r.HexToken(16));
+  EXPECT_EQ(seen.size(), 100U);
+}
+
+}  // namespace
+}  // namespace openvap

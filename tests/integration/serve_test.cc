@@ -1,0 +1,93 @@
+// `openvap serve` as a user runs it (issue 2): starts, prints the URL, answers /healthz with
+// JSON, logs one line per request, and stops cleanly on SIGINT and SIGTERM.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/http_client.h"
+#include "support/process.h"
+
+namespace openvap::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string UrlFrom(const std::string& line) {
+  std::smatch m;
+  static const std::regex kUrl("(http://[^ ]+/)");
+  return std::regex_search(line, m, kUrl) ? m[1].str() : "";
+}
+
+class ServeTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ServeTest, ServesHealthzAndStopsCleanlyOnSignal) {
+  TempDir tmp;
+  const std::string data_dir = tmp.path() + "/data";
+  ChildProcess server(
+      {OpenvapBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir});
+  const std::string line = server.WaitForLine("is serving", std::chrono::seconds(30));
+  ASSERT_FALSE(line.empty()) << server.ReadAvailableStderr();
+  const std::string url = UrlFrom(line);
+  ASSERT_FALSE(url.empty()) << line;
+  EXPECT_EQ(url.rfind("http://127.0.0.1:", 0), 0U);
+
+  HttpClient client(url.substr(0, url.size() - 1));
+  const auto health = client.Get("/healthz");
+  ASSERT_EQ(health.status, 200) << health.transport_error;
+  EXPECT_EQ(health.headers.at("content-type"), "application/json");
+  const json body = json::parse(health.body);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_TRUE(body.contains("version"));
+  const auto missing = client.Get("/no/such/page");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json::parse(missing.body)["error"]["code"], "not-found");
+
+  struct stat st {};
+  ASSERT_EQ(stat(data_dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700U);
+
+  server.Signal(GetParam());
+  EXPECT_EQ(server.Wait(std::chrono::seconds(15)), 0);
+  const std::string log = server.ReadAvailableStderr();
+  EXPECT_NE(log.find("\"GET /healthz\" 200"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"GET /no/such/page\" 404"), std::string::npos) << log;
+  EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, ServeTest, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) {
+                           return info.param == SIGINT ? "SIGINT" : "SIGTERM";
+                         });
+
+TEST(Binary, HelpAndVersion) {
+  const auto help = RunCommand({OpenvapBinary(), "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("serve"), std::string::npos);
+  const auto version = RunCommand({OpenvapBinary(), "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("openvap ", 0), 0U);
+  const auto bad = RunCommand({OpenvapBinary(), "serve", "--listen", "nonsense"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--listen"), std::string::npos);
+}
+
+TEST(Binary, ABusyPortIsAClearErrorNotACrash) {
+  TempDir tmp;
+  ChildProcess first(
+      {OpenvapBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp.path()});
+  const std::string url = UrlFrom(first.WaitForLine("is serving", std::chrono::seconds(30)));
+  ASSERT_FALSE(url.empty());
+  const std::string port = url.substr(std::string("http://127.0.0.1:").size(),
+                                      url.size() - std::string("http://127.0.0.1:").size() - 1);
+  const auto second = RunCommand(
+      {OpenvapBinary(), "serve", "--listen", "127.0.0.1:" + port, "--data-dir", tmp.path()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("cannot listen"), std::string::npos) << second.err;
+}
+
+}  // namespace
+}  // namespace openvap::testing
