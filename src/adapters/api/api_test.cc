@@ -1,0 +1,169 @@
+#include "adapters/api/api.h"
+
+#include <gtest/gtest.h>
+
+namespace openvap::api {
+namespace {
+
+using domain::Role;
+using nlohmann::json;
+
+// Test double of the credential check: the principal is named by a header. The thing under
+// test here is the Api's enforcement, not authentication (tested with the account store).
+class HeaderAuthenticator : public Authenticator {
+ public:
+  Result<Authenticated> Authenticate(const http::Request& request,
+                                     AuthScheme scheme) const override {
+    const std::string_view role = request.Header("x-test-role");
+    if (role.empty()) return Error{"unauthenticated", "sign in first"};
+    if (scheme == AuthScheme::kServiceProviderKey && role != "service-provider") {
+      return Error{"unauthenticated", "a service provider key is required"};
+    }
+    Authenticated a;
+    a.principal.role = *domain::ParseRole(role);
+    a.principal.mfa_verified = request.Header("x-test-mfa") == "yes";
+    a.session_id = "s1";
+    a.csrf_token = "csrf-123";
+    return a;
+  }
+};
+
+http::Request MakeRequest(std::string method, std::string path,
+                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+  http::Request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.target = r.path;
+  for (auto& [k, v] : headers) r.headers.emplace(k, v);
+  return r;
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    api_ = std::make_unique<Api>(std::make_shared<HeaderAuthenticator>());
+    api_->Add({.method = "POST",
+               .path = "/api/v1/verify",
+               .summary = "Verify",
+               .tag = "verification",
+               .auth = AuthScheme::kNone,
+               .handler = [](CallContext& c) {
+                 return http::JsonResponse(200, {{"role", domain::RoleName(c.principal.role)}});
+               }});
+    api_->Add({.method = "POST",
+               .path = "/api/v1/consulate/applications/{id}/accept",
+               .summary = "Accept",
+               .tag = "consulate",
+               .roles = {Role::kConsularOfficer, Role::kCentralAuthority},
+               .request_schema = ObjectSchema({{"note", StringSchema()}}),
+               .handler = [](CallContext& c) {
+                 return http::JsonResponse(200, {{"id", c.request.path_params["id"]}});
+               }});
+    api_->Add({.method = "GET",
+               .path = "/api/v1/esp/applications",
+               .summary = "Queue",
+               .tag = "esp",
+               .auth = AuthScheme::kServiceProviderKey,
+               .roles = {Role::kServiceProvider},
+               .requires_mfa = false,
+               .handler = [](CallContext&) { return http::JsonResponse(200, json::array()); }});
+    api_->Mount(router_);
+  }
+
+  http::Response Send(http::Request r) { return router_.Dispatch(r); }
+
+  std::unique_ptr<Api> api_;
+  http::Router router_;
+};
+
+TEST_F(ApiTest, PublicRoutesAnswerAnyoneAsPublicVerifier) {
+  const auto r = Send(MakeRequest("POST", "/api/v1/verify"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["role"], "public-verifier");
+  EXPECT_EQ(r.Header("cache-control"), "no-store");
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+}
+
+TEST_F(ApiTest, RolesAreEnforcedBeforeTheHandler) {
+  const std::string path = "/api/v1/consulate/applications/A1/accept";
+  EXPECT_EQ(Send(MakeRequest("POST", path)).status, 401);
+  const auto applicant = Send(MakeRequest(
+      "POST", path,
+      {{"x-test-role", "applicant"}, {"x-test-mfa", "yes"}, {"x-csrf-token", "csrf-123"}}));
+  EXPECT_EQ(applicant.status, 403);
+  EXPECT_EQ(json::parse(applicant.body)["error"]["code"], "forbidden");
+  const auto officer = Send(MakeRequest(
+      "POST", path,
+      {{"x-test-role", "consular-officer"}, {"x-test-mfa", "yes"}, {"x-csrf-token", "csrf-123"}}));
+  EXPECT_EQ(officer.status, 200);
+  EXPECT_EQ(json::parse(officer.body)["id"], "A1");
+}
+
+TEST_F(ApiTest, SessionsNeedTheSecondFactorAndACsrfTokenForChanges) {
+  const std::string path = "/api/v1/consulate/applications/A1/accept";
+  const auto no_mfa = Send(MakeRequest(
+      "POST", path, {{"x-test-role", "consular-officer"}, {"x-csrf-token", "csrf-123"}}));
+  EXPECT_EQ(no_mfa.status, 403);
+  EXPECT_EQ(json::parse(no_mfa.body)["error"]["code"], "mfa-required");
+  const auto no_csrf =
+      Send(MakeRequest("POST", path, {{"x-test-role", "consular-officer"}, {"x-test-mfa", "yes"}}));
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(json::parse(no_csrf.body)["error"]["code"], "csrf-token-invalid");
+  const auto wrong_csrf = Send(MakeRequest(
+      "POST", path,
+      {{"x-test-role", "consular-officer"}, {"x-test-mfa", "yes"}, {"x-csrf-token", "csrf-124"}}));
+  EXPECT_EQ(wrong_csrf.status, 403);
+}
+
+TEST_F(ApiTest, TheServiceProviderGatewayHasItsOwnScheme) {
+  EXPECT_EQ(
+      Send(MakeRequest("GET", "/api/v1/esp/applications", {{"x-test-role", "applicant"}})).status,
+      401);
+  EXPECT_EQ(
+      Send(MakeRequest("GET", "/api/v1/esp/applications", {{"x-test-role", "service-provider"}}))
+          .status,
+      200);
+}
+
+TEST_F(ApiTest, OpenApiDocumentListsEveryRouteWithItsRoles) {
+  const json doc = api_->OpenApiDocument("1");
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  const json& accept = doc["paths"]["/api/v1/consulate/applications/{id}/accept"]["post"];
+  EXPECT_EQ(accept["x-roles"], json::array({"consular-officer", "central-authority"}));
+  EXPECT_EQ(accept["parameters"][0]["name"], "id");
+  EXPECT_TRUE(accept["requestBody"]["content"]["application/json"].contains("schema"));
+  EXPECT_TRUE(doc["paths"]["/api/v1/esp/applications"]["get"]["security"][0].contains(
+      "serviceProviderKey"));
+  const auto served = Send(MakeRequest("GET", "/api/v1/openapi.json"));
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(json::parse(served.body)["paths"].size(), 3U);
+}
+
+TEST(ApiHelpers, ErrorStatusesAndBodyParsing) {
+  EXPECT_EQ(HttpStatusFor({"not-found", ""}), 404);
+  EXPECT_EQ(HttpStatusFor({"invalid-transition", ""}), 409);
+  EXPECT_EQ(HttpStatusFor({"rate-limited", ""}), 429);
+  EXPECT_EQ(HttpStatusFor({"invalid-field", ""}), 422);
+
+  http::Request r =
+      MakeRequest("POST", "/x", {{"Content-Type", "application/json; charset=utf-8"}});
+  r.body = R"({"email": "a@b.eu", "n": 3, "flag": true})";
+  const auto body = ParseJsonObject(r);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(*RequireString(*body, "email"), "a@b.eu");
+  EXPECT_EQ(*RequireInteger(*body, "n"), 3);
+  EXPECT_TRUE(*RequireBool(*body, "flag"));
+  EXPECT_EQ(RequireString(*body, "n", "form").error().message, "form.n: must be a string");
+  EXPECT_EQ(RequireString(*body, "missing").error().message, "missing: is required");
+  EXPECT_FALSE(OptionalString(*body, "missing")->has_value());
+
+  r.body = "{not json";
+  EXPECT_EQ(ParseJsonObject(r).error().code, "malformed-json");
+  r.body = "[1,2]";
+  EXPECT_EQ(ParseJsonObject(r).error().code, "invalid-request");
+  http::Request text = MakeRequest("POST", "/x", {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(ParseJsonObject(text).error().code, "unsupported-media-type");
+}
+
+}  // namespace
+}  // namespace openvap::api

@@ -1,0 +1,118 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "domain/application_status.h"
+#include "domain/principal.h"
+#include "domain/visa.h"
+
+namespace openvap::domain {
+namespace {
+
+using S = ApplicationStatus;
+
+TEST(Roles, NamesRoundTrip) {
+  for (Role r : {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,
+                 Role::kCentralAuthority, Role::kServiceProvider, Role::kBorderGuard,
+                 Role::kPublicVerifier, Role::kAdministrator, Role::kSystem}) {
+    EXPECT_EQ(*ParseRole(RoleName(r)), r);
+  }
+  EXPECT_EQ(ParseRole("consul").error().code, "invalid-role");
+}
+
+TEST(ApplicationStatus, NamesRoundTrip) {
+  for (S s : {S::kDraft, S::kSubmitted, S::kNotified, S::kAccepted, S::kNotCompetent,
+              S::kInadmissible, S::kIssued, S::kRefused, S::kWithdrawn}) {
+    EXPECT_EQ(*ParseApplicationStatus(ApplicationStatusName(s)), s);
+  }
+  EXPECT_FALSE(ParseApplicationStatus("lost").ok());
+}
+
+TEST(ApplicationStatus, TheApplicantSubmitsAndThePlatformNotifies) {
+  // VIS 7d(6), 7d(8).
+  EXPECT_TRUE(CheckTransition(S::kDraft, S::kSubmitted, Role::kApplicant).ok());
+  EXPECT_TRUE(CheckTransition(S::kDraft, S::kSubmitted, Role::kRepresentative).ok());
+  EXPECT_TRUE(CheckTransition(S::kSubmitted, S::kNotified, Role::kSystem).ok());
+  EXPECT_EQ(CheckTransition(S::kSubmitted, S::kNotified, Role::kApplicant).error().code,
+            "forbidden");
+}
+
+TEST(ApplicationStatus, OnlyOfficialsAcceptAndDecide) {
+  for (Role official : {Role::kConsularOfficer, Role::kCentralAuthority}) {
+    EXPECT_TRUE(CheckTransition(S::kNotified, S::kAccepted, official).ok());
+    EXPECT_TRUE(CheckTransition(S::kNotified, S::kNotCompetent, official).ok());
+    EXPECT_TRUE(CheckTransition(S::kAccepted, S::kIssued, official).ok());
+    EXPECT_TRUE(CheckTransition(S::kAccepted, S::kRefused, official).ok());
+  }
+  for (Role other : {Role::kApplicant, Role::kServiceProvider, Role::kBorderGuard,
+                     Role::kPublicVerifier, Role::kAdministrator, Role::kSystem}) {
+    EXPECT_EQ(CheckTransition(S::kAccepted, S::kIssued, other).error().code, "forbidden");
+  }
+}
+
+TEST(ApplicationStatus, NoDecisionBeforeAcceptanceAndNothingAfterAFinalOutcome) {
+  EXPECT_EQ(CheckTransition(S::kNotified, S::kIssued, Role::kConsularOfficer).error().code,
+            "invalid-transition");
+  EXPECT_EQ(CheckTransition(S::kDraft, S::kNotified, Role::kSystem).error().code,
+            "invalid-transition");
+  for (S final : {S::kNotCompetent, S::kInadmissible, S::kIssued, S::kRefused, S::kWithdrawn}) {
+    EXPECT_TRUE(IsFinal(final));
+    for (S to : {S::kDraft, S::kSubmitted, S::kNotified, S::kAccepted, S::kWithdrawn}) {
+      EXPECT_FALSE(CheckTransition(final, to, Role::kCentralAuthority).ok());
+      EXPECT_FALSE(CheckTransition(final, to, Role::kApplicant).ok());
+    }
+  }
+}
+
+TEST(ApplicationStatus, WithdrawalIsPossibleUntilTheDecision) {
+  for (S s : {S::kDraft, S::kSubmitted, S::kNotified, S::kAccepted}) {
+    EXPECT_TRUE(CheckTransition(s, S::kWithdrawn, Role::kApplicant).ok());
+  }
+  EXPECT_TRUE(IsEditableByApplicant(S::kSubmitted));
+  EXPECT_FALSE(IsEditableByApplicant(S::kNotified));
+}
+
+TEST(VisaNumber, HasTheStickerShapeAndAValidCheckDigit) {
+  SeededRandom random(7);
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const VisaNumber n = NewVisaNumber("FRA", random);
+    ASSERT_EQ(n.value().size(), 12U);
+    EXPECT_EQ(n.value().substr(0, 3), "FRA");
+    EXPECT_TRUE(ValidateVisaNumber(n.value()).ok()) << n;
+    seen.insert(n.value());
+  }
+  EXPECT_EQ(seen.size(), 200U);
+}
+
+TEST(VisaNumber, RejectsTyposAndWrongShapes) {
+  SeededRandom random(1);
+  std::string n = NewVisaNumber("DEU", random).value();
+  // Any single changed digit breaks the check digit (ICAO weights catch every single error).
+  for (std::size_t i = 3; i < 11; ++i) {
+    std::string typo = n;
+    typo[i] = typo[i] == '9' ? '0' : static_cast<char>(typo[i] + 1);
+    EXPECT_EQ(ValidateVisaNumber(typo).error().code, "invalid-visa-number") << typo;
+  }
+  for (const char* bad : {"", "FRA12345678", "FR1234567890", "fra123456782", "FRA1234567X2"}) {
+    EXPECT_FALSE(ValidateVisaNumber(bad).ok()) << bad;
+  }
+}
+
+TEST(Visa, ValidityOnADay) {
+  DigitalVisa visa;
+  visa.valid_from = *ParseIsoDate("2027-03-01");
+  visa.valid_until = *ParseIsoDate("2027-03-31");
+  EXPECT_EQ(ValidityOn(visa, *ParseIsoDate("2027-02-28")), VisaValidity::kNotYetValid);
+  EXPECT_EQ(ValidityOn(visa, *ParseIsoDate("2027-03-01")), VisaValidity::kValid);
+  EXPECT_EQ(ValidityOn(visa, *ParseIsoDate("2027-03-31")), VisaValidity::kValid);
+  EXPECT_EQ(ValidityOn(visa, *ParseIsoDate("2027-04-01")), VisaValidity::kExpired);
+  visa.status = VisaStatus::kRevoked;
+  EXPECT_EQ(ValidityOn(visa, *ParseIsoDate("2027-03-10")), VisaValidity::kRevoked);
+  EXPECT_EQ(VisaValidityName(VisaValidity::kNotYetValid), "not-yet-valid");
+  EXPECT_EQ(*ParseVisaTypeCode("LTV"), VisaType::kLimitedTerritorialValidity);
+  EXPECT_FALSE(ParseVisaTypeCode("B").ok());
+}
+
+}  // namespace
+}  // namespace openvap::domain
