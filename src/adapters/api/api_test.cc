@@ -29,12 +29,12 @@ class HeaderAuthenticator : public Authenticator {
 };
 
 http::Request MakeRequest(std::string method, std::string path,
-                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+                          const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   http::Request r;
   r.method = std::move(method);
   r.path = std::move(path);
   r.target = r.path;
-  for (auto& [k, v] : headers) r.headers.emplace(k, v);
+  for (const auto& [k, v] : headers) r.headers.emplace(k, v);
   return r;
 }
 
