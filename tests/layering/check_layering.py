@@ -68,7 +68,7 @@ def main():
         is_test = rel.endswith("_test.cc")
         for kind, inc in INCLUDE.findall(text):
             if kind == '"':
-                if is_test and inc.startswith("support/"):
+                if is_test and inc.startswith(("support/", "fakes/")):
                     continue
                 dep = module_of(inc.rsplit("/", 1)[0], modules)
                 if dep is None:

@@ -1,0 +1,66 @@
+#ifndef OPENVAP_DOMAIN_ACCOUNT_H_
+#define OPENVAP_DOMAIN_ACCOUNT_H_
+
+// The secure account service (VAP-ACCT, VIS Art 7b(4)): accounts, sessions with a second
+// factor, and one-time tokens (e-mail verification). Entities only; the rules of their use
+// are in account_service.h.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/ids.h"
+#include "domain/principal.h"
+
+namespace openvap::domain {
+
+struct Account {
+  AccountId id;
+  std::string email;  // normalised (NormaliseEmail); unique
+  std::string display_name;
+  Role role = Role::kApplicant;
+  std::string member_state;   // officials: ISO alpha-2 of their state
+  std::string organisation;   // officials: consulate / authority / provider identifier
+  std::string password_hash;  // encoded by the Credentials port (argon2id PHC string)
+  std::optional<Timestamp> email_verified_at;
+  std::optional<std::string> totp_secret;         // base32; set at enrolment start
+  bool mfa_enabled = false;                       // enrolment confirmed with a first code
+  std::optional<std::int64_t> last_totp_step;     // replay protection (RFC 6238 §5.2)
+  std::vector<std::string> recovery_code_hashes;  // unused recovery codes, hashed
+  // VIS Art 7b(4): data are kept for later applications only with free, explicit consent.
+  bool keep_data_consent = false;
+  std::optional<Timestamp> consent_changed_at;
+  std::string preferred_language = "en";
+  Timestamp created_at{};
+  bool disabled = false;
+};
+
+// A signed-in browser. Only the hash of the session token is stored.
+struct Session {
+  std::string token_hash;
+  AccountId account;
+  Timestamp created_at{};
+  Timestamp last_seen_at{};
+  bool mfa_verified = false;
+  std::string csrf_token;  // sent to the browser, echoed in X-CSRF-Token on changes
+  std::string ip_address;
+};
+
+// A single-use secret sent by e-mail (verify the address, reset the password).
+struct OneTimeToken {
+  std::string token_hash;
+  AccountId account;
+  std::string purpose;  // "verify-email", "reset-password"
+  Timestamp expires_at{};
+  std::optional<Timestamp> used_at;
+};
+
+// Lower-cases and trims an e-mail address and checks its shape (one '@', a dot in the domain,
+// no spaces, at most 254 characters). Errors: "invalid-field" naming `email`.
+Result<std::string> NormaliseEmail(std::string_view email);
+
+}  // namespace openvap::domain
+
+#endif  // OPENVAP_DOMAIN_ACCOUNT_H_

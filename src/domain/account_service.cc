@@ -1,0 +1,422 @@
+#include "domain/account_service.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace openvap::domain {
+namespace {
+
+Error InvalidCredentials() {
+  return Error{"invalid-credentials", "the e-mail address or the password is not right"};
+}
+
+AuditEvent Event(const Principal& who, std::string action, std::string subject,
+                 nlohmann::json details = nlohmann::json::object()) {
+  return AuditEvent{who.account ? who.account->value() : std::string(RoleName(who.role)),
+                    std::string(RoleName(who.role)), std::move(action), std::move(subject),
+                    std::move(details)};
+}
+
+Principal PrincipalOf(const Account& account, bool mfa_verified) {
+  Principal p;
+  p.role = account.role;
+  p.account = account.id;
+  p.member_state = account.member_state;
+  p.organisation = account.organisation;
+  p.mfa_verified = mfa_verified;
+  return p;
+}
+
+}  // namespace
+
+Result<std::string> NormaliseEmail(std::string_view email) {
+  std::string out(email);
+  out.erase(0, out.find_first_not_of(" \t\r\n"));
+  out.erase(out.find_last_not_of(" \t\r\n") + 1);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::size_t at = out.find('@');
+  const bool shape_ok = !out.empty() && out.size() <= 254 && at != std::string::npos && at > 0 &&
+                        out.find('@', at + 1) == std::string::npos &&
+                        out.find('.', at + 2) != std::string::npos && out.back() != '.' &&
+                        out.find_first_of(" \t\r\n,;<>()[]\\\"") == std::string::npos;
+  if (!shape_ok) {
+    return Error{"invalid-field",
+                 "email: '" + std::string(email) + "' is not an e-mail address (name@example.org)"};
+  }
+  return out;
+}
+
+AccountService::AccountService(Store& store, Throttle& throttle, const Credentials& credentials,
+                               const Clock& clock, RandomSource& random, AccountPolicy policy)
+    : store_(store),
+      throttle_(throttle),
+      credentials_(credentials),
+      clock_(clock),
+      random_(random),
+      policy_(std::move(policy)) {}
+
+std::string AccountService::NewId(std::string_view prefix) {
+  return std::string(prefix) + random_.HexToken(12);
+}
+
+Result<std::optional<AccountId>> AccountService::Register(const Registration& registration) {
+  if (registration.role != Role::kApplicant && registration.role != Role::kRepresentative) {
+    return Error{"invalid-field",
+                 "role: only applicant or representative accounts can be "
+                 "registered; officials' accounts are created by administrators"};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(registration.email));
+  if (registration.display_name.empty() || registration.display_name.size() > 200) {
+    return Error{"invalid-field", "display_name: give a name of 1 to 200 characters"};
+  }
+  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(registration.password, email));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
+                           credentials_.HashPassword(registration.password));
+  const std::string token = credentials_.NewToken();
+  const Timestamp now = clock_.Now();
+  std::optional<AccountId> created;
+  const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
+    created.reset();
+    OPENVAP_ASSIGN_OR_RETURN(const auto existing, uow.Accounts().FindByEmail(email));
+    if (existing) {
+      // Same answer as a new registration; the owner learns that someone tried.
+      return uow.Mail().Enqueue(OutgoingMail{
+          {email},
+          "Registration attempt on OpenVAP",
+          "Someone tried to register a new OpenVAP account with this e-mail address, which "
+          "already has one. If it was you, sign in or reset your password. If not, you can "
+          "ignore this message.",
+          "registration-attempt"});
+    }
+    Account account;
+    account.id = AccountId(NewId("acc-"));
+    account.email = email;
+    account.display_name = registration.display_name;
+    account.role = registration.role;
+    account.password_hash = hash;
+    account.preferred_language = registration.preferred_language;
+    account.created_at = now;
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Insert(account));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertToken(
+        OneTimeToken{credentials_.HashToken(token), account.id, "verify-email",
+                     now + policy_.email_token_lifetime, std::nullopt}));
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        {email},
+        "Confirm your e-mail address for OpenVAP",
+        "Welcome to OpenVAP. Confirm your e-mail address by opening this link within 48 "
+        "hours:\n\n" +
+            policy_.base_url + "/verify-email?token=" + token +
+            "\n\nIf you did not register, ignore this message.",
+        "verify-email"}));
+    Principal self = PrincipalOf(account, false);
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Audit().Append(Event(self, "account.register", "account:" + account.id.value(),
+                                 {{"role", RoleName(account.role)}})));
+    created = account.id;
+    return Ok();
+  });
+  if (!written.ok()) return written.error();
+  return created;
+}
+
+Status AccountService::VerifyEmail(const std::string& token) {
+  const std::string hash = credentials_.HashToken(token);
+  const Timestamp now = clock_.Now();
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Accounts().FindToken(hash));
+    if (!found || found->purpose != "verify-email" || found->used_at || found->expires_at < now) {
+      return Error{"invalid-token",
+                   "this confirmation link is unknown, already used or expired; sign in to "
+                   "get a new one"};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(found->account));
+    if (!account) return Error{"invalid-token", "the account of this link no longer exists"};
+    found->used_at = now;
+    account->email_verified_at = now;
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().UpdateToken(*found));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.verify-email",
+                                    "account:" + account->id.value()));
+  });
+}
+
+Result<SessionGrant> AccountService::NewSession(UnitOfWork& uow, const Account& account,
+                                                bool mfa_verified, const std::string& ip) {
+  SessionGrant grant;
+  grant.token = credentials_.NewToken();
+  grant.csrf_token = credentials_.NewToken();
+  grant.mfa_verified = mfa_verified;
+  grant.mfa_enrolment_required = !account.mfa_enabled;
+  const Timestamp now = clock_.Now();
+  OPENVAP_RETURN_IF_ERROR(
+      uow.Accounts().InsertSession(Session{credentials_.HashToken(grant.token), account.id, now,
+                                           now, mfa_verified, grant.csrf_token, ip}));
+  return grant;
+}
+
+Result<SessionGrant> AccountService::SignIn(const std::string& email_text,
+                                            const std::string& password,
+                                            const std::string& ip_address) {
+  auto email = NormaliseEmail(email_text);
+  if (!email.ok()) return InvalidCredentials();
+  const auto window = std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window);
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool by_account,
+      throttle_.Allow("login:account:" + *email, policy_.login_attempts_per_account, window));
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool by_address,
+      throttle_.Allow("login:address:" + ip_address, policy_.login_attempts_per_address, window));
+  if (!by_account || !by_address) {
+    return Error{"rate-limited", "too many sign-in attempts; wait 15 minutes and try again"};
+  }
+  std::optional<Account> account;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().FindByEmail(*email));
+    return Ok();
+  }));
+  // Verify even for unknown accounts (against the port's dummy hash) so that timing does not
+  // reveal which e-mail addresses have accounts.
+  const bool password_ok =
+      credentials_.VerifyPassword(password, account ? account->password_hash : "");
+  if (!account || !password_ok) {
+    OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) {
+      return uow.Audit().Append(AuditEvent{"public",
+                                           "public-verifier",
+                                           "account.sign-in-failed",
+                                           account ? "account:" + account->id.value() : "",
+                                           {{"ip", ip_address}}});
+    }));
+    return InvalidCredentials();
+  }
+  if (account->disabled) {
+    return Error{"account-disabled", "this account is disabled; contact the help desk"};
+  }
+  if (!account->email_verified_at) {
+    return Error{"email-not-verified",
+                 "confirm your e-mail address first with the link we sent you"};
+  }
+  Result<SessionGrant> grant = Error{"internal-error", "no session"};
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    grant = NewSession(uow, *account, false, ip_address);
+    if (!grant.ok()) return grant.error();
+    return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.sign-in",
+                                    "account:" + account->id.value(), {{"ip", ip_address}}));
+  }));
+  return grant;
+}
+
+Result<Session> AccountService::LiveSession(UnitOfWork& uow, const std::string& token_hash) {
+  OPENVAP_ASSIGN_OR_RETURN(auto session, uow.Accounts().FindSession(token_hash));
+  if (!session) return Error{"unauthenticated", "sign in first"};
+  const Timestamp now = clock_.Now();
+  if (now - session->last_seen_at > policy_.session_idle_timeout ||
+      now - session->created_at > policy_.session_lifetime) {
+    return Error{"session-expired", "your session has expired; sign in again"};
+  }
+  return *session;
+}
+
+Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_token,
+                                                    const std::string& code) {
+  const std::string hash = credentials_.HashToken(session_token);
+  Result<SessionGrant> grant = Error{"internal-error", "no session"};
+  bool bad_code = false;
+  const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
+    bad_code = false;
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
+    if (!account || !account->mfa_enabled || !account->totp_secret) {
+      return Error{"mfa-not-enrolled", "set up an authenticator app first"};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(
+        const bool allowed,
+        throttle_.Allow("mfa:" + account->id.value(), 10,
+                        std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+    if (!allowed) return Error{"rate-limited", "too many codes tried; wait and sign in again"};
+    std::string used;
+    const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
+    if (step && (!account->last_totp_step || *step > *account->last_totp_step)) {
+      account->last_totp_step = *step;
+      used = "totp";
+    } else {
+      const std::string code_hash = credentials_.HashRecoveryCode(code);
+      auto& codes = account->recovery_code_hashes;
+      const auto it = std::find(codes.begin(), codes.end(), code_hash);
+      if (it != codes.end()) {
+        codes.erase(it);
+        used = "recovery-code";
+      }
+    }
+    if (used.empty()) {
+      bad_code = true;
+      return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.mfa-failed",
+                                      "account:" + account->id.value()));
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSession(hash));
+    grant = NewSession(uow, *account, true, session.ip_address);
+    if (!grant.ok()) return grant.error();
+    return uow.Audit().Append(Event(PrincipalOf(*account, true), "account.mfa-passed",
+                                    "account:" + account->id.value(), {{"factor", used}}));
+  });
+  if (!written.ok()) return written.error();
+  if (bad_code) return Error{"invalid-code", "the code is not right or was already used"};
+  return grant;
+}
+
+Result<Authenticated> AccountService::Authenticate(const std::string& session_token) {
+  const std::string hash = credentials_.HashToken(session_token);
+  std::optional<Session> session;
+  std::optional<Account> account;
+  Error failure{"", ""};
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    auto live = LiveSession(uow, hash);
+    if (!live.ok()) {
+      failure = live.error();
+      return Ok();
+    }
+    session = *live;
+    OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(session->account));
+    return Ok();
+  }));
+  if (!failure.code.empty()) return failure;
+  if (!account || account->disabled) return Error{"unauthenticated", "sign in first"};
+  // Slide the idle timeout, writing at most once a minute per session.
+  const Timestamp now = clock_.Now();
+  if (now - session->last_seen_at > std::chrono::minutes(1)) {
+    session->last_seen_at = now;
+    OPENVAP_RETURN_IF_ERROR(
+        store_.Write([&](UnitOfWork& uow) { return uow.Accounts().UpdateSession(*session); }));
+  }
+  return Authenticated{PrincipalOf(*account, session->mfa_verified), session->csrf_token};
+}
+
+Status AccountService::SignOut(const std::string& session_token) {
+  const std::string hash = credentials_.HashToken(session_token);
+  return store_.Write([&](UnitOfWork& uow) { return uow.Accounts().DeleteSession(hash); });
+}
+
+Result<TotpEnrolment> AccountService::BeginTotpEnrolment(const std::string& session_token) {
+  const std::string hash = credentials_.HashToken(session_token);
+  TotpEnrolment enrolment;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
+    if (!account) return Error{"unauthenticated", "sign in first"};
+    if (account->mfa_enabled) {
+      return Error{"conflict", "an authenticator app is already set up for this account"};
+    }
+    account->totp_secret = credentials_.NewTotpSecret();
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    enrolment.secret = *account->totp_secret;
+    enrolment.uri = credentials_.TotpUri(enrolment.secret, account->email);
+    return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.mfa-enrolment-started",
+                                    "account:" + account->id.value()));
+  }));
+  return enrolment;
+}
+
+Result<AccountService::EnrolmentDone> AccountService::ConfirmTotpEnrolment(
+    const std::string& session_token, const std::string& code) {
+  const std::string hash = credentials_.HashToken(session_token);
+  EnrolmentDone done;
+  bool bad_code = false;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    bad_code = false;
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
+    if (!account) return Error{"unauthenticated", "sign in first"};
+    if (account->mfa_enabled) {
+      return Error{"conflict", "an authenticator app is already set up for this account"};
+    }
+    if (!account->totp_secret) return Error{"invalid-transition", "start the enrolment first"};
+    const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
+    if (!step) {
+      bad_code = true;
+      return Ok();
+    }
+    account->mfa_enabled = true;
+    account->last_totp_step = *step;
+    done.recovery_codes = credentials_.NewRecoveryCodes();
+    account->recovery_code_hashes.clear();
+    for (const std::string& c : done.recovery_codes) {
+      account->recovery_code_hashes.push_back(credentials_.HashRecoveryCode(c));
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSession(hash));
+    OPENVAP_ASSIGN_OR_RETURN(done.session, NewSession(uow, *account, true, session.ip_address));
+    return uow.Audit().Append(Event(PrincipalOf(*account, true), "account.mfa-enrolled",
+                                    "account:" + account->id.value()));
+  }));
+  if (bad_code) return Error{"invalid-code", "the code is not right; check the time on your phone"};
+  return done;
+}
+
+Status AccountService::SetKeepDataConsent(const Principal& principal, bool consent) {
+  if (!principal.account) return Error{"unauthenticated", "sign in first"};
+  const Timestamp now = clock_.Now();
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(*principal.account));
+    if (!account) return Error{"not-found", "no such account"};
+    account->keep_data_consent = consent;
+    account->consent_changed_at = now;
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    return uow.Audit().Append(Event(principal,
+                                    consent ? "account.consent-given" : "account.consent-withdrawn",
+                                    "account:" + account->id.value()));
+  });
+}
+
+Result<Account> AccountService::GetAccount(const Principal& principal) {
+  if (!principal.account) return Error{"unauthenticated", "sign in first"};
+  std::optional<Account> account;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(*principal.account));
+    return Ok();
+  }));
+  if (!account) return Error{"not-found", "no such account"};
+  return *account;
+}
+
+Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
+                                                     const StaffAccount& staff) {
+  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
+    return Error{"forbidden", "only administrators create officials' accounts"};
+  }
+  if (staff.role == Role::kApplicant || staff.role == Role::kRepresentative ||
+      staff.role == Role::kPublicVerifier || staff.role == Role::kSystem) {
+    return Error{"invalid-field", "role: not a staff role"};
+  }
+  if (IsMemberStateOfficial(staff.role) &&
+      (staff.member_state.size() != 2 || staff.organisation.empty())) {
+    return Error{"invalid-field",
+                 "member_state/organisation: officials act for one Member State (alpha-2) and "
+                 "one organisation"};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(staff.email));
+  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(staff.password, email));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string hash, credentials_.HashPassword(staff.password));
+  Account account;
+  account.id = AccountId(NewId("acc-"));
+  account.email = email;
+  account.display_name = staff.display_name;
+  account.role = staff.role;
+  account.member_state = staff.member_state;
+  account.organisation = staff.organisation;
+  account.password_hash = hash;
+  account.created_at = clock_.Now();
+  account.email_verified_at = account.created_at;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto existing, uow.Accounts().FindByEmail(email));
+    if (existing) return Error{"already-exists", "an account with this e-mail already exists"};
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Insert(account));
+    return uow.Audit().Append(Event(admin, "account.create-staff", "account:" + account.id.value(),
+                                    {{"role", RoleName(staff.role)},
+                                     {"member_state", staff.member_state},
+                                     {"organisation", staff.organisation}}));
+  }));
+  return account.id;
+}
+
+}  // namespace openvap::domain

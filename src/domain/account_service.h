@@ -1,0 +1,133 @@
+#ifndef OPENVAP_DOMAIN_ACCOUNT_SERVICE_H_
+#define OPENVAP_DOMAIN_ACCOUNT_SERVICE_H_
+
+// The secure account service (VAP-ACCT; VIS Art 7b(4)): registration with e-mail verification,
+// sign-in with a password and a second factor (TOTP or a recovery code), sessions that expire,
+// throttled attempts, explicit consent to keep data for later applications, and the accounts
+// of officials created by administrators. Every change is audited (VAP-DP).
+
+#include <openvap/result.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "domain/credentials.h"
+#include "domain/principal.h"
+#include "domain/store.h"
+
+namespace openvap::domain {
+
+struct AccountPolicy {
+  std::string base_url = "http://127.0.0.1:8080";  // for links in e-mails
+  std::string issuer = "OpenVAP";                  // shown in authenticator apps
+  std::chrono::minutes session_idle_timeout{30};
+  std::chrono::hours session_lifetime{12};
+  std::chrono::hours email_token_lifetime{48};
+  int login_attempts_per_account = 10;  // per login_window
+  int login_attempts_per_address = 100;
+  std::chrono::minutes login_window{15};
+};
+
+struct Registration {
+  std::string email;
+  std::string password;
+  std::string display_name;
+  Role role = Role::kApplicant;  // applicant or representative; officials are created by admins
+  std::string preferred_language = "en";
+};
+
+struct StaffAccount {
+  std::string email;
+  std::string display_name;
+  Role role = Role::kConsularOfficer;
+  std::string member_state;
+  std::string organisation;
+  std::string password;  // initial password; the official must enrol MFA at first sign-in
+};
+
+// A new session: the token goes into the cookie, the CSRF token to the page.
+struct SessionGrant {
+  std::string token;
+  std::string csrf_token;
+  bool mfa_verified = false;
+  bool mfa_enrolment_required = false;  // no second factor yet: enrol before anything else
+};
+
+struct TotpEnrolment {
+  std::string secret;  // base32, for manual entry
+  std::string uri;     // otpauth://, for the QR code
+};
+
+struct Authenticated {
+  Principal principal;
+  std::string csrf_token;
+};
+
+class AccountService {
+ public:
+  AccountService(Store& store, Throttle& throttle, const Credentials& credentials,
+                 const Clock& clock, RandomSource& random, AccountPolicy policy);
+
+  // Creates an unverified applicant or representative account and mails a verification link.
+  // To prevent e-mail enumeration a taken address answers the same way, and its owner gets a
+  // notice instead. Errors: "invalid-field", "weak-password".
+  Result<std::optional<AccountId>> Register(const Registration& registration);
+
+  // Errors: "invalid-token" (unknown, used or expired).
+  Status VerifyEmail(const std::string& token);
+
+  // First factor. Errors: "invalid-credentials" (same for unknown e-mail and wrong password),
+  // "email-not-verified", "account-disabled", "rate-limited".
+  Result<SessionGrant> SignIn(const std::string& email, const std::string& password,
+                              const std::string& ip_address);
+
+  // Second factor: a TOTP code or a recovery code. Rotates the session token (the old one stops
+  // working). Errors: "invalid-code", "unauthenticated", "rate-limited".
+  Result<SessionGrant> CompleteSignIn(const std::string& session_token, const std::string& code);
+
+  // The principal of a session token, sliding its idle timeout. Errors: "unauthenticated",
+  // "session-expired".
+  Result<Authenticated> Authenticate(const std::string& session_token);
+
+  Status SignOut(const std::string& session_token);
+
+  // TOTP enrolment: start (new secret), then confirm with a first code, which enables MFA,
+  // returns the recovery codes (shown once) and rotates the session.
+  Result<TotpEnrolment> BeginTotpEnrolment(const std::string& session_token);
+  struct EnrolmentDone {
+    std::vector<std::string> recovery_codes;
+    SessionGrant session;
+  };
+  Result<EnrolmentDone> ConfirmTotpEnrolment(const std::string& session_token,
+                                             const std::string& code);
+
+  // VIS Art 7b(4): consent (or its withdrawal) to keep data for later applications.
+  Status SetKeepDataConsent(const Principal& principal, bool consent);
+
+  Result<Account> GetAccount(const Principal& principal);
+
+  // Administrators create officials' accounts (e-mail already verified, MFA still to enrol).
+  // Errors: "forbidden", "already-exists", "invalid-field", "weak-password".
+  Result<AccountId> CreateStaffAccount(const Principal& admin, const StaffAccount& staff);
+
+ private:
+  Result<SessionGrant> NewSession(UnitOfWork& uow, const Account& account, bool mfa_verified,
+                                  const std::string& ip_address);
+  Result<Session> LiveSession(UnitOfWork& uow, const std::string& token_hash);
+  std::string NewId(std::string_view prefix);
+
+  Store& store_;
+  Throttle& throttle_;
+  const Credentials& credentials_;
+  const Clock& clock_;
+  RandomSource& random_;
+  AccountPolicy policy_;
+};
+
+}  // namespace openvap::domain
+
+#endif  // OPENVAP_DOMAIN_ACCOUNT_SERVICE_H_

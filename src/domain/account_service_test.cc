@@ -1,0 +1,229 @@
+// The secure account service (VAP-ACCT) over the in-memory store: registration, e-mail
+// verification, sign-in with TOTP or a recovery code, session expiry, throttling, consent,
+// staff accounts, audit.
+#include "domain/account_service.h"
+
+#include <gtest/gtest.h>
+
+#include "base/time.h"
+#include "fakes/in_memory_store.h"
+
+namespace openvap::domain {
+namespace {
+
+using fakes::FakeCredentials;
+using fakes::StoreState;
+
+class AccountServiceTest : public ::testing::Test {
+ protected:
+  AccountServiceTest()
+      : clock_(*ParseIsoTimestamp("2026-11-22T10:00:00Z")),
+        random_(1),
+        service_(store_, throttle_, credentials_, clock_, random_, AccountPolicy{}) {}
+
+  std::string TokenFromLastMail() const {
+    const auto mail = store_.Snapshot().mail;
+    const std::string& text = mail.back().text;
+    const std::size_t at = text.find("token=");
+    return text.substr(at + 6, text.find('\n', at) - at - 6);
+  }
+
+  // Registers, verifies and enrols MFA; returns a fully signed-in session token.
+  std::string ReadyApplicant(const std::string& email) {
+    EXPECT_TRUE(service_.Register({email, kPassword, "Anna Maria", Role::kApplicant}).ok());
+    EXPECT_TRUE(service_.VerifyEmail(TokenFromLastMail()).ok());
+    auto grant = service_.SignIn(email, kPassword, "198.51.100.7");
+    EXPECT_TRUE(grant.ok());
+    EXPECT_TRUE(service_.BeginTotpEnrolment(grant->token).ok());
+    auto done = service_.ConfirmTotpEnrolment(grant->token, FakeCredentials::CodeAt(clock_.Now()));
+    EXPECT_TRUE(done.ok());
+    return done->session.token;
+  }
+
+  static constexpr const char* kPassword = "correct horse battery";
+  fakes::InMemoryStore store_;
+  fakes::InMemoryThrottle throttle_;
+  FakeCredentials credentials_;
+  FixedClock clock_;
+  SeededRandom random_;
+  AccountService service_;
+};
+
+TEST_F(AccountServiceTest, RegistrationNeedsAVerifiedEmailBeforeSignIn) {
+  const auto id = service_.Register({"  Anna@Example.ORG ", kPassword, "Anna", Role::kApplicant});
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(id->has_value());
+  const StoreState state = store_.Snapshot();
+  ASSERT_EQ(state.mail.size(), 1U);
+  EXPECT_EQ(state.mail[0].to, std::vector<std::string>{"anna@example.org"});
+  EXPECT_EQ(state.mail[0].kind, "verify-email");
+  EXPECT_NE(state.mail[0].text.find("http://127.0.0.1:8080/verify-email?token="),
+            std::string::npos);
+
+  EXPECT_EQ(service_.SignIn("anna@example.org", kPassword, "ip").error().code,
+            "email-not-verified");
+  const std::string token = TokenFromLastMail();
+  ASSERT_TRUE(service_.VerifyEmail(token).ok());
+  EXPECT_EQ(service_.VerifyEmail(token).error().code, "invalid-token");  // single use
+  const auto grant = service_.SignIn("ANNA@example.org", kPassword, "ip");
+  ASSERT_TRUE(grant.ok());
+  EXPECT_FALSE(grant->mfa_verified);
+  EXPECT_TRUE(grant->mfa_enrolment_required);
+  const auto who = service_.Authenticate(grant->token);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->principal.role, Role::kApplicant);
+  EXPECT_FALSE(who->principal.mfa_verified);
+  EXPECT_EQ(who->csrf_token, grant->csrf_token);
+}
+
+TEST_F(AccountServiceTest, VerificationLinksExpire) {
+  ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "A", Role::kApplicant}).ok());
+  clock_.Advance(std::chrono::hours(49));
+  EXPECT_EQ(service_.VerifyEmail(TokenFromLastMail()).error().code, "invalid-token");
+  EXPECT_EQ(service_.VerifyEmail("nonsense").error().code, "invalid-token");
+}
+
+TEST_F(AccountServiceTest, ATakenAddressAnswersTheSameAndWarnsItsOwner) {
+  ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "A", Role::kApplicant}).ok());
+  const auto again = service_.Register({"A@example.org", kPassword, "B", Role::kApplicant});
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+  const StoreState state = store_.Snapshot();
+  EXPECT_EQ(state.accounts.size(), 1U);
+  EXPECT_EQ(state.mail.back().kind, "registration-attempt");
+}
+
+TEST_F(AccountServiceTest, BadRegistrationsSayWhatToFix) {
+  EXPECT_EQ(service_.Register({"not-an-email", kPassword, "A", Role::kApplicant}).error().code,
+            "invalid-field");
+  EXPECT_EQ(service_.Register({"a@example.org", "short", "A", Role::kApplicant}).error().code,
+            "weak-password");
+  EXPECT_EQ(service_.Register({"a@example.org", kPassword, "", Role::kApplicant}).error().code,
+            "invalid-field");
+  const auto officer = service_.Register({"a@example.org", kPassword, "A", Role::kConsularOfficer});
+  EXPECT_EQ(officer.error().code, "invalid-field");
+  EXPECT_TRUE(store_.Snapshot().accounts.empty());
+}
+
+TEST_F(AccountServiceTest, TotpEnrolmentRotatesTheSessionAndGivesRecoveryCodes) {
+  ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "A", Role::kApplicant}).ok());
+  ASSERT_TRUE(service_.VerifyEmail(TokenFromLastMail()).ok());
+  const auto grant = service_.SignIn("a@example.org", kPassword, "ip");
+  ASSERT_TRUE(grant.ok());
+  EXPECT_EQ(service_.ConfirmTotpEnrolment(grant->token, "000000").error().code,
+            "invalid-transition");
+  const auto enrolment = service_.BeginTotpEnrolment(grant->token);
+  ASSERT_TRUE(enrolment.ok());
+  EXPECT_EQ(enrolment->uri.rfind("otpauth://totp/", 0), 0U);
+  EXPECT_EQ(service_.ConfirmTotpEnrolment(grant->token, "999999").error().code, "invalid-code");
+  const auto done =
+      service_.ConfirmTotpEnrolment(grant->token, FakeCredentials::CodeAt(clock_.Now()));
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->recovery_codes.size(), 3U);
+  EXPECT_TRUE(done->session.mfa_verified);
+  EXPECT_EQ(service_.Authenticate(grant->token).error().code, "unauthenticated");
+  EXPECT_TRUE(service_.Authenticate(done->session.token)->principal.mfa_verified);
+  EXPECT_EQ(service_.BeginTotpEnrolment(done->session.token).error().code, "conflict");
+  // Only hashes of the recovery codes are kept.
+  const Account stored = store_.Snapshot().accounts.begin()->second;
+  EXPECT_EQ(stored.recovery_code_hashes[0], "rc(recovery-1)");
+}
+
+TEST_F(AccountServiceTest, SecondFactorRefusesReplayedCodesAndUsesRecoveryCodesOnce) {
+  ReadyApplicant("a@example.org");
+  clock_.Advance(std::chrono::seconds(60));
+  auto first = service_.SignIn("a@example.org", kPassword, "ip");
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->mfa_enrolment_required);
+  const std::string code = FakeCredentials::CodeAt(clock_.Now());
+  const auto passed = service_.CompleteSignIn(first->token, code);
+  ASSERT_TRUE(passed.ok());
+  EXPECT_TRUE(passed->mfa_verified);
+
+  auto second = service_.SignIn("a@example.org", kPassword, "ip");
+  EXPECT_EQ(service_.CompleteSignIn(second->token, code).error().code, "invalid-code");
+  EXPECT_TRUE(service_.CompleteSignIn(second->token, "recovery-2").ok());
+  auto third = service_.SignIn("a@example.org", kPassword, "ip");
+  EXPECT_EQ(service_.CompleteSignIn(third->token, "recovery-2").error().code, "invalid-code");
+}
+
+TEST_F(AccountServiceTest, WrongPasswordsAndUnknownAccountsLookTheSameAndAreThrottled) {
+  ReadyApplicant("a@example.org");
+  EXPECT_EQ(service_.SignIn("a@example.org", "wrong password!", "ip").error().code,
+            "invalid-credentials");
+  EXPECT_EQ(service_.SignIn("b@example.org", kPassword, "ip").error().message,
+            service_.SignIn("a@example.org", "wrong password!", "ip").error().message);
+  for (int i = 0; i < 10; ++i) (void)service_.SignIn("a@example.org", "wrong", "ip");
+  EXPECT_EQ(service_.SignIn("a@example.org", kPassword, "ip").error().code, "rate-limited");
+  int failures = 0;
+  for (const AuditEvent& e : store_.Snapshot().audit) {
+    failures += e.action == "account.sign-in-failed" ? 1 : 0;
+  }
+  EXPECT_GE(failures, 3);
+}
+
+TEST_F(AccountServiceTest, SessionsExpireWhenIdleAndAfterTheirLifetime) {
+  const std::string token = ReadyApplicant("a@example.org");
+  clock_.Advance(std::chrono::minutes(29));
+  ASSERT_TRUE(service_.Authenticate(token).ok());  // slides the idle timeout
+  clock_.Advance(std::chrono::minutes(29));
+  ASSERT_TRUE(service_.Authenticate(token).ok());
+  clock_.Advance(std::chrono::minutes(31));
+  EXPECT_EQ(service_.Authenticate(token).error().code, "session-expired");
+
+  const std::string busy = ReadyApplicant("b@example.org");
+  for (int i = 0; i < 12 * 3; ++i) {  // active every 20 minutes for exactly 12 hours
+    clock_.Advance(std::chrono::minutes(20));
+    ASSERT_TRUE(service_.Authenticate(busy).ok()) << i;
+  }
+  clock_.Advance(std::chrono::minutes(1));
+  EXPECT_EQ(service_.Authenticate(busy).error().code, "session-expired");
+  EXPECT_TRUE(service_.SignOut(busy).ok());
+  EXPECT_EQ(service_.Authenticate(busy).error().code, "unauthenticated");
+}
+
+TEST_F(AccountServiceTest, ConsentToKeepDataIsExplicitAndAudited) {
+  const std::string token = ReadyApplicant("a@example.org");
+  const Principal me = service_.Authenticate(token)->principal;
+  EXPECT_FALSE(service_.GetAccount(me)->keep_data_consent);
+  ASSERT_TRUE(service_.SetKeepDataConsent(me, true).ok());
+  EXPECT_TRUE(service_.GetAccount(me)->keep_data_consent);
+  ASSERT_TRUE(service_.SetKeepDataConsent(me, false).ok());
+  EXPECT_FALSE(service_.GetAccount(me)->keep_data_consent);
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "account.consent-withdrawn");
+}
+
+TEST_F(AccountServiceTest, OnlyAdministratorsCreateOfficials) {
+  const StaffAccount consul{"consul@fr.example",      "Consul", Role::kConsularOfficer, "FR",
+                            "FR-consulate-new-delhi", kPassword};
+  Principal applicant;
+  applicant.role = Role::kApplicant;
+  EXPECT_EQ(service_.CreateStaffAccount(applicant, consul).error().code, "forbidden");
+  Principal admin;
+  admin.role = Role::kAdministrator;
+  admin.account = AccountId("acc-admin");
+  const auto id = service_.CreateStaffAccount(admin, consul);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(service_.CreateStaffAccount(admin, consul).error().code, "already-exists");
+  StaffAccount stateless = consul;
+  stateless.email = "x@fr.example";
+  stateless.member_state = "";
+  EXPECT_EQ(service_.CreateStaffAccount(admin, stateless).error().code, "invalid-field");
+  const auto grant = service_.SignIn("consul@fr.example", kPassword, "ip");
+  ASSERT_TRUE(grant.ok());
+  EXPECT_TRUE(grant->mfa_enrolment_required);
+  const auto who = service_.Authenticate(grant->token);
+  EXPECT_EQ(who->principal.member_state, "FR");
+  EXPECT_EQ(who->principal.organisation, "FR-consulate-new-delhi");
+}
+
+TEST(NormaliseEmail, AcceptsAddressesAndRejectsOtherText) {
+  EXPECT_EQ(*NormaliseEmail(" Ana.Lopez+visa@Example.COM "), "ana.lopez+visa@example.com");
+  for (const char* bad :
+       {"", "plain", "@example.org", "a@b", "a@@b.org", "a b@c.org", "a@b.org.", "a@.org"}) {
+    EXPECT_FALSE(NormaliseEmail(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace openvap::domain

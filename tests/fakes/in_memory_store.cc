@@ -1,0 +1,173 @@
+#include "fakes/in_memory_store.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace openvap::fakes {
+namespace {
+
+class Uow final : public domain::UnitOfWork,
+                  public domain::AccountRepository,
+                  public domain::Outbox,
+                  public domain::AuditLog {
+ public:
+  explicit Uow(StoreState& s) : s_(s) {}
+  domain::AccountRepository& Accounts() override { return *this; }
+  domain::Outbox& Mail() override { return *this; }
+  domain::AuditLog& Audit() override { return *this; }
+
+  Status Insert(const domain::Account& a) override {
+    for (const auto& [id, other] : s_.accounts) {
+      if (other.email == a.email) return Error{"already-exists", "e-mail taken"};
+    }
+    if (!s_.accounts.emplace(a.id.value(), a).second) return Error{"already-exists", "id taken"};
+    return Ok();
+  }
+  Status Update(const domain::Account& a) override {
+    auto it = s_.accounts.find(a.id.value());
+    if (it == s_.accounts.end()) return Error{"not-found", "no account"};
+    it->second = a;
+    return Ok();
+  }
+  Result<std::optional<domain::Account>> Find(const AccountId& id) override {
+    auto it = s_.accounts.find(id.value());
+    if (it == s_.accounts.end()) return std::optional<domain::Account>{};
+    return std::optional<domain::Account>(it->second);
+  }
+  Result<std::optional<domain::Account>> FindByEmail(const std::string& email) override {
+    for (const auto& [id, a] : s_.accounts) {
+      if (a.email == email) return std::optional<domain::Account>(a);
+    }
+    return std::optional<domain::Account>{};
+  }
+  Status InsertSession(const domain::Session& s) override {
+    s_.sessions[s.token_hash] = s;
+    return Ok();
+  }
+  Status UpdateSession(const domain::Session& s) override {
+    s_.sessions[s.token_hash] = s;
+    return Ok();
+  }
+  Result<std::optional<domain::Session>> FindSession(const std::string& hash) override {
+    auto it = s_.sessions.find(hash);
+    if (it == s_.sessions.end()) return std::optional<domain::Session>{};
+    return std::optional<domain::Session>(it->second);
+  }
+  Status DeleteSession(const std::string& hash) override {
+    s_.sessions.erase(hash);
+    return Ok();
+  }
+  Status DeleteSessionsOf(const AccountId& account) override {
+    std::erase_if(s_.sessions, [&](const auto& kv) { return kv.second.account == account; });
+    return Ok();
+  }
+  Status InsertToken(const domain::OneTimeToken& t) override {
+    s_.tokens[t.token_hash] = t;
+    return Ok();
+  }
+  Status UpdateToken(const domain::OneTimeToken& t) override {
+    s_.tokens[t.token_hash] = t;
+    return Ok();
+  }
+  Result<std::optional<domain::OneTimeToken>> FindToken(const std::string& hash) override {
+    auto it = s_.tokens.find(hash);
+    if (it == s_.tokens.end()) return std::optional<domain::OneTimeToken>{};
+    return std::optional<domain::OneTimeToken>(it->second);
+  }
+  Status Enqueue(const domain::OutgoingMail& mail) override {
+    s_.mail.push_back(mail);
+    return Ok();
+  }
+  Status Append(const domain::AuditEvent& event) override {
+    s_.audit.push_back(event);
+    return Ok();
+  }
+
+ private:
+  StoreState& s_;
+};
+
+}  // namespace
+
+Status InMemoryStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
+  std::lock_guard lock(mu_);
+  StoreState copy = state_;
+  Uow uow(copy);
+  Status status = work(uow);
+  if (status.ok()) state_ = std::move(copy);
+  return status;
+}
+
+Status InMemoryStore::Read(const std::function<Status(domain::UnitOfWork&)>& work) {
+  std::lock_guard lock(mu_);
+  StoreState copy = state_;
+  Uow uow(copy);
+  return work(uow);
+}
+
+StoreState InMemoryStore::Snapshot() const {
+  std::lock_guard lock(mu_);
+  return state_;
+}
+
+Result<bool> InMemoryThrottle::Allow(const std::string& key, int limit, std::chrono::seconds) {
+  std::lock_guard lock(mu_);
+  return ++counts_[key] <= limit;
+}
+
+Status FakeCredentials::CheckPasswordPolicy(std::string_view password,
+                                            std::string_view email) const {
+  if (password.size() < 12) return Error{"weak-password", "use at least 12 characters"};
+  const std::string_view local = email.substr(0, email.find('@'));
+  if (local.size() >= 3 && password.find(local) != std::string::npos) {
+    return Error{"weak-password", "do not use your e-mail address in the password"};
+  }
+  return Ok();
+}
+
+Result<std::string> FakeCredentials::HashPassword(std::string_view password) const {
+  return "fake$" + std::string(password.rbegin(), password.rend());
+}
+
+bool FakeCredentials::VerifyPassword(std::string_view password, std::string_view encoded) const {
+  return !encoded.empty() && *HashPassword(password) == encoded;
+}
+
+std::string FakeCredentials::NewToken() const {
+  std::lock_guard lock(mu_);
+  return "token-" + std::to_string(++counter_);
+}
+
+std::string FakeCredentials::HashToken(std::string_view token) const {
+  return "h(" + std::string(token) + ")";
+}
+
+std::string FakeCredentials::NewTotpSecret() const { return "JBSWY3DPEHPK3PXP"; }
+
+std::string FakeCredentials::TotpUri(std::string_view secret, std::string_view label) const {
+  return "otpauth://totp/OpenVAP:" + std::string(label) + "?secret=" + std::string(secret);
+}
+
+std::string FakeCredentials::CodeAt(Timestamp now) {
+  const auto step =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() / 30;
+  char buf[8];
+  (void)std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(step % 1000000));
+  return buf;
+}
+
+std::optional<std::int64_t> FakeCredentials::VerifyTotp(std::string_view, std::string_view code,
+                                                        Timestamp now) const {
+  if (code != CodeAt(now)) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() / 30;
+}
+
+std::vector<std::string> FakeCredentials::NewRecoveryCodes() const {
+  return {"recovery-1", "recovery-2", "recovery-3"};
+}
+
+std::string FakeCredentials::HashRecoveryCode(std::string_view code) const {
+  return "rc(" + std::string(code) + ")";
+}
+
+}  // namespace openvap::fakes
