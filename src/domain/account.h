@@ -57,6 +57,16 @@ struct OneTimeToken {
   std::optional<Timestamp> used_at;
 };
 
+// An API key of an external service provider's staff member (VIS Art 7f(2): an authentication
+// scheme reserved for service providers). Only the hash is stored.
+struct ServiceProviderKey {
+  std::string key_hash;
+  AccountId account;  // the staff member's account (role service-provider)
+  std::string label;
+  Timestamp created_at{};
+  std::optional<Timestamp> revoked_at;
+};
+
 // Lower-cases and trims an e-mail address and checks its shape (one '@', a dot in the domain,
 // no spaces, at most 254 characters). Errors: "invalid-field" naming `email`.
 Result<std::string> NormaliseEmail(std::string_view email);

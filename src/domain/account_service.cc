@@ -419,4 +419,60 @@ Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
   return account.id;
 }
 
+Result<std::string> AccountService::IssueServiceProviderKey(const Principal& admin,
+                                                            const AccountId& staff,
+                                                            const std::string& label) {
+  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
+    return Error{"forbidden", "only administrators issue service provider keys"};
+  }
+  const std::string key = "esp_" + credentials_.NewToken();
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(staff));
+    if (!account) return Error{"not-found", "no such account"};
+    if (account->role != Role::kServiceProvider) {
+      return Error{"invalid-field", "account: keys are only for service provider staff"};
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertServiceProviderKey(
+        ServiceProviderKey{credentials_.HashToken(key), staff, label, clock_.Now(), std::nullopt}));
+    return uow.Audit().Append(
+        Event(admin, "account.issue-provider-key", "account:" + staff.value(), {{"label", label}}));
+  }));
+  return key;
+}
+
+Status AccountService::RevokeServiceProviderKey(const Principal& admin, const std::string& key) {
+  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
+    return Error{"forbidden", "only administrators revoke service provider keys"};
+  }
+  const std::string hash = credentials_.HashToken(key);
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Accounts().FindServiceProviderKey(hash));
+    if (!found) return Error{"not-found", "no such key"};
+    found->revoked_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().UpdateServiceProviderKey(*found));
+    return uow.Audit().Append(
+        Event(admin, "account.revoke-provider-key", "account:" + found->account.value()));
+  });
+}
+
+Result<Principal> AccountService::AuthenticateServiceProviderKey(const std::string& key) {
+  const std::string hash = credentials_.HashToken(key);
+  std::optional<Account> account;
+  bool valid = false;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto found, uow.Accounts().FindServiceProviderKey(hash));
+    if (!found || found->revoked_at) return Ok();
+    OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(found->account));
+    valid = account && !account->disabled && account->role == Role::kServiceProvider;
+    return Ok();
+  }));
+  if (!valid) {
+    return Error{"unauthenticated",
+                 "a valid service provider key is required "
+                 "(Authorization: Bearer <key>)"};
+  }
+  // The key is the gateway's own factor; the staff member proved possession of it.
+  return PrincipalOf(*account, true);
+}
+
 }  // namespace openvap::domain

@@ -110,6 +110,13 @@ class AccountService {
 
   Result<Account> GetAccount(const Principal& principal);
 
+  // VIS Art 7f(2): administrators issue API keys to service-provider staff (shown once);
+  // the gateway authenticates with them. Errors: "forbidden", "not-found", "invalid-field".
+  Result<std::string> IssueServiceProviderKey(const Principal& admin, const AccountId& staff,
+                                              const std::string& label);
+  Status RevokeServiceProviderKey(const Principal& admin, const std::string& key);
+  Result<Principal> AuthenticateServiceProviderKey(const std::string& key);
+
   // Administrators create officials' accounts (e-mail already verified, MFA still to enrol).
   // Errors: "forbidden", "already-exists", "invalid-field", "weak-password".
   Result<AccountId> CreateStaffAccount(const Principal& admin, const StaffAccount& staff);

@@ -217,6 +217,28 @@ TEST_F(AccountServiceTest, OnlyAdministratorsCreateOfficials) {
   EXPECT_EQ(who->principal.organisation, "FR-consulate-new-delhi");
 }
 
+TEST_F(AccountServiceTest, ServiceProviderKeysAuthenticateStaffUntilRevoked) {
+  Principal admin;
+  admin.role = Role::kAdministrator;
+  const auto staff = service_.CreateStaffAccount(
+      admin, {"desk@vfs.example", "Desk 1", Role::kServiceProvider, "FR", "esp-delhi", kPassword});
+  ASSERT_TRUE(staff.ok());
+  const auto consul = service_.CreateStaffAccount(
+      admin, {"c@fr.example", "C", Role::kConsularOfficer, "FR", "fr-delhi", kPassword});
+  EXPECT_EQ(service_.IssueServiceProviderKey(admin, *consul, "x").error().code, "invalid-field");
+  Principal applicant;
+  EXPECT_EQ(service_.IssueServiceProviderKey(applicant, *staff, "x").error().code, "forbidden");
+  const auto key = service_.IssueServiceProviderKey(admin, *staff, "desk 1");
+  ASSERT_TRUE(key.ok());
+  const auto who = service_.AuthenticateServiceProviderKey(*key);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, Role::kServiceProvider);
+  EXPECT_EQ(who->organisation, "esp-delhi");
+  EXPECT_EQ(service_.AuthenticateServiceProviderKey("esp_guess").error().code, "unauthenticated");
+  ASSERT_TRUE(service_.RevokeServiceProviderKey(admin, *key).ok());
+  EXPECT_EQ(service_.AuthenticateServiceProviderKey(*key).error().code, "unauthenticated");
+}
+
 TEST(NormaliseEmail, AcceptsAddressesAndRejectsOtherText) {
   EXPECT_EQ(*NormaliseEmail(" Ana.Lopez+visa@Example.COM "), "ana.lopez+visa@example.com");
   for (const char* bad :

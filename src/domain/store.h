@@ -36,6 +36,11 @@ class AccountRepository {
   virtual Status InsertToken(const OneTimeToken& token) = 0;
   virtual Status UpdateToken(const OneTimeToken& token) = 0;
   virtual Result<std::optional<OneTimeToken>> FindToken(const std::string& token_hash) = 0;
+
+  virtual Status InsertServiceProviderKey(const ServiceProviderKey& key) = 0;
+  virtual Status UpdateServiceProviderKey(const ServiceProviderKey& key) = 0;
+  virtual Result<std::optional<ServiceProviderKey>> FindServiceProviderKey(
+      const std::string& key_hash) = 0;
 };
 
 // An e-mail waiting to be sent (transactional outbox, VAP-NOTIFY): written in the same

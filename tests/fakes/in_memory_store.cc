@@ -74,6 +74,20 @@ class Uow final : public domain::UnitOfWork,
     if (it == s_.tokens.end()) return std::optional<domain::OneTimeToken>{};
     return std::optional<domain::OneTimeToken>(it->second);
   }
+  Status InsertServiceProviderKey(const domain::ServiceProviderKey& k) override {
+    s_.provider_keys[k.key_hash] = k;
+    return Ok();
+  }
+  Status UpdateServiceProviderKey(const domain::ServiceProviderKey& k) override {
+    s_.provider_keys[k.key_hash] = k;
+    return Ok();
+  }
+  Result<std::optional<domain::ServiceProviderKey>> FindServiceProviderKey(
+      const std::string& hash) override {
+    auto it = s_.provider_keys.find(hash);
+    if (it == s_.provider_keys.end()) return std::optional<domain::ServiceProviderKey>{};
+    return std::optional<domain::ServiceProviderKey>(it->second);
+  }
   Status Enqueue(const domain::OutgoingMail& mail) override {
     s_.mail.push_back(mail);
     return Ok();

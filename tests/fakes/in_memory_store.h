@@ -20,6 +20,7 @@ struct StoreState {
   std::map<std::string, domain::Account> accounts;
   std::map<std::string, domain::Session> sessions;
   std::map<std::string, domain::OneTimeToken> tokens;
+  std::map<std::string, domain::ServiceProviderKey> provider_keys;
   std::vector<domain::OutgoingMail> mail;
   std::vector<domain::AuditEvent> audit;
 };

@@ -1,0 +1,305 @@
+#include "adapters/api/account_routes.h"
+
+#include <utility>
+
+namespace openvap::api {
+namespace {
+
+using domain::Role;
+using nlohmann::json;
+
+std::string SessionCookie(const std::string& token, const CookiePolicy& policy) {
+  std::string c = std::string(kSessionCookie) + "=" + token +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(std::chrono::seconds(policy.max_age).count());
+  if (policy.secure) c += "; Secure";
+  return c;
+}
+
+std::string ClearedCookie(const CookiePolicy& policy) {
+  std::string c = std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  if (policy.secure) c += "; Secure";
+  return c;
+}
+
+http::Response GrantResponse(int status, const domain::SessionGrant& grant,
+                             const CookiePolicy& policy, json extra = json::object()) {
+  extra["csrf_token"] = grant.csrf_token;
+  extra["mfa_verified"] = grant.mfa_verified;
+  extra["mfa_enrolment_required"] = grant.mfa_enrolment_required;
+  http::Response r = http::JsonResponse(status, extra);
+  r.SetHeader("Set-Cookie", SessionCookie(grant.token, policy));
+  return r;
+}
+
+json AccountJson(const domain::Account& a) {
+  json out = {{"id", a.id.value()},
+              {"email", a.email},
+              {"display_name", a.display_name},
+              {"role", domain::RoleName(a.role)},
+              {"mfa_enabled", a.mfa_enabled},
+              {"keep_data_consent", a.keep_data_consent},
+              {"preferred_language", a.preferred_language},
+              {"recovery_codes_left", a.recovery_code_hashes.size()}};
+  if (!a.member_state.empty()) out["member_state"] = a.member_state;
+  if (!a.organisation.empty()) out["organisation"] = a.organisation;
+  return out;
+}
+
+}  // namespace
+
+std::string CookieValue(const http::Request& request, std::string_view name) {
+  const auto range = request.headers.equal_range("cookie");
+  for (auto it = range.first; it != range.second; ++it) {
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      const std::size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      pair.remove_prefix(std::min(pair.find_first_not_of(' '), pair.size()));
+      const std::size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+        return std::string(pair.substr(eq + 1));
+      }
+    }
+  }
+  return "";
+}
+
+Result<Authenticator::Authenticated> AccountAuthenticator::Authenticate(
+    const http::Request& request, AuthScheme scheme) const {
+  Authenticated out;
+  if (scheme == AuthScheme::kServiceProviderKey) {
+    const std::string_view header = request.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (header.substr(0, kBearer.size()) != kBearer) {
+      return Error{"unauthenticated",
+                   "the service provider gateway needs 'Authorization: Bearer <key>'"};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(out.principal, accounts_.AuthenticateServiceProviderKey(
+                                                std::string(header.substr(kBearer.size()))));
+    return out;
+  }
+  const std::string token = CookieValue(request, kSessionCookie);
+  if (token.empty()) return Error{"unauthenticated", "sign in first"};
+  OPENVAP_ASSIGN_OR_RETURN(auto who, accounts_.Authenticate(token));
+  out.principal = who.principal;
+  out.session_id = token;
+  out.csrf_token = who.csrf_token;
+  return out;
+}
+
+void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy cookies) {
+  api.Add({.method = "POST",
+           .path = "/api/v1/accounts",
+           .summary = "Register an applicant or representative account (VAP-ACCT); a "
+                      "verification link is e-mailed",
+           .tag = "accounts",
+           .auth = AuthScheme::kNone,
+           .request_schema = ObjectSchema(
+               {{"email", StringSchema(nullptr, "email")},
+                {"password", StringSchema("at least 12 characters")},
+                {"display_name", StringSchema()},
+                {"role", {{"type", "string"}, {"enum", {"applicant", "representative"}}}},
+                {"preferred_language", StringSchema("ISO 639-1")}},
+               {"email", "password", "display_name"}),
+           .success_status = 202,
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             domain::Registration reg;
+             OPENVAP_API_TRY(email, RequireString(body, "email"));
+             OPENVAP_API_TRY(password, RequireString(body, "password"));
+             OPENVAP_API_TRY(name, RequireString(body, "display_name"));
+             OPENVAP_API_TRY(role, OptionalString(body, "role"));
+             OPENVAP_API_TRY(language, OptionalString(body, "preferred_language"));
+             reg.email = email;
+             reg.password = password;
+             reg.display_name = name;
+             if (role) {
+               auto parsed = domain::ParseRole(*role);
+               if (!parsed.ok()) return ErrorResponseFor({"invalid-field", "role: " + *role});
+               reg.role = *parsed;
+             }
+             if (language) reg.preferred_language = *language;
+             auto done = accounts.Register(reg);
+             if (!done.ok()) return ErrorResponseFor(done.error());
+             return http::JsonResponse(
+                 202, {{"status", "verification-sent"},
+                       {"message",
+                        "If the address can be used, a confirmation link is on its "
+                        "way. Open it to activate the account."}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/accounts/verify-email",
+           .summary = "Confirm an e-mail address with the token from the e-mailed link",
+           .tag = "accounts",
+           .auth = AuthScheme::kNone,
+           .request_schema = ObjectSchema({{"token", StringSchema()}}, {"token"}),
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(token, RequireString(body, "token"));
+             const Status s = accounts.VerifyEmail(token);
+             if (!s.ok()) return ErrorResponseFor(s.error());
+             return http::JsonResponse(200, {{"status", "verified"}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/sessions",
+           .summary = "Sign in with e-mail and password (first factor); sets the session cookie",
+           .tag = "accounts",
+           .auth = AuthScheme::kNone,
+           .request_schema = ObjectSchema(
+               {{"email", StringSchema(nullptr, "email")}, {"password", StringSchema()}},
+               {"email", "password"}),
+           .success_status = 201,
+           .handler = [&accounts, cookies](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(email, RequireString(body, "email"));
+             OPENVAP_API_TRY(password, RequireString(body, "password"));
+             auto grant = accounts.SignIn(email, password, c.request.remote_address);
+             if (!grant.ok()) return ErrorResponseFor(grant.error());
+             return GrantResponse(201, *grant, cookies);
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/sessions/mfa",
+           .summary = "Second factor: a code of the authenticator app or a recovery code",
+           .tag = "accounts",
+           .roles = {},
+           .requires_mfa = false,
+           .request_schema = ObjectSchema({{"code", StringSchema()}}, {"code"}),
+           .handler = [&accounts, cookies](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(code, RequireString(body, "code"));
+             auto grant = accounts.CompleteSignIn(*c.session_id, code);
+             if (!grant.ok()) return ErrorResponseFor(grant.error());
+             return GrantResponse(200, *grant, cookies);
+           }});
+
+  api.Add({.method = "DELETE",
+           .path = "/api/v1/sessions/current",
+           .summary = "Sign out",
+           .tag = "accounts",
+           .requires_mfa = false,
+           .handler = [&accounts, cookies](CallContext& c) {
+             const Status s = accounts.SignOut(*c.session_id);
+             if (!s.ok()) return ErrorResponseFor(s.error());
+             http::Response r = http::JsonResponse(200, {{"status", "signed-out"}});
+             r.SetHeader("Set-Cookie", ClearedCookie(cookies));
+             return r;
+           }});
+
+  api.Add({.method = "GET",
+           .path = "/api/v1/me",
+           .summary = "The signed-in account",
+           .tag = "accounts",
+           .requires_mfa = false,
+           .handler = [&accounts](CallContext& c) {
+             auto account = accounts.GetAccount(c.principal);
+             if (!account.ok()) return ErrorResponseFor(account.error());
+             json out = AccountJson(*account);
+             out["mfa_verified"] = c.principal.mfa_verified;
+             return http::JsonResponse(200, out);
+           }});
+
+  api.Add(
+      {.method = "POST",
+       .path = "/api/v1/me/mfa/totp",
+       .summary = "Start setting up an authenticator app: returns the secret and its "
+                  "otpauth URI",
+       .tag = "accounts",
+       .requires_mfa = false,
+       .handler = [&accounts](CallContext& c) {
+         auto enrolment = accounts.BeginTotpEnrolment(*c.session_id);
+         if (!enrolment.ok()) return ErrorResponseFor(enrolment.error());
+         return http::JsonResponse(200, {{"secret", enrolment->secret}, {"uri", enrolment->uri}});
+       }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/me/mfa/totp/confirm",
+           .summary = "Finish setting up the authenticator app with a first code; returns the "
+                      "recovery codes once",
+           .tag = "accounts",
+           .requires_mfa = false,
+           .request_schema = ObjectSchema({{"code", StringSchema()}}, {"code"}),
+           .handler = [&accounts, cookies](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(code, RequireString(body, "code"));
+             auto done = accounts.ConfirmTotpEnrolment(*c.session_id, code);
+             if (!done.ok()) return ErrorResponseFor(done.error());
+             return GrantResponse(200, done->session, cookies,
+                                  {{"recovery_codes", done->recovery_codes}});
+           }});
+
+  api.Add(
+      {.method = "PUT",
+       .path = "/api/v1/me/consent",
+       .summary = "Give or withdraw consent to keep data for later applications "
+                  "(VIS Art 7b(4))",
+       .tag = "accounts",
+       .roles = {Role::kApplicant, Role::kRepresentative},
+       .request_schema = ObjectSchema({{"keep_data_for_later_applications", {{"type", "boolean"}}}},
+                                      {"keep_data_for_later_applications"}),
+       .handler = [&accounts](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         OPENVAP_API_TRY(consent, RequireBool(body, "keep_data_for_later_applications"));
+         const Status s = accounts.SetKeepDataConsent(c.principal, consent);
+         if (!s.ok()) return ErrorResponseFor(s.error());
+         return http::JsonResponse(200, {{"keep_data_for_later_applications", consent}});
+       }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/admin/accounts",
+           .summary = "Create an official's account",
+           .tag = "administration",
+           .roles = {Role::kAdministrator},
+           .request_schema = ObjectSchema({{"email", StringSchema(nullptr, "email")},
+                                           {"display_name", StringSchema()},
+                                           {"role", StringSchema()},
+                                           {"member_state", StringSchema("ISO alpha-2")},
+                                           {"organisation", StringSchema()},
+                                           {"password", StringSchema()}},
+                                          {"email", "display_name", "role", "password"}),
+           .success_status = 201,
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             domain::StaffAccount staff;
+             OPENVAP_API_TRY(email, RequireString(body, "email"));
+             OPENVAP_API_TRY(name, RequireString(body, "display_name"));
+             OPENVAP_API_TRY(role, RequireString(body, "role"));
+             OPENVAP_API_TRY(state, OptionalString(body, "member_state"));
+             OPENVAP_API_TRY(org, OptionalString(body, "organisation"));
+             OPENVAP_API_TRY(password, RequireString(body, "password"));
+             auto parsed = domain::ParseRole(role);
+             if (!parsed.ok()) return ErrorResponseFor({"invalid-field", "role: " + role});
+             staff.email = email;
+             staff.display_name = name;
+             staff.role = *parsed;
+             staff.member_state = state.value_or("");
+             staff.organisation = org.value_or("");
+             staff.password = password;
+             auto id = accounts.CreateStaffAccount(c.principal, staff);
+             if (!id.ok()) return ErrorResponseFor(id.error());
+             return http::JsonResponse(201, {{"id", id->value()}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/admin/accounts/{id}/provider-keys",
+           .summary = "Issue an API key to a service provider's staff member (VIS Art 7f(2)); "
+                      "shown once",
+           .tag = "administration",
+           .roles = {Role::kAdministrator},
+           .request_schema = ObjectSchema({{"label", StringSchema()}}),
+           .success_status = 201,
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(label, OptionalString(body, "label"));
+             auto key = accounts.IssueServiceProviderKey(
+                 c.principal, AccountId(c.request.path_params["id"]), label.value_or(""));
+             if (!key.ok()) return ErrorResponseFor(key.error());
+             return http::JsonResponse(201, {{"key", *key}});
+           }});
+}
+
+}  // namespace openvap::api
