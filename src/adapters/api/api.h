@@ -122,10 +122,15 @@ nlohmann::json StringSchema(const char* description = nullptr, const char* forma
 }  // namespace openvap::api
 
 // In a handler: `OPENVAP_API_TRY(body, ParseJsonObject(c.request));` declares `body` with the
-// value, or returns the error as its JSON response.
-#define OPENVAP_API_TRY(var, expr)                                                         \
-  auto var##_result_ = (expr);                                                             \
-  if (!var##_result_.ok()) return ::openvap::api::ErrorResponseFor(var##_result_.error()); \
+// value, or returns the error as its JSON response. (`var` names a declaration, so it cannot
+// be parenthesised.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define OPENVAP_API_TRY(var, expr)                                  \
+  auto var##_result_ = (expr);                                      \
+  if (!var##_result_.ok()) {                                        \
+    return ::openvap::api::ErrorResponseFor(var##_result_.error()); \
+  }                                                                 \
   auto var = std::move(var##_result_).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // OPENVAP_ADAPTERS_API_API_H_
