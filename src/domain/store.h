@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "base/bytes.h"
 #include "domain/account.h"
+#include "domain/application.h"
 
 namespace openvap::domain {
 
@@ -41,6 +43,50 @@ class AccountRepository {
   virtual Status UpdateServiceProviderKey(const ServiceProviderKey& key) = 0;
   virtual Result<std::optional<ServiceProviderKey>> FindServiceProviderKey(
       const std::string& key_hash) = 0;
+};
+
+class ApplicationRepository {
+ public:
+  virtual ~ApplicationRepository() = default;
+  virtual Status Insert(const Application& application) = 0;
+  // Stores `application` if the stored version equals application.version, then increments
+  // application.version. Errors: "conflict" (someone else changed it), "not-found".
+  virtual Status Update(Application& application) = 0;
+  virtual Result<std::optional<Application>> Find(const ApplicationId& id) = 0;
+  virtual Result<std::vector<Application>> ListByOwner(const AccountId& owner) = 0;
+  // Applications notified to `state` in `status`, oldest submission first (the queue).
+  virtual Result<std::vector<Application>> ListForState(const std::string& state,
+                                                        ApplicationStatus status) = 0;
+
+  virtual Status InsertDocument(const ApplicationId& application,
+                                const ApplicationDocument& document, ByteView content) = 0;
+  virtual Status DeleteDocument(const ApplicationId& application,
+                                const std::string& document_id) = 0;
+  virtual Result<std::vector<ApplicationDocument>> ListDocuments(
+      const ApplicationId& application) = 0;
+  virtual Result<std::optional<Bytes>> DocumentContent(const ApplicationId& application,
+                                                       const std::string& document_id) = 0;
+};
+
+// A message in the secure account (VIS 7g; VC Art 32(2)): decisions and communication with
+// the consulate are made available here; an e-mail tells the person to look.
+struct AccountMessage {
+  std::string id;
+  AccountId account;
+  std::optional<ApplicationId> application;
+  std::string kind;  // "submitted", "incomplete", "decision", "consulate", ...
+  std::string subject;
+  std::string body;
+  Timestamp created_at{};
+  std::optional<Timestamp> read_at;
+};
+
+class MessageRepository {
+ public:
+  virtual ~MessageRepository() = default;
+  virtual Status Insert(const AccountMessage& message) = 0;
+  virtual Status MarkRead(const std::string& id, Timestamp at) = 0;
+  virtual Result<std::vector<AccountMessage>> ListFor(const AccountId& account) = 0;
 };
 
 // An e-mail waiting to be sent (transactional outbox, VAP-NOTIFY): written in the same
@@ -77,6 +123,8 @@ class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
   virtual AccountRepository& Accounts() = 0;
+  virtual ApplicationRepository& Applications() = 0;
+  virtual MessageRepository& Messages() = 0;
   virtual Outbox& Mail() = 0;
   virtual AuditLog& Audit() = 0;
 };

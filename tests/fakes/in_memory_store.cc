@@ -8,11 +8,15 @@ namespace {
 
 class Uow final : public domain::UnitOfWork,
                   public domain::AccountRepository,
+                  public domain::ApplicationRepository,
+                  public domain::MessageRepository,
                   public domain::Outbox,
                   public domain::AuditLog {
  public:
   explicit Uow(StoreState& s) : s_(s) {}
   domain::AccountRepository& Accounts() override { return *this; }
+  domain::ApplicationRepository& Applications() override { return *this; }
+  domain::MessageRepository& Messages() override { return *this; }
   domain::Outbox& Mail() override { return *this; }
   domain::AuditLog& Audit() override { return *this; }
 
@@ -87,6 +91,81 @@ class Uow final : public domain::UnitOfWork,
     auto it = s_.provider_keys.find(hash);
     if (it == s_.provider_keys.end()) return std::optional<domain::ServiceProviderKey>{};
     return std::optional<domain::ServiceProviderKey>(it->second);
+  }
+  // Applications.
+  Status Insert(const domain::Application& a) override {
+    if (!s_.applications.emplace(a.id.value(), a).second) return Error{"already-exists", "id"};
+    return Ok();
+  }
+  Status Update(domain::Application& a) override {
+    auto it = s_.applications.find(a.id.value());
+    if (it == s_.applications.end()) return Error{"not-found", "no application"};
+    if (it->second.version != a.version) return Error{"conflict", "stale version"};
+    ++a.version;
+    it->second = a;
+    return Ok();
+  }
+  Result<std::optional<domain::Application>> Find(const ApplicationId& id) override {
+    auto it = s_.applications.find(id.value());
+    if (it == s_.applications.end()) return std::optional<domain::Application>{};
+    return std::optional<domain::Application>(it->second);
+  }
+  Result<std::vector<domain::Application>> ListByOwner(const AccountId& owner) override {
+    std::vector<domain::Application> out;
+    for (const auto& [id, a] : s_.applications) {
+      if (a.owner == owner) out.push_back(a);
+    }
+    return out;
+  }
+  Result<std::vector<domain::Application>> ListForState(const std::string& state,
+                                                        domain::ApplicationStatus status) override {
+    std::vector<domain::Application> out;
+    for (const auto& [id, a] : s_.applications) {
+      if (a.notified_state == state && a.status == status) out.push_back(a);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& x, const auto& y) { return x.submitted_at < y.submitted_at; });
+    return out;
+  }
+  Status InsertDocument(const ApplicationId& id, const domain::ApplicationDocument& d,
+                        ByteView content) override {
+    s_.documents[id.value()].emplace_back(d, Bytes(content.begin(), content.end()));
+    return Ok();
+  }
+  Status DeleteDocument(const ApplicationId& id, const std::string& doc) override {
+    auto& docs = s_.documents[id.value()];
+    const auto n = std::erase_if(docs, [&](const auto& p) { return p.first.id == doc; });
+    return n == 0 ? Status(Error{"not-found", "no document " + doc}) : Ok();
+  }
+  Result<std::vector<domain::ApplicationDocument>> ListDocuments(const ApplicationId& id) override {
+    std::vector<domain::ApplicationDocument> out;
+    for (const auto& [d, bytes] : s_.documents[id.value()]) out.push_back(d);
+    return out;
+  }
+  Result<std::optional<Bytes>> DocumentContent(const ApplicationId& id,
+                                               const std::string& doc) override {
+    for (const auto& [d, bytes] : s_.documents[id.value()]) {
+      if (d.id == doc) return std::optional<Bytes>(bytes);
+    }
+    return std::optional<Bytes>{};
+  }
+  // Messages.
+  Status Insert(const domain::AccountMessage& m) override {
+    s_.messages.push_back(m);
+    return Ok();
+  }
+  Status MarkRead(const std::string& id, Timestamp at) override {
+    for (auto& m : s_.messages) {
+      if (m.id == id) m.read_at = at;
+    }
+    return Ok();
+  }
+  Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
+    std::vector<domain::AccountMessage> out;
+    for (const auto& m : s_.messages) {
+      if (m.account == account) out.push_back(m);
+    }
+    return out;
   }
   Status Enqueue(const domain::OutgoingMail& mail) override {
     s_.mail.push_back(mail);

@@ -21,6 +21,9 @@ struct StoreState {
   std::map<std::string, domain::Session> sessions;
   std::map<std::string, domain::OneTimeToken> tokens;
   std::map<std::string, domain::ServiceProviderKey> provider_keys;
+  std::map<std::string, domain::Application> applications;
+  std::map<std::string, std::vector<std::pair<domain::ApplicationDocument, Bytes>>> documents;
+  std::vector<domain::AccountMessage> messages;
   std::vector<domain::OutgoingMail> mail;
   std::vector<domain::AuditEvent> audit;
 };

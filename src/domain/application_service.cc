@@ -1,0 +1,468 @@
+#include "domain/application_service.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <utility>
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+template <std::size_t N>
+bool Contains(const std::array<std::string_view, N>& set, std::string_view key) {
+  return std::find(set.begin(), set.end(), key) != set.end();
+}
+
+// The fields of the harmonised application form (Visa Code Annex I as replaced by Reg (EU)
+// 2019/1155; data/refdata/forms/application_form_fields.csv) that an applicant fills in.
+constexpr std::array<std::string_view, 71> kAnnexIFields = {
+    "1",   "2",   "3",   "4",   "5",   "6",   "7",   "7a",  "7b",  "8",   "9",   "9a",
+    "10a", "10b", "10c", "10d", "10e", "10f", "11",  "12",  "12a", "13",  "14",  "15",
+    "16",  "17a", "17b", "17c", "17d", "17e", "18",  "18a", "19",  "19a", "20",  "20a",
+    "20b", "20c", "21",  "22",  "23",  "23a", "24",  "25",  "26",  "27",  "27a", "27b",
+    "28",  "28a", "28b", "29a", "29b", "29c", "30",  "30a", "30b", "31",  "31a", "31b",
+    "32",  "32a", "32b", "32c", "32d", "32e", "32f", "33",  "33a", "33b", "S1"};
+
+// What the online form asks beyond Annex I, because the platform's automated checks need it:
+// the planned stays per state (VIS 7d(1): "the number of days for the applicant's intended
+// stay"), a state chosen by main purpose (7d(1)), legal presence without residence (7d(1)
+// last sentence; VC Art 6(2)), the time zone of residence (VC Art 32(2)), seafarers (VC Art
+// 9(1)), previous stays in the last 180 days, and the applicant's e-mail for messages.
+constexpr std::array<std::string_view, 8> kPlatformFields = {
+    "itinerary", "chosen_state",   "legally_present_not_residing", "residence_time_zone",
+    "seafarer",  "previous_stays", "family_member_of_eu_citizen",  "contact_email"};
+
+// Date fields, entered as ISO 8601 (YYYY-MM-DD) online.
+constexpr std::array<std::string_view, 10> kDateFields = {"4",   "14",  "15",  "17c", "20c",
+                                                          "27a", "27b", "28a", "29b", "29c"};
+
+// Fields that hold a list of values.
+constexpr std::array<std::string_view, 7> kListFields = {
+    "7b", "23", "25", "32a", "32e", "itinerary", "previous_stays"};
+
+constexpr std::array<std::string_view, 4> kDocumentKinds = {
+    "travel-document", "photo", "supporting-document", "travel-insurance"};
+
+std::string Describe(const Principal& who) {
+  return who.account ? who.account->value() : std::string(RoleName(who.role));
+}
+
+AuditEvent Audit(const Principal& who, std::string action, const ApplicationId& id,
+                 json details = json::object()) {
+  return AuditEvent{Describe(who), std::string(RoleName(who.role)), std::move(action),
+                    "application:" + id.value(), std::move(details)};
+}
+
+bool IsOfficialOfState(const Principal& who, const Application& a) {
+  return (who.role == Role::kConsularOfficer || who.role == Role::kCentralAuthority) &&
+         !a.notified_state.empty() && who.member_state == a.notified_state &&
+         a.status != ApplicationStatus::kDraft;
+}
+
+bool IsProviderOfAppointment(const Principal& who, const Application& a) {
+  return who.role == Role::kServiceProvider && a.appointment && !a.appointment_location.empty() &&
+         who.organisation == a.appointment_location;
+}
+
+bool IsOwner(const Principal& who, const Application& a) {
+  return who.account && *who.account == a.owner;
+}
+
+Status CheckField(const std::string& key, const json& value) {
+  const bool known = Contains(kAnnexIFields, key) || Contains(kPlatformFields, key);
+  if (!known) {
+    return Error{"invalid-field", "form." + key +
+                                      ": not a field of the application form (Annex I numbers such "
+                                      "as \"1\" or \"27a\", or itinerary, chosen_state, ...)"};
+  }
+  if (value.is_null()) return Ok();
+  if (Contains(kListFields, key)) {
+    if (!value.is_array()) return Error{"invalid-field", "form." + key + ": must be a list"};
+    return Ok();
+  }
+  if (key == "seafarer" || key == "legally_present_not_residing" ||
+      key == "family_member_of_eu_citizen") {
+    if (!value.is_boolean()) {
+      return Error{"invalid-field", "form." + key + ": must be true or false"};
+    }
+    return Ok();
+  }
+  if (!value.is_string()) return Error{"invalid-field", "form." + key + ": must be text"};
+  const auto& text = value.get_ref<const std::string&>();
+  if (text.size() > 2000) {
+    return Error{"invalid-field", "form." + key + ": at most 2000 characters"};
+  }
+  if (Contains(kDateFields, key) && !ParseIsoDate(text).ok()) {
+    return Error{"invalid-field", "form." + key + ": not a date (YYYY-MM-DD)"};
+  }
+  return Ok();
+}
+
+}  // namespace
+
+std::vector<std::string> RequiredDeclarations(const json& form) {
+  std::vector<std::string> out = {"D1", "D3", "D4", "D5", "D6"};
+  const auto entries = form.find("27");
+  if (entries != form.end() && entries->is_string() && *entries == "multiple") {
+    out.insert(out.begin() + 1, "D2");
+  }
+  return out;
+}
+
+std::string SniffContentType(ByteView c) {
+  if (c.size() >= 5 && c[0] == '%' && c[1] == 'P' && c[2] == 'D' && c[3] == 'F' && c[4] == '-') {
+    return "application/pdf";
+  }
+  if (c.size() >= 3 && c[0] == 0xFF && c[1] == 0xD8 && c[2] == 0xFF) return "image/jpeg";
+  if (c.size() >= 8 && c[0] == 0x89 && c[1] == 'P' && c[2] == 'N' && c[3] == 'G' && c[4] == 0x0D &&
+      c[5] == 0x0A && c[6] == 0x1A && c[7] == 0x0A) {
+    return "image/png";
+  }
+  return "";
+}
+
+ApplicationService::ApplicationService(Store& store, const PreChecks& prechecks, const Clock& clock,
+                                       RandomSource& random, UploadLimits limits)
+    : store_(store), prechecks_(prechecks), clock_(clock), random_(random), limits_(limits) {}
+
+Result<Application> ApplicationService::Load(UnitOfWork& uow, const Principal& who,
+                                             const ApplicationId& id, bool for_change) {
+  OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Applications().Find(id));
+  // Someone else's application looks the same as a missing one (no probing of ids).
+  const Error not_found{"not-found", "no application " + id.value() + " in your account"};
+  if (!found) return not_found;
+  if (IsOwner(who, *found)) {
+    if (for_change && !IsEditableByApplicant(found->status)) {
+      return Error{"invalid-transition",
+                   "the application was already notified to the consulate; it can no longer be "
+                   "changed here (write to the consulate instead)"};
+    }
+    return *found;
+  }
+  if (!for_change && (IsOfficialOfState(who, *found) || IsProviderOfAppointment(who, *found))) {
+    OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(Audit(who, "application.read", id)));
+    return *found;
+  }
+  return not_found;
+}
+
+Result<Application> ApplicationService::CreateDraft(const Principal& who, ApplicationKind kind) {
+  if ((who.role != Role::kApplicant && who.role != Role::kRepresentative) || !who.account) {
+    return Error{"forbidden",
+                 "applications are started from an applicant's or a "
+                 "representative's account"};
+  }
+  Application a;
+  a.id = ApplicationId("app-" + random_.HexToken(10));
+  a.kind = kind;
+  a.owner = *who.account;
+  a.created_at = a.updated_at = clock_.Now();
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Insert(a));
+    return uow.Audit().Append(
+        Audit(who, "application.create", a.id, {{"kind", ApplicationKindName(kind)}}));
+  }));
+  return a;
+}
+
+Result<Application> ApplicationService::CreateOnBehalf(const Principal& official,
+                                                       ApplicationKind kind,
+                                                       const std::string& contact_email,
+                                                       const std::string& reason) {
+  if ((official.role != Role::kConsularOfficer && official.role != Role::kCentralAuthority) ||
+      !official.account) {
+    return Error{"forbidden",
+                 "only consular officers and central authorities lodge "
+                 "applications on a person's behalf"};
+  }
+  if (reason.empty()) {
+    return Error{"invalid-field", "reason: say why the person cannot use the platform"};
+  }
+  Application a;
+  a.id = ApplicationId("app-" + random_.HexToken(10));
+  a.kind = kind;
+  a.owner = *official.account;
+  a.lodged_by_official = true;
+  a.notified_state = official.member_state;
+  a.contact_email = contact_email;
+  a.humanitarian_derogation = reason;
+  a.created_at = a.updated_at = clock_.Now();
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Insert(a));
+    return uow.Audit().Append(
+        Audit(official, "application.create-on-behalf", a.id, {{"reason", reason}}));
+  }));
+  return a;
+}
+
+Result<Application> ApplicationService::Get(const Principal& who, const ApplicationId& id) {
+  Result<Application> out = Error{"not-found", ""};
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    out = Load(uow, who, id, false);
+    return out.ok() ? Ok() : Status(out.error());
+  }));
+  return out;
+}
+
+Result<std::vector<Application>> ApplicationService::ListMine(const Principal& who) {
+  if (!who.account) return Error{"unauthenticated", "sign in first"};
+  std::vector<Application> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListByOwner(*who.account));
+    return Ok();
+  }));
+  std::sort(out.begin(), out.end(),
+            [](const Application& a, const Application& b) { return a.created_at > b.created_at; });
+  return out;
+}
+
+Result<Application> ApplicationService::SaveForm(const Principal& who, const ApplicationId& id,
+                                                 const json& fields,
+                                                 std::optional<std::int64_t> expected_version) {
+  if (!fields.is_object()) return Error{"invalid-field", "form: must be an object of fields"};
+  for (const auto& [key, value] : fields.items()) {
+    OPENVAP_RETURN_IF_ERROR(CheckField(key, value));
+  }
+  const std::vector<std::string> non_latin = prechecks_.NonLatinFields(fields);
+  if (!non_latin.empty()) {
+    std::string list;
+    for (const std::string& f : non_latin) list += (list.empty() ? "" : ", ") + f;
+    return Error{"invalid-field",
+                 "form." + non_latin.front() +
+                     ": use Latin letters only, as in the travel document's machine-readable "
+                     "zone (VIS Art 7b(5)); fields: " +
+                     list};
+  }
+  Application saved;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+    if (expected_version && *expected_version != a.version) {
+      return Error{"conflict", "the application changed in another window; reload it"};
+    }
+    for (const auto& [key, value] : fields.items()) {
+      if (value.is_null()) {
+        a.form.erase(key);
+      } else {
+        a.form[key] = value;
+      }
+    }
+    if (a.form.contains("contact_email") && a.form["contact_email"].is_string()) {
+      a.contact_email = a.form["contact_email"].get<std::string>();
+    }
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    json keys = json::array();
+    for (const auto& [key, value] : fields.items()) keys.push_back(key);
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Audit().Append(Audit(who, "application.save-form", id, {{"fields", keys}})));
+    saved = a;
+    return Ok();
+  }));
+  return saved;
+}
+
+Result<ApplicationDocument> ApplicationService::AddDocument(const Principal& who,
+                                                            const ApplicationId& id,
+                                                            const std::string& kind,
+                                                            const std::string& filename,
+                                                            ByteView content) {
+  if (!Contains(kDocumentKinds, kind)) {
+    return Error{"invalid-field",
+                 "kind: one of travel-document, photo, supporting-document, "
+                 "travel-insurance"};
+  }
+  if (content.empty()) return Error{"invalid-field", "file: the file is empty"};
+  if (static_cast<std::int64_t>(content.size()) > limits_.max_file_bytes) {
+    return Error{"payload-too-large",
+                 "file: at most " +
+                     std::to_string(limits_.max_file_bytes / (std::int64_t{1024} * 1024)) +
+                     " MB per file"};
+  }
+  const std::string type = SniffContentType(content);
+  if (type.empty()) {
+    return Error{"unsupported-media-type", "file: upload a PDF, JPEG or PNG file"};
+  }
+  if (kind == "photo" && type == "application/pdf") {
+    return Error{"unsupported-media-type", "file: the photo must be a JPEG or PNG image"};
+  }
+  std::string safe_name;
+  for (char ch : filename.substr(0, 120)) {
+    safe_name.push_back(
+        std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_' ? ch
+                                                                                            : '_');
+  }
+  ApplicationDocument doc;
+  doc.id = "doc-" + random_.HexToken(8);
+  doc.kind = kind;
+  doc.filename = safe_name.empty() ? "upload" : safe_name;
+  doc.content_type = type;
+  doc.size = static_cast<std::int64_t>(content.size());
+  doc.uploaded_at = clock_.Now();
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+    OPENVAP_ASSIGN_OR_RETURN(const auto existing, uow.Applications().ListDocuments(id));
+    std::int64_t total = doc.size;
+    for (const ApplicationDocument& d : existing) total += d.size;
+    if (static_cast<int>(existing.size()) >= limits_.max_files) {
+      return Error{"payload-too-large",
+                   "file: at most " + std::to_string(limits_.max_files) + " files per application"};
+    }
+    if (total > limits_.max_total_bytes) {
+      return Error{"payload-too-large",
+                   "file: all files together may not exceed " +
+                       std::to_string(limits_.max_total_bytes / (std::int64_t{1024} * 1024)) +
+                       " MB"};
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().InsertDocument(id, doc, content));
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    return uow.Audit().Append(Audit(who, "application.add-document", id,
+                                    {{"document", doc.id}, {"kind", kind}, {"size", doc.size}}));
+  }));
+  return doc;
+}
+
+Status ApplicationService::RemoveDocument(const Principal& who, const ApplicationId& id,
+                                          const std::string& document_id) {
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().DeleteDocument(id, document_id));
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    return uow.Audit().Append(
+        Audit(who, "application.remove-document", id, {{"document", document_id}}));
+  });
+}
+
+Result<std::vector<ApplicationDocument>> ApplicationService::ListDocuments(
+    const Principal& who, const ApplicationId& id) {
+  std::vector<ApplicationDocument> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    auto loaded = Load(uow, who, id, false);
+    if (!loaded.ok()) return loaded.error();
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListDocuments(id));
+    return Ok();
+  }));
+  return out;
+}
+
+Result<Bytes> ApplicationService::DocumentContent(const Principal& who, const ApplicationId& id,
+                                                  const std::string& document_id) {
+  std::optional<Bytes> content;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    auto loaded = Load(uow, who, id, false);
+    if (!loaded.ok()) return loaded.error();
+    OPENVAP_ASSIGN_OR_RETURN(content, uow.Applications().DocumentContent(id, document_id));
+    if (!IsOwner(who, *loaded)) {
+      OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+          Audit(who, "application.read-document", id, {{"document", document_id}})));
+    }
+    return Ok();
+  }));
+  if (!content) return Error{"not-found", "no document " + document_id};
+  return *content;
+}
+
+Result<PreCheckOutcome> ApplicationService::PreCheck(const Principal& who,
+                                                     const ApplicationId& id) {
+  OPENVAP_ASSIGN_OR_RETURN(const Application a, Get(who, id));
+  return prechecks_.Run(a, UtcDateOf(clock_.Now()));
+}
+
+Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
+  OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kNotified, Role::kSystem));
+  a.status = ApplicationStatus::kNotified;
+  if (!a.lodged_by_official) a.notified_state = a.prechecks->competent_state;
+  OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+      Audit(Principal::System(), "application.notify", a.id, {{"state", a.notified_state}})));
+  if (!a.lodged_by_official) {
+    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
+        "msg-" + random_.HexToken(8), a.owner, a.id, "notified", "Your application is complete",
+        "Your application " + a.id.value() +
+            " passed the automated checks and was sent to the "
+            "authorities of " +
+            a.notified_state + ", who will confirm that they are competent and examine it.",
+        clock_.Now(), std::nullopt}));
+  }
+  return Ok();
+}
+
+Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
+  if (a.status != ApplicationStatus::kSubmitted) return Ok();
+  OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, UtcDateOf(clock_.Now())));
+  if (a.prechecks->admissible || a.humanitarian_derogation) {
+    OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
+  }
+  a.updated_at = clock_.Now();
+  return uow.Applications().Update(a);
+}
+
+Result<Application> ApplicationService::Submit(const Principal& who, const ApplicationId& id,
+                                               const std::vector<std::string>& declarations,
+                                               const std::string& ip_address) {
+  Application out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+    if (a.status != ApplicationStatus::kDraft && a.status != ApplicationStatus::kSubmitted) {
+      return Error{"invalid-transition", "this application was already submitted"};
+    }
+    for (const std::string& required : RequiredDeclarations(a.form)) {
+      if (std::find(declarations.begin(), declarations.end(), required) == declarations.end()) {
+        return Error{"declaration-missing",
+                     "declarations: tick declaration " + required +
+                         " of the form to submit (it acts as your signature)"};
+      }
+    }
+    if (a.status == ApplicationStatus::kDraft) {
+      OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kSubmitted, who.role));
+      a.status = ApplicationStatus::kSubmitted;
+    }
+    a.declarations = declarations;
+    a.submitted_at = clock_.Now();
+    a.submitted_from_ip = ip_address;  // VIS Art 7b(6)
+    if (a.contact_email.empty() && a.form.contains("19") && a.form["19"].is_string()) {
+      a.contact_email = a.form["19"].get<std::string>();
+    }
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));
+    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, UtcDateOf(clock_.Now())));
+    if (a.prechecks->admissible || a.humanitarian_derogation) {
+      OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
+    } else if (!a.lodged_by_official) {
+      std::string list;
+      for (const MissingItem& m : a.prechecks->missing) list += "\n- " + m.message;
+      OPENVAP_RETURN_IF_ERROR(
+          uow.Messages().Insert(AccountMessage{"msg-" + random_.HexToken(8), a.owner, a.id,
+                                               "incomplete", "Your application is not complete yet",
+                                               "Your application " + a.id.value() +
+                                                   " was submitted, but these parts are still "
+                                                   "missing:" +
+                                                   list,
+                                               clock_.Now(), std::nullopt}));
+    }
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    out = a;
+    return Ok();
+  }));
+  return out;
+}
+
+Status ApplicationService::Withdraw(const Principal& who, const ApplicationId& id) {
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Applications().Find(id));
+    if (!found || !IsOwner(who, *found)) {
+      return Error{"not-found", "no application " + id.value() + " in your account"};
+    }
+    OPENVAP_RETURN_IF_ERROR(
+        CheckTransition(found->status, ApplicationStatus::kWithdrawn, who.role));
+    found->status = ApplicationStatus::kWithdrawn;
+    found->updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*found));
+    return uow.Audit().Append(Audit(who, "application.withdraw", id));
+  });
+}
+
+}  // namespace openvap::domain

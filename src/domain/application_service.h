@@ -1,0 +1,114 @@
+#ifndef OPENVAP_DOMAIN_APPLICATION_SERVICE_H_
+#define OPENVAP_DOMAIN_APPLICATION_SERVICE_H_
+
+// The applicant's side of the procedure (VIS Arts 7b-7e; VC Arts 9-14, 19): drafts saved in
+// steps, uploads, the automated competence and admissibility pre-checks, submission with the
+// IP address, and notification to the competent state's consulate once the file is complete.
+
+#include <openvap/result.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "domain/application.h"
+#include "domain/principal.h"
+#include "domain/store.h"
+
+namespace openvap::domain {
+
+// The automated pre-checks (VIS 7d(1), 7d(4), 7d(7)): a port so that the domain does not
+// depend on how the rules engine is called. `lodged_on` is the day of the check.
+class PreChecks {
+ public:
+  virtual ~PreChecks() = default;
+  virtual Result<PreCheckOutcome> Run(const Application& application, Date lodged_on) const = 0;
+  // VIS Art 7b(5): the alphabetic characters of the form data must be Latin. Returns the
+  // fields (by number) that are not.
+  virtual std::vector<std::string> NonLatinFields(const nlohmann::json& form) const = 0;
+};
+
+struct UploadLimits {
+  std::int64_t max_file_bytes = std::int64_t{10} * 1024 * 1024;
+  std::int64_t max_total_bytes = std::int64_t{40} * 1024 * 1024;
+  int max_files = 20;
+};
+
+class ApplicationService {
+ public:
+  ApplicationService(Store& store, const PreChecks& prechecks, const Clock& clock,
+                     RandomSource& random, UploadLimits limits = {});
+
+  // A new draft owned by the signed-in applicant or representative.
+  Result<Application> CreateDraft(const Principal& who, ApplicationKind kind);
+
+  // VAP-HUM: an official lodges an application on a person's behalf (humanitarian reasons,
+  // force majeure, accessibility). The official's state becomes the notified state.
+  Result<Application> CreateOnBehalf(const Principal& official, ApplicationKind kind,
+                                     const std::string& contact_email, const std::string& reason);
+
+  // The application if `who` may see it (owner; officials of the notified state; the service
+  // provider of its appointment). Reads of personal data are audited (VAP-DP).
+  Result<Application> Get(const Principal& who, const ApplicationId& id);
+
+  // The owner's applications, newest first.
+  Result<std::vector<Application>> ListMine(const Principal& who);
+
+  // Saves fields of the form (a step): `fields` maps field numbers to values; null removes a
+  // field. Only while editable. Errors: "invalid-field" for non-Latin text (VIS 7b(5)) or
+  // unknown fields, "conflict" when `expected_version` is stale.
+  Result<Application> SaveForm(const Principal& who, const ApplicationId& id,
+                               const nlohmann::json& fields,
+                               std::optional<std::int64_t> expected_version);
+
+  // VAP-DOCS. The content type is decided from the file's signature (PDF, JPEG, PNG).
+  Result<ApplicationDocument> AddDocument(const Principal& who, const ApplicationId& id,
+                                          const std::string& kind, const std::string& filename,
+                                          ByteView content);
+  Status RemoveDocument(const Principal& who, const ApplicationId& id,
+                        const std::string& document_id);
+  Result<std::vector<ApplicationDocument>> ListDocuments(const Principal& who,
+                                                         const ApplicationId& id);
+  Result<Bytes> DocumentContent(const Principal& who, const ApplicationId& id,
+                                const std::string& document_id);
+
+  // Runs the pre-checks on the current data without submitting (shown while filling in).
+  Result<PreCheckOutcome> PreCheck(const Principal& who, const ApplicationId& id);
+
+  // VIS 7d(6)-(8): submits with the declarations, records the IP address (7b(6)), runs the
+  // pre-checks; an admissible file is notified to the competent state at once, otherwise the
+  // applicant sees what is missing and can complete it.
+  Result<Application> Submit(const Principal& who, const ApplicationId& id,
+                             const std::vector<std::string>& declarations,
+                             const std::string& ip_address);
+
+  // Re-runs the admissibility pre-check after a lodging step (fee paid, biometrics collected,
+  // review done) and notifies the consulate when the file became complete.
+  Status Reevaluate(UnitOfWork& uow, Application& application);
+
+  Status Withdraw(const Principal& who, const ApplicationId& id);
+
+ private:
+  Result<Application> Load(UnitOfWork& uow, const Principal& who, const ApplicationId& id,
+                           bool for_change);
+  Status Notify(UnitOfWork& uow, Application& application);
+
+  Store& store_;
+  const PreChecks& prechecks_;
+  const Clock& clock_;
+  RandomSource& random_;
+  UploadLimits limits_;
+};
+
+// The declarations every submission needs (Annex I D1, D3-D6) and D2 for multiple entries.
+std::vector<std::string> RequiredDeclarations(const nlohmann::json& form);
+
+// "application/pdf", "image/jpeg" or "image/png" from the file's first bytes; empty otherwise.
+std::string SniffContentType(ByteView content);
+
+}  // namespace openvap::domain
+
+#endif  // OPENVAP_DOMAIN_APPLICATION_SERVICE_H_

@@ -1,0 +1,221 @@
+// The applicant's side of the procedure over the in-memory store. The pre-checks are a
+// scripted stand-in here (the rules engine has its own tests); what is tested is the flow:
+// steps, uploads, submission, notification, access and audit.
+#include "domain/application_service.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/in_memory_store.h"
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+class ScriptedPreChecks : public PreChecks {
+ public:
+  Result<PreCheckOutcome> Run(const Application& a, Date) const override {
+    PreCheckOutcome o;
+    o.competent_state = "FR";
+    o.competence_reason = "sole-destination";
+    o.fee_eur = 90;
+    o.admissible = a.fee_paid;
+    if (!a.fee_paid) o.missing.push_back({"fee-not-paid", "pay the visa fee"});
+    return o;
+  }
+  std::vector<std::string> NonLatinFields(const json& form) const override {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : form.items()) {
+      if (v.is_string() && v.get<std::string>().find("\xD0") != std::string::npos) out.push_back(k);
+    }
+    return out;
+  }
+};
+
+Principal Applicant(const std::string& id) {
+  Principal p;
+  p.role = Role::kApplicant;
+  p.account = AccountId(id);
+  p.mfa_verified = true;
+  return p;
+}
+
+Principal Official(Role role, const std::string& state, const std::string& org = "consulate") {
+  Principal p;
+  p.role = role;
+  p.account = AccountId("acc-official-" + state);
+  p.member_state = state;
+  p.organisation = org;
+  p.mfa_verified = true;
+  return p;
+}
+
+const std::array<std::uint8_t, 9> kPdfBytes = {'%', 'P', 'D', 'F', '-', '1', '.', '7', '\n'};
+
+class ApplicationServiceTest : public ::testing::Test {
+ protected:
+  const Bytes pdf_{kPdfBytes.begin(), kPdfBytes.end()};
+  ApplicationServiceTest()
+      : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")),
+        random_(9),
+        service_(store_, prechecks_, clock_, random_,
+                 UploadLimits{.max_file_bytes = 100, .max_total_bytes = 250, .max_files = 3}) {}
+
+  fakes::InMemoryStore store_;
+  ScriptedPreChecks prechecks_;
+  FixedClock clock_;
+  SeededRandom random_;
+  ApplicationService service_;
+  Principal anna_ = Applicant("acc-anna");
+};
+
+TEST_F(ApplicationServiceTest, DraftsAreSavedInStepsWithVersions) {
+  const auto draft = service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(draft.ok());
+  EXPECT_EQ(draft->status, ApplicationStatus::kDraft);
+  auto step1 = service_.SaveForm(anna_, draft->id, {{"1", "ERIKSSON"}, {"3", "ANNA MARIA"}}, 0);
+  ASSERT_TRUE(step1.ok()) << step1.error().message;
+  auto step2 = service_.SaveForm(
+      anna_, draft->id, {{"4", "1990-05-01"}, {"itinerary", json::array()}}, step1->version);
+  ASSERT_TRUE(step2.ok());
+  EXPECT_EQ(step2->form["1"], "ERIKSSON");
+  EXPECT_EQ(step2->form["4"], "1990-05-01");
+  // A stale version (another browser tab) is refused rather than overwritten.
+  EXPECT_EQ(service_.SaveForm(anna_, draft->id, {{"1", "X"}}, step1->version).error().code,
+            "conflict");
+  // null removes a field.
+  auto step3 = service_.SaveForm(anna_, draft->id, {{"3", nullptr}}, std::nullopt);
+  EXPECT_FALSE(step3->form.contains("3"));
+}
+
+TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"99", "x"}}, {}).error().code, "invalid-field");
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"4", "01-05-1990"}}, {}).error().message,
+            "form.4: not a date (YYYY-MM-DD)");
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"23", "tourism"}}, {}).error().message,
+            "form.23: must be a list");
+  const auto cyrillic = service_.SaveForm(anna_, draft.id, {{"1", "\xD0\x98\xD0\xB2"}}, {});
+  EXPECT_EQ(cyrillic.error().code, "invalid-field");
+  EXPECT_NE(cyrillic.error().message.find("Latin"), std::string::npos);
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, json::array(), {}).error().code, "invalid-field");
+}
+
+TEST_F(ApplicationServiceTest, UploadsAreCheckedByContentAndSize) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const auto doc = service_.AddDocument(anna_, draft.id, "travel-document", "pass port.pdf", pdf_);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  EXPECT_EQ(doc->content_type, "application/pdf");
+  EXPECT_EQ(doc->filename, "pass_port.pdf");
+  EXPECT_EQ(*service_.DocumentContent(anna_, draft.id, doc->id), pdf_);
+  const Bytes exe = {'M', 'Z', 0x90, 0};
+  EXPECT_EQ(service_.AddDocument(anna_, draft.id, "supporting-document", "a.exe", exe).error().code,
+            "unsupported-media-type");
+  EXPECT_EQ(service_.AddDocument(anna_, draft.id, "photo", "p.pdf", pdf_).error().code,
+            "unsupported-media-type");
+  EXPECT_EQ(service_.AddDocument(anna_, draft.id, "selfie", "p.pdf", pdf_).error().code,
+            "invalid-field");
+  Bytes big(101, 'x');
+  big[0] = '%', big[1] = 'P', big[2] = 'D', big[3] = 'F', big[4] = '-';
+  EXPECT_EQ(service_.AddDocument(anna_, draft.id, "supporting-document", "b.pdf", big).error().code,
+            "payload-too-large");
+  Bytes ok(90, 'x');
+  std::copy(pdf_.begin(), pdf_.begin() + 5, ok.begin());
+  ASSERT_TRUE(service_.AddDocument(anna_, draft.id, "supporting-document", "1.pdf", ok).ok());
+  ASSERT_TRUE(service_.AddDocument(anna_, draft.id, "supporting-document", "2.pdf", ok).ok());
+  EXPECT_EQ(service_.AddDocument(anna_, draft.id, "supporting-document", "3.pdf", ok).error().code,
+            "payload-too-large");  // 4th file and over the total
+  EXPECT_TRUE(service_.RemoveDocument(anna_, draft.id, doc->id).ok());
+  EXPECT_EQ(service_.ListDocuments(anna_, draft.id)->size(), 2U);
+}
+
+TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddress) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(service_.SaveForm(anna_, draft.id, {{"27", "multiple"}}, {}).ok());
+  const auto missing =
+      service_.Submit(anna_, draft.id, {"D1", "D3", "D4", "D5", "D6"}, "203.0.113.5");
+  EXPECT_EQ(missing.error().code, "declaration-missing");
+  EXPECT_NE(missing.error().message.find("D2"), std::string::npos);
+  const auto submitted =
+      service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6"}, "203.0.113.5");
+  ASSERT_TRUE(submitted.ok()) << submitted.error().message;
+  EXPECT_EQ(submitted->submitted_from_ip, "203.0.113.5");
+  // The fee is not paid: submitted, told what is missing, not notified.
+  EXPECT_EQ(submitted->status, ApplicationStatus::kSubmitted);
+  ASSERT_TRUE(submitted->prechecks.has_value());
+  EXPECT_EQ(submitted->prechecks->missing[0].code, "fee-not-paid");
+  const auto messages = store_.Snapshot().messages;
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_EQ(messages[0].kind, "incomplete");
+  EXPECT_NE(messages[0].body.find("pay the visa fee"), std::string::npos);
+}
+
+TEST_F(ApplicationServiceTest, ACompletedFileIsNotifiedToTheCompetentState) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(service_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip").ok());
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    auto a = **uow.Applications().Find(draft.id);
+                    a.fee_paid = true;  // what the payment slice records
+                    return service_.Reevaluate(uow, a);
+                  })
+                  .ok());
+  const auto notified = service_.Get(anna_, draft.id);
+  EXPECT_EQ(notified->status, ApplicationStatus::kNotified);
+  EXPECT_EQ(notified->notified_state, "FR");
+  // Now the consulate of France sees it; Germany's does not; the applicant cannot edit it.
+  EXPECT_TRUE(service_.Get(Official(Role::kConsularOfficer, "FR"), draft.id).ok());
+  EXPECT_EQ(service_.Get(Official(Role::kConsularOfficer, "DE"), draft.id).error().code,
+            "not-found");
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"1", "X"}}, {}).error().code,
+            "invalid-transition");
+  bool audited_read = false;
+  for (const auto& e : store_.Snapshot().audit) {
+    audited_read = audited_read || (e.action == "application.read" && e.role == "consular-officer");
+  }
+  EXPECT_TRUE(audited_read);
+}
+
+TEST_F(ApplicationServiceTest, OthersCannotSeeOrChangeSomeonesApplication) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const Principal bob = Applicant("acc-bob");
+  EXPECT_EQ(service_.Get(bob, draft.id).error().code, "not-found");
+  EXPECT_EQ(service_.SaveForm(bob, draft.id, {{"1", "X"}}, {}).error().code, "not-found");
+  EXPECT_EQ(service_.Withdraw(bob, draft.id).error().code, "not-found");
+  // Officials see nothing before the file is notified to their state.
+  EXPECT_EQ(service_.Get(Official(Role::kConsularOfficer, "FR"), draft.id).error().code,
+            "not-found");
+  EXPECT_EQ(
+      service_.CreateDraft(Official(Role::kBorderGuard, "FR"), ApplicationKind::kShortStayVisa)
+          .error()
+          .code,
+      "forbidden");
+  EXPECT_TRUE(service_.ListMine(bob)->empty());
+  EXPECT_EQ(service_.ListMine(anna_)->size(), 1U);
+}
+
+TEST_F(ApplicationServiceTest, AnOfficerLodgesOnAPersonsBehalfUnderTheDerogation) {
+  const Principal consul = Official(Role::kConsularOfficer, "DE");
+  EXPECT_EQ(service_.CreateOnBehalf(consul, ApplicationKind::kShortStayVisa, "x@example.org", "")
+                .error()
+                .code,
+            "invalid-field");
+  const auto a = service_.CreateOnBehalf(consul, ApplicationKind::kShortStayVisa, "x@example.org",
+                                         "no internet access after flood");
+  ASSERT_TRUE(a.ok());
+  const auto submitted = service_.Submit(consul, a->id, RequiredDeclarations({}), "10.0.0.1");
+  ASSERT_TRUE(submitted.ok()) << submitted.error().message;
+  // VC Art 19(4): considered admissible on humanitarian grounds, notified to the officer's state.
+  EXPECT_EQ(submitted->status, ApplicationStatus::kNotified);
+  EXPECT_EQ(submitted->notified_state, "DE");
+}
+
+TEST_F(ApplicationServiceTest, WithdrawalEndsTheApplication) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(service_.Withdraw(anna_, draft.id).ok());
+  EXPECT_EQ(service_.Get(anna_, draft.id)->status, ApplicationStatus::kWithdrawn);
+  EXPECT_EQ(service_.Withdraw(anna_, draft.id).error().code, "invalid-transition");
+}
+
+}  // namespace
+}  // namespace openvap::domain
