@@ -155,7 +155,7 @@ Result<RasterImage> RasterizeBarcode(const ModuleMatrix& matrix, int module_px, 
     const int y0 = (run.y + quiet) * module_px;
     for (int dy = 0; dy < module_px; ++dy) {
       auto row = image.pixels.begin() + static_cast<std::ptrdiff_t>(y0 + dy) * image.width;
-      std::fill(row + x0, row + x0 + run.length * module_px, 0);
+      std::fill(row + x0, row + x0 + static_cast<std::ptrdiff_t>(run.length) * module_px, 0);
     }
   }
   return image;
@@ -176,21 +176,29 @@ Result<std::string> RenderSvg(const ModuleMatrix& matrix, int module_size, int q
   const std::string h = std::to_string(height);
   std::string svg;
   svg.reserve(256 + matrix.dark.size() * 4);
-  svg += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" +
-         std::to_string(width * module_size) + "\" height=\"" +
-         std::to_string(height * module_size) + "\" viewBox=\"0 0 " + w + " " + h +
-         "\" shape-rendering=\"crispEdges\">\n";
+  svg += R"(<?xml version="1.0" encoding="UTF-8"?>)"
+         "\n";
+  svg += R"(<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width=")";
+  svg += std::to_string(width * module_size);
+  svg += R"(" height=")";
+  svg += std::to_string(height * module_size);
+  svg += R"(" viewBox="0 0 )";
+  svg += w + " " + h;
+  svg += R"(" shape-rendering="crispEdges">)"
+         "\n";
   svg += "<title>" +
          std::string(matrix.symbology == Symbology::kDataMatrix ? "DataMatrix" : "QR Code") + " " +
          std::to_string(matrix.width) + "x" + std::to_string(matrix.height) + "</title>\n";
-  svg += "<rect width=\"" + w + "\" height=\"" + h + "\" fill=\"#fff\"/>\n";
-  svg += "<path fill=\"#000\" d=\"";
+  svg += R"(<rect width=")" + w + R"(" height=")" + h +
+         R"(" fill="#fff"/>)"
+         "\n";
+  svg += R"(<path fill="#000" d=")";
   for (const DarkRun& run : DarkRuns(matrix)) {
     svg += "M" + std::to_string(run.x + quiet) + " " + std::to_string(run.y + quiet) + "h" +
            std::to_string(run.length) + "v1h-" + std::to_string(run.length) + "z";
   }
-  svg += "\"/>\n</svg>\n";
+  svg += R"("/>)"
+         "\n</svg>\n";
   return svg;
 }
 

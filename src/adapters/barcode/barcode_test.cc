@@ -245,8 +245,7 @@ TEST(RoundTrip, SequencesThatEncodersTreatSpecially) {
                   "06\x1d"
                   "X\x1e\x04",
                   9),
-      "\x1d"
-      "0104012345678901",
+      std::string("\x1d") + "0104012345678901",
       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ",
       "abcdefghijklmnopqrstuvwxyz",
       "ABC*>\r\nABC*>\r\n",
@@ -356,8 +355,11 @@ TEST(RenderSvg, RasterisedByLibrsvgScansBackBinaryExact) {
       const std::string svg_path = dir.path() + "/code.svg";
       const std::string png_path = dir.path() + "/code.png";
       WriteFile(svg_path, AsBytes(*svg));
-      const std::string command =
-          "rsvg-convert --background-color=white -o '" + png_path + "' '" + svg_path + "'";
+      std::string command = "rsvg-convert --background-color=white -o '";
+      command += png_path;
+      command += "' '";
+      command += svg_path;
+      command += "'";
       ASSERT_EQ(std::system(command.c_str()), 0) << command << " (needs librsvg2-bin)";
       auto scanned = ScanImageFile(ReadFile(png_path));
       ASSERT_TRUE(scanned.ok()) << name << ": " << scanned.error().message;
@@ -474,7 +476,7 @@ TEST(Scan, ReportsNoBarcodeOnAPageWithout) {
   RasterImage blank;
   blank.width = 300;
   blank.height = 200;
-  blank.pixels.assign(300 * 200, 255);
+  blank.pixels.assign(std::size_t{300} * 200, 255);
   auto png = EncodePng(blank);
   ASSERT_TRUE(png.ok());
   EXPECT_EQ(ScanImageFile(*png).error().code, "no-barcode-found");
@@ -487,7 +489,7 @@ TEST(Images, PngAndJpegRoundTripInGreyAndColour) {
   rgb.width = 40;
   rgb.height = 30;
   rgb.channels = 3;
-  rgb.pixels.resize(40 * 30 * 3);
+  rgb.pixels.resize(std::size_t{40} * 30 * 3);
   for (std::size_t i = 0; i < rgb.pixels.size(); ++i) rgb.pixels[i] = static_cast<std::uint8_t>(i);
   auto png = EncodePng(rgb);
   ASSERT_TRUE(png.ok());

@@ -21,6 +21,9 @@ namespace {
 // modules at 300 dpi.
 constexpr int kTileSizes[] = {640, 1280, 2048};
 
+// libdmtx's time on one region that zxing located: a real symbol decodes in milliseconds.
+constexpr int kLocatedTimeoutMs = 1500;
+
 // A region where zxing saw a DataMatrix but could not decode it (zxing-cpp 1.4 cannot decode
 // 144 x 144 symbols, which libdmtx reads): the rectangle that libdmtx then reads.
 struct Located {
@@ -65,7 +68,13 @@ std::optional<ScanResult> ReadWithZxing(const RasterImage& image, int x0, int y0
   return found;
 }
 
-std::optional<ScanResult> ReadTiles(const RasterImage& image, std::vector<Located>& located) {
+std::optional<ScanResult> ReadLocated(const RasterImage& image, const std::vector<Located>& located,
+                                      int timeout_ms);
+
+// zxing on each tile; where zxing locates a symbol it cannot decode, libdmtx reads that region
+// at once (when `libdmtx_timeout_ms` > 0).
+std::optional<ScanResult> ReadTiles(const RasterImage& image, int libdmtx_timeout_ms) {
+  std::vector<Located> located;
   for (const int tile : kTileSizes) {
     if (tile >= image.width && tile >= image.height) continue;  // the whole image was read
     const int tw = std::min(tile, image.width);
@@ -75,7 +84,11 @@ std::optional<ScanResult> ReadTiles(const RasterImage& image, std::vector<Locate
       const int y0 = std::min(y, image.height - th);
       for (int x = 0;; x += step) {
         const int x0 = std::min(x, image.width - tw);
+        located.clear();
         if (auto found = ReadWithZxing(image, x0, y0, tw, th, "zxing-tiles", located)) return found;
+        if (libdmtx_timeout_ms > 0 && !located.empty()) {
+          if (auto found = ReadLocated(image, located, libdmtx_timeout_ms)) return found;
+        }
         if (x0 + tw >= image.width) break;
       }
       if (y0 + th >= image.height) break;
@@ -157,14 +170,13 @@ Result<ScanResult> ScanRaster(const RasterImage& image, const ScanOptions& optio
     return *found;
   std::string tried = "zxing-cpp on the whole image";
   if (options.use_libdmtx) {
-    if (auto found = ReadLocated(image, located, options.libdmtx_timeout_ms)) return *found;
+    if (auto found = ReadLocated(image, located, std::min(options.libdmtx_timeout_ms, kLocatedTimeoutMs))) return *found;
   }
   if (options.use_tiles && located.empty()) {
-    if (auto found = ReadTiles(image, located)) return *found;
+    const int located_timeout_ms =
+        options.use_libdmtx ? std::min(options.libdmtx_timeout_ms, kLocatedTimeoutMs) : 0;
+    if (auto found = ReadTiles(image, located_timeout_ms)) return *found;
     tried += ", zxing-cpp on overlapping tiles";
-    if (options.use_libdmtx) {
-      if (auto found = ReadLocated(image, located, options.libdmtx_timeout_ms)) return *found;
-    }
   }
   if (options.use_libdmtx) {
     const int longest = std::max(image.width, image.height);
