@@ -170,7 +170,9 @@ Result<ScanResult> ScanRaster(const RasterImage& image, const ScanOptions& optio
     return *found;
   std::string tried = "zxing-cpp on the whole image";
   if (options.use_libdmtx) {
-    if (auto found = ReadLocated(image, located, std::min(options.libdmtx_timeout_ms, kLocatedTimeoutMs))) return *found;
+    if (auto found =
+            ReadLocated(image, located, std::min(options.libdmtx_timeout_ms, kLocatedTimeoutMs)))
+      return *found;
   }
   if (options.use_tiles && located.empty()) {
     const int located_timeout_ms =

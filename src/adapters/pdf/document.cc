@@ -66,13 +66,14 @@ class PageWriter {
   LayoutPtr Layout(const std::string& text, const TextStyle& style, double width) const {
     LayoutPtr layout(pango_cairo_create_layout(cr_));
     FontPtr font(pango_font_description_new());
-    pango_font_description_set_family(font.get(), style.monospace ? "DejaVu Sans Mono" : kFontFamily);
+    pango_font_description_set_family(font.get(),
+                                      style.monospace ? "DejaVu Sans Mono" : kFontFamily);
     pango_font_description_set_weight(font.get(),
                                       style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_font_description_set_style(font.get(),
                                      style.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
     pango_font_description_set_size(font.get(),
-                                     static_cast<int>(std::lround(style.size_pt * PANGO_SCALE)));
+                                    static_cast<int>(std::lround(style.size_pt * PANGO_SCALE)));
     pango_layout_set_font_description(layout.get(), font.get());
     PangoContext* context = pango_layout_get_context(layout.get());
     pango_context_set_language(context, pango_language_from_string(language_.c_str()));
@@ -128,8 +129,8 @@ class PageWriter {
   void FinishPage() {
     ++page_;
     const std::string text = footer_ + "  ·  " + std::to_string(page_);
-    LayoutPtr layout = Layout(text, TextStyle{7.5, false, false, false, 0.35},
-                              kPageWidthMm - 2 * kMarginMm);
+    LayoutPtr layout =
+        Layout(text, TextStyle{7.5, false, false, false, 0.35}, kPageWidthMm - 2 * kMarginMm);
     cairo_tag_begin(cr_, "P", nullptr);
     Draw(layout.get(), kMarginMm, kPageHeightMm - kMarginMm, 0.35);
     cairo_tag_end(cr_, "P");
@@ -149,9 +150,12 @@ bool IsUtf8(const std::string& text) {
 
 Status CheckText(const PrintableDocument& d) {
   std::vector<std::pair<std::string, const std::string*>> texts = {
-      {"language", &d.language},         {"title_primary", &d.title_primary},
-      {"title_secondary", &d.title_secondary}, {"document_number", &d.document_number},
-      {"issuer", &d.issuer},             {"verify_text", &d.verify_text},
+      {"language", &d.language},
+      {"title_primary", &d.title_primary},
+      {"title_secondary", &d.title_secondary},
+      {"document_number", &d.document_number},
+      {"issuer", &d.issuer},
+      {"verify_text", &d.verify_text},
       {"verify_url", &d.verify_url}};
   for (std::size_t i = 0; i < d.fields.size(); ++i) {
     texts.emplace_back("field " + std::to_string(i + 1) + " label", &d.fields[i].label_primary);
@@ -179,7 +183,8 @@ Result<SurfacePtr> PhotoSurface(const Bytes& photo) {
   unsigned char* data = cairo_image_surface_get_data(surface.get());
   const int stride = cairo_image_surface_get_stride(surface.get());
   for (int y = 0; y < image.height; ++y) {
-    auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);  // NOLINT
+    auto* row =
+        reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);  // NOLINT
     for (int x = 0; x < image.width; ++x) {
       row[x] = (static_cast<std::uint32_t>(image.At(x, y, 0)) << 16) |
                (static_cast<std::uint32_t>(image.At(x, y, 1)) << 8) | image.At(x, y, 2);
@@ -191,8 +196,8 @@ Result<SurfacePtr> PhotoSurface(const Bytes& photo) {
     auto* copy = static_cast<unsigned char*>(std::malloc(photo.size()));  // NOLINT: cairo frees
     if (copy != nullptr) {
       std::memcpy(copy, photo.data(), photo.size());
-      cairo_surface_set_mime_data(surface.get(), CAIRO_MIME_TYPE_JPEG, copy, photo.size(), std::free,
-                                  copy);
+      cairo_surface_set_mime_data(surface.get(), CAIRO_MIME_TYPE_JPEG, copy, photo.size(),
+                                  std::free, copy);
     }
   }
   return surface;
@@ -260,9 +265,8 @@ double PrintedModuleSizeMm(int modules) {
 
 Result<Bytes> RenderPdf(const PrintableDocument& document) {
   OPENVAP_RETURN_IF_ERROR(CheckText(document));
-  OPENVAP_ASSIGN_OR_RETURN(
-      const barcode::ModuleMatrix matrix,
-      barcode::EncodeBarcode(document.barcode_payload, {document.symbology}));
+  OPENVAP_ASSIGN_OR_RETURN(const barcode::ModuleMatrix matrix,
+                           barcode::EncodeBarcode(document.barcode_payload, {document.symbology}));
   SurfacePtr photo;
   if (document.photo) {
     OPENVAP_ASSIGN_OR_RETURN(photo, PhotoSurface(*document.photo));
@@ -307,8 +311,8 @@ Result<Bytes> RenderPdf(const PrintableDocument& document) {
     if (!field.label_secondary.empty())
       label += label.empty() ? field.label_secondary : " / " + field.label_secondary;
     LayoutPtr label_layout = page.Layout(label, {8, false, false, false, 0.35}, text_width);
-    LayoutPtr value_layout = page.Layout(field.value.empty() ? "—" : field.value, {11, true},
-                                         text_width);
+    LayoutPtr value_layout =
+        page.Layout(field.value.empty() ? "—" : field.value, {11, true}, text_width);
     const double label_h = PageWriter::HeightMm(label_layout.get());
     const double value_h = PageWriter::HeightMm(value_layout.get());
     page.EnsureRoom(label_h + value_h);

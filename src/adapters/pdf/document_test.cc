@@ -74,7 +74,8 @@ PrintableDocument ResidencePermit() {
   d.title_primary = "Разрешение за пребиваване";
   d.title_secondary = "Residence permit";
   d.document_number = "BG-RP-2025-000123";
-  d.issuer = "Република България — Дирекция „Миграция“ / Republic of Bulgaria — Migration Directorate";
+  d.issuer =
+      "Република България — Дирекция „Миграция“ / Republic of Bulgaria — Migration Directorate";
   d.fields = {
       {"Фамилия", "Surname", "ДИМИТРОВА / DIMITROVA"},
       {"Име", "Given names", "Мария Елена / Maria Elena"},
@@ -103,7 +104,9 @@ PrintableDocument VisaNotification() {
   d.title_primary = "Ειδοποίηση ψηφιακής θεώρησης";
   d.title_secondary = "Digital visa notification";
   d.document_number = "GRC-C-000456789";
-  d.issuer = "Ελληνική Δημοκρατία — Υπουργείο Εξωτερικών / Hellenic Republic — Ministry of Foreign Affairs";
+  d.issuer =
+      "Ελληνική Δημοκρατία — Υπουργείο Εξωτερικών / Hellenic Republic — Ministry of Foreign "
+      "Affairs";
   d.fields = {
       {"Επώνυμο", "Surname", "ŽELJKO-ÖZTÜRK"},
       {"Όνομα", "Given names", "Ana Łucja"},
@@ -132,8 +135,8 @@ Rasterised RasterisePdf(const Bytes& pdf, int dpi, const TempDir& dir) {
   const std::string pdf_path = dir.path() + "/doc.pdf";
   WriteFile(pdf_path, pdf);
   const std::string prefix = dir.path() + "/page" + std::to_string(dpi);
-  auto result = RunCommand({"/usr/bin/pdftoppm", "-r", std::to_string(dpi), "-gray", "-png",
-                            pdf_path, prefix});
+  auto result = RunCommand(
+      {"/usr/bin/pdftoppm", "-r", std::to_string(dpi), "-gray", "-png", pdf_path, prefix});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   Rasterised out;
   std::vector<std::string> files;
@@ -226,10 +229,10 @@ TEST(RenderPdf, TextHasTheBilingualLabelsAndValues) {
   ASSERT_TRUE(permit.ok());
   const std::string text = PdfText(*permit, dir);
   for (const char* expected :
-       {"Разрешение за пребиваване", "Residence permit", "BG-RP-2025-000123",
-        "Фамилия / Surname", "ДИМИТРОВА / DIMITROVA", "Дата на раждане / Date of birth",
-        "Валидно до / Valid until", "2026-02-28", "Дирекция „Миграция“",
-        "https://verify.example.bg/rp/BG-RP-2025-000123", "Как да проверите", "How to verify"}) {
+       {"Разрешение за пребиваване", "Residence permit", "BG-RP-2025-000123", "Фамилия / Surname",
+        "ДИМИТРОВА / DIMITROVA", "Дата на раждане / Date of birth", "Валидно до / Valid until",
+        "2026-02-28", "Дирекция „Миграция“", "https://verify.example.bg/rp/BG-RP-2025-000123",
+        "Как да проверите", "How to verify"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n" << text;
   }
   auto visa = RenderPdf(VisaNotification());
@@ -238,9 +241,8 @@ TEST(RenderPdf, TextHasTheBilingualLabelsAndValues) {
   for (const char* expected : {"Ειδοποίηση ψηφιακής θεώρησης", "Digital visa notification",
                                "Επώνυμο / Surname", "ŽELJKO-ÖZTÜRK", "Ana Łucja",
                                "Διάρκεια παραμονής / Duration of stay", "30 ημέρες / days"}) {
-    EXPECT_NE(visa_text.find(expected), std::string::npos)
-        << "missing: " << expected << "\n"
-        << visa_text;
+    EXPECT_NE(visa_text.find(expected), std::string::npos) << "missing: " << expected << "\n"
+                                                           << visa_text;
   }
 }
 
