@@ -55,7 +55,7 @@ Bytes DetectPayload(const Bytes& input) {
   auto first = std::find_if_not(input.begin(), input.end(), IsSpace);
   auto last = std::find_if_not(input.rbegin(), input.rend(), IsSpace).base();
   if (first >= last) return input;
-  const Bytes trimmed(first, last);
+  Bytes trimmed(first, last);
   if (trimmed.size() >= 4 && std::equal(trimmed.begin(), trimmed.begin() + 4, "RDB1"))
     return trimmed;
   const bool hex_text = std::all_of(trimmed.begin(), trimmed.end(), [](std::uint8_t c) {

@@ -174,8 +174,9 @@ std::string PdfInfo(const Bytes& pdf, const TempDir& dir) {
 
 // Scans every page, the last (where the barcode is) first; returns the first payload found.
 std::optional<barcode::ScanResult> ScanPages(const Rasterised& r) {
-  for (auto page = r.pages.rbegin(); page != r.pages.rend(); ++page) {
-    auto scanned = barcode::ScanImageFile(*page);
+  std::vector<Bytes> last_first(r.pages.rbegin(), r.pages.rend());
+  for (const Bytes& page : last_first) {
+    auto scanned = barcode::ScanImageFile(page);
     if (scanned.ok()) return *scanned;
   }
   return std::nullopt;
