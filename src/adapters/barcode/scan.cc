@@ -3,6 +3,7 @@
 #include <dmtx.h>
 
 #include <algorithm>
+#include <exception>
 #include <optional>
 #include <string>
 
@@ -45,7 +46,12 @@ std::optional<ScanResult> ReadWithZxing(const RasterImage& image, int x0, int y0
           .setTryRotate(true)
           .setTryDownscale(true)
           .setReturnErrors(true);
-  const ZXing::Result result = ZXing::ReadBarcode(view, hints);
+  ZXing::Result result;
+  try {
+    result = ZXing::ReadBarcode(view, hints);
+  } catch (const std::exception&) {  // zxing validates its arguments by throwing
+    return std::nullopt;
+  }
   // zxing 1.4 reports a symbol it found but could not decode with format None, an error
   // (ChecksumError for the 144 x 144 DataMatrix) and its position.
   if (!result.isValid() && result.error()) {
