@@ -22,35 +22,35 @@ Symbology SymbologyOf(const benchmark::State& state) {
   return state.range(1) == 0 ? Symbology::kDataMatrix : Symbology::kQrCode;
 }
 
-void BM_Encode(benchmark::State& state) {
+void EncodeBench(benchmark::State& state) {
   const Bytes payload = Payload(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) {
     auto matrix = EncodeBarcode(payload, {SymbologyOf(state)});
     benchmark::DoNotOptimize(matrix);
   }
 }
-BENCHMARK(BM_Encode)->ArgsProduct({{100, 1000, 1500}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(EncodeBench)->ArgsProduct({{100, 1000, 1500}, {0, 1}})->Unit(benchmark::kMillisecond);
 
-void BM_RenderPng(benchmark::State& state) {
+void RenderPngBench(benchmark::State& state) {
   const ModuleMatrix matrix = EncodeBarcode(Payload(1000), {SymbologyOf(state)}).value();
   for (auto _ : state) {
     auto png = RenderPng(matrix, static_cast<int>(state.range(0)));
     benchmark::DoNotOptimize(png);
   }
 }
-BENCHMARK(BM_RenderPng)->ArgsProduct({{4}, {0, 1}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(RenderPngBench)->ArgsProduct({{4}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
-void BM_RenderSvg(benchmark::State& state) {
+void RenderSvgBench(benchmark::State& state) {
   const ModuleMatrix matrix = EncodeBarcode(Payload(1000), {SymbologyOf(state)}).value();
   for (auto _ : state) {
     auto svg = RenderSvg(matrix, 4);
     benchmark::DoNotOptimize(svg);
   }
 }
-BENCHMARK(BM_RenderSvg)->ArgsProduct({{0}, {0, 1}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(RenderSvgBench)->ArgsProduct({{0}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
 // A cropped symbol at 4 px per module (a phone camera's view after cropping).
-void BM_ScanSymbol(benchmark::State& state) {
+void ScanSymbolBench(benchmark::State& state) {
   const Bytes payload = Payload(static_cast<std::size_t>(state.range(0)));
   const ModuleMatrix matrix = EncodeBarcode(payload, {SymbologyOf(state)}).value();
   const RasterImage image = RasterizeBarcode(matrix, 4).value();
@@ -59,10 +59,10 @@ void BM_ScanSymbol(benchmark::State& state) {
     if (!found.ok() || found->payload != payload) state.SkipWithError("not scanned");
   }
 }
-BENCHMARK(BM_ScanSymbol)->ArgsProduct({{100, 1000, 1500}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(ScanSymbolBench)->ArgsProduct({{100, 1000, 1500}, {0, 1}})->Unit(benchmark::kMillisecond);
 
 // A seal placed on an otherwise white A4 page at `dpi` with 0.5 mm modules.
-void BM_ScanA4Page(benchmark::State& state) {
+void ScanA4PageBench(benchmark::State& state) {
   const int dpi = static_cast<int>(state.range(0));
   const Bytes payload = Payload(static_cast<std::size_t>(state.range(1)));
   const ModuleMatrix matrix = EncodeBarcode(payload).value();
@@ -83,12 +83,12 @@ void BM_ScanA4Page(benchmark::State& state) {
   }
   state.SetLabel(method);
 }
-BENCHMARK(BM_ScanA4Page)
+BENCHMARK(ScanA4PageBench)
     ->ArgsProduct({{150, 300}, {1000, 1500}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5);
 
-void BM_RenderPdf(benchmark::State& state) {
+void RenderPdfBench(benchmark::State& state) {
   pdf::PrintableDocument doc;
   doc.language = "bg";
   doc.title_primary = "Разрешение за пребиваване";
@@ -111,7 +111,7 @@ void BM_RenderPdf(benchmark::State& state) {
     benchmark::DoNotOptimize(pdf);
   }
 }
-BENCHMARK(BM_RenderPdf)->Unit(benchmark::kMillisecond);
+BENCHMARK(RenderPdfBench)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace openvap::barcode

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!image.ok()) return 0;
   (void)openvap::barcode::DecodeImage(file, 3);
   // Keep each run short: big pictures only exercise the decoders.
-  if (static_cast<std::int64_t>(image->width) * image->height > 512 * 512) return 0;
+  if (static_cast<std::int64_t>(image->width) * image->height > std::int64_t{512} * 512) return 0;
   openvap::barcode::ScanOptions options;
   options.libdmtx_timeout_ms = 200;
   auto found = openvap::barcode::ScanRaster(*image, options);
