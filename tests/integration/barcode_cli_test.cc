@@ -3,27 +3,18 @@
 // scanning of PNG/JPEG files including a seal on a full A4 page, exit codes 0/1/2 and messages.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
-#include <sstream>
-
 #include "adapters/barcode/barcode.h"
 #include "adapters/barcode/image.h"
 #include "base/bytes.h"
 #include "support/process.h"
+#include "support/test_files.h"
 
 namespace openvap::testing {
 namespace {
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string ReadText(const std::string& path) { return AsString(ReadFileBytes(path)); }
 
-void WriteText(const std::string& path, std::string_view data) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
+void WriteText(const std::string& path, std::string_view data) { WriteFileBytes(path, data); }
 
 CommandResult Openvap(const std::vector<std::string>& args, const std::string& input = "") {
   std::vector<std::string> argv{OpenvapBinary()};
@@ -31,26 +22,7 @@ CommandResult Openvap(const std::vector<std::string>& args, const std::string& i
   return RunCommand(argv, input);
 }
 
-struct Vector {
-  std::string id;
-  std::string format;
-  std::string payload;
-};
-
-std::vector<Vector> SealVectors() {
-  std::ifstream in("tests/vectors/seals/vectors.tsv");
-  std::vector<Vector> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    std::stringstream ss(line);
-    std::string col;
-    while (std::getline(ss, col, '\t')) cols.push_back(col);
-    if (cols.size() >= 6) out.push_back({cols[0], cols[1], cols[5]});
-  }
-  return out;
-}
+std::vector<SealVector> SealVectors() { return ReadSealVectors(); }
 
 TEST(BarcodeCli, HelpListsRenderAndScan) {
   const auto help = Openvap({"barcode", "--help"});
@@ -73,7 +45,7 @@ TEST(BarcodeCli, EveryVectorRoundTripsThroughRenderAndScan) {
   const auto vectors = SealVectors();
   ASSERT_GE(vectors.size(), 30U);
   int n = 0;
-  for (const Vector& v : vectors) {
+  for (const SealVector& v : vectors) {
     const std::string symbology = n % 2 == 0 ? "datamatrix" : "qr";
     const std::string png = dir.path() + "/v.png";
     const auto render = Openvap({"barcode", "render", "-", "--symbology", symbology, "--as", "png",

@@ -6,6 +6,7 @@
 #include <ZXing/MultiFormatWriter.h>
 #include <ZXing/ReadBarcode.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace openvap::barcode {
@@ -16,34 +17,17 @@ ZXing::BarcodeFormat ZxingFormat(Symbology symbology) {
                                              : ZXing::BarcodeFormat::QRCode;
 }
 
-// zxing-cpp 1.4 MultiFormatWriter::setEccLevel takes 0..8 and maps (level - 1) / 2 onto
-// L, M, Q, H.
-int ZxingEccLevel(QrErrorCorrection level) {
-  switch (level) {
-    case QrErrorCorrection::kLow:
-      return 2;
-    case QrErrorCorrection::kMedium:
-      return 4;
-    case QrErrorCorrection::kQuartile:
-      return 6;
-    case QrErrorCorrection::kHigh:
-      return 8;
-  }
-  return 4;
-}
+// Per QR error-correction level L, M, Q, H: the value zxing-cpp 1.4's
+// MultiFormatWriter::setEccLevel takes (0..8, mapped by (level - 1) / 2 onto L..H), and the
+// byte-mode capacity of version 40 (ISO/IEC 18004 Table 7).
+struct QrLevel {
+  int zxing_level;
+  std::size_t capacity;
+};
+constexpr QrLevel kQrLevels[] = {{2, 2953}, {4, 2331}, {6, 1663}, {8, 1273}};
 
-std::size_t QrCapacity(QrErrorCorrection level) {
-  switch (level) {
-    case QrErrorCorrection::kLow:
-      return 2953;
-    case QrErrorCorrection::kMedium:
-      return 2331;
-    case QrErrorCorrection::kQuartile:
-      return 1663;
-    case QrErrorCorrection::kHigh:
-      return 1273;
-  }
-  return 2331;
+const QrLevel& QrLevelOf(QrErrorCorrection level) {
+  return kQrLevels[std::min<std::size_t>(static_cast<std::size_t>(level), 3)];
 }
 
 Status CheckRenderArguments(const ModuleMatrix& matrix, int module_px, int quiet_zone) {
@@ -110,7 +94,7 @@ Result<ModuleMatrix> EncodeBarcode(ByteView payload, const EncodeOptions& option
     return Error{"empty-payload", "there is nothing to encode: the payload is empty"};
   const bool dm = options.symbology == Symbology::kDataMatrix;
   const std::size_t binary_limit =
-      dm ? kMaxDataMatrixBytes : QrCapacity(options.qr_error_correction);
+      dm ? kMaxDataMatrixBytes : QrLevelOf(options.qr_error_correction).capacity;
   const std::string too_large = "the payload is " + std::to_string(payload.size()) + " bytes; a " +
                                 std::string(SymbologyName(options.symbology)) +
                                 " symbol holds at most " + std::to_string(binary_limit) +
@@ -125,7 +109,7 @@ Result<ModuleMatrix> EncodeBarcode(ByteView payload, const EncodeOptions& option
   ZXing::MultiFormatWriter writer(ZxingFormat(options.symbology));
   writer.setEncoding(ZXing::CharacterSet::BINARY).setMargin(0);
   if (options.symbology == Symbology::kQrCode)
-    writer.setEccLevel(ZxingEccLevel(options.qr_error_correction));
+    writer.setEccLevel(QrLevelOf(options.qr_error_correction).zxing_level);
   ZXing::BitMatrix bits;
   try {
     bits = writer.encode(contents, 0, 0);

@@ -9,15 +9,13 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 
 #include "adapters/barcode/image.h"
 #include "base/bytes.h"
 #include "base/random.h"
 #include "support/process.h"
+#include "support/test_files.h"
 
 namespace openvap::barcode {
 namespace {
@@ -29,35 +27,16 @@ Bytes RandomBytes(std::size_t n, std::uint64_t seed) {
   return out;
 }
 
-Bytes ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void WriteFile(const std::string& path, ByteView bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT: byte I/O
-            static_cast<std::streamsize>(bytes.size()));
-}
-
 // The payloads of the third-party seal vectors (tests/vectors/seals/vectors.tsv).
 std::vector<std::pair<std::string, Bytes>> VectorPayloads() {
-  std::ifstream in("tests/vectors/seals/vectors.tsv");
   std::vector<std::pair<std::string, Bytes>> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    std::stringstream ss(line);
-    std::string col;
-    while (std::getline(ss, col, '\t')) cols.push_back(col);
-    if (cols.size() < 6) continue;
-    if (cols[1] == "vds-hex") {
-      auto bytes = FromHex(cols[5]);
-      if (bytes.ok()) out.emplace_back(cols[0], *bytes);
+  for (const testing::SealVector& v : testing::ReadSealVectors()) {
+    if (v.format == "vds-hex") {
+      auto bytes = FromHex(v.payload);
+      if (bytes.ok()) out.emplace_back(v.id, *bytes);
     } else {
-      const ByteView text = AsBytes(cols[5]);
-      out.emplace_back(cols[0], Bytes(text.begin(), text.end()));
+      const ByteView text = AsBytes(v.payload);
+      out.emplace_back(v.id, Bytes(text.begin(), text.end()));
     }
   }
   return out;
@@ -354,14 +333,14 @@ TEST(RenderSvg, RasterisedByLibrsvgScansBackBinaryExact) {
       ASSERT_TRUE(svg.ok());
       const std::string svg_path = dir.path() + "/code.svg";
       const std::string png_path = dir.path() + "/code.png";
-      WriteFile(svg_path, AsBytes(*svg));
+      testing::WriteFileBytes(svg_path, *svg);
       std::string command = "rsvg-convert --background-color=white -o '";
       command += png_path;
       command += "' '";
       command += svg_path;
       command += "'";
       ASSERT_EQ(std::system(command.c_str()), 0) << command << " (needs librsvg2-bin)";
-      auto scanned = ScanImageFile(ReadFile(png_path));
+      auto scanned = ScanImageFile(testing::ReadFileBytes(png_path));
       ASSERT_TRUE(scanned.ok()) << name << ": " << scanned.error().message;
       EXPECT_EQ(scanned->payload, payload) << name;
       EXPECT_EQ(scanned->symbology, symbology);

@@ -8,13 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "adapters/barcode/barcode.h"
 #include "adapters/barcode/image.h"
 #include "base/time.h"
 #include "support/process.h"
+#include "support/test_files.h"
 
 namespace openvap::pdf {
 namespace {
@@ -22,16 +21,8 @@ namespace {
 using openvap::testing::RunCommand;
 using openvap::testing::TempDir;
 
-Bytes ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void WriteFile(const std::string& path, ByteView bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT: byte I/O
-            static_cast<std::streamsize>(bytes.size()));
-}
+using openvap::testing::ReadFileBytes;
+using openvap::testing::WriteFileBytes;
 
 Timestamp At(const char* iso) { return ParseIsoTimestamp(iso).value(); }
 
@@ -56,13 +47,8 @@ barcode::RasterImage Portrait() {
 
 // A seal of a residence permit from the third-party vectors (vdstools: residentPermit).
 Bytes ResidencePermitSeal() {
-  std::ifstream in("tests/vectors/seals/vectors.tsv");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("vdstools:residentPermit\t", 0) == 0) {
-      const std::string hex = line.substr(line.rfind('\t') + 1);
-      return FromHex(hex).value();
-    }
+  for (const testing::SealVector& v : testing::ReadSealVectors()) {
+    if (v.id == "vdstools:residentPermit") return FromHex(v.payload).value();
   }
   ADD_FAILURE() << "vector vdstools:residentPermit not found";
   return {};
@@ -133,7 +119,7 @@ struct Rasterised {
 
 Rasterised RasterisePdf(const Bytes& pdf, int dpi, const TempDir& dir) {
   const std::string pdf_path = dir.path() + "/doc.pdf";
-  WriteFile(pdf_path, pdf);
+  WriteFileBytes(pdf_path, pdf);
   const std::string prefix = dir.path() + "/page" + std::to_string(dpi);
   auto result = RunCommand(
       {"/usr/bin/pdftoppm", "-r", std::to_string(dpi), "-gray", "-png", pdf_path, prefix});
@@ -145,13 +131,13 @@ Rasterised RasterisePdf(const Bytes& pdf, int dpi, const TempDir& dir) {
     if (name.rfind(prefix, 0) == 0 && entry.path().extension() == ".png") files.push_back(name);
   }
   std::sort(files.begin(), files.end());
-  for (const std::string& f : files) out.pages.push_back(ReadFile(f));
+  for (const std::string& f : files) out.pages.push_back(ReadFileBytes(f));
   return out;
 }
 
 std::string PdfText(const Bytes& pdf, const TempDir& dir) {
   const std::string pdf_path = dir.path() + "/text.pdf";
-  WriteFile(pdf_path, pdf);
+  WriteFileBytes(pdf_path, pdf);
   auto result = RunCommand({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf_path, "-"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   // Lines wrap where the layout needs: compare with runs of white space made one space.
@@ -166,7 +152,7 @@ std::string PdfText(const Bytes& pdf, const TempDir& dir) {
 
 std::string PdfInfo(const Bytes& pdf, const TempDir& dir) {
   const std::string pdf_path = dir.path() + "/info.pdf";
-  WriteFile(pdf_path, pdf);
+  WriteFileBytes(pdf_path, pdf);
   auto result = RunCommand({"/usr/bin/pdfinfo", "-isodates", pdf_path});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return result.out;
