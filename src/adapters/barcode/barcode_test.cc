@@ -440,6 +440,24 @@ TEST(Scan, RotatedBlurredAndNoisyCaptures) {
   }
 }
 
+// A page fed slightly askew into a 150 dpi scanner, with sensor noise, saved as JPEG.
+TEST(Scan, SkewedNoisyA4PageAt150Dpi) {
+  const Bytes seal = RandomBytes(700, 80);
+  auto matrix = EncodeBarcode(seal);
+  ASSERT_TRUE(matrix.ok());
+  const RasterImage page = PageWithSymbol(*matrix, 150, 0.55, 115, 190);
+  for (const double degrees : {-3.0, 4.0}) {
+    const RasterImage skewed = AddNoise(Rotate(page, degrees), 12, 8);
+    auto jpeg = EncodeJpeg(skewed, 80);
+    ASSERT_TRUE(jpeg.ok());
+    auto scanned = ScanImageFile(*jpeg);
+    ASSERT_TRUE(scanned.ok()) << degrees << " degrees: " << scanned.error().message;
+    EXPECT_EQ(scanned->payload, seal);
+    std::cout << "[ info ] A4 page skewed " << degrees << " degrees: found by " << scanned->method
+              << "\n";
+  }
+}
+
 TEST(Scan, ReportsNoBarcodeOnAPageWithout) {
   auto matrix = EncodeBarcode(AsBytes("x"));
   ASSERT_TRUE(matrix.ok());

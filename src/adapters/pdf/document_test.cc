@@ -18,9 +18,8 @@
 // LeakSanitizer (the ASan test run): fontconfig, loaded by Pango, keeps its parsed
 // configuration and font cache for the life of the process and never frees them; these are not
 // leaks of this code. Read by LSan when the test binary starts.
-extern "C" const char* __lsan_default_suppressions() {  // NOLINT(readability-identifier-naming)
-  return "leak:libfontconfig.so\n";
-}
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming)
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
 
 namespace openvap::pdf {
 namespace {
