@@ -17,7 +17,7 @@ namespace {
 bool Replay(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    std::fprintf(stderr, "cannot read %s\n", file.c_str());
+    (void)std::fprintf(stderr, "cannot read %s\n", file.c_str());
     return false;
   }
   const std::vector<char> bytes{std::istreambuf_iterator<char>(in),

@@ -40,6 +40,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx);
 // Each command group registers itself on the root app; its parse callback stores the action
 // to run in `action`.
 void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action);
+void AddBarcodeCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 
 }  // namespace openvap::app
 

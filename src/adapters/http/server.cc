@@ -116,8 +116,8 @@ class Server::Impl {
   struct SessionState {
     asio::any_io_executor executor;
     beast::tcp_stream* stream = nullptr;  // valid while !ended
-    bool busy = false;   // a request is being handled or its response written
-    bool ended = false;  // the session is over and `stream` gone
+    bool busy = false;                    // a request is being handled or its response written
+    bool ended = false;                   // the session is over and `stream` gone
   };
 
   void JoinWorkers() {
