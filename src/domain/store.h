@@ -17,6 +17,8 @@
 #include "base/bytes.h"
 #include "domain/account.h"
 #include "domain/application.h"
+#include "domain/decision.h"
+#include "domain/visa.h"
 
 namespace openvap::domain {
 
@@ -89,6 +91,63 @@ class MessageRepository {
   virtual Result<std::vector<AccountMessage>> ListFor(const AccountId& account) = 0;
 };
 
+// The register (the role the VIS plays, VIS Arts 9-14): application files of accepted
+// applications, decisions and digital visas. Separate from the temporary storage above
+// (VAP-XFER).
+struct ApplicationFile {
+  ApplicationId application;
+  AccountId owner;
+  std::string member_state;  // the state examining it
+  std::string authority;
+  VisaHolder holder;         // VIS Art 9(4)(a)-(c)
+  nlohmann::json data;       // the other VIS Art 9 data kept for the examination
+  nlohmann::json prechecks;  // the automated pre-check results at notification
+  Timestamp lodged_at{};
+  std::string residence_time_zone;
+  std::vector<std::string> notify_emails;  // applicant and representative (VC Art 32(2))
+};
+
+class Register {
+ public:
+  virtual ~Register() = default;
+  virtual Status InsertFile(const ApplicationFile& file) = 0;
+  virtual Result<std::optional<ApplicationFile>> FindFile(const ApplicationId& application) = 0;
+
+  // Errors: "already-exists" when the visa number is taken.
+  virtual Status InsertVisa(const DigitalVisa& visa) = 0;
+  virtual Status UpdateVisa(const DigitalVisa& visa) = 0;
+  virtual Result<std::optional<DigitalVisa>> FindVisa(const VisaNumber& number) = 0;
+  virtual Result<std::vector<DigitalVisa>> VisasOfApplication(const ApplicationId& id) = 0;
+
+  virtual Status InsertDecision(const Decision& decision) = 0;
+  virtual Status UpdateDecision(const Decision& decision) = 0;
+  virtual Result<std::optional<Decision>> FindDecision(const DecisionId& id) = 0;
+  virtual Result<std::vector<Decision>> DecisionsOfApplication(const ApplicationId& id) = 0;
+  // Refusals whose message was sent before `cutoff` and that were neither accessed nor
+  // presumed notified yet (VC Art 32(2)).
+  virtual Result<std::vector<Decision>> DecisionsAwaitingPresumedNotification(Timestamp cutoff) = 0;
+
+  // DV-STICKER (VC Art 28): an erroneous sticker, invalidated and replaced by a digital visa.
+  virtual Status InsertInvalidatedSticker(const std::string& sticker_number,
+                                          const VisaNumber& replaced_by, Timestamp at) = 0;
+};
+
+// Work for later, done by background jobs with retries: transfer to the national system
+// (VIS 7d(10)), export to the Entry/Exit System (VIS 12a(2), 13(3), 14(3)), presumed
+// notification (VC 32(2)), e-mail delivery.
+struct Job {
+  std::string kind;  // "national-transfer", "ees-export", "presumed-notification", ...
+  std::string key;   // idempotency key: a second job with the same key is not added
+  nlohmann::json payload;
+  Timestamp run_at{};
+};
+
+class JobScheduler {
+ public:
+  virtual ~JobScheduler() = default;
+  virtual Status Schedule(const Job& job) = 0;
+};
+
 // An e-mail waiting to be sent (transactional outbox, VAP-NOTIFY): written in the same
 // transaction as the change it reports, delivered later by a job with retries.
 struct OutgoingMail {
@@ -125,6 +184,8 @@ class UnitOfWork {
   virtual AccountRepository& Accounts() = 0;
   virtual ApplicationRepository& Applications() = 0;
   virtual MessageRepository& Messages() = 0;
+  virtual Register& Registry() = 0;
+  virtual JobScheduler& Jobs() = 0;
   virtual Outbox& Mail() = 0;
   virtual AuditLog& Audit() = 0;
 };

@@ -10,6 +10,8 @@ class Uow final : public domain::UnitOfWork,
                   public domain::AccountRepository,
                   public domain::ApplicationRepository,
                   public domain::MessageRepository,
+                  public domain::Register,
+                  public domain::JobScheduler,
                   public domain::Outbox,
                   public domain::AuditLog {
  public:
@@ -17,6 +19,8 @@ class Uow final : public domain::UnitOfWork,
   domain::AccountRepository& Accounts() override { return *this; }
   domain::ApplicationRepository& Applications() override { return *this; }
   domain::MessageRepository& Messages() override { return *this; }
+  domain::Register& Registry() override { return *this; }
+  domain::JobScheduler& Jobs() override { return *this; }
   domain::Outbox& Mail() override { return *this; }
   domain::AuditLog& Audit() override { return *this; }
 
@@ -166,6 +170,83 @@ class Uow final : public domain::UnitOfWork,
       if (m.account == account) out.push_back(m);
     }
     return out;
+  }
+  // Register.
+  Status InsertFile(const domain::ApplicationFile& f) override {
+    s_.files[f.application.value()] = f;
+    return Ok();
+  }
+  Result<std::optional<domain::ApplicationFile>> FindFile(const ApplicationId& id) override {
+    auto it = s_.files.find(id.value());
+    if (it == s_.files.end()) return std::optional<domain::ApplicationFile>{};
+    return std::optional<domain::ApplicationFile>(it->second);
+  }
+  Status InsertVisa(const domain::DigitalVisa& v) override {
+    if (!s_.visas.emplace(v.number.value(), v).second) return Error{"already-exists", "number"};
+    return Ok();
+  }
+  Status UpdateVisa(const domain::DigitalVisa& v) override {
+    s_.visas[v.number.value()] = v;
+    return Ok();
+  }
+  Result<std::optional<domain::DigitalVisa>> FindVisa(const VisaNumber& n) override {
+    auto it = s_.visas.find(n.value());
+    if (it == s_.visas.end()) return std::optional<domain::DigitalVisa>{};
+    return std::optional<domain::DigitalVisa>(it->second);
+  }
+  Result<std::vector<domain::DigitalVisa>> VisasOfApplication(const ApplicationId& id) override {
+    std::vector<domain::DigitalVisa> out;
+    for (const auto& [n, v] : s_.visas) {
+      if (v.application == id) out.push_back(v);
+    }
+    return out;
+  }
+  Status InsertDecision(const domain::Decision& d) override {
+    s_.decisions[d.id.value()] = d;
+    return Ok();
+  }
+  Status UpdateDecision(const domain::Decision& d) override {
+    s_.decisions[d.id.value()] = d;
+    return Ok();
+  }
+  Result<std::optional<domain::Decision>> FindDecision(const DecisionId& id) override {
+    auto it = s_.decisions.find(id.value());
+    if (it == s_.decisions.end()) return std::optional<domain::Decision>{};
+    return std::optional<domain::Decision>(it->second);
+  }
+  Result<std::vector<domain::Decision>> DecisionsOfApplication(const ApplicationId& id) override {
+    std::vector<domain::Decision> out;
+    for (const auto& [k, d] : s_.decisions) {
+      if (d.application == id) out.push_back(d);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.decided_at < b.decided_at; });
+    return out;
+  }
+  Result<std::vector<domain::Decision>> DecisionsAwaitingPresumedNotification(
+      Timestamp cutoff) override {
+    std::vector<domain::Decision> out;
+    for (const auto& [k, d] : s_.decisions) {
+      if (d.message_sent_at && *d.message_sent_at < cutoff && !d.accessed_at &&
+          !d.presumed_notified_on) {
+        out.push_back(d);
+      }
+    }
+    return out;
+  }
+  Status InsertInvalidatedSticker(const std::string& sticker, const VisaNumber& by,
+                                  Timestamp) override {
+    if (!s_.invalidated_stickers.emplace(sticker, by.value()).second) {
+      return Error{"already-exists", "sticker already invalidated"};
+    }
+    return Ok();
+  }
+  Status Schedule(const domain::Job& job) override {
+    for (const auto& j : s_.jobs) {
+      if (j.key == job.key) return Ok();
+    }
+    s_.jobs.push_back(job);
+    return Ok();
   }
   Status Enqueue(const domain::OutgoingMail& mail) override {
     s_.mail.push_back(mail);

@@ -24,6 +24,11 @@ struct StoreState {
   std::map<std::string, domain::Application> applications;
   std::map<std::string, std::vector<std::pair<domain::ApplicationDocument, Bytes>>> documents;
   std::vector<domain::AccountMessage> messages;
+  std::map<std::string, domain::ApplicationFile> files;
+  std::map<std::string, domain::DigitalVisa> visas;
+  std::map<std::string, domain::Decision> decisions;
+  std::map<std::string, std::string> invalidated_stickers;  // sticker -> replacing visa
+  std::vector<domain::Job> jobs;
   std::vector<domain::OutgoingMail> mail;
   std::vector<domain::AuditEvent> audit;
 };
