@@ -1,0 +1,675 @@
+#include "domain/examination_service.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+std::string Actor(const Principal& who) {
+  return who.account ? who.account->value() : std::string(RoleName(who.role));
+}
+
+AuditEvent Audit(const Principal& who, std::string action, std::string subject,
+                 json details = json::object()) {
+  return AuditEvent{Actor(who), std::string(RoleName(who.role)), std::move(action),
+                    std::move(subject), std::move(details)};
+}
+
+std::string FormText(const json& form, const char* field) {
+  const auto it = form.find(field);
+  return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// VIS Art 9(4)(a)-(c) from the Annex I fields.
+VisaHolder HolderFromForm(const json& form) {
+  VisaHolder h;
+  h.surname = FormText(form, "1");
+  h.given_names = FormText(form, "3");
+  if (auto dob = ParseIsoDate(FormText(form, "4")); dob.ok()) h.date_of_birth = *dob;
+  const std::string sex = FormText(form, "8");
+  h.sex = sex == "Male" || sex == "M" ? "M" : sex == "Female" || sex == "F" ? "F" : "X";
+  h.nationality = FormText(form, "7");
+  h.travel_document_type = FormText(form, "12");
+  h.travel_document_number = FormText(form, "13");
+  h.travel_document_issuing_country = FormText(form, "16");
+  if (auto exp = ParseIsoDate(FormText(form, "15")); exp.ok()) {
+    h.travel_document_expires_on = *exp;
+  }
+  return h;
+}
+
+}  // namespace
+
+ExaminationService::ExaminationService(Store& store, const VisaSealer& sealer,
+                                       const DecisionTexts& texts,
+                                       const NotificationCalendar& calendar, const Clock& clock,
+                                       RandomSource& random)
+    : store_(store),
+      sealer_(sealer),
+      texts_(texts),
+      calendar_(calendar),
+      clock_(clock),
+      random_(random) {}
+
+Status ExaminationService::CheckOfficial(const Principal& who) const {
+  if (who.role != Role::kConsularOfficer && who.role != Role::kCentralAuthority) {
+    return Error{"forbidden", "reserved for consular officers and central authorities"};
+  }
+  if (who.member_state.empty()) return Error{"forbidden", "the official has no Member State"};
+  return Ok();
+}
+
+Result<Application> ExaminationService::LoadForOfficial(UnitOfWork& uow, const Principal& official,
+                                                        const ApplicationId& id,
+                                                        ApplicationStatus expected) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Applications().Find(id));
+  if (!found || found->notified_state != official.member_state ||
+      found->status == ApplicationStatus::kDraft) {
+    return Error{"not-found",
+                 "no application " + id.value() + " notified to " + official.member_state};
+  }
+  if (found->status != expected) {
+    return Error{"invalid-transition", "the application is " +
+                                           std::string(ApplicationStatusName(found->status)) +
+                                           ", not " + std::string(ApplicationStatusName(expected))};
+  }
+  return *found;
+}
+
+Result<std::vector<Application>> ExaminationService::Queue(const Principal& official,
+                                                           ApplicationStatus status) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  std::vector<Application> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListForState(official.member_state, status));
+    return uow.Audit().Append(
+        Audit(official, "application.list-queue", "state:" + official.member_state,
+              {{"status", ApplicationStatusName(status)}, {"count", out.size()}}));
+  }));
+  return out;
+}
+
+Result<Decision> ExaminationService::NewDecision(UnitOfWork& uow, const Principal& official,
+                                                 DecisionKind kind,
+                                                 const ApplicationId& application,
+                                                 std::optional<VisaNumber> visa,
+                                                 const OfficialAct& act) {
+  Decision d;
+  d.id = DecisionId("dec-" + random_.HexToken(10));
+  d.application = application;
+  d.visa = std::move(visa);
+  d.kind = kind;
+  d.member_state = official.member_state;
+  d.authority = official.organisation;
+  d.place = official.organisation;
+  if (official.account) d.decided_by = *official.account;
+  d.decided_at = clock_.Now();
+  d.grounds = act.grounds;
+  d.remarks = act.remarks;
+  d.state_language = texts_.StateLanguage(official.member_state);
+  OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(application));
+  d.residence_time_zone = file ? file->residence_time_zone : "UTC";
+  if (!act.grounds.empty()) {
+    std::set<int> seen;
+    std::string english = "Reasons (standard form, Visa Code Annex VI):";
+    std::string local = english;
+    if (d.state_language != "en") {
+      local.clear();
+    }
+    for (int g : act.grounds) {
+      if (!seen.insert(g).second) continue;
+      if (!texts_.GroundAppliesTo(g, kind)) {
+        return Error{"invalid-field", "grounds: ground " + std::to_string(g) +
+                                          " cannot support a decision to " +
+                                          std::string(DecisionKindName(kind))};
+      }
+      OPENVAP_ASSIGN_OR_RETURN(const std::string en, texts_.Ground(g, "en"));
+      english += "\n" + std::to_string(g) + ". " + en;
+      if (d.state_language != "en") {
+        OPENVAP_ASSIGN_OR_RETURN(const std::string text, texts_.Ground(g, d.state_language));
+        local += (local.empty() ? "" : "\n") + std::to_string(g) + ". " + text;
+      }
+    }
+    if (!act.remarks.empty()) english += "\nRemarks: " + act.remarks;
+    d.text_english = english;
+    d.text_state_language = d.state_language == "en" ? english : local;
+  }
+  return d;
+}
+
+Status ExaminationService::Announce(UnitOfWork& uow, Decision& decision, const std::string& subject,
+                                    const std::string& summary) {
+  OPENVAP_ASSIGN_OR_RETURN(const auto application, uow.Applications().Find(decision.application));
+  OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(decision.application));
+  decision.message_sent_at = clock_.Now();
+  if (application) {
+    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(
+        AccountMessage{"msg-" + random_.HexToken(8), application->owner, decision.application,
+                       "decision", subject, summary, clock_.Now(), std::nullopt}));
+  }
+  std::vector<std::string> to;
+  if (file) to = file->notify_emails;
+  if (to.empty() && application && !application->contact_email.empty()) {
+    to.push_back(application->contact_email);
+  }
+  if (!to.empty()) {
+    // The e-mail only says that a decision is available: the decision itself stays in the
+    // secure account (VIS 7g; data minimisation, VAP-DP).
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        to, subject,
+        "A decision on your visa application " + decision.application.value() +
+            " is available in your secure account on the EU Visa Application Platform. Sign in "
+            "to read it.",
+        "decision"}));
+  }
+  return Ok();
+}
+
+Status ExaminationService::Accept(const Principal& official, const ApplicationId& id) {
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a,
+                             LoadForOfficial(uow, official, id, ApplicationStatus::kNotified));
+    OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kAccepted, official.role));
+    ApplicationFile file;
+    file.application = a.id;
+    file.owner = a.owner;
+    file.member_state = official.member_state;
+    file.authority = official.organisation;
+    file.holder = HolderFromForm(a.form);
+    file.data = a.form;
+    file.prechecks = a.prechecks ? a.prechecks->details : json::object();
+    file.lodged_at = a.submitted_at.value_or(clock_.Now());
+    file.residence_time_zone = FormText(a.form, "residence_time_zone");
+    if (file.residence_time_zone.empty()) file.residence_time_zone = "UTC";
+    OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(a.owner));
+    std::set<std::string> emails;
+    if (owner && !a.lodged_by_official) emails.insert(owner->email);
+    if (!a.contact_email.empty()) emails.insert(a.contact_email);
+    if (const std::string rep = FormText(a.form, "33a"); rep.find('@') != std::string::npos) {
+      if (auto e = NormaliseEmail(rep); e.ok()) emails.insert(*e);
+    }
+    file.notify_emails.assign(emails.begin(), emails.end());
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertFile(file));
+    a.status = ApplicationStatus::kAccepted;
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    // VIS 7d(10): to the national system, then deleted from temporary storage.
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Jobs().Schedule(Job{"national-transfer",
+                                "national-transfer:" + a.id.value(),
+                                {{"application", a.id.value()}, {"state", official.member_state}},
+                                clock_.Now()}));
+    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
+        "msg-" + random_.HexToken(8), a.owner, a.id, "accepted",
+        "Your application is being examined",
+        "The authorities of " + official.member_state +
+            " confirmed that they are competent and that your application is admissible. "
+            "They are now examining it.",
+        clock_.Now(), std::nullopt}));
+    return uow.Audit().Append(Audit(official, "application.accept", "application:" + id.value()));
+  });
+}
+
+Status ExaminationService::DeclineCompetence(const Principal& official, const ApplicationId& id,
+                                             const std::string& competent_state,
+                                             const std::string& remarks) {
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a,
+                             LoadForOfficial(uow, official, id, ApplicationStatus::kNotified));
+    OPENVAP_RETURN_IF_ERROR(
+        CheckTransition(a.status, ApplicationStatus::kNotCompetent, official.role));
+    a.status = ApplicationStatus::kNotCompetent;
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    OPENVAP_ASSIGN_OR_RETURN(Decision d, NewDecision(uow, official, DecisionKind::kNotCompetent, id,
+                                                     std::nullopt, {{}, remarks}));
+    d.text_english =
+        official.member_state + " is not competent to examine this application" +
+        (competent_state.empty() ? "." : "; it should be lodged with " + competent_state + ".") +
+        (remarks.empty() ? "" : " " + remarks);
+    d.text_state_language = d.text_english;
+    OPENVAP_RETURN_IF_ERROR(
+        Announce(uow, d, "Your application was sent to the wrong state", d.text_english));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    return uow.Audit().Append(Audit(official, "application.decline-competence",
+                                    "application:" + id.value(),
+                                    {{"competent_state", competent_state}}));
+  });
+}
+
+Status ExaminationService::DeclareInadmissible(const Principal& official, const ApplicationId& id,
+                                               const std::string& remarks) {
+  if (remarks.empty()) {
+    return Error{"invalid-field", "remarks: tell the applicant what is missing (VC Art 19(3))"};
+  }
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a,
+                             LoadForOfficial(uow, official, id, ApplicationStatus::kNotified));
+    OPENVAP_RETURN_IF_ERROR(
+        CheckTransition(a.status, ApplicationStatus::kInadmissible, official.role));
+    a.status = ApplicationStatus::kInadmissible;
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    OPENVAP_ASSIGN_OR_RETURN(Decision d, NewDecision(uow, official, DecisionKind::kInadmissible, id,
+                                                     std::nullopt, {{}, remarks}));
+    d.text_english = "The application is inadmissible (Visa Code Art 19(3)): " + remarks;
+    d.text_state_language = d.text_english;
+    OPENVAP_RETURN_IF_ERROR(Announce(uow, d, "Your application is inadmissible", d.text_english));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    // VC Art 19(3): the fee is reimbursed.
+    OPENVAP_RETURN_IF_ERROR(uow.Jobs().Schedule(Job{
+        "refund-fee", "refund-fee:" + id.value(), {{"application", id.value()}}, clock_.Now()}));
+    return uow.Audit().Append(
+        Audit(official, "application.inadmissible", "application:" + id.value()));
+  });
+}
+
+Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder) const {
+  if (DaysBetween(t.valid_from, t.valid_until) < 0) {
+    return Error{"invalid-field", "valid_until: must not be before valid_from"};
+  }
+  if (t.entries < 0 || t.entries > 2) {
+    return Error{"invalid-field", "entries: 1, 2 or 0 for multiple entries"};
+  }
+  if (t.type == VisaType::kUniform || t.type == VisaType::kLimitedTerritorialValidity) {
+    if (t.duration_of_stay_days < 1 || t.duration_of_stay_days > 90) {
+      return Error{"invalid-field", "duration_of_stay_days: 1 to 90 for a short-stay visa"};
+    }
+    // VC Art 24(1): validity of at most five years for short stays.
+    if (DaysBetween(t.valid_from, t.valid_until) > 5 * 366) {
+      return Error{"invalid-field", "valid_until: at most five years of validity (VC Art 24)"};
+    }
+  }
+  if (t.type == VisaType::kLongStay &&
+      (t.duration_of_stay_days < 91 || DaysBetween(t.valid_from, t.valid_until) > 366)) {
+    return Error{"invalid-field",
+                 "a long-stay D visa is for more than 90 days and valid for at most one year "
+                 "(CISA Art 18(2))"};
+  }
+  if (t.type == VisaType::kLimitedTerritorialValidity) {
+    if (t.territory.empty()) {
+      return Error{"invalid-field", "territory: name the states where the LTV visa is valid"};
+    }
+    for (const std::string& s : t.territory) {
+      if (s.size() != 2) return Error{"invalid-field", "territory: use ISO alpha-2 codes"};
+    }
+  }
+  if (holder.travel_document_expires_on) {
+    // VC Art 12(a): the travel document must outlast the visa by three months (short stays).
+    const Date limit =
+        t.type == VisaType::kUniform || t.type == VisaType::kLimitedTerritorialValidity
+            ? AddMonths(*holder.travel_document_expires_on, -3)
+            : *holder.travel_document_expires_on;
+    if (DaysBetween(t.valid_until, limit) < 0) {
+      return Error{"invalid-field", "valid_until: the visa may not end after " +
+                                        FormatIsoDate(limit) +
+                                        " (travel document validity, VC Art 12)"};
+    }
+  }
+  return Ok();
+}
+
+Result<DigitalVisa> ExaminationService::NewVisa(UnitOfWork& uow, const Principal& official,
+                                                const ApplicationId& application,
+                                                const VisaHolder& holder, const VisaTerms& terms,
+                                                bool family_member) {
+  OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));
+  DigitalVisa v;
+  for (int attempt = 0;; ++attempt) {
+    v.number = NewVisaNumber(texts_.StateAlpha3(official.member_state), random_);
+    OPENVAP_ASSIGN_OR_RETURN(const auto taken, uow.Registry().FindVisa(v.number));
+    if (!taken) break;
+    if (attempt == 8) return Error{"conflict", "could not allocate a free visa number"};
+  }
+  v.application = application;
+  v.type = terms.type;
+  v.issuing_state = official.member_state;
+  v.issuing_authority = official.organisation;
+  v.place_of_issue = official.organisation;
+  v.issued_on = UtcDateOf(clock_.Now());
+  v.territory = terms.territory;
+  v.valid_from = terms.valid_from;
+  v.valid_until = terms.valid_until;
+  v.entries = terms.entries;
+  v.duration_of_stay_days = terms.duration_of_stay_days;
+  v.holder = holder;
+  v.remarks = terms.remarks;
+  v.family_member_of_eu_citizen = family_member;
+  OPENVAP_ASSIGN_OR_RETURN(v.seal, sealer_.Seal(v, v.issued_on));
+  OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertVisa(v));
+  return v;
+}
+
+Result<DigitalVisa> ExaminationService::Issue(const Principal& official, const ApplicationId& id,
+                                              const VisaTerms& terms) {
+  DigitalVisa issued;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a,
+                             LoadForOfficial(uow, official, id, ApplicationStatus::kAccepted));
+    OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kIssued, official.role));
+    OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(id));
+    if (!file) return Error{"not-found", "no application file in the register"};
+    if (a.kind == ApplicationKind::kLongStayVisa && terms.type != VisaType::kLongStay) {
+      return Error{"invalid-field", "type: a long-stay application is decided with a D visa"};
+    }
+    const bool family = file->data.value("family_member_of_eu_citizen", false);
+    OPENVAP_ASSIGN_OR_RETURN(issued, NewVisa(uow, official, id, file->holder, terms, family));
+    a.status = ApplicationStatus::kIssued;
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    OPENVAP_ASSIGN_OR_RETURN(
+        Decision d, NewDecision(uow, official, DecisionKind::kIssue, id, issued.number, {}));
+    d.text_english = "A " + std::string(VisaTypeCode(terms.type)) + " visa, number " +
+                     issued.number.value() + ", valid from " + FormatIsoDate(terms.valid_from) +
+                     " until " + FormatIsoDate(terms.valid_until) + ", was issued.";
+    d.text_state_language = d.text_english;
+    OPENVAP_RETURN_IF_ERROR(Announce(uow, d, "Your visa was issued", d.text_english));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    return uow.Audit().Append(Audit(official, "visa.issue", "visa:" + issued.number.value(),
+                                    {{"application", id.value()}}));
+  }));
+  return issued;
+}
+
+Result<Decision> ExaminationService::Refuse(const Principal& official, const ApplicationId& id,
+                                            const OfficialAct& act) {
+  if (act.grounds.empty()) {
+    return Error{"invalid-field", "grounds: a refusal states its reasons (VC Art 32(2))"};
+  }
+  Decision out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a,
+                             LoadForOfficial(uow, official, id, ApplicationStatus::kAccepted));
+    OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kRefused, official.role));
+    OPENVAP_ASSIGN_OR_RETURN(
+        out, NewDecision(uow, official, DecisionKind::kRefuse, id, std::nullopt, act));
+    a.status = ApplicationStatus::kRefused;
+    a.updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+    OPENVAP_RETURN_IF_ERROR(Announce(uow, out, "A decision on your visa application",
+                                     "Your visa application was refused. The decision, its "
+                                     "reasons and how to appeal are available here."));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    return uow.Audit().Append(Audit(official, "application.refuse", "application:" + id.value(),
+                                    {{"grounds", act.grounds}}));
+  }));
+  return out;
+}
+
+Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
+                                                  const VisaNumber& number, const OfficialAct& act,
+                                                  DecisionKind kind) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  if (act.grounds.empty()) {
+    return Error{"invalid-field", "grounds: state the reasons (VC Art 34(6), Annex VI)"};
+  }
+  Decision out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto visa, uow.Registry().FindVisa(number));
+    if (!visa) return Error{"not-found", "no visa " + number.value()};
+    if (visa->status != VisaStatus::kIssued) {
+      return Error{"invalid-transition",
+                   "the visa is already " + std::string(VisaStatusName(visa->status))};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(
+        out, NewDecision(uow, official, kind, visa->application, visa->number, act));
+    visa->status = kind == DecisionKind::kAnnul ? VisaStatus::kAnnulled : VisaStatus::kRevoked;
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(*visa));
+    const bool annul = kind == DecisionKind::kAnnul;
+    OPENVAP_RETURN_IF_ERROR(Announce(
+        uow, out, annul ? "Your visa was annulled" : "Your visa was revoked",
+        std::string("Your visa ") + number.value() + (annul ? " was annulled" : " was revoked") +
+            ". The decision, its reasons and how to appeal are available here."));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    // VIS Art 13(3): the data go to the Entry/Exit System.
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Jobs().Schedule(Job{"ees-export",
+                                "ees-export:" + out.id.value(),
+                                {{"visa", number.value()}, {"decision", out.id.value()}},
+                                clock_.Now()}));
+    return uow.Audit().Append(Audit(official, annul ? "visa.annul" : "visa.revoke",
+                                    "visa:" + number.value(), {{"grounds", act.grounds}}));
+  }));
+  return out;
+}
+
+Result<Decision> ExaminationService::Annul(const Principal& official, const VisaNumber& visa,
+                                           const OfficialAct& act) {
+  return WithdrawVisa(official, visa, act, DecisionKind::kAnnul);
+}
+
+Result<Decision> ExaminationService::Revoke(const Principal& official, const VisaNumber& visa,
+                                            const OfficialAct& act) {
+  return WithdrawVisa(official, visa, act, DecisionKind::kRevoke);
+}
+
+Result<Decision> ExaminationService::Extend(const Principal& official, const VisaNumber& number,
+                                            Date new_valid_until, int new_duration_days,
+                                            const OfficialAct& act) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  if (act.remarks.empty()) {
+    return Error{"invalid-field",
+                 "remarks: the reason for the extension (force majeure, "
+                 "humanitarian, serious occupational or personal reasons, "
+                 "VC Art 33)"};
+  }
+  Decision out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto visa, uow.Registry().FindVisa(number));
+    if (!visa) return Error{"not-found", "no visa " + number.value()};
+    if (ValidityOn(*visa, UtcDateOf(clock_.Now())) != VisaValidity::kValid) {
+      return Error{"invalid-transition", "only a visa that is valid today can be extended"};
+    }
+    if (DaysBetween(visa->valid_until, new_valid_until) < 0 ||
+        new_duration_days < visa->duration_of_stay_days ||
+        (DaysBetween(visa->valid_until, new_valid_until) == 0 &&
+         new_duration_days == visa->duration_of_stay_days)) {
+      return Error{"invalid-field",
+                   "valid_until/duration_of_stay_days: an extension lengthens the validity or "
+                   "the duration of stay"};
+    }
+    VisaTerms terms{visa->type,    visa->territory,   visa->valid_from, new_valid_until,
+                    visa->entries, new_duration_days, visa->remarks};
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, visa->holder));
+    visa->valid_until = new_valid_until;
+    visa->duration_of_stay_days = new_duration_days;
+    OPENVAP_ASSIGN_OR_RETURN(visa->seal, sealer_.Seal(*visa, UtcDateOf(clock_.Now())));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(*visa));
+    OPENVAP_ASSIGN_OR_RETURN(out, NewDecision(uow, official, DecisionKind::kExtend,
+                                              visa->application, visa->number, act));
+    out.text_english = "Visa " + number.value() + " was extended until " +
+                       FormatIsoDate(new_valid_until) + " for a stay of " +
+                       std::to_string(new_duration_days) + " days. Reason: " + act.remarks;
+    out.text_state_language = out.text_english;
+    OPENVAP_RETURN_IF_ERROR(Announce(uow, out, "Your visa was extended", out.text_english));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Jobs().Schedule(Job{"ees-export",
+                                "ees-export:" + out.id.value(),
+                                {{"visa", number.value()}, {"decision", out.id.value()}},
+                                clock_.Now()}));
+    return uow.Audit().Append(Audit(official, "visa.extend", "visa:" + number.value()));
+  }));
+  return out;
+}
+
+Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal& official,
+                                                                const VisaNumber& number,
+                                                                const VisaHolder& doc) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  Decision out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto visa, uow.Registry().FindVisa(number));
+    if (!visa) return Error{"not-found", "no visa " + number.value()};
+    if (ValidityOn(*visa, UtcDateOf(clock_.Now())) != VisaValidity::kValid) {
+      return Error{"invalid-transition", "only a valid visa can be confirmed (VC Art 32a(1))"};
+    }
+    // VC Art 32a(1): a new travel document of the same type, issued by the same country.
+    if (doc.travel_document_type != visa->holder.travel_document_type ||
+        doc.travel_document_issuing_country != visa->holder.travel_document_issuing_country) {
+      return Error{"invalid-field",
+                   "travel_document: the new document must be of the same type and issued by "
+                   "the same country as the one the visa was issued for (VC Art 32a(1))"};
+    }
+    if (doc.travel_document_number.empty() ||
+        doc.travel_document_number == visa->holder.travel_document_number) {
+      return Error{"invalid-field", "travel_document.number: give the new document's number"};
+    }
+    VisaHolder holder = visa->holder;
+    holder.travel_document_number = doc.travel_document_number;
+    holder.travel_document_expires_on = doc.travel_document_expires_on;
+    VisaTerms terms{visa->type,        visa->territory, visa->valid_from,
+                    visa->valid_until, visa->entries,   visa->duration_of_stay_days,
+                    visa->remarks};
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));  // VC Art 32a(5) with Art 12
+    visa->holder = holder;
+    OPENVAP_ASSIGN_OR_RETURN(visa->seal, sealer_.Seal(*visa, UtcDateOf(clock_.Now())));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(*visa));
+    OPENVAP_ASSIGN_OR_RETURN(out, NewDecision(uow, official, DecisionKind::kConfirm,
+                                              visa->application, visa->number, {}));
+    out.confirmation_number = "CNF-" + random_.HexToken(6);
+    out.text_english = "Visa " + number.value() + " is confirmed in travel document " +
+                       doc.travel_document_number + ". Confirmation number " +
+                       out.confirmation_number + ".";
+    out.text_state_language = out.text_english;
+    OPENVAP_RETURN_IF_ERROR(Announce(
+        uow, out, "Your visa was confirmed in your new travel document", out.text_english));
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    // VIS Art 12a(2): exported to the EES on confirmation (DV-EES).
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Jobs().Schedule(Job{"ees-export",
+                                "ees-export:" + out.id.value(),
+                                {{"visa", number.value()}, {"decision", out.id.value()}},
+                                clock_.Now()}));
+    return uow.Audit().Append(Audit(official, "visa.confirm", "visa:" + number.value(),
+                                    {{"confirmation", out.confirmation_number}}));
+  }));
+  return out;
+}
+
+Result<Decision> ExaminationService::RefuseConfirmation(const Principal& official,
+                                                        const VisaNumber& visa,
+                                                        const OfficialAct& act) {
+  return WithdrawVisa(official, visa, act, DecisionKind::kRefuseConfirmation);
+}
+
+Result<DigitalVisa> ExaminationService::ReplaceSticker(const Principal& official,
+                                                       const std::string& sticker_number,
+                                                       const VisaHolder& holder,
+                                                       const VisaTerms& corrected) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  if (sticker_number.size() < 4) {
+    return Error{"invalid-field", "sticker_number: the number printed on the sticker"};
+  }
+  DigitalVisa visa;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    const ApplicationId legacy("legacy-sticker-" + sticker_number);
+    OPENVAP_ASSIGN_OR_RETURN(visa, NewVisa(uow, official, legacy, holder, corrected, false));
+    visa.replaces_sticker = sticker_number;
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(visa));
+    OPENVAP_RETURN_IF_ERROR(
+        uow.Registry().InsertInvalidatedSticker(sticker_number, visa.number, clock_.Now()));
+    return uow.Audit().Append(Audit(official, "visa.replace-sticker", "visa:" + visa.number.value(),
+                                    {{"sticker", sticker_number}}));
+  }));
+  return visa;
+}
+
+Result<std::vector<Decision>> ExaminationService::DecisionsFor(const Principal& who,
+                                                               const ApplicationId& id) {
+  std::vector<Decision> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto a, uow.Applications().Find(id));
+    const bool owner = a && who.account && *who.account == a->owner;
+    const bool official = a && CheckOfficial(who).ok() && who.member_state == a->notified_state;
+    if (!owner && !official) return Error{"not-found", "no application " + id.value()};
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Registry().DecisionsOfApplication(id));
+    if (owner) {
+      for (Decision& d : out) {
+        if (!d.accessed_at && !d.presumed_notified_on) {
+          d.accessed_at = clock_.Now();  // VC Art 32(2): the appeal period starts now
+          OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateDecision(d));
+          OPENVAP_RETURN_IF_ERROR(
+              uow.Audit().Append(Audit(who, "decision.accessed", "decision:" + d.id.value())));
+        }
+      }
+    } else {
+      OPENVAP_RETURN_IF_ERROR(
+          uow.Audit().Append(Audit(who, "decision.read", "application:" + id.value())));
+    }
+    return Ok();
+  }));
+  return out;
+}
+
+Result<DigitalVisa> ExaminationService::GetVisa(const Principal& who, const VisaNumber& number) {
+  std::optional<DigitalVisa> visa;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(visa, uow.Registry().FindVisa(number));
+    if (!visa) return Ok();
+    OPENVAP_ASSIGN_OR_RETURN(const auto a, uow.Applications().Find(visa->application));
+    const bool owner = a && who.account && *who.account == a->owner;
+    const bool official = CheckOfficial(who).ok() || who.role == Role::kBorderGuard;
+    if (!owner && !official) {
+      visa.reset();
+      return Ok();
+    }
+    if (!owner) {
+      // DV-CHECK: checks by visa number are logged with who made them.
+      OPENVAP_RETURN_IF_ERROR(
+          uow.Audit().Append(Audit(who, "visa.read", "visa:" + number.value())));
+    }
+    return Ok();
+  }));
+  if (!visa) return Error{"not-found", "no visa " + number.value()};
+  return *visa;
+}
+
+Result<int> ExaminationService::ApplyPresumedNotifications() {
+  const Timestamp now = clock_.Now();
+  int updated = 0;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    updated = 0;
+    OPENVAP_ASSIGN_OR_RETURN(auto due, uow.Registry().DecisionsAwaitingPresumedNotification(
+                                           now - std::chrono::hours(24 * 7)));
+    for (Decision& d : due) {
+      if (!IsAppealable(d.kind)) continue;
+      const Date presumed =
+          calendar_.PresumedNotificationDay(*d.message_sent_at, d.residence_time_zone);
+      if (DaysBetween(presumed, calendar_.LocalDate(now, d.residence_time_zone)) < 0) continue;
+      d.presumed_notified_on = presumed;
+      d.presumed_message_sent_at = now;
+      OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateDecision(d));
+      OPENVAP_ASSIGN_OR_RETURN(const auto a, uow.Applications().Find(d.application));
+      const std::string text = "The decision of " + FormatIsoTimestamp(d.decided_at) +
+                               " on application " + d.application.value() +
+                               " is presumed to have been notified to you on " +
+                               FormatIsoDate(presumed) +
+                               " (Visa Code Art 32(2)). The time limit for an appeal runs "
+                               "from that day.";
+      if (a) {
+        OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
+            "msg-" + random_.HexToken(8), a->owner, d.application, "presumed-notification",
+            "Presumed notification of a decision", text, now, std::nullopt}));
+      }
+      OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(d.application));
+      if (file && !file->notify_emails.empty()) {
+        OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(
+            OutgoingMail{file->notify_emails, "Presumed notification of a decision", text,
+                         "presumed-notification"}));
+      }
+      OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+          Audit(Principal::System(), "decision.presumed-notified", "decision:" + d.id.value())));
+      ++updated;
+    }
+    return Ok();
+  }));
+  return updated;
+}
+
+}  // namespace openvap::domain

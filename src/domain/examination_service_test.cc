@@ -1,0 +1,317 @@
+// The consulate's side over the in-memory store, from a notified application to decisions on
+// issued visas. Seals, Annex VI texts and the residence calendar are stand-ins here (the seal,
+// rules and adapters have their own tests); what is tested is the procedure.
+#include "domain/examination_service.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/application_service.h"
+#include "fakes/in_memory_store.h"
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+class PassingPreChecks : public PreChecks {
+ public:
+  Result<PreCheckOutcome> Run(const Application&, Date) const override {
+    PreCheckOutcome o;
+    o.competent_state = "FR";
+    o.competence_reason = "sole-destination";
+    o.admissible = true;
+    return o;
+  }
+  std::vector<std::string> NonLatinFields(const json&) const override { return {}; }
+};
+
+class StubSealer : public VisaSealer {
+ public:
+  Result<Bytes> Seal(const DigitalVisa& v, Date) const override {
+    ++count;
+    const std::string text = "seal:" + v.number.value() + ":" + FormatIsoDate(v.valid_until) + ":" +
+                             v.holder.travel_document_number;
+    return Bytes(text.begin(), text.end());
+  }
+  mutable int count = 0;
+};
+
+class StubTexts : public DecisionTexts {
+ public:
+  Result<std::string> Ground(int n, const std::string& language) const override {
+    if (n < 1 || n > 17) return Error{"invalid-field", "no ground"};
+    if (language == "en") return "ground " + std::to_string(n);
+    if (language == "fr") return "motif " + std::to_string(n);
+    if (language == "de") return "Grund " + std::to_string(n);
+    return Error{"translation-missing", "no " + language};
+  }
+  bool GroundAppliesTo(int n, DecisionKind kind) const override {
+    return n != 17 || kind == DecisionKind::kRevoke;
+  }
+  std::string StateLanguage(const std::string& state) const override {
+    return state == "FR" ? "fr" : state == "DE" ? "de" : state == "IT" ? "it" : "en";
+  }
+  std::string StateAlpha3(const std::string& state) const override {
+    return state == "FR" ? "FRA" : state == "DE" ? "DEU" : "XXX";
+  }
+};
+
+class UtcCalendar : public NotificationCalendar {
+ public:
+  Date PresumedNotificationDay(Timestamp sent, const std::string&) const override {
+    return AddDays(UtcDateOf(sent), 8);
+  }
+  Date LocalDate(Timestamp now, const std::string&) const override { return UtcDateOf(now); }
+};
+
+Principal Person(Role role, const std::string& id, const std::string& state = "") {
+  Principal p;
+  p.role = role;
+  p.account = AccountId(id);
+  p.member_state = state;
+  p.organisation = state.empty() ? "" : state + "-consulate-delhi";
+  p.mfa_verified = true;
+  return p;
+}
+
+Date D(const char* iso) { return *ParseIsoDate(iso); }
+
+class ExaminationTest : public ::testing::Test {
+ protected:
+  ExaminationTest()
+      : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")),
+        random_(5),
+        applications_(store_, prechecks_, clock_, random_),
+        exam_(store_, sealer_, texts_, calendar_, clock_, random_) {
+    EXPECT_TRUE(store_
+                    .Write([](UnitOfWork& uow) {
+                      Account a;
+                      a.id = AccountId("acc-anna");
+                      a.email = "anna@example.org";
+                      return uow.Accounts().Insert(a);
+                    })
+                    .ok());
+  }
+
+  // An application by Anna, notified to France.
+  ApplicationId Notified() {
+    auto a = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+    EXPECT_TRUE(applications_
+                    .SaveForm(anna_, a.id,
+                              {{"1", "ERIKSSON"},
+                               {"3", "ANNA MARIA"},
+                               {"4", "1990-05-01"},
+                               {"7", "IND"},
+                               {"8", "Female"},
+                               {"12", "Ordinary passport"},
+                               {"13", "X1234567"},
+                               {"15", "2030-01-01"},
+                               {"16", "IND"},
+                               {"33a", "Agent@Travel.example"}},
+                              {})
+                    .ok());
+    const auto s = applications_.Submit(anna_, a.id, RequiredDeclarations({}), "203.0.113.9");
+    EXPECT_EQ(s->status, ApplicationStatus::kNotified);
+    return a.id;
+  }
+
+  ApplicationId Accepted() {
+    const ApplicationId id = Notified();
+    EXPECT_TRUE(exam_.Accept(consul_fr_, id).ok());
+    return id;
+  }
+
+  VisaTerms Terms() const {
+    return VisaTerms{VisaType::kUniform, {}, D("2027-03-01"), D("2027-03-31"), 1, 15, ""};
+  }
+
+  fakes::InMemoryStore store_;
+  PassingPreChecks prechecks_;
+  StubSealer sealer_;
+  StubTexts texts_;
+  UtcCalendar calendar_;
+  FixedClock clock_;
+  SeededRandom random_;
+  ApplicationService applications_;
+  ExaminationService exam_;
+  Principal anna_ = Person(Role::kApplicant, "acc-anna");
+  Principal consul_fr_ = Person(Role::kConsularOfficer, "acc-consul-fr", "FR");
+  Principal consul_de_ = Person(Role::kConsularOfficer, "acc-consul-de", "DE");
+};
+
+TEST_F(ExaminationTest, TheQueueShowsNotifiedFilesOfTheOfficialsStateOnly) {
+  const ApplicationId id = Notified();
+  const auto fr = exam_.Queue(consul_fr_, ApplicationStatus::kNotified);
+  ASSERT_EQ(fr->size(), 1U);
+  EXPECT_EQ(fr->front().id, id);
+  EXPECT_TRUE(fr->front().prechecks.has_value());
+  EXPECT_TRUE(exam_.Queue(consul_de_, ApplicationStatus::kNotified)->empty());
+  EXPECT_EQ(exam_.Queue(anna_, ApplicationStatus::kNotified).error().code, "forbidden");
+  EXPECT_EQ(exam_.Accept(consul_de_, id).error().code, "not-found");
+}
+
+TEST_F(ExaminationTest, AcceptanceMovesTheFileToTheRegisterAndSchedulesTheTransfer) {
+  const ApplicationId id = Accepted();
+  const auto state = store_.Snapshot();
+  const ApplicationFile& file = state.files.at(id.value());
+  EXPECT_EQ(file.holder.surname, "ERIKSSON");
+  EXPECT_EQ(file.holder.sex, "F");
+  EXPECT_EQ(file.holder.travel_document_number, "X1234567");
+  EXPECT_EQ(file.notify_emails,
+            (std::vector<std::string>{"agent@travel.example", "anna@example.org"}));
+  ASSERT_EQ(state.jobs.size(), 1U);
+  EXPECT_EQ(state.jobs[0].kind, "national-transfer");
+  EXPECT_EQ(state.applications.at(id.value()).status, ApplicationStatus::kAccepted);
+  EXPECT_EQ(exam_.Accept(consul_fr_, id).error().code, "invalid-transition");
+}
+
+TEST_F(ExaminationTest, IssuingCreatesASealedDigitalVisaAndTellsTheApplicant) {
+  const ApplicationId id = Accepted();
+  const auto visa = exam_.Issue(consul_fr_, id, Terms());
+  ASSERT_TRUE(visa.ok()) << visa.error().message;
+  EXPECT_TRUE(ValidateVisaNumber(visa->number.value()).ok());
+  EXPECT_EQ(visa->number.value().substr(0, 3), "FRA");
+  EXPECT_EQ(AsString(visa->seal), "seal:" + visa->number.value() + ":2027-03-31:X1234567");
+  EXPECT_EQ(visa->holder.given_names, "ANNA MARIA");
+  const auto state = store_.Snapshot();
+  EXPECT_EQ(state.applications.at(id.value()).status, ApplicationStatus::kIssued);
+  EXPECT_EQ(state.mail.back().kind, "decision");
+  EXPECT_EQ(state.mail.back().to.size(), 2U);  // applicant and representative (VC 32(2))
+  EXPECT_EQ(state.mail.back().text.find("ERIKSSON"), std::string::npos);  // no data by e-mail
+  EXPECT_EQ(state.messages.back().kind, "decision");
+  // The owner, officials and border guards see it; other applicants do not.
+  EXPECT_TRUE(exam_.GetVisa(anna_, visa->number).ok());
+  EXPECT_TRUE(exam_.GetVisa(Person(Role::kBorderGuard, "acc-bg", "DE"), visa->number).ok());
+  EXPECT_EQ(exam_.GetVisa(Person(Role::kApplicant, "acc-bob"), visa->number).error().code,
+            "not-found");
+}
+
+TEST_F(ExaminationTest, VisaTermsFollowTheCode) {
+  const ApplicationId id = Accepted();
+  VisaTerms t = Terms();
+  t.duration_of_stay_days = 91;
+  EXPECT_EQ(exam_.Issue(consul_fr_, id, t).error().code, "invalid-field");
+  t = Terms();
+  t.type = VisaType::kLimitedTerritorialValidity;
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("territory"), std::string::npos);
+  t = Terms();
+  t.valid_until = D("2029-10-02");  // passport expires 2030-01-01: limit 2029-10-01
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("2029-10-01"), std::string::npos);
+  t.valid_until = D("2029-10-01");
+  t.entries = 0;
+  EXPECT_TRUE(exam_.Issue(consul_fr_, id, t).ok());
+}
+
+TEST_F(ExaminationTest, RefusalsAreBilingualAndPresumedNotifiedOnTheEighthDay) {
+  const ApplicationId id = Accepted();
+  EXPECT_EQ(exam_.Refuse(consul_fr_, id, {{}, ""}).error().code, "invalid-field");
+  EXPECT_EQ(exam_.Refuse(consul_fr_, id, {{17}, ""}).error().code, "invalid-field");
+  const auto refusal = exam_.Refuse(consul_fr_, id, {{2, 9}, "no hotel booking"});
+  ASSERT_TRUE(refusal.ok()) << refusal.error().message;
+  EXPECT_EQ(refusal->state_language, "fr");
+  EXPECT_NE(refusal->text_state_language.find("motif 2"), std::string::npos);
+  EXPECT_NE(refusal->text_english.find("2. ground 2"), std::string::npos);
+  EXPECT_NE(refusal->text_english.find("no hotel booking"), std::string::npos);
+
+  clock_.Advance(std::chrono::hours(24 * 7));
+  EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
+  clock_.Advance(std::chrono::hours(24));  // the eighth day after the message
+  EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 1);
+  EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
+  const auto decisions = *exam_.DecisionsFor(anna_, id);
+  ASSERT_EQ(decisions.size(), 1U);
+  EXPECT_EQ(FormatIsoDate(*decisions[0].presumed_notified_on), "2027-01-23");
+  EXPECT_FALSE(decisions[0].accessed_at.has_value());
+  EXPECT_EQ(store_.Snapshot().messages.back().kind, "presumed-notification");
+}
+
+TEST_F(ExaminationTest, OpeningTheDecisionStartsTheAppealPeriodInstead) {
+  const ApplicationId id = Accepted();
+  ASSERT_TRUE(exam_.Refuse(consul_fr_, id, {{1}, ""}).ok());
+  clock_.Advance(std::chrono::hours(30));
+  const auto opened = *exam_.DecisionsFor(anna_, id);
+  EXPECT_EQ(FormatIsoTimestamp(*opened[0].accessed_at), "2027-01-16T15:00:00Z");
+  clock_.Advance(std::chrono::hours(24 * 10));
+  EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
+  EXPECT_EQ(exam_.DecisionsFor(Person(Role::kApplicant, "acc-bob"), id).error().code, "not-found");
+}
+
+TEST_F(ExaminationTest, AnnulmentRevocationAndTheEes) {
+  const auto visa = *exam_.Issue(consul_fr_, Accepted(), Terms());
+  EXPECT_EQ(exam_.Annul(consul_de_, visa.number, {{}, ""}).error().code, "invalid-field");
+  // Without the state's language the decision cannot be made (VC Art 32(2), Art 34(6)).
+  EXPECT_EQ(exam_.Annul(Person(Role::kConsularOfficer, "acc-it", "IT"), visa.number, {{1}, ""})
+                .error()
+                .code,
+            "translation-missing");
+  const auto annulled = exam_.Annul(consul_de_, visa.number, {{1}, "forged passport"});
+  ASSERT_TRUE(annulled.ok()) << annulled.error().message;
+  EXPECT_EQ(annulled->member_state, "DE");
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->status, VisaStatus::kAnnulled);
+  EXPECT_EQ(exam_.Revoke(consul_fr_, visa.number, {{17}, ""}).error().code, "invalid-transition");
+  const auto jobs = store_.Snapshot().jobs;
+  EXPECT_EQ(jobs.back().kind, "ees-export");
+  EXPECT_EQ(exam_.Annul(anna_, visa.number, {{1}, ""}).error().code, "forbidden");
+}
+
+TEST_F(ExaminationTest, ExtensionReSealsTheVisa) {
+  clock_.Set(*ParseIsoTimestamp("2027-03-05T10:00:00Z"));
+  const auto visa = *exam_.Issue(consul_fr_, Accepted(), Terms());
+  EXPECT_EQ(exam_.Extend(consul_fr_, visa.number, D("2027-04-10"), 20, {{}, ""}).error().code,
+            "invalid-field");
+  EXPECT_EQ(
+      exam_.Extend(consul_fr_, visa.number, D("2027-03-20"), 15, {{}, "illness"}).error().code,
+      "invalid-field");
+  const auto ext = exam_.Extend(consul_fr_, visa.number, D("2027-04-10"), 25, {{}, "illness"});
+  ASSERT_TRUE(ext.ok()) << ext.error().message;
+  const auto now = *exam_.GetVisa(anna_, visa.number);
+  EXPECT_EQ(FormatIsoDate(now.valid_until), "2027-04-10");
+  EXPECT_NE(AsString(now.seal).find("2027-04-10"), std::string::npos);
+}
+
+TEST_F(ExaminationTest, ConfirmationInANewTravelDocument) {
+  clock_.Set(*ParseIsoTimestamp("2027-03-05T10:00:00Z"));
+  const auto visa = *exam_.Issue(consul_fr_, Accepted(), Terms());
+  VisaHolder doc;
+  doc.travel_document_type = "Diplomatic passport";
+  doc.travel_document_issuing_country = "IND";
+  doc.travel_document_number = "Z7654321";
+  EXPECT_EQ(exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc).error().code,
+            "invalid-field");
+  doc.travel_document_type = "Ordinary passport";
+  doc.travel_document_expires_on = D("2035-01-01");
+  const auto confirmed = exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.error().message;
+  EXPECT_EQ(confirmed->confirmation_number.rfind("CNF-", 0), 0U);
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->holder.travel_document_number, "Z7654321");
+  EXPECT_EQ(store_.Snapshot().jobs.back().kind, "ees-export");  // DV-EES
+  // Doubts about identity: refused and the visa revoked (VC Art 32a(9)).
+  ASSERT_TRUE(exam_.RefuseConfirmation(consul_fr_, visa.number, {{1}, "identity"}).ok());
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->status, VisaStatus::kRevoked);
+}
+
+TEST_F(ExaminationTest, AnErroneousStickerIsReplacedByADigitalVisa) {
+  VisaHolder holder;
+  holder.surname = "DOE";
+  holder.travel_document_number = "P1";
+  const auto visa = exam_.ReplaceSticker(consul_fr_, "FRA012345678", holder, Terms());
+  ASSERT_TRUE(visa.ok()) << visa.error().message;
+  EXPECT_EQ(*visa->replaces_sticker, "FRA012345678");
+  EXPECT_EQ(store_.Snapshot().invalidated_stickers.at("FRA012345678"), visa->number.value());
+  EXPECT_EQ(exam_.ReplaceSticker(consul_fr_, "FRA012345678", holder, Terms()).error().code,
+            "already-exists");
+}
+
+TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
+  const ApplicationId a = Notified();
+  ASSERT_TRUE(exam_.DeclineCompetence(consul_fr_, a, "DE", "main destination is Berlin").ok());
+  EXPECT_EQ(store_.Snapshot().applications.at(a.value()).status, ApplicationStatus::kNotCompetent);
+  const ApplicationId b = Notified();
+  EXPECT_EQ(exam_.DeclareInadmissible(consul_fr_, b, "").error().code, "invalid-field");
+  ASSERT_TRUE(exam_.DeclareInadmissible(consul_fr_, b, "travel document copy unreadable").ok());
+  EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-fee");
+  EXPECT_EQ(exam_.DecisionsFor(anna_, b)->front().kind, DecisionKind::kInadmissible);
+}
+
+}  // namespace
+}  // namespace openvap::domain
