@@ -116,7 +116,7 @@ class ExaminationTest : public ::testing::Test {
   }
 
   ApplicationId Accepted() {
-    const ApplicationId id = Notified();
+    ApplicationId id = Notified();
     EXPECT_TRUE(exam_.Accept(consul_fr_, id).ok());
     return id;
   }
