@@ -390,10 +390,11 @@ Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
 }
 
 Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
-  if (a.status != ApplicationStatus::kSubmitted) return Ok();
-  OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, UtcDateOf(clock_.Now())));
-  if (a.prechecks->admissible || a.humanitarian_derogation) {
-    OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
+  if (a.status == ApplicationStatus::kSubmitted) {
+    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, UtcDateOf(clock_.Now())));
+    if (a.prechecks->admissible || a.humanitarian_derogation) {
+      OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
+    }
   }
   a.updated_at = clock_.Now();
   return uow.Applications().Update(a);

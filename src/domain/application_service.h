@@ -85,8 +85,9 @@ class ApplicationService {
                              const std::vector<std::string>& declarations,
                              const std::string& ip_address);
 
-  // Re-runs the admissibility pre-check after a lodging step (fee paid, biometrics collected,
-  // review done) and notifies the consulate when the file became complete.
+  // Stores `application` after a lodging step (fee paid, biometrics collected, review done);
+  // while it is submitted, first re-runs the admissibility pre-check and notifies the
+  // consulate when the file became complete.
   Status Reevaluate(UnitOfWork& uow, Application& application);
 
   Status Withdraw(const Principal& who, const ApplicationId& id);

@@ -18,6 +18,7 @@
 #include "domain/account.h"
 #include "domain/application.h"
 #include "domain/decision.h"
+#include "domain/payment.h"
 #include "domain/visa.h"
 
 namespace openvap::domain {
@@ -56,6 +57,10 @@ class ApplicationRepository {
   virtual Status Update(Application& application) = 0;
   virtual Result<std::optional<Application>> Find(const ApplicationId& id) = 0;
   virtual Result<std::vector<Application>> ListByOwner(const AccountId& owner) = 0;
+  // Applications with an appointment at `organisation` (a consulate or service provider),
+  // not yet decided, oldest submission first: the service provider's work list.
+  virtual Result<std::vector<Application>> ListByAppointmentLocation(
+      const std::string& organisation) = 0;
   // Applications notified to `state` in `status`, oldest submission first (the queue).
   virtual Result<std::vector<Application>> ListForState(const std::string& state,
                                                         ApplicationStatus status) = 0;
@@ -68,6 +73,32 @@ class ApplicationRepository {
       const ApplicationId& application) = 0;
   virtual Result<std::optional<Bytes>> DocumentContent(const ApplicationId& application,
                                                        const std::string& document_id) = 0;
+};
+
+class PaymentRepository {
+ public:
+  virtual ~PaymentRepository() = default;
+  virtual Status Insert(const Payment& payment) = 0;
+  virtual Status Update(const Payment& payment) = 0;
+  virtual Result<std::optional<Payment>> FindByCheckout(const std::string& checkout_id) = 0;
+  virtual Result<std::vector<Payment>> OfApplication(const ApplicationId& application) = 0;
+  // Records a provider event id; false if it was already processed (webhooks are retried).
+  virtual Result<bool> FirstTimeEvent(const std::string& provider, const std::string& event_id) = 0;
+};
+
+class AppointmentRepository {
+ public:
+  virtual ~AppointmentRepository() = default;
+  virtual Status InsertSlot(const AppointmentSlot& slot) = 0;
+  virtual Result<std::optional<AppointmentSlot>> FindSlot(const std::string& id) = 0;
+  // Free slots of a state (and organisation, when not empty) starting in [from, to).
+  virtual Result<std::vector<AppointmentSlot>> FreeSlots(const std::string& member_state,
+                                                         const std::string& organisation,
+                                                         Timestamp from, Timestamp to) = 0;
+  // Books the slot for the application if it is still free. Errors: "slot-taken" when someone
+  // else booked it first (also under concurrency: the store guarantees one winner).
+  virtual Status Book(const std::string& slot_id, const ApplicationId& application) = 0;
+  virtual Status Release(const std::string& slot_id, const ApplicationId& application) = 0;
 };
 
 // A message in the secure account (VIS 7g; VC Art 32(2)): decisions and communication with
@@ -185,6 +216,8 @@ class UnitOfWork {
   virtual ApplicationRepository& Applications() = 0;
   virtual MessageRepository& Messages() = 0;
   virtual Register& Registry() = 0;
+  virtual PaymentRepository& Payments() = 0;
+  virtual AppointmentRepository& Appointments() = 0;
   virtual JobScheduler& Jobs() = 0;
   virtual Outbox& Mail() = 0;
   virtual AuditLog& Audit() = 0;

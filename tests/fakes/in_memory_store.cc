@@ -12,6 +12,8 @@ class Uow final : public domain::UnitOfWork,
                   public domain::MessageRepository,
                   public domain::Register,
                   public domain::JobScheduler,
+                  public domain::PaymentRepository,
+                  public domain::AppointmentRepository,
                   public domain::Outbox,
                   public domain::AuditLog {
  public:
@@ -21,6 +23,8 @@ class Uow final : public domain::UnitOfWork,
   domain::MessageRepository& Messages() override { return *this; }
   domain::Register& Registry() override { return *this; }
   domain::JobScheduler& Jobs() override { return *this; }
+  domain::PaymentRepository& Payments() override { return *this; }
+  domain::AppointmentRepository& Appointments() override { return *this; }
   domain::Outbox& Mail() override { return *this; }
   domain::AuditLog& Audit() override { return *this; }
 
@@ -118,6 +122,16 @@ class Uow final : public domain::UnitOfWork,
     std::vector<domain::Application> out;
     for (const auto& [id, a] : s_.applications) {
       if (a.owner == owner) out.push_back(a);
+    }
+    return out;
+  }
+  Result<std::vector<domain::Application>> ListByAppointmentLocation(
+      const std::string& organisation) override {
+    std::vector<domain::Application> out;
+    for (const auto& [id, a] : s_.applications) {
+      if (a.appointment && a.appointment_location == organisation && !domain::IsFinal(a.status)) {
+        out.push_back(a);
+      }
     }
     return out;
   }
@@ -246,6 +260,71 @@ class Uow final : public domain::UnitOfWork,
       if (j.key == job.key) return Ok();
     }
     s_.jobs.push_back(job);
+    return Ok();
+  }
+  // Payments.
+  Status Insert(const domain::Payment& p) override {
+    s_.payments[p.id] = p;
+    return Ok();
+  }
+  Status Update(const domain::Payment& p) override {
+    s_.payments[p.id] = p;
+    return Ok();
+  }
+  Result<std::optional<domain::Payment>> FindByCheckout(const std::string& checkout) override {
+    for (const auto& [id, p] : s_.payments) {
+      if (!checkout.empty() && p.checkout_id == checkout) return std::optional<domain::Payment>(p);
+    }
+    return std::optional<domain::Payment>{};
+  }
+  Result<std::vector<domain::Payment>> OfApplication(const ApplicationId& id) override {
+    std::vector<domain::Payment> out;
+    for (const auto& [k, p] : s_.payments) {
+      if (p.application == id) out.push_back(p);
+    }
+    return out;
+  }
+  Result<bool> FirstTimeEvent(const std::string& provider, const std::string& event) override {
+    const std::string key = provider + "/" + event;
+    if (std::find(s_.payment_events.begin(), s_.payment_events.end(), key) !=
+        s_.payment_events.end()) {
+      return false;
+    }
+    s_.payment_events.push_back(key);
+    return true;
+  }
+  // Appointments.
+  Status InsertSlot(const domain::AppointmentSlot& slot) override {
+    s_.slots[slot.id] = slot;
+    return Ok();
+  }
+  Result<std::optional<domain::AppointmentSlot>> FindSlot(const std::string& id) override {
+    auto it = s_.slots.find(id);
+    if (it == s_.slots.end()) return std::optional<domain::AppointmentSlot>{};
+    return std::optional<domain::AppointmentSlot>(it->second);
+  }
+  Result<std::vector<domain::AppointmentSlot>> FreeSlots(const std::string& state,
+                                                         const std::string& org, Timestamp from,
+                                                         Timestamp to) override {
+    std::vector<domain::AppointmentSlot> out;
+    for (const auto& [id, slot] : s_.slots) {
+      if (slot.member_state == state && (org.empty() || slot.organisation == org) &&
+          !slot.booked_by && slot.starts_at >= from && slot.starts_at < to) {
+        out.push_back(slot);
+      }
+    }
+    return out;
+  }
+  Status Book(const std::string& slot_id, const ApplicationId& application) override {
+    auto it = s_.slots.find(slot_id);
+    if (it == s_.slots.end()) return Error{"not-found", "no slot"};
+    if (it->second.booked_by) return Error{"slot-taken", "someone booked this slot first"};
+    it->second.booked_by = application;
+    return Ok();
+  }
+  Status Release(const std::string& slot_id, const ApplicationId& application) override {
+    auto it = s_.slots.find(slot_id);
+    if (it != s_.slots.end() && it->second.booked_by == application) it->second.booked_by.reset();
     return Ok();
   }
   Status Enqueue(const domain::OutgoingMail& mail) override {

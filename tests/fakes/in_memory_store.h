@@ -29,6 +29,9 @@ struct StoreState {
   std::map<std::string, domain::Decision> decisions;
   std::map<std::string, std::string> invalidated_stickers;  // sticker -> replacing visa
   std::vector<domain::Job> jobs;
+  std::map<std::string, domain::Payment> payments;
+  std::vector<std::string> payment_events;
+  std::map<std::string, domain::AppointmentSlot> slots;
   std::vector<domain::OutgoingMail> mail;
   std::vector<domain::AuditEvent> audit;
 };

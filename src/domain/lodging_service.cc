@@ -1,0 +1,418 @@
+#include "domain/lodging_service.h"
+
+#include <cmath>
+#include <utility>
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+AuditEvent Audit(const Principal& who, std::string action, const ApplicationId& id,
+                 json details = json::object()) {
+  return AuditEvent{who.account ? who.account->value() : std::string(RoleName(who.role)),
+                    std::string(RoleName(who.role)), std::move(action), "application:" + id.value(),
+                    std::move(details)};
+}
+
+bool IsOwner(const Principal& who, const Application& a) {
+  return who.account && *who.account == a.owner;
+}
+
+bool CanStillLodge(const Application& a) {
+  return a.status == ApplicationStatus::kDraft || a.status == ApplicationStatus::kSubmitted ||
+         a.status == ApplicationStatus::kNotified;
+}
+
+}  // namespace
+
+// ---- Payments -----------------------------------------------------------------------------
+
+PaymentService::PaymentService(Store& store, PaymentProvider& provider,
+                               ApplicationService& applications, const Clock& clock,
+                               RandomSource& random, std::string base_url)
+    : store_(store),
+      provider_(provider),
+      applications_(applications),
+      clock_(clock),
+      random_(random),
+      base_url_(std::move(base_url)) {}
+
+Result<Payment> PaymentService::Start(const Principal& owner, const ApplicationId& id) {
+  OPENVAP_ASSIGN_OR_RETURN(const Application a, applications_.Get(owner, id));
+  if (!IsOwner(owner, a)) return Error{"not-found", "no application " + id.value()};
+  if (a.fee_paid) return Error{"invalid-transition", "the fee is already paid"};
+  if (!CanStillLodge(a)) {
+    return Error{"invalid-transition", "this application no longer takes a payment"};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome checks, applications_.PreCheck(owner, id));
+  const std::int64_t cents = std::llround(checks.fee_eur * 100);
+
+  // Reuse a pending payment (a second click, a reload) instead of charging twice.
+  std::optional<Payment> pending;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto all, uow.Payments().OfApplication(id));
+    for (const Payment& p : all) {
+      if (p.status == PaymentStatus::kPending && p.amount_cents == cents && p.method == "online") {
+        pending = p;
+      }
+    }
+    return Ok();
+  }));
+  if (pending) return *pending;
+
+  Payment p;
+  p.id = "pay-" + random_.HexToken(10);
+  p.application = id;
+  p.amount_cents = cents;
+  p.created_at = clock_.Now();
+  if (cents == 0) {
+    // VC Art 16(4)-(6), VIS 7c(3): exempt from the fee.
+    p.method = "exempt";
+    p.status = PaymentStatus::kPaid;
+    p.paid_at = p.created_at;
+  } else {
+    p.method = "online";
+    p.provider = provider_.Name();
+    // The provider is called outside any transaction: a transaction may be retried.
+    OPENVAP_ASSIGN_OR_RETURN(
+        const auto checkout,
+        provider_.CreateCheckout(p, base_url_ + "/applications/" + id.value() + "/payment"));
+    p.checkout_id = checkout.checkout_id;
+    p.redirect_url = checkout.redirect_url;
+  }
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_RETURN_IF_ERROR(uow.Payments().Insert(p));
+    if (p.status == PaymentStatus::kPaid) {
+      OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
+      app->fee_paid = true;
+      app->fee_payment_reference = p.id;
+      OPENVAP_RETURN_IF_ERROR(applications_.Reevaluate(uow, *app));
+    }
+    return uow.Audit().Append(
+        Audit(owner, "payment.start", id,
+              {{"payment", p.id}, {"amount_cents", p.amount_cents}, {"method", p.method}}));
+  }));
+  return p;
+}
+
+Status PaymentService::HandleWebhook(std::string_view signature, std::string_view body) {
+  OPENVAP_ASSIGN_OR_RETURN(const PaymentProvider::Event event,
+                           provider_.ParseWebhook(signature, body));
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const bool first,
+                             uow.Payments().FirstTimeEvent(provider_.Name(), event.event_id));
+    if (!first) return Ok();  // the provider retried a delivered notification
+    OPENVAP_ASSIGN_OR_RETURN(auto payment, uow.Payments().FindByCheckout(event.checkout_id));
+    if (!payment) return Error{"not-found", "no payment for checkout " + event.checkout_id};
+    if (payment->status != PaymentStatus::kPending) return Ok();
+    payment->status = event.status;
+    if (event.status == PaymentStatus::kPaid) payment->paid_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(*payment));
+    OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+        Audit(Principal::System(), "payment.webhook", payment->application,
+              {{"payment", payment->id}, {"status", PaymentStatusName(event.status)}})));
+    if (event.status != PaymentStatus::kPaid) return Ok();
+    OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(payment->application));
+    if (!app) return Ok();
+    app->fee_paid = true;
+    app->fee_payment_reference = payment->id;
+    return applications_.Reevaluate(uow, *app);
+  });
+}
+
+Result<Payment> PaymentService::RecordPaidInPerson(const Principal& official,
+                                                   const ApplicationId& id,
+                                                   const std::string& receipt) {
+  const bool consulate =
+      official.role == Role::kConsularOfficer || official.role == Role::kCentralAuthority;
+  if (!consulate && official.role != Role::kServiceProvider) {
+    return Error{"forbidden",
+                 "payments in person are recorded by the consulate or the "
+                 "service provider"};
+  }
+  if (receipt.empty()) return Error{"invalid-field", "receipt: the receipt number"};
+  Payment p;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
+    const bool allowed = app && (consulate ? official.member_state == app->notified_state ||
+                                                 official.organisation == app->appointment_location
+                                           : official.organisation == app->appointment_location);
+    if (!allowed) return Error{"not-found", "no application " + id.value() + " for you"};
+    if (app->fee_paid) return Error{"invalid-transition", "the fee is already paid"};
+    const std::int64_t cents =
+        app->prechecks ? std::llround(app->prechecks->fee_eur * 100) : std::int64_t{0};
+    p = Payment{"pay-" + random_.HexToken(10),
+                id,
+                cents,
+                consulate ? "at-consulate" : "at-service-provider",
+                "",
+                "",
+                "",
+                PaymentStatus::kPaid,
+                receipt,
+                clock_.Now(),
+                clock_.Now()};
+    OPENVAP_RETURN_IF_ERROR(uow.Payments().Insert(p));
+    app->fee_paid = true;
+    app->fee_payment_reference = p.id;
+    OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+        Audit(official, "payment.in-person", id, {{"payment", p.id}, {"receipt", receipt}})));
+    return applications_.Reevaluate(uow, *app);
+  }));
+  return p;
+}
+
+Result<std::vector<Payment>> PaymentService::List(const Principal& who, const ApplicationId& id) {
+  OPENVAP_RETURN_IF_ERROR(applications_.Get(who, id).ok()
+                              ? Ok()
+                              : Status(Error{"not-found", "no application " + id.value()}));
+  std::vector<Payment> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Payments().OfApplication(id));
+    return Ok();
+  }));
+  return out;
+}
+
+Status PaymentService::Refund(const ApplicationId& id) {
+  std::vector<Payment> paid;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto all, uow.Payments().OfApplication(id));
+    for (const Payment& p : all) {
+      if (p.status == PaymentStatus::kPaid && p.amount_cents > 0) paid.push_back(p);
+    }
+    return Ok();
+  }));
+  for (Payment& p : paid) {
+    if (p.method == "online") OPENVAP_RETURN_IF_ERROR(provider_.Refund(p));
+    p.status = PaymentStatus::kRefunded;
+    OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+      OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(p));
+      return uow.Audit().Append(
+          Audit(Principal::System(), "payment.refund", id, {{"payment", p.id}}));
+    }));
+  }
+  return Ok();
+}
+
+// ---- Appointments -------------------------------------------------------------------------
+
+AppointmentService::AppointmentService(Store& store, const Clock& clock, RandomSource& random)
+    : store_(store), clock_(clock), random_(random) {}
+
+Result<std::vector<AppointmentSlot>> AppointmentService::Publish(
+    const Principal& official, const std::vector<SlotOffer>& offers) {
+  const bool may = official.role == Role::kConsularOfficer ||
+                   official.role == Role::kCentralAuthority ||
+                   official.role == Role::kServiceProvider;
+  if (!may || official.member_state.empty() || official.organisation.empty()) {
+    return Error{"forbidden",
+                 "slots are published by a state's consulate or its service "
+                 "provider (VIS Art 7e(2))"};
+  }
+  if (offers.empty() || offers.size() > 1000) {
+    return Error{"invalid-field", "slots: publish 1 to 1000 slots at a time"};
+  }
+  std::vector<AppointmentSlot> out;
+  for (const SlotOffer& o : offers) {
+    if (o.starts_at <= clock_.Now()) {
+      return Error{"invalid-field", "slots: starts_at must be in the future"};
+    }
+    if (o.minutes < 5 || o.minutes > 240) {
+      return Error{"invalid-field", "slots: minutes from 5 to 240"};
+    }
+    out.push_back(AppointmentSlot{"slot-" + random_.HexToken(8), official.member_state,
+                                  official.organisation, o.location, o.starts_at, o.minutes,
+                                  std::nullopt});
+  }
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    for (const AppointmentSlot& s : out) OPENVAP_RETURN_IF_ERROR(uow.Appointments().InsertSlot(s));
+    return uow.Audit().Append(AuditEvent{official.account ? official.account->value() : "",
+                                         std::string(RoleName(official.role)),
+                                         "appointment.publish",
+                                         "organisation:" + official.organisation,
+                                         {{"count", out.size()}}});
+  }));
+  return out;
+}
+
+Result<std::vector<AppointmentSlot>> AppointmentService::Free(const std::string& member_state,
+                                                              const std::string& organisation,
+                                                              Timestamp from, Timestamp to) {
+  if (member_state.size() != 2) return Error{"invalid-field", "state: an ISO alpha-2 code"};
+  std::vector<AppointmentSlot> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Appointments().FreeSlots(member_state, organisation,
+                                                               std::max(from, clock_.Now()), to));
+    return Ok();
+  }));
+  return out;
+}
+
+Result<AppointmentSlot> AppointmentService::Book(const Principal& owner, const ApplicationId& id,
+                                                 const std::string& slot_id) {
+  AppointmentSlot booked;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
+    if (!app || !IsOwner(owner, *app)) return Error{"not-found", "no application " + id.value()};
+    if (!CanStillLodge(*app) || app->status == ApplicationStatus::kNotified) {
+      return Error{"invalid-transition", "this application needs no appointment any more"};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(auto slot, uow.Appointments().FindSlot(slot_id));
+    if (!slot) return Error{"not-found", "no slot " + slot_id};
+    if (slot->starts_at <= clock_.Now()) return Error{"invalid-field", "slot: already past"};
+    if (app->prechecks && !app->prechecks->competent_state.empty() &&
+        slot->member_state != app->prechecks->competent_state) {
+      return Error{"invalid-field", "slot: book a visit with " + app->prechecks->competent_state +
+                                        ", the state that examines this application"};
+    }
+    if (app->appointment) {
+      OPENVAP_RETURN_IF_ERROR(uow.Appointments().Release(*app->appointment, id));
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Appointments().Book(slot_id, id));
+    app->appointment = slot_id;
+    app->appointment_location = slot->organisation;
+    app->updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
+    slot->booked_by = id;
+    booked = *slot;
+    return uow.Audit().Append(Audit(owner, "appointment.book", id, {{"slot", slot_id}}));
+  }));
+  return booked;
+}
+
+Status AppointmentService::Cancel(const Principal& owner, const ApplicationId& id) {
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
+    if (!app || !IsOwner(owner, *app)) return Error{"not-found", "no application " + id.value()};
+    if (!app->appointment) return Error{"not-found", "no appointment booked"};
+    OPENVAP_RETURN_IF_ERROR(uow.Appointments().Release(*app->appointment, id));
+    const std::string slot = *app->appointment;
+    app->appointment.reset();
+    app->appointment_location.clear();
+    app->updated_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
+    return uow.Audit().Append(Audit(owner, "appointment.cancel", id, {{"slot", slot}}));
+  });
+}
+
+// ---- Service provider gateway -----------------------------------------------------------------
+
+ServiceProviderGateway::ServiceProviderGateway(Store& store, ApplicationService& applications,
+                                               const Clock& clock)
+    : store_(store), applications_(applications), clock_(clock) {}
+
+Result<std::vector<Application>> ServiceProviderGateway::WorkList(const Principal& provider) {
+  if (provider.role != Role::kServiceProvider || provider.organisation.empty()) {
+    return Error{"forbidden", "the gateway is for service provider staff (VIS Art 7f)"};
+  }
+  std::vector<Application> out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(out,
+                             uow.Applications().ListByAppointmentLocation(provider.organisation));
+    return uow.Audit().Append(AuditEvent{provider.account ? provider.account->value() : "",
+                                         "service-provider",
+                                         "application.list-appointments",
+                                         "organisation:" + provider.organisation,
+                                         {{"count", out.size()}}});
+  }));
+  return out;
+}
+
+Result<Application> ServiceProviderGateway::Retrieve(const Principal& provider,
+                                                     const ApplicationId& id) {
+  if (provider.role != Role::kServiceProvider) {
+    return Error{"forbidden", "the gateway is for service provider staff (VIS Art 7f)"};
+  }
+  return applications_.Get(provider, id);
+}
+
+Status ServiceProviderGateway::Change(const Principal& provider, const ApplicationId& id,
+                                      const std::string& action,
+                                      const std::function<Status(Application&)>& change) {
+  if (provider.role != Role::kServiceProvider) {
+    return Error{"forbidden", "the gateway is for service provider staff (VIS Art 7f)"};
+  }
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
+    if (!app || !app->appointment || app->appointment_location != provider.organisation) {
+      return Error{"not-found", "no application " + id.value() + " booked with you"};
+    }
+    if (app->status != ApplicationStatus::kSubmitted &&
+        app->status != ApplicationStatus::kNotified) {
+      return Error{"invalid-transition", "the application is " +
+                                             std::string(ApplicationStatusName(app->status)) +
+                                             "; the provider's part is over"};
+    }
+    OPENVAP_RETURN_IF_ERROR(change(*app));
+    OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(Audit(provider, action, id)));
+    return applications_.Reevaluate(uow, *app);
+  });
+}
+
+Status ServiceProviderGateway::VerifyTravelDocument(const Principal& provider,
+                                                    const ApplicationId& id, bool matches,
+                                                    const std::string& notes) {
+  return Change(provider, id, "provider.verify-travel-document", [&](Application& a) -> Status {
+    a.lodging.travel_document_verified = matches;
+    if (!matches) {
+      a.lodging.doubts.push_back(
+          "The presented travel document does not match the uploaded "
+          "copy" +
+          (notes.empty() ? std::string(".") : ": " + notes));
+    }
+    return Ok();
+  });
+}
+
+Status ServiceProviderGateway::RecordChipData(const Principal& provider, const ApplicationId& id,
+                                              const json& chip) {
+  if (!chip.is_object() || chip.empty()) {
+    return Error{"invalid-field", "chip: the data groups read from the chip, as an object"};
+  }
+  return Change(provider, id, "provider.chip-data", [&](Application& a) -> Status {
+    a.lodging.chip_data = chip;
+    return Ok();
+  });
+}
+
+Status ServiceProviderGateway::RecordBiometrics(const Principal& provider, const ApplicationId& id,
+                                                const std::string& travel_document_number) {
+  if (travel_document_number.empty()) {
+    return Error{"invalid-field", "travel_document_number: the document used at the visit"};
+  }
+  return Change(provider, id, "provider.biometrics", [&](Application& a) -> Status {
+    a.lodging.biometrics_collected_on = UtcDateOf(clock_.Now());
+    a.lodging.biometrics_travel_document = travel_document_number;
+    return Ok();
+  });
+}
+
+Status ServiceProviderGateway::RecordDocumentQuality(const Principal& provider,
+                                                     const ApplicationId& id, bool ok,
+                                                     const std::string& notes) {
+  return Change(provider, id, "provider.document-quality", [&](Application& a) -> Status {
+    a.lodging.documents_quality_checked = ok;
+    if (!ok) a.lodging.doubts.push_back("Document quality: " + notes);
+    return Ok();
+  });
+}
+
+Status ServiceProviderGateway::MarkReviewed(const Principal& provider, const ApplicationId& id) {
+  return Change(provider, id, "provider.reviewed", [&](Application& a) -> Status {
+    a.lodging.provider_reviewed = true;
+    return Ok();
+  });
+}
+
+Status ServiceProviderGateway::RaiseDoubt(const Principal& provider, const ApplicationId& id,
+                                          const std::string& doubt) {
+  if (doubt.empty()) return Error{"invalid-field", "doubt: describe the doubt"};
+  return Change(provider, id, "provider.doubt", [&](Application& a) -> Status {
+    a.lodging.doubts.push_back(doubt);
+    return Ok();
+  });
+}
+
+}  // namespace openvap::domain

@@ -1,0 +1,121 @@
+#ifndef OPENVAP_DOMAIN_LODGING_SERVICE_H_
+#define OPENVAP_DOMAIN_LODGING_SERVICE_H_
+
+// What happens between submission and notification (VIS Arts 7d(3)-(5), 7e, 7f; VC Arts 12,
+// 13, 16): the fee is paid, a visit is booked, and at the visit the service provider (or the
+// consulate) checks the travel document, collects biometrics and reviews the file. Each step
+// re-runs the admissibility pre-check, which notifies the consulate when the file is complete.
+
+#include <openvap/result.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "domain/application_service.h"
+#include "domain/payment.h"
+#include "domain/principal.h"
+#include "domain/store.h"
+
+namespace openvap::domain {
+
+class PaymentService {
+ public:
+  PaymentService(Store& store, PaymentProvider& provider, ApplicationService& applications,
+                 const Clock& clock, RandomSource& random, std::string base_url);
+
+  // Starts paying the fee of the pre-check (VC Art 16). Returns the pending payment with the
+  // provider's page to send the browser to; a second call returns the same pending payment.
+  // A fee of zero needs no payment and is recorded as exempt. Errors: "not-found",
+  // "invalid-transition" (already paid or no longer payable).
+  Result<Payment> Start(const Principal& owner, const ApplicationId& id);
+
+  // The provider's notification (server to server). Idempotent: a repeated event changes
+  // nothing. Errors: "invalid-signature", "not-found".
+  Status HandleWebhook(std::string_view signature, std::string_view body);
+
+  // VIS 7e(1) recital 20: the fallback, paid at the consulate or the service provider.
+  Result<Payment> RecordPaidInPerson(const Principal& official, const ApplicationId& id,
+                                     const std::string& receipt);
+
+  Result<std::vector<Payment>> List(const Principal& who, const ApplicationId& id);
+
+  // Job: reimburses the fee of an inadmissible application (VC Art 19(3)).
+  Status Refund(const ApplicationId& id);
+
+ private:
+  Store& store_;
+  PaymentProvider& provider_;
+  ApplicationService& applications_;
+  const Clock& clock_;
+  RandomSource& random_;
+  std::string base_url_;
+};
+
+struct SlotOffer {
+  Timestamp starts_at{};
+  int minutes = 15;
+  std::string location;
+};
+
+class AppointmentService {
+ public:
+  AppointmentService(Store& store, const Clock& clock, RandomSource& random);
+
+  // VIS 7e(2): a state's consulate or a service provider publishes its slots.
+  Result<std::vector<AppointmentSlot>> Publish(const Principal& official,
+                                               const std::vector<SlotOffer>& offers);
+  // Free slots in the future for a state (and an organisation, when given).
+  Result<std::vector<AppointmentSlot>> Free(const std::string& member_state,
+                                            const std::string& organisation, Timestamp from,
+                                            Timestamp to);
+  // Books a slot of the competent state for the owner's application; a previous booking is
+  // released. Never double-books: one of two concurrent bookings gets "slot-taken".
+  Result<AppointmentSlot> Book(const Principal& owner, const ApplicationId& id,
+                               const std::string& slot_id);
+  Status Cancel(const Principal& owner, const ApplicationId& id);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  RandomSource& random_;
+};
+
+// The external service provider gateway (VIS Art 7f; VC Art 12(4)-(6), 13): only the actions
+// listed there, on applications booked at the provider, and never data of the register.
+class ServiceProviderGateway {
+ public:
+  ServiceProviderGateway(Store& store, ApplicationService& applications, const Clock& clock);
+
+  Result<std::vector<Application>> WorkList(const Principal& provider);
+  Result<Application> Retrieve(const Principal& provider, const ApplicationId& id);
+  // VC Art 12(4): the presented travel document matches the uploaded copy; if not, a doubt is
+  // raised to the consulate (Art 12(5)).
+  Status VerifyTravelDocument(const Principal& provider, const ApplicationId& id, bool matches,
+                              const std::string& notes);
+  // VC Art 12(6): data read from the chip of the travel document.
+  Status RecordChipData(const Principal& provider, const ApplicationId& id,
+                        const nlohmann::json& chip);
+  // VC Art 13: biometric identifiers collected today with this travel document.
+  Status RecordBiometrics(const Principal& provider, const ApplicationId& id,
+                          const std::string& travel_document_number);
+  Status RecordDocumentQuality(const Principal& provider, const ApplicationId& id, bool ok,
+                               const std::string& notes);
+  Status MarkReviewed(const Principal& provider, const ApplicationId& id);
+  Status RaiseDoubt(const Principal& provider, const ApplicationId& id, const std::string& doubt);
+
+ private:
+  Status Change(const Principal& provider, const ApplicationId& id, const std::string& action,
+                const std::function<Status(Application&)>& change);
+
+  Store& store_;
+  ApplicationService& applications_;
+  const Clock& clock_;
+};
+
+}  // namespace openvap::domain
+
+#endif  // OPENVAP_DOMAIN_LODGING_SERVICE_H_

@@ -1,0 +1,227 @@
+// Fee payment, appointments and the service provider gateway over the in-memory store. The
+// payment provider here is a scripted stand-in (the sandbox provider adapter has its own
+// HTTP tests); what is tested is the flow from submission to notification.
+#include "domain/lodging_service.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/in_memory_store.h"
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+// Admissible once the fee is paid, biometrics collected and the provider reviewed the file.
+class LodgingPreChecks : public PreChecks {
+ public:
+  Result<PreCheckOutcome> Run(const Application& a, Date) const override {
+    PreCheckOutcome o;
+    o.competent_state = "FR";
+    o.fee_eur = fee;
+    if (!a.fee_paid) o.missing.push_back({"fee-not-paid", "pay the fee"});
+    if (!a.lodging.biometrics_collected_on) o.missing.push_back({"biometrics-missing", "visit"});
+    if (!a.lodging.provider_reviewed) o.missing.push_back({"not-reviewed", "review"});
+    o.admissible = o.missing.empty();
+    return o;
+  }
+  std::vector<std::string> NonLatinFields(const json&) const override { return {}; }
+  double fee = 90;
+};
+
+class ScriptedProvider : public PaymentProvider {
+ public:
+  std::string Name() const override { return "scripted"; }
+  Result<Checkout> CreateCheckout(const Payment& p, const std::string& return_url) override {
+    ++checkouts;
+    last_return_url = return_url;
+    return Checkout{"chk-" + p.id, "https://pay.example/" + p.id};
+  }
+  Result<Event> ParseWebhook(std::string_view signature, std::string_view body) const override {
+    if (signature != "good") return Error{"invalid-signature", "bad signature"};
+    const json j = json::parse(body);
+    return Event{j["event"], j["checkout"], *ParsePaymentStatus(j["status"].get<std::string>())};
+  }
+  Status Refund(const Payment&) override {
+    ++refunds;
+    return Ok();
+  }
+  int checkouts = 0;
+  int refunds = 0;
+  std::string last_return_url;
+};
+
+Principal Person(Role role, const std::string& id, const std::string& state = "",
+                 const std::string& org = "") {
+  Principal p;
+  p.role = role;
+  p.account = AccountId(id);
+  p.member_state = state;
+  p.organisation = org;
+  p.mfa_verified = true;
+  return p;
+}
+
+class LodgingTest : public ::testing::Test {
+ protected:
+  LodgingTest()
+      : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")),
+        random_(11),
+        applications_(store_, prechecks_, clock_, random_),
+        payments_(store_, provider_, applications_, clock_, random_, "https://vap.example"),
+        appointments_(store_, clock_, random_),
+        gateway_(store_, applications_, clock_) {}
+
+  ApplicationId Submitted() {
+    auto a = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+    EXPECT_EQ(applications_.Submit(anna_, a.id, RequiredDeclarations({}), "ip")->status,
+              ApplicationStatus::kSubmitted);
+    return a.id;
+  }
+
+  std::string PublishedSlot(const Principal& publisher) {
+    return appointments_.Publish(publisher, {{clock_.Now() + std::chrono::hours(48), 15, "1 Rd"}})
+        ->front()
+        .id;
+  }
+
+  static std::string Webhook(const Payment& p, const std::string& event, const char* status) {
+    return json{{"event", event}, {"checkout", p.checkout_id}, {"status", status}}.dump();
+  }
+
+  fakes::InMemoryStore store_;
+  LodgingPreChecks prechecks_;
+  ScriptedProvider provider_;
+  FixedClock clock_;
+  SeededRandom random_;
+  ApplicationService applications_;
+  PaymentService payments_;
+  AppointmentService appointments_;
+  ServiceProviderGateway gateway_;
+  Principal anna_ = Person(Role::kApplicant, "acc-anna");
+  Principal esp_ = Person(Role::kServiceProvider, "acc-desk", "FR", "esp-delhi");
+  Principal consul_ = Person(Role::kConsularOfficer, "acc-consul", "FR", "fr-delhi");
+};
+
+TEST_F(LodgingTest, OnlinePaymentIsIdempotentAndMarksTheFeePaid) {
+  const ApplicationId id = Submitted();
+  const auto first = payments_.Start(anna_, id);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->amount_cents, 9000);
+  EXPECT_EQ(first->redirect_url, "https://pay.example/" + first->id);
+  EXPECT_EQ(provider_.last_return_url,
+            "https://vap.example/applications/" + id.value() + "/payment");
+  EXPECT_EQ(payments_.Start(anna_, id)->id, first->id);  // a reload does not charge twice
+  EXPECT_EQ(provider_.checkouts, 1);
+
+  EXPECT_EQ(payments_.HandleWebhook("forged", Webhook(*first, "ev1", "paid")).error().code,
+            "invalid-signature");
+  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*first, "ev1", "paid")).ok());
+  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*first, "ev1", "paid")).ok());  // retried
+  const auto app = *applications_.Get(anna_, id);
+  EXPECT_TRUE(app.fee_paid);
+  EXPECT_EQ(app.fee_payment_reference, first->id);
+  EXPECT_EQ(payments_.List(anna_, id)->front().status, PaymentStatus::kPaid);
+  EXPECT_EQ(payments_.Start(anna_, id).error().code, "invalid-transition");
+  // No card data ever: the payment record holds references only.
+  EXPECT_EQ(payments_.List(Person(Role::kApplicant, "acc-bob"), id).error().code, "not-found");
+}
+
+TEST_F(LodgingTest, AFeeOfZeroIsRecordedAsExempt) {
+  prechecks_.fee = 0;
+  const ApplicationId id = Submitted();
+  const auto p = payments_.Start(anna_, id);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->method, "exempt");
+  EXPECT_EQ(provider_.checkouts, 0);
+  EXPECT_TRUE(applications_.Get(anna_, id)->fee_paid);
+}
+
+TEST_F(LodgingTest, PaymentInPersonIsTheFallback) {
+  const ApplicationId id = Submitted();
+  EXPECT_EQ(payments_.RecordPaidInPerson(anna_, id, "R1").error().code, "forbidden");
+  EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, "R1").error().code, "not-found");
+  ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
+  EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, "").error().code, "invalid-field");
+  const auto p = payments_.RecordPaidInPerson(esp_, id, "RCPT-77");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->method, "at-service-provider");
+  EXPECT_TRUE(applications_.Get(anna_, id)->fee_paid);
+}
+
+TEST_F(LodgingTest, SlotsArePublishedByOfficialsAndNeverDoubleBooked) {
+  EXPECT_EQ(
+      appointments_.Publish(anna_, {{clock_.Now() + std::chrono::hours(1), 15, ""}}).error().code,
+      "forbidden");
+  EXPECT_EQ(
+      appointments_.Publish(consul_, {{clock_.Now() - std::chrono::hours(1), 15, ""}}).error().code,
+      "invalid-field");
+  const std::string slot = PublishedSlot(consul_);
+  const auto free =
+      appointments_.Free("FR", "", clock_.Now(), clock_.Now() + std::chrono::hours(72));
+  ASSERT_EQ(free->size(), 1U);
+
+  const ApplicationId a = Submitted();
+  const ApplicationId b = Submitted();
+  ASSERT_TRUE(appointments_.Book(anna_, a, slot).ok());
+  EXPECT_EQ(appointments_.Book(anna_, b, slot).error().code, "slot-taken");
+  EXPECT_TRUE(
+      appointments_.Free("FR", "", clock_.Now(), clock_.Now() + std::chrono::hours(72))->empty());
+  // Rebooking releases the first slot.
+  const std::string other = PublishedSlot(consul_);
+  ASSERT_TRUE(appointments_.Book(anna_, a, other).ok());
+  ASSERT_TRUE(appointments_.Book(anna_, b, slot).ok());
+  ASSERT_TRUE(appointments_.Cancel(anna_, a).ok());
+  EXPECT_EQ(appointments_.Cancel(anna_, a).error().code, "not-found");
+  // A slot of another state is refused once the competent state is known.
+  const std::string de_slot =
+      PublishedSlot(Person(Role::kConsularOfficer, "acc-de", "DE", "de-delhi"));
+  EXPECT_EQ(appointments_.Book(anna_, a, de_slot).error().code, "invalid-field");
+}
+
+TEST_F(LodgingTest, TheProviderLodgesTheFileAndTheConsulateIsNotified) {
+  const ApplicationId id = Submitted();
+  ASSERT_TRUE(
+      payments_.HandleWebhook("good", Webhook(*payments_.Start(anna_, id), "e", "paid")).ok());
+  // Not booked with this provider: nothing to see.
+  EXPECT_EQ(gateway_.Retrieve(esp_, id).error().code, "not-found");
+  EXPECT_EQ(gateway_.MarkReviewed(esp_, id).error().code, "not-found");
+  ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
+  ASSERT_EQ(gateway_.WorkList(esp_)->size(), 1U);
+  EXPECT_TRUE(gateway_.Retrieve(esp_, id).ok());
+  EXPECT_EQ(gateway_.WorkList(consul_).error().code, "forbidden");
+
+  ASSERT_TRUE(gateway_.VerifyTravelDocument(esp_, id, true, "").ok());
+  ASSERT_TRUE(gateway_.RecordChipData(esp_, id, {{"DG1", "P<IND..."}}).ok());
+  EXPECT_EQ(gateway_.RecordChipData(esp_, id, json::array()).error().code, "invalid-field");
+  ASSERT_TRUE(gateway_.RecordBiometrics(esp_, id, "X1234567").ok());
+  EXPECT_EQ(applications_.Get(anna_, id)->status, ApplicationStatus::kSubmitted);
+  ASSERT_TRUE(gateway_.MarkReviewed(esp_, id).ok());
+  const auto app = *applications_.Get(anna_, id);
+  EXPECT_EQ(app.status, ApplicationStatus::kNotified);  // VIS 7d(8)
+  EXPECT_EQ(FormatIsoDate(*app.lodging.biometrics_collected_on), "2027-01-15");
+  ASSERT_TRUE(gateway_.RaiseDoubt(esp_, id, "photo does not look like the person").ok());
+  EXPECT_EQ(applications_.Get(anna_, id)->lodging.doubts.size(), 1U);
+  EXPECT_EQ(gateway_.RaiseDoubt(esp_, id, "").error().code, "invalid-field");
+}
+
+TEST_F(LodgingTest, AMismatchingTravelDocumentBecomesADoubtForTheConsulate) {
+  const ApplicationId id = Submitted();
+  ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
+  ASSERT_TRUE(gateway_.VerifyTravelDocument(esp_, id, false, "different number").ok());
+  const auto app = *applications_.Get(anna_, id);
+  EXPECT_FALSE(app.lodging.travel_document_verified);
+  EXPECT_NE(app.lodging.doubts.front().find("different number"), std::string::npos);
+}
+
+TEST_F(LodgingTest, FeesOfInadmissibleApplicationsAreRefunded) {
+  const ApplicationId id = Submitted();
+  ASSERT_TRUE(
+      payments_.HandleWebhook("good", Webhook(*payments_.Start(anna_, id), "e", "paid")).ok());
+  ASSERT_TRUE(payments_.Refund(id).ok());
+  EXPECT_EQ(provider_.refunds, 1);
+  EXPECT_EQ(payments_.List(anna_, id)->front().status, PaymentStatus::kRefunded);
+}
+
+}  // namespace
+}  // namespace openvap::domain
