@@ -1,0 +1,179 @@
+#include "domain/verification_service.h"
+
+#include <utility>
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+bool SeesTheRecord(Role role) {
+  return role == Role::kConsularOfficer || role == Role::kCentralAuthority ||
+         role == Role::kBorderGuard;
+}
+
+std::string StatusOf(VisaValidity v) {
+  switch (v) {
+    case VisaValidity::kValid:
+      return "valid";
+    case VisaValidity::kNotYetValid:
+      return "not-yet-valid";
+    case VisaValidity::kExpired:
+      return "expired";
+    case VisaValidity::kAnnulled:
+    case VisaValidity::kRevoked:
+      return "revoked";
+  }
+  return "invalid";
+}
+
+std::string ReasonOf(VisaValidity v, const DigitalVisa& visa) {
+  switch (v) {
+    case VisaValidity::kValid:
+      return "the visa is valid today";
+    case VisaValidity::kNotYetValid:
+      return "the visa is valid from " + FormatIsoDate(visa.valid_from);
+    case VisaValidity::kExpired:
+      return "the visa expired on " + FormatIsoDate(visa.valid_until);
+    case VisaValidity::kAnnulled:
+      return "the visa was annulled";
+    case VisaValidity::kRevoked:
+      return "the visa was revoked";
+  }
+  return "";
+}
+
+}  // namespace
+
+json VisaDisclosure(const DigitalVisa& v, Role role) {
+  json territory = v.territory.empty() ? json("all Schengen States") : json(v.territory);
+  json out = {{"kind", "digital-visa"},
+              {"visa_number", v.number.value()},
+              {"visa_type", VisaTypeCode(v.type)},
+              {"issuing_state", v.issuing_state},
+              {"valid_from", FormatIsoDate(v.valid_from)},
+              {"valid_until", FormatIsoDate(v.valid_until)},
+              {"territory", territory}};
+  if (!SeesTheRecord(role) && role != Role::kApplicant && role != Role::kRepresentative) {
+    return out;  // RP-MIN: whether it holds, where and until when — nothing about the person
+  }
+  out["entries"] = v.entries == 0 ? json("multiple") : json(v.entries);
+  out["duration_of_stay_days"] = v.duration_of_stay_days;
+  out["holder"] = {{"surname", v.holder.surname},
+                   {"given_names", v.holder.given_names},
+                   {"nationality", v.holder.nationality},
+                   {"sex", v.holder.sex},
+                   {"travel_document_number", v.holder.travel_document_number}};
+  if (v.holder.date_of_birth) {
+    out["holder"]["date_of_birth"] = FormatIsoDate(*v.holder.date_of_birth);
+  }
+  out["status"] = VisaStatusName(v.status);
+  out["issued_on"] = FormatIsoDate(v.issued_on);
+  out["issuing_authority"] = v.issuing_authority;
+  if (!v.remarks.empty()) out["remarks"] = v.remarks;
+  if (v.replaces_sticker) out["replaces_sticker"] = *v.replaces_sticker;
+  if (v.family_member_of_eu_citizen) out["family_member_of_eu_citizen"] = true;
+  return out;
+}
+
+VerificationService::VerificationService(Store& store, Throttle& throttle,
+                                         const SealVerifier& verifier, const Clock& clock)
+    : store_(store), throttle_(throttle), verifier_(verifier), clock_(clock) {}
+
+Verification VerificationService::FromRegister(const DigitalVisa& visa,
+                                               const Principal& who) const {
+  const VisaValidity v = ValidityOn(visa, UtcDateOf(clock_.Now()));
+  return Verification{StatusOf(v), ReasonOf(v, visa), VisaDisclosure(visa, who.role)};
+}
+
+Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteView code) {
+  if (code.empty()) return Error{"invalid-field", "code: scan or paste the barcode's content"};
+  const Timestamp now = clock_.Now();
+  const SealCheck check = verifier_.Check(code, now);
+  if (check.signature == "unknown-signer") {
+    return Verification{"unknown-signer",
+                        "the issuer of this code is not in the trusted list: " + check.reason,
+                        json::object()};
+  }
+  if (check.signature != "valid") {
+    // Expired or revoked signer certificates also make the code untrustworthy (RP-REVOKE).
+    return Verification{"invalid", check.signature + ": " + check.reason, json::object()};
+  }
+  std::optional<DigitalVisa> visa;
+  if (check.document_number) {
+    const Status read = store_.Write([&](UnitOfWork& uow) -> Status {
+      OPENVAP_ASSIGN_OR_RETURN(visa, uow.Registry().FindVisa(VisaNumber(*check.document_number)));
+      if (visa && SeesTheRecord(who.role)) {
+        OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+            AuditEvent{who.account ? who.account->value() : "", std::string(RoleName(who.role)),
+                       "visa.verify", "visa:" + visa->number.value(), json::object()}));
+      }
+      return Ok();
+    });
+    if (!read.ok()) return read.error();
+  }
+  if (visa) {
+    Verification out = FromRegister(*visa, who);
+    out.document["signer"] = check.signer_subject;
+    return out;
+  }
+  // Not in this register (another state's document, or the register is unreachable): the seal
+  // alone decides, with the dates it carries (DV-OFFLINE).
+  Verification out{"valid", "the signature is valid", json::object()};
+  const Date today = UtcDateOf(now);
+  if (check.valid_from && DaysBetween(*check.valid_from, today) < 0) {
+    out = {"not-yet-valid", "valid from " + FormatIsoDate(*check.valid_from), json::object()};
+  } else if (check.valid_until && DaysBetween(today, *check.valid_until) < 0) {
+    out = {"expired", "expired on " + FormatIsoDate(*check.valid_until), json::object()};
+  }
+  out.document = {{"kind", check.document_type}, {"signer", check.signer_subject}};
+  if (check.valid_from) out.document["valid_from"] = FormatIsoDate(*check.valid_from);
+  if (check.valid_until) out.document["valid_until"] = FormatIsoDate(*check.valid_until);
+  if (SeesTheRecord(who.role)) out.document["fields"] = check.fields;
+  return out;
+}
+
+Result<Verification> VerificationService::CheckByNumber(const Principal& official,
+                                                        const VisaNumber& number) {
+  if (!SeesTheRecord(official.role)) {
+    return Error{"forbidden", "look-ups by visa number are for border guards and officials"};
+  }
+  OPENVAP_RETURN_IF_ERROR(ValidateVisaNumber(number.value()));
+  std::optional<DigitalVisa> visa;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(visa, uow.Registry().FindVisa(number));
+    return uow.Audit().Append(AuditEvent{official.account ? official.account->value() : "",
+                                         std::string(RoleName(official.role)),
+                                         "visa.check",
+                                         "visa:" + number.value(),
+                                         {{"found", visa.has_value()}}});
+  }));
+  if (!visa) return Error{"not-found", "no visa " + number.value() + " in the register"};
+  return FromRegister(*visa, official);
+}
+
+Result<Verification> VerificationService::LookupForThirdParty(const VisaNumber& number,
+                                                              Date date_of_birth,
+                                                              const std::string& caller) {
+  OPENVAP_RETURN_IF_ERROR(ValidateVisaNumber(number.value()));
+  OPENVAP_ASSIGN_OR_RETURN(const bool by_caller, throttle_.Allow("verify-lookup:caller:" + caller,
+                                                                 30, std::chrono::hours(1)));
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool by_number,
+      throttle_.Allow("verify-lookup:number:" + number.value(), 10, std::chrono::hours(1)));
+  if (!by_caller || !by_number) {
+    return Error{"rate-limited", "too many look-ups; try again in an hour or scan the code"};
+  }
+  std::optional<DigitalVisa> visa;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(visa, uow.Registry().FindVisa(number));
+    return Ok();
+  }));
+  if (!visa || !visa->holder.date_of_birth || *visa->holder.date_of_birth != date_of_birth) {
+    return Error{"not-found",
+                 "no visa matches this number and date of birth; check both and try again"};
+  }
+  return FromRegister(*visa, Principal::Public());
+}
+
+}  // namespace openvap::domain

@@ -1,0 +1,137 @@
+// Verification of digital visas: by code (signature verdicts are scripted here; the verify
+// module tests real seals), by number for officials, and by number and date of birth for
+// third parties, with what each role may see (RP-MIN).
+#include "domain/verification_service.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/in_memory_store.h"
+
+namespace openvap::domain {
+namespace {
+
+class ScriptedVerifier : public SealVerifier {
+ public:
+  SealCheck Check(ByteView code, Timestamp) const override {
+    const std::string text = AsString(code);
+    SealCheck c;
+    c.signer_subject = "C=FR,CN=FR visa signer";
+    c.document_type = "eu-digital-visa";
+    if (text.rfind("sig:", 0) == 0) {
+      const std::string verdict = text.substr(4, text.find(':', 4) - 4);
+      c.signature = verdict;
+      c.reason = "scripted";
+      const std::string rest = text.substr(text.find(':', 4) + 1);
+      if (rest.rfind("FRA", 0) == 0) c.document_number = rest;
+      if (rest == "future") c.valid_from = *ParseIsoDate("2027-06-01");
+      if (rest == "past") c.valid_until = *ParseIsoDate("2026-12-31");
+      return c;
+    }
+    c.signature = "malformed";
+    c.reason = "not a seal";
+    return c;
+  }
+};
+
+Principal OfRole(Role role) {
+  Principal p;
+  p.role = role;
+  p.account = AccountId("acc-" + std::string(RoleName(role)));
+  p.member_state = "DE";
+  return p;
+}
+
+class VerificationTest : public ::testing::Test {
+ protected:
+  VerificationTest()
+      : clock_(*ParseIsoTimestamp("2027-03-10T12:00:00Z")),
+        service_(store_, throttle_, verifier_, clock_) {
+    SeededRandom random(2);
+    visa_.number = NewVisaNumber("FRA", random);
+    visa_.application = ApplicationId("app-1");
+    visa_.issuing_state = "FR";
+    visa_.valid_from = *ParseIsoDate("2027-03-01");
+    visa_.valid_until = *ParseIsoDate("2027-03-31");
+    visa_.duration_of_stay_days = 15;
+    visa_.holder.surname = "ERIKSSON";
+    visa_.holder.date_of_birth = *ParseIsoDate("1990-05-01");
+    visa_.holder.travel_document_number = "X1234567";
+    EXPECT_TRUE(
+        store_.Write([&](UnitOfWork& uow) { return uow.Registry().InsertVisa(visa_); }).ok());
+  }
+
+  Bytes Code(const std::string& verdict, const std::string& rest) const {
+    const std::string s = "sig:" + verdict + ":" + rest;
+    return Bytes(s.begin(), s.end());
+  }
+
+  fakes::InMemoryStore store_;
+  fakes::InMemoryThrottle throttle_;
+  ScriptedVerifier verifier_;
+  FixedClock clock_;
+  VerificationService service_;
+  DigitalVisa visa_;
+};
+
+TEST_F(VerificationTest, AValidSealOfARegisteredVisaIsJudgedByTheRegister) {
+  const auto pub = service_.VerifyCode(Principal::Public(), Code("valid", visa_.number.value()));
+  ASSERT_TRUE(pub.ok());
+  EXPECT_EQ(pub->status, "valid");
+  EXPECT_EQ(pub->document["visa_number"], visa_.number.value());
+  EXPECT_FALSE(pub->document.contains("holder"));  // RP-MIN
+  const auto guard =
+      service_.VerifyCode(OfRole(Role::kBorderGuard), Code("valid", visa_.number.value()));
+  EXPECT_EQ(guard->document["holder"]["surname"], "ERIKSSON");
+
+  visa_.status = VisaStatus::kRevoked;
+  ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Registry().UpdateVisa(visa_); }).ok());
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", visa_.number.value()))->status,
+            "revoked");  // RP-REVOKE online
+}
+
+TEST_F(VerificationTest, BadSignaturesAndUnknownIssuers) {
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("invalid-signature", ""))->status,
+            "invalid");
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("revoked-signer", ""))->status,
+            "invalid");
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("unknown-signer", ""))->status,
+            "unknown-signer");
+  const Bytes junk = {1, 2, 3};
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), junk)->status, "invalid");
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), {}).error().code, "invalid-field");
+}
+
+TEST_F(VerificationTest, AForeignDocumentIsJudgedOnItsSealAlone) {
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", "future"))->status,
+            "not-yet-valid");
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", "past"))->status, "expired");
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", "other"))->status, "valid");
+}
+
+TEST_F(VerificationTest, OfficialsCheckByNumberAndAreLogged) {
+  EXPECT_EQ(service_.CheckByNumber(Principal::Public(), visa_.number).error().code, "forbidden");
+  EXPECT_EQ(service_.CheckByNumber(OfRole(Role::kServiceProvider), visa_.number).error().code,
+            "forbidden");  // VIS 7f(3): no access to the VIS
+  const auto found = service_.CheckByNumber(OfRole(Role::kBorderGuard), visa_.number);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->document["holder"]["travel_document_number"], "X1234567");
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "visa.check");
+  EXPECT_EQ(service_.CheckByNumber(OfRole(Role::kBorderGuard), VisaNumber("FRA123")).error().code,
+            "invalid-visa-number");
+}
+
+TEST_F(VerificationTest, ThirdPartiesNeedTheDateOfBirthAndAreThrottled) {
+  const Date dob = *ParseIsoDate("1990-05-01");
+  const auto wrong = service_.LookupForThirdParty(visa_.number, *ParseIsoDate("1990-05-02"), "ip1");
+  EXPECT_EQ(wrong.error().code, "not-found");
+  const auto right = service_.LookupForThirdParty(visa_.number, dob, "ip1");
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->status, "valid");
+  EXPECT_FALSE(right->document.contains("holder"));
+  for (int i = 0; i < 8; ++i)
+    (void)service_.LookupForThirdParty(visa_.number, dob, "ip" + std::to_string(i + 2));
+  EXPECT_EQ(service_.LookupForThirdParty(visa_.number, dob, "ip99").error().code, "rate-limited");
+}
+
+}  // namespace
+}  // namespace openvap::domain
