@@ -79,6 +79,28 @@ TEST(Hex, RejectsMalformedInputWithItsPosition) {
   EXPECT_NE(FromHex("0g").error().message.find("offset 1"), std::string::npos);
 }
 
+TEST(Base64, RoundTripsAndRejectsGarbage) {
+  // RFC 4648 §10 test vectors.
+  const std::pair<const char*, const char*> kVectors[] = {{"", ""},
+                                                          {"f", "Zg=="},
+                                                          {"fo", "Zm8="},
+                                                          {"foo", "Zm9v"},
+                                                          {"foob", "Zm9vYg=="},
+                                                          {"fooba", "Zm9vYmE="},
+                                                          {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : kVectors) {
+    EXPECT_EQ(ToBase64(AsBytes(plain)), encoded);
+    EXPECT_EQ(AsString(*FromBase64(encoded)), plain);
+  }
+  EXPECT_EQ(AsString(*FromBase64("Zm9v\nYmFy")), "foobar");
+  const Bytes binary{0xFB, 0xFF, 0xBF};
+  EXPECT_EQ(ToBase64(binary), "+/+/");
+  EXPECT_EQ(*FromBase64("-_-_"), binary);  // URL-safe alphabet
+  EXPECT_EQ(FromBase64("Zm9v!").error().code, "invalid-base64");
+  EXPECT_EQ(FromBase64("Zg=a").error().code, "invalid-base64");
+  EXPECT_EQ(FromBase64("Z").error().code, "invalid-base64");
+}
+
 TEST(Clock, FixedClockMovesOnlyWhenTold) {
   const Timestamp t0 = *ParseIsoTimestamp("2026-11-22T10:00:00Z");
   FixedClock clock(t0);

@@ -21,6 +21,13 @@ std::string ToHex(ByteView bytes);
 // hex pasted across lines works. Errors: "invalid-hex" naming the offending position.
 Result<Bytes> FromHex(std::string_view text);
 
+// RFC 4648 base64 (standard alphabet, with padding).
+std::string ToBase64(ByteView bytes);
+
+// Parses base64, standard or URL-safe alphabet, padding optional, whitespace skipped.
+// Errors: "invalid-base64" naming the offending position.
+Result<Bytes> FromBase64(std::string_view text);
+
 inline ByteView AsBytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};  // NOLINT
 }

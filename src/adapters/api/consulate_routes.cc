@@ -1,0 +1,431 @@
+// The consulate's and central authority's routes (VIS 7d(9)-(11), 7g; VC Arts 18-19, 24-34,
+// 32a, 33, 28): the queue with pre-check results, competence, admissibility, decisions,
+// decisions on issued visas, sticker replacement, slots, lodging on a person's behalf.
+#include <utility>
+
+#include "adapters/api/json_mapping.h"
+#include "adapters/api/platform_routes.h"
+#include "base/time.h"
+
+namespace openvap::api {
+namespace {
+
+using domain::Role;
+using nlohmann::json;
+
+std::set<Role> Officials() { return {Role::kConsularOfficer, Role::kCentralAuthority}; }
+
+ApplicationId IdOf(CallContext& c) { return ApplicationId(c.request.path_params["id"]); }
+VisaNumber NumberOf(CallContext& c) { return VisaNumber(c.request.path_params["number"]); }
+
+Result<Date> RequireDate(const json& body, const std::string& field, const std::string& path) {
+  OPENVAP_ASSIGN_OR_RETURN(const std::string text, RequireString(body, field, path));
+  auto date = ParseIsoDate(text);
+  if (!date.ok()) {
+    return Error{"invalid-field",
+                 (path.empty() ? field : path + "." + field) + ": not a date (YYYY-MM-DD)"};
+  }
+  return *date;
+}
+
+Result<domain::VisaTerms> ParseTerms(const json& body) {
+  domain::VisaTerms t;
+  OPENVAP_ASSIGN_OR_RETURN(const std::string type, RequireString(body, "type"));
+  OPENVAP_ASSIGN_OR_RETURN(t.type, domain::ParseVisaTypeCode(type));
+  OPENVAP_ASSIGN_OR_RETURN(t.valid_from, RequireDate(body, "valid_from", ""));
+  OPENVAP_ASSIGN_OR_RETURN(t.valid_until, RequireDate(body, "valid_until", ""));
+  const auto entries = body.find("entries");
+  if (entries == body.end()) return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
+  if (entries->is_string() && *entries == "multiple") {
+    t.entries = 0;
+  } else if (entries->is_number_integer()) {
+    t.entries = entries->get<int>();
+  } else {
+    return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::int64_t days, RequireInteger(body, "duration_of_stay_days"));
+  t.duration_of_stay_days = static_cast<int>(days);
+  if (body.contains("territory")) {
+    if (!body["territory"].is_array()) return Error{"invalid-field", "territory: a list"};
+    for (const auto& s : body["territory"]) {
+      if (!s.is_string()) return Error{"invalid-field", "territory: alpha-2 codes"};
+      t.territory.push_back(s.get<std::string>());
+    }
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const auto remarks, OptionalString(body, "remarks"));
+  t.remarks = remarks.value_or("");
+  return t;
+}
+
+Result<domain::OfficialAct> ParseAct(const json& body) {
+  domain::OfficialAct act;
+  if (body.contains("grounds")) {
+    if (!body["grounds"].is_array()) return Error{"invalid-field", "grounds: a list of numbers"};
+    for (const auto& g : body["grounds"]) {
+      if (!g.is_number_integer()) return Error{"invalid-field", "grounds: Annex VI numbers"};
+      act.grounds.push_back(g.get<int>());
+    }
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const auto remarks, OptionalString(body, "remarks"));
+  act.remarks = remarks.value_or("");
+  return act;
+}
+
+Result<domain::VisaHolder> ParseHolder(const json& body, const std::string& path) {
+  domain::VisaHolder h;
+  if (!body.is_object()) return Error{"invalid-field", path + ": an object"};
+  const auto text = [&](const char* field) -> Result<std::string> {
+    OPENVAP_ASSIGN_OR_RETURN(const auto v, OptionalString(body, field, path));
+    return v.value_or("");
+  };
+  OPENVAP_ASSIGN_OR_RETURN(h.surname, text("surname"));
+  OPENVAP_ASSIGN_OR_RETURN(h.given_names, text("given_names"));
+  OPENVAP_ASSIGN_OR_RETURN(h.sex, text("sex"));
+  OPENVAP_ASSIGN_OR_RETURN(h.nationality, text("nationality"));
+  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_type, text("travel_document_type"));
+  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_number, text("travel_document_number"));
+  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_issuing_country,
+                           text("travel_document_issuing_country"));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string dob, text("date_of_birth"));
+  if (!dob.empty()) {
+    OPENVAP_ASSIGN_OR_RETURN(h.date_of_birth, ParseIsoDate(dob));
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::string expires, text("travel_document_expires_on"));
+  if (!expires.empty()) {
+    OPENVAP_ASSIGN_OR_RETURN(h.travel_document_expires_on, ParseIsoDate(expires));
+  }
+  return h;
+}
+
+json TermsSchema() {
+  return ObjectSchema({{"type", {{"type", "string"}, {"enum", {"A", "C", "LTV", "D"}}}},
+                       {"valid_from", StringSchema(nullptr, "date")},
+                       {"valid_until", StringSchema(nullptr, "date")},
+                       {"entries", {{"oneOf", {{{"type", "integer"}}, {{"const", "multiple"}}}}}},
+                       {"duration_of_stay_days", {{"type", "integer"}}},
+                       {"territory", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                       {"remarks", StringSchema()}},
+                      {"type", "valid_from", "valid_until", "entries", "duration_of_stay_days"});
+}
+
+json ActSchema() {
+  return ObjectSchema({{"grounds", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+                       {"remarks", StringSchema()}});
+}
+
+http::Response Ok200(const json& body) { return http::JsonResponse(200, body); }
+
+http::Response FromStatus(const Status& s, const char* done) {
+  if (!s.ok()) return ErrorResponseFor(s.error());
+  return Ok200({{"status", done}});
+}
+
+}  // namespace
+
+void AddConsulateRoutes(Api& api, PlatformServices& s) {
+  api.Add({.method = "GET",
+           .path = "/api/v1/consulate/applications",
+           .summary = "The queue: applications notified to the official's state with both "
+                      "pre-check results (?status=notified|accepted) (VIS 7d(8))",
+           .tag = "consulate",
+           .roles = Officials(),
+           .handler = [&s](CallContext& c) {
+             const std::string name =
+                 c.request.query["status"].empty() ? "notified" : c.request.query["status"];
+             OPENVAP_API_TRY(status, domain::ParseApplicationStatus(name));
+             OPENVAP_API_TRY(list, s.examination.Queue(c.principal, status));
+             json out = json::array();
+             for (const auto& a : list) out.push_back(ApplicationJson(a));
+             return Ok200({{"applications", out}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications",
+           .summary = "Lodge an application on a person's behalf (humanitarian reasons, force "
+                      "majeure, accessibility; VAP-HUM)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"kind", StringSchema()},
+                                           {"contact_email", StringSchema(nullptr, "email")},
+                                           {"reason", StringSchema()}},
+                                          {"reason"}),
+           .success_status = 201,
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(kind_name, OptionalString(body, "kind"));
+             OPENVAP_API_TRY(kind,
+                             domain::ParseApplicationKind(kind_name.value_or("short-stay-visa")));
+             OPENVAP_API_TRY(email, OptionalString(body, "contact_email"));
+             OPENVAP_API_TRY(reason, RequireString(body, "reason"));
+             OPENVAP_API_TRY(
+                 a, s.applications.CreateOnBehalf(c.principal, kind, email.value_or(""), reason));
+             return http::JsonResponse(201, ApplicationJson(a));
+           }});
+
+  api.Add({.method = "GET",
+           .path = "/api/v1/consulate/applications/{id}",
+           .summary = "An application notified to the official's state (reads are audited)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(a, s.applications.Get(c.principal, IdOf(c)));
+             return Ok200(ApplicationJson(a));
+           }});
+
+  api.Add({.method = "PATCH",
+           .path = "/api/v1/consulate/applications/{id}/form",
+           .summary = "Fill in the form of an application lodged on a person's behalf",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"fields", {{"type", "object"}}}}, {"fields"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             if (!body.contains("fields")) {
+               return ErrorResponseFor({"invalid-field", "fields: is required"});
+             }
+             OPENVAP_API_TRY(
+                 a, s.applications.SaveForm(c.principal, IdOf(c), body["fields"], std::nullopt));
+             return Ok200(ApplicationJson(a));
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/submit",
+           .summary = "Submit an application lodged on a person's behalf (VC Art 19(4))",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema(
+               {{"declarations", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
+               {"declarations"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             std::vector<std::string> declarations;
+             if (body.contains("declarations") && body["declarations"].is_array()) {
+               for (const auto& d : body["declarations"]) {
+                 if (d.is_string()) declarations.push_back(d.get<std::string>());
+               }
+             }
+             OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
+                                                      c.request.remote_address));
+             return Ok200(ApplicationJson(a));
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/accept",
+           .summary = "Confirm competence and admissibility; the file goes to the national "
+                      "system and leaves temporary storage (VIS 7d(9)-(10))",
+           .tag = "consulate",
+           .roles = Officials(),
+           .handler = [&s](CallContext& c) {
+             return FromStatus(s.examination.Accept(c.principal, IdOf(c)), "accepted");
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/decline-competence",
+           .summary = "Not competent (VIS 7d(11), VC Art 18(4))",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema(
+               {{"competent_state", StringSchema("ISO alpha-2")}, {"remarks", StringSchema()}}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(state, OptionalString(body, "competent_state"));
+             OPENVAP_API_TRY(remarks, OptionalString(body, "remarks"));
+             return FromStatus(s.examination.DeclineCompetence(
+                                   c.principal, IdOf(c), state.value_or(""), remarks.value_or("")),
+                               "not-competent");
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/inadmissible",
+           .summary = "Inadmissible after the manual check (VC Art 19(3)); the fee is refunded",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"remarks", StringSchema()}}, {"remarks"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(remarks, RequireString(body, "remarks"));
+             return FromStatus(s.examination.DeclareInadmissible(c.principal, IdOf(c), remarks),
+                               "inadmissible");
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/issue",
+           .summary = "Issue a digital visa (types A, C, LTV, D) with a unique number and a "
+                      "signed seal (DV-REC, DV-SEAL, DV-LONG)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = TermsSchema(),
+           .success_status = 201,
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(terms, ParseTerms(body));
+             OPENVAP_API_TRY(visa, s.examination.Issue(c.principal, IdOf(c), terms));
+             return http::JsonResponse(201, domain::VisaDisclosure(visa, c.principal.role));
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/refuse",
+           .summary = "Refuse with Annex VI grounds, in the state's language and English "
+                      "(VC Art 32)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ActSchema(),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(act, ParseAct(body));
+             OPENVAP_API_TRY(d, s.examination.Refuse(c.principal, IdOf(c), act));
+             return Ok200(DecisionJson(d));
+           }});
+
+  api.Add({.method = "GET",
+           .path = "/api/v1/consulate/applications/{id}/decisions",
+           .summary = "Decisions on an application",
+           .tag = "consulate",
+           .roles = Officials(),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(list, s.examination.DecisionsFor(c.principal, IdOf(c)));
+             json out = json::array();
+             for (const auto& d : list) out.push_back(DecisionJson(d));
+             return Ok200({{"decisions", out}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/payment-in-person",
+           .summary = "Record the fee paid at the consulate (VAP-PAY fallback)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"receipt", StringSchema()}}, {"receipt"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(receipt, RequireString(body, "receipt"));
+             OPENVAP_API_TRY(p, s.payments.RecordPaidInPerson(c.principal, IdOf(c), receipt));
+             return Ok200(PaymentJson(p));
+           }});
+
+  const auto visa_act = [&api, &s](const char* verb, const char* summary,
+                                   domain::DecisionKind kind) {
+    api.Add({.method = "POST",
+             .path = std::string("/api/v1/consulate/visas/{number}/") + verb,
+             .summary = summary,
+             .tag = "consulate",
+             .roles = Officials(),
+             .request_schema = ActSchema(),
+             .handler = [&s, kind](CallContext& c) {
+               OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+               OPENVAP_API_TRY(act, ParseAct(body));
+               Result<domain::Decision> d =
+                   kind == domain::DecisionKind::kAnnul
+                       ? s.examination.Annul(c.principal, NumberOf(c), act)
+                   : kind == domain::DecisionKind::kRevoke
+                       ? s.examination.Revoke(c.principal, NumberOf(c), act)
+                       : s.examination.RefuseConfirmation(c.principal, NumberOf(c), act);
+               if (!d.ok()) return ErrorResponseFor(d.error());
+               return Ok200(DecisionJson(*d));
+             }});
+  };
+  visa_act("annul", "Annul a visa (VC Art 34(1)); exported to the EES",
+           domain::DecisionKind::kAnnul);
+  visa_act("revoke", "Revoke a visa (VC Art 34(2)); exported to the EES",
+           domain::DecisionKind::kRevoke);
+  visa_act("refuse-confirmation",
+           "Refuse confirmation in a new travel document and revoke (VC Art 32a(9))",
+           domain::DecisionKind::kRefuseConfirmation);
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/visas/{number}/extend",
+           .summary = "Extend a visa (VC Art 33): new validity and/or duration of stay, new seal",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"valid_until", StringSchema(nullptr, "date")},
+                                           {"duration_of_stay_days", {{"type", "integer"}}},
+                                           {"remarks", StringSchema()}},
+                                          {"valid_until", "duration_of_stay_days", "remarks"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(until, RequireDate(body, "valid_until", ""));
+             OPENVAP_API_TRY(days, RequireInteger(body, "duration_of_stay_days"));
+             OPENVAP_API_TRY(act, ParseAct(body));
+             OPENVAP_API_TRY(d, s.examination.Extend(c.principal, NumberOf(c), until,
+                                                     static_cast<int>(days), act));
+             return Ok200(DecisionJson(d));
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/visas/{number}/confirm",
+           .summary = "Confirm a valid visa in a new travel document (VC Art 32a; fee EUR 20)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema =
+               ObjectSchema({{"travel_document", {{"type", "object"}}}}, {"travel_document"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             if (!body.contains("travel_document")) {
+               return ErrorResponseFor({"invalid-field", "travel_document: is required"});
+             }
+             OPENVAP_API_TRY(doc, ParseHolder(body["travel_document"], "travel_document"));
+             OPENVAP_API_TRY(
+                 d, s.examination.ConfirmInNewTravelDocument(c.principal, NumberOf(c), doc));
+             return Ok200(DecisionJson(d));
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/stickers/{sticker}/replace",
+           .summary = "Invalidate an erroneous legacy sticker and issue the correct digital "
+                      "visa (VC Art 28; DV-STICKER)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema(
+               {{"holder", {{"type", "object"}}}, {"visa", TermsSchema()}}, {"holder", "visa"}),
+           .success_status = 201,
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             if (!body.contains("holder") || !body.contains("visa")) {
+               return ErrorResponseFor({"invalid-field", "holder and visa: both are required"});
+             }
+             OPENVAP_API_TRY(holder, ParseHolder(body["holder"], "holder"));
+             OPENVAP_API_TRY(terms, ParseTerms(body["visa"]));
+             OPENVAP_API_TRY(
+                 visa, s.examination.ReplaceSticker(c.principal, c.request.path_params["sticker"],
+                                                    holder, terms));
+             return http::JsonResponse(201, domain::VisaDisclosure(visa, c.principal.role));
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/slots",
+           .summary = "Publish appointment slots (VIS 7e(2))",
+           .tag = "appointments",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"slots", {{"type", "array"}}}}, {"slots"}),
+           .success_status = 201,
+           .handler = [&s](CallContext& c) { return PublishSlots(s, c); }});
+}
+
+http::Response PublishSlots(PlatformServices& s, CallContext& c) {
+  OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+  if (!body.contains("slots") || !body["slots"].is_array()) {
+    return ErrorResponseFor({"invalid-field", "slots: a list of {starts_at, minutes, location}"});
+  }
+  std::vector<domain::SlotOffer> offers;
+  for (std::size_t i = 0; i < body["slots"].size(); ++i) {
+    const json& o = body["slots"][i];
+    const std::string path = "slots[" + std::to_string(i) + "]";
+    if (!o.is_object()) return ErrorResponseFor({"invalid-field", path + ": an object"});
+    OPENVAP_API_TRY(start_text, RequireString(o, "starts_at", path));
+    OPENVAP_API_TRY(start, ParseIsoTimestamp(start_text));
+    domain::SlotOffer offer;
+    offer.starts_at = start;
+    if (o.contains("minutes")) {
+      OPENVAP_API_TRY(minutes, RequireInteger(o, "minutes", path));
+      offer.minutes = static_cast<int>(minutes);
+    }
+    OPENVAP_API_TRY(location, OptionalString(o, "location", path));
+    offer.location = location.value_or("");
+    offers.push_back(offer);
+  }
+  OPENVAP_API_TRY(slots, s.appointments.Publish(c.principal, offers));
+  json out = json::array();
+  for (const auto& slot : slots) out.push_back(SlotJson(slot));
+  return http::JsonResponse(201, {{"slots", out}});
+}
+
+}  // namespace openvap::api

@@ -1,0 +1,29 @@
+#ifndef OPENVAP_ADAPTERS_API_JSON_MAPPING_H_
+#define OPENVAP_ADAPTERS_API_JSON_MAPPING_H_
+
+// Domain values as the API's JSON, in one place so that every route shows them the same way.
+
+#include <nlohmann/json.hpp>
+
+#include "domain/application.h"
+#include "domain/decision.h"
+#include "domain/payment.h"
+#include "domain/principal.h"
+#include "domain/verification_service.h"
+#include "domain/visa.h"
+
+namespace openvap::api {
+
+// An application as its owner sees it (everything) or as an official / provider sees it
+// (the same, with the pre-check details and lodging record).
+nlohmann::json ApplicationJson(const domain::Application& a);
+nlohmann::json PreCheckJson(const domain::PreCheckOutcome& p);
+nlohmann::json DocumentJson(const domain::ApplicationDocument& d);
+nlohmann::json DecisionJson(const domain::Decision& d);
+nlohmann::json PaymentJson(const domain::Payment& p);
+nlohmann::json SlotJson(const domain::AppointmentSlot& s);
+nlohmann::json VerificationJson(const domain::Verification& v);
+
+}  // namespace openvap::api
+
+#endif  // OPENVAP_ADAPTERS_API_JSON_MAPPING_H_
