@@ -17,6 +17,9 @@ find_package(PNG REQUIRED)
 find_package(JPEG REQUIRED)
 find_package(GTest REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# The PostgreSQL adapter talks libpq directly (typed parameters, binary bytea, SQLSTATEs);
+# libpqxx stays available.
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(DMTX REQUIRED IMPORTED_TARGET libdmtx)
 pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)

@@ -1,0 +1,496 @@
+#include "adapters/storage/documents.h"
+
+#include "base/time.h"
+
+namespace openvap::storage {
+namespace {
+
+using nlohmann::json;
+
+json Opt(const std::optional<Timestamp>& t) { return t ? json(ToMillis(*t)) : json(nullptr); }
+json Opt(const std::optional<Date>& d) { return d ? json(FormatIsoDate(*d)) : json(nullptr); }
+json Opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+json Opt(const std::optional<std::int64_t>& n) { return n ? json(*n) : json(nullptr); }
+
+std::string Str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+std::int64_t Int(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+}
+bool Bool(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+double Real(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+Timestamp Time(const json& j, const char* key) { return FromMillis(Int(j, key)); }
+std::optional<Timestamp> OptTime(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return FromMillis(it->get<std::int64_t>());
+}
+std::optional<Date> OptDate(const json& j, const char* key) {
+  auto d = ParseIsoDate(Str(j, key));
+  if (!d.ok()) return std::nullopt;
+  return *d;
+}
+Date ReqDate(const json& j, const char* key) { return OptDate(j, key).value_or(Date{}); }
+std::optional<std::string> OptStr(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+std::vector<std::string> Strings(const json& j, const char* key) {
+  std::vector<std::string> out;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+json Sub(const json& j, const char* key, const json& fallback = json::object()) {
+  const auto it = j.find(key);
+  return it != j.end() ? *it : fallback;
+}
+
+json HolderDoc(const domain::VisaHolder& h) {
+  return {{"surname", h.surname},
+          {"given_names", h.given_names},
+          {"date_of_birth", Opt(h.date_of_birth)},
+          {"sex", h.sex},
+          {"nationality", h.nationality},
+          {"travel_document_type", h.travel_document_type},
+          {"travel_document_number", h.travel_document_number},
+          {"travel_document_issuing_country", h.travel_document_issuing_country},
+          {"travel_document_expires_on", Opt(h.travel_document_expires_on)}};
+}
+
+domain::VisaHolder HolderFromDoc(const json& j) {
+  domain::VisaHolder h;
+  h.surname = Str(j, "surname");
+  h.given_names = Str(j, "given_names");
+  h.date_of_birth = OptDate(j, "date_of_birth");
+  h.sex = Str(j, "sex");
+  h.nationality = Str(j, "nationality");
+  h.travel_document_type = Str(j, "travel_document_type");
+  h.travel_document_number = Str(j, "travel_document_number");
+  h.travel_document_issuing_country = Str(j, "travel_document_issuing_country");
+  h.travel_document_expires_on = OptDate(j, "travel_document_expires_on");
+  return h;
+}
+
+}  // namespace
+
+std::int64_t ToMillis(Timestamp t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+Timestamp FromMillis(std::int64_t ms) {
+  return Timestamp(std::chrono::duration_cast<Timestamp::duration>(std::chrono::milliseconds(ms)));
+}
+
+json ToDoc(const domain::Account& a) {
+  return {{"id", a.id.value()},
+          {"email", a.email},
+          {"display_name", a.display_name},
+          {"role", domain::RoleName(a.role)},
+          {"member_state", a.member_state},
+          {"organisation", a.organisation},
+          {"password_hash", a.password_hash},
+          {"email_verified_at", Opt(a.email_verified_at)},
+          {"totp_secret", Opt(a.totp_secret)},
+          {"mfa_enabled", a.mfa_enabled},
+          {"last_totp_step", Opt(a.last_totp_step)},
+          {"recovery_code_hashes", a.recovery_code_hashes},
+          {"keep_data_consent", a.keep_data_consent},
+          {"consent_changed_at", Opt(a.consent_changed_at)},
+          {"preferred_language", a.preferred_language},
+          {"created_at", ToMillis(a.created_at)},
+          {"disabled", a.disabled}};
+}
+
+domain::Account AccountFromDoc(const json& j) {
+  domain::Account a;
+  a.id = AccountId(Str(j, "id"));
+  a.email = Str(j, "email");
+  a.display_name = Str(j, "display_name");
+  a.role = domain::ParseRole(Str(j, "role")).ValueOr(domain::Role::kApplicant);
+  a.member_state = Str(j, "member_state");
+  a.organisation = Str(j, "organisation");
+  a.password_hash = Str(j, "password_hash");
+  a.email_verified_at = OptTime(j, "email_verified_at");
+  a.totp_secret = OptStr(j, "totp_secret");
+  a.mfa_enabled = Bool(j, "mfa_enabled");
+  if (j.contains("last_totp_step") && j["last_totp_step"].is_number()) {
+    a.last_totp_step = j["last_totp_step"].get<std::int64_t>();
+  }
+  a.recovery_code_hashes = Strings(j, "recovery_code_hashes");
+  a.keep_data_consent = Bool(j, "keep_data_consent");
+  a.consent_changed_at = OptTime(j, "consent_changed_at");
+  a.preferred_language = Str(j, "preferred_language");
+  a.created_at = Time(j, "created_at");
+  a.disabled = Bool(j, "disabled");
+  return a;
+}
+
+json ToDoc(const domain::Session& s) {
+  return {{"token_hash", s.token_hash},
+          {"account", s.account.value()},
+          {"created_at", ToMillis(s.created_at)},
+          {"last_seen_at", ToMillis(s.last_seen_at)},
+          {"mfa_verified", s.mfa_verified},
+          {"csrf_token", s.csrf_token},
+          {"ip_address", s.ip_address}};
+}
+
+domain::Session SessionFromDoc(const json& j) {
+  return {Str(j, "token_hash"),    AccountId(Str(j, "account")), Time(j, "created_at"),
+          Time(j, "last_seen_at"), Bool(j, "mfa_verified"),      Str(j, "csrf_token"),
+          Str(j, "ip_address")};
+}
+
+json ToDoc(const domain::OneTimeToken& t) {
+  return {{"token_hash", t.token_hash},
+          {"account", t.account.value()},
+          {"purpose", t.purpose},
+          {"expires_at", ToMillis(t.expires_at)},
+          {"used_at", Opt(t.used_at)}};
+}
+
+domain::OneTimeToken TokenFromDoc(const json& j) {
+  return {Str(j, "token_hash"), AccountId(Str(j, "account")), Str(j, "purpose"),
+          Time(j, "expires_at"), OptTime(j, "used_at")};
+}
+
+json ToDoc(const domain::ServiceProviderKey& k) {
+  return {{"key_hash", k.key_hash},
+          {"account", k.account.value()},
+          {"label", k.label},
+          {"created_at", ToMillis(k.created_at)},
+          {"revoked_at", Opt(k.revoked_at)}};
+}
+
+domain::ServiceProviderKey ProviderKeyFromDoc(const json& j) {
+  return {Str(j, "key_hash"), AccountId(Str(j, "account")), Str(j, "label"), Time(j, "created_at"),
+          OptTime(j, "revoked_at")};
+}
+
+json ToDoc(const domain::Application& a) {
+  json out = {{"id", a.id.value()},
+              {"kind", domain::ApplicationKindName(a.kind)},
+              {"status", domain::ApplicationStatusName(a.status)},
+              {"owner", a.owner.value()},
+              {"lodged_by_official", a.lodged_by_official},
+              {"form", a.form},
+              {"declarations", a.declarations},
+              {"notified_state", a.notified_state},
+              {"submitted_at", Opt(a.submitted_at)},
+              {"submitted_from_ip", a.submitted_from_ip},
+              {"fee_paid", a.fee_paid},
+              {"fee_payment_reference", a.fee_payment_reference},
+              {"appointment", Opt(a.appointment)},
+              {"appointment_location", a.appointment_location},
+              {"humanitarian_derogation", Opt(a.humanitarian_derogation)},
+              {"contact_email", a.contact_email},
+              {"purged", a.purged},
+              {"created_at", ToMillis(a.created_at)},
+              {"updated_at", ToMillis(a.updated_at)},
+              {"version", a.version}};
+  const auto& l = a.lodging;
+  out["lodging"] = {{"biometrics_collected_on", Opt(l.biometrics_collected_on)},
+                    {"biometrics_travel_document", l.biometrics_travel_document},
+                    {"travel_document_verified", l.travel_document_verified},
+                    {"documents_quality_checked", l.documents_quality_checked},
+                    {"provider_reviewed", l.provider_reviewed},
+                    {"doubts", l.doubts},
+                    {"chip_data", l.chip_data}};
+  if (a.prechecks) {
+    const auto& p = *a.prechecks;
+    json missing = json::array();
+    for (const auto& m : p.missing) missing.push_back({{"code", m.code}, {"message", m.message}});
+    out["prechecks"] = {{"visa_required", p.visa_required},
+                        {"airport_transit_visa_required", p.airport_transit_visa_required},
+                        {"competent_state", p.competent_state},
+                        {"competence_reason", p.competence_reason},
+                        {"competence_needs_confirmation", p.competence_needs_confirmation},
+                        {"admissible", p.admissible},
+                        {"missing", missing},
+                        {"fee_eur", p.fee_eur},
+                        {"visit_required", p.visit_required},
+                        {"details", p.details},
+                        {"checked_at", ToMillis(p.checked_at)}};
+  }
+  return out;
+}
+
+domain::Application ApplicationFromDoc(const json& j) {
+  domain::Application a;
+  a.id = ApplicationId(Str(j, "id"));
+  a.kind =
+      domain::ParseApplicationKind(Str(j, "kind")).ValueOr(domain::ApplicationKind::kShortStayVisa);
+  a.status =
+      domain::ParseApplicationStatus(Str(j, "status")).ValueOr(domain::ApplicationStatus::kDraft);
+  a.owner = AccountId(Str(j, "owner"));
+  a.lodged_by_official = Bool(j, "lodged_by_official");
+  a.form = Sub(j, "form");
+  a.declarations = Strings(j, "declarations");
+  a.notified_state = Str(j, "notified_state");
+  a.submitted_at = OptTime(j, "submitted_at");
+  a.submitted_from_ip = Str(j, "submitted_from_ip");
+  a.fee_paid = Bool(j, "fee_paid");
+  a.fee_payment_reference = Str(j, "fee_payment_reference");
+  a.appointment = OptStr(j, "appointment");
+  a.appointment_location = Str(j, "appointment_location");
+  a.humanitarian_derogation = OptStr(j, "humanitarian_derogation");
+  a.contact_email = Str(j, "contact_email");
+  a.purged = Bool(j, "purged");
+  a.created_at = Time(j, "created_at");
+  a.updated_at = Time(j, "updated_at");
+  a.version = Int(j, "version");
+  const json l = Sub(j, "lodging");
+  a.lodging.biometrics_collected_on = OptDate(l, "biometrics_collected_on");
+  a.lodging.biometrics_travel_document = Str(l, "biometrics_travel_document");
+  a.lodging.travel_document_verified = Bool(l, "travel_document_verified");
+  a.lodging.documents_quality_checked = Bool(l, "documents_quality_checked");
+  a.lodging.provider_reviewed = Bool(l, "provider_reviewed");
+  a.lodging.doubts = Strings(l, "doubts");
+  a.lodging.chip_data = Sub(l, "chip_data");
+  if (j.contains("prechecks") && j["prechecks"].is_object()) {
+    const json& p = j["prechecks"];
+    domain::PreCheckOutcome o;
+    o.visa_required = Bool(p, "visa_required");
+    o.airport_transit_visa_required = Bool(p, "airport_transit_visa_required");
+    o.competent_state = Str(p, "competent_state");
+    o.competence_reason = Str(p, "competence_reason");
+    o.competence_needs_confirmation = Bool(p, "competence_needs_confirmation");
+    o.admissible = Bool(p, "admissible");
+    for (const auto& m : Sub(p, "missing", json::array())) {
+      o.missing.push_back({Str(m, "code"), Str(m, "message")});
+    }
+    o.fee_eur = Real(p, "fee_eur");
+    o.visit_required = Bool(p, "visit_required");
+    o.details = Sub(p, "details");
+    o.checked_at = Time(p, "checked_at");
+    a.prechecks = o;
+  }
+  return a;
+}
+
+json ToDoc(const domain::ApplicationDocument& d) {
+  return {{"id", d.id},
+          {"kind", d.kind},
+          {"filename", d.filename},
+          {"content_type", d.content_type},
+          {"size", d.size},
+          {"sha256", d.sha256},
+          {"uploaded_at", ToMillis(d.uploaded_at)}};
+}
+
+domain::ApplicationDocument DocumentFromDoc(const json& j) {
+  return {Str(j, "id"),   Str(j, "kind"),   Str(j, "filename"),    Str(j, "content_type"),
+          Int(j, "size"), Str(j, "sha256"), Time(j, "uploaded_at")};
+}
+
+json ToDoc(const domain::AccountMessage& m) {
+  return {{"id", m.id},
+          {"account", m.account.value()},
+          {"application", m.application ? json(m.application->value()) : json(nullptr)},
+          {"kind", m.kind},
+          {"subject", m.subject},
+          {"body", m.body},
+          {"created_at", ToMillis(m.created_at)},
+          {"read_at", Opt(m.read_at)}};
+}
+
+domain::AccountMessage MessageFromDoc(const json& j) {
+  domain::AccountMessage m;
+  m.id = Str(j, "id");
+  m.account = AccountId(Str(j, "account"));
+  if (auto app = OptStr(j, "application")) m.application = ApplicationId(*app);
+  m.kind = Str(j, "kind");
+  m.subject = Str(j, "subject");
+  m.body = Str(j, "body");
+  m.created_at = Time(j, "created_at");
+  m.read_at = OptTime(j, "read_at");
+  return m;
+}
+
+json ToDoc(const domain::ApplicationFile& f) {
+  return {{"application", f.application.value()},
+          {"owner", f.owner.value()},
+          {"member_state", f.member_state},
+          {"authority", f.authority},
+          {"holder", HolderDoc(f.holder)},
+          {"data", f.data},
+          {"prechecks", f.prechecks},
+          {"lodged_at", ToMillis(f.lodged_at)},
+          {"residence_time_zone", f.residence_time_zone},
+          {"notify_emails", f.notify_emails}};
+}
+
+domain::ApplicationFile FileFromDoc(const json& j) {
+  domain::ApplicationFile f;
+  f.application = ApplicationId(Str(j, "application"));
+  f.owner = AccountId(Str(j, "owner"));
+  f.member_state = Str(j, "member_state");
+  f.authority = Str(j, "authority");
+  f.holder = HolderFromDoc(Sub(j, "holder"));
+  f.data = Sub(j, "data");
+  f.prechecks = Sub(j, "prechecks");
+  f.lodged_at = Time(j, "lodged_at");
+  f.residence_time_zone = Str(j, "residence_time_zone");
+  f.notify_emails = Strings(j, "notify_emails");
+  return f;
+}
+
+json ToDoc(const domain::DigitalVisa& v) {
+  return {{"number", v.number.value()},
+          {"application", v.application.value()},
+          {"type", domain::VisaTypeCode(v.type)},
+          {"issuing_state", v.issuing_state},
+          {"issuing_authority", v.issuing_authority},
+          {"place_of_issue", v.place_of_issue},
+          {"issued_on", FormatIsoDate(v.issued_on)},
+          {"territory", v.territory},
+          {"valid_from", FormatIsoDate(v.valid_from)},
+          {"valid_until", FormatIsoDate(v.valid_until)},
+          {"entries", v.entries},
+          {"duration_of_stay_days", v.duration_of_stay_days},
+          {"holder", HolderDoc(v.holder)},
+          {"remarks", v.remarks},
+          {"family_member_of_eu_citizen", v.family_member_of_eu_citizen},
+          {"replaces_sticker", Opt(v.replaces_sticker)},
+          {"status", domain::VisaStatusName(v.status)},
+          {"seal", ToHex(v.seal)}};
+}
+
+domain::DigitalVisa VisaFromDoc(const json& j) {
+  domain::DigitalVisa v;
+  v.number = VisaNumber(Str(j, "number"));
+  v.application = ApplicationId(Str(j, "application"));
+  v.type = domain::ParseVisaTypeCode(Str(j, "type")).ValueOr(domain::VisaType::kUniform);
+  v.issuing_state = Str(j, "issuing_state");
+  v.issuing_authority = Str(j, "issuing_authority");
+  v.place_of_issue = Str(j, "place_of_issue");
+  v.issued_on = ReqDate(j, "issued_on");
+  v.territory = Strings(j, "territory");
+  v.valid_from = ReqDate(j, "valid_from");
+  v.valid_until = ReqDate(j, "valid_until");
+  v.entries = static_cast<int>(Int(j, "entries"));
+  v.duration_of_stay_days = static_cast<int>(Int(j, "duration_of_stay_days"));
+  v.holder = HolderFromDoc(Sub(j, "holder"));
+  v.remarks = Str(j, "remarks");
+  v.family_member_of_eu_citizen = Bool(j, "family_member_of_eu_citizen");
+  v.replaces_sticker = OptStr(j, "replaces_sticker");
+  v.status = domain::ParseVisaStatus(Str(j, "status")).ValueOr(domain::VisaStatus::kIssued);
+  v.seal = FromHex(Str(j, "seal")).ValueOr(Bytes{});
+  return v;
+}
+
+json ToDoc(const domain::Decision& d) {
+  return {{"id", d.id.value()},
+          {"application", d.application.value()},
+          {"visa", d.visa ? json(d.visa->value()) : json(nullptr)},
+          {"kind", domain::DecisionKindName(d.kind)},
+          {"member_state", d.member_state},
+          {"authority", d.authority},
+          {"place", d.place},
+          {"decided_by", d.decided_by.value()},
+          {"decided_at", ToMillis(d.decided_at)},
+          {"grounds", d.grounds},
+          {"remarks", d.remarks},
+          {"state_language", d.state_language},
+          {"text_state_language", d.text_state_language},
+          {"text_english", d.text_english},
+          {"confirmation_number", d.confirmation_number},
+          {"message_sent_at", Opt(d.message_sent_at)},
+          {"accessed_at", Opt(d.accessed_at)},
+          {"presumed_notified_on", Opt(d.presumed_notified_on)},
+          {"presumed_message_sent_at", Opt(d.presumed_message_sent_at)},
+          {"residence_time_zone", d.residence_time_zone}};
+}
+
+domain::Decision DecisionFromDoc(const json& j) {
+  domain::Decision d;
+  d.id = DecisionId(Str(j, "id"));
+  d.application = ApplicationId(Str(j, "application"));
+  if (auto v = OptStr(j, "visa")) d.visa = VisaNumber(*v);
+  d.kind = domain::ParseDecisionKind(Str(j, "kind")).ValueOr(domain::DecisionKind::kIssue);
+  d.member_state = Str(j, "member_state");
+  d.authority = Str(j, "authority");
+  d.place = Str(j, "place");
+  d.decided_by = AccountId(Str(j, "decided_by"));
+  d.decided_at = Time(j, "decided_at");
+  for (const auto& g : Sub(j, "grounds", json::array())) {
+    if (g.is_number_integer()) d.grounds.push_back(g.get<int>());
+  }
+  d.remarks = Str(j, "remarks");
+  d.state_language = Str(j, "state_language");
+  d.text_state_language = Str(j, "text_state_language");
+  d.text_english = Str(j, "text_english");
+  d.confirmation_number = Str(j, "confirmation_number");
+  d.message_sent_at = OptTime(j, "message_sent_at");
+  d.accessed_at = OptTime(j, "accessed_at");
+  d.presumed_notified_on = OptDate(j, "presumed_notified_on");
+  d.presumed_message_sent_at = OptTime(j, "presumed_message_sent_at");
+  d.residence_time_zone = Str(j, "residence_time_zone");
+  return d;
+}
+
+json ToDoc(const domain::Payment& p) {
+  return {{"id", p.id},
+          {"application", p.application.value()},
+          {"amount_cents", p.amount_cents},
+          {"method", p.method},
+          {"provider", p.provider},
+          {"checkout_id", p.checkout_id},
+          {"redirect_url", p.redirect_url},
+          {"status", domain::PaymentStatusName(p.status)},
+          {"receipt", p.receipt},
+          {"created_at", ToMillis(p.created_at)},
+          {"paid_at", Opt(p.paid_at)}};
+}
+
+domain::Payment PaymentFromDoc(const json& j) {
+  domain::Payment p;
+  p.id = Str(j, "id");
+  p.application = ApplicationId(Str(j, "application"));
+  p.amount_cents = Int(j, "amount_cents");
+  p.method = Str(j, "method");
+  p.provider = Str(j, "provider");
+  p.checkout_id = Str(j, "checkout_id");
+  p.redirect_url = Str(j, "redirect_url");
+  p.status = domain::ParsePaymentStatus(Str(j, "status")).ValueOr(domain::PaymentStatus::kPending);
+  p.receipt = Str(j, "receipt");
+  p.created_at = Time(j, "created_at");
+  p.paid_at = OptTime(j, "paid_at");
+  return p;
+}
+
+json ToDoc(const domain::AppointmentSlot& s) {
+  return {{"id", s.id},
+          {"member_state", s.member_state},
+          {"organisation", s.organisation},
+          {"location", s.location},
+          {"starts_at", ToMillis(s.starts_at)},
+          {"minutes", s.minutes}};
+}
+
+domain::AppointmentSlot SlotFromDoc(const json& j) {
+  domain::AppointmentSlot s;
+  s.id = Str(j, "id");
+  s.member_state = Str(j, "member_state");
+  s.organisation = Str(j, "organisation");
+  s.location = Str(j, "location");
+  s.starts_at = Time(j, "starts_at");
+  s.minutes = static_cast<int>(Int(j, "minutes"));
+  return s;
+}
+
+}  // namespace openvap::storage

@@ -1,0 +1,49 @@
+#ifndef OPENVAP_ADAPTERS_STORAGE_DOCUMENTS_H_
+#define OPENVAP_ADAPTERS_STORAGE_DOCUMENTS_H_
+
+// Domain aggregates as the JSON documents stored in their rows' `doc` column. Instants are
+// milliseconds since the epoch, dates ISO text. Reading tolerates missing keys (defaults), so
+// that adding a field needs no migration of old rows.
+
+#include <nlohmann/json.hpp>
+
+#include "domain/account.h"
+#include "domain/application.h"
+#include "domain/decision.h"
+#include "domain/payment.h"
+#include "domain/store.h"
+#include "domain/visa.h"
+
+namespace openvap::storage {
+
+std::int64_t ToMillis(Timestamp t);
+Timestamp FromMillis(std::int64_t ms);
+
+nlohmann::json ToDoc(const domain::Account& a);
+domain::Account AccountFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::Session& s);
+domain::Session SessionFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::OneTimeToken& t);
+domain::OneTimeToken TokenFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::ServiceProviderKey& k);
+domain::ServiceProviderKey ProviderKeyFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::Application& a);
+domain::Application ApplicationFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::ApplicationDocument& d);
+domain::ApplicationDocument DocumentFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::AccountMessage& m);
+domain::AccountMessage MessageFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::ApplicationFile& f);
+domain::ApplicationFile FileFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::DigitalVisa& v);
+domain::DigitalVisa VisaFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::Decision& d);
+domain::Decision DecisionFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::Payment& p);
+domain::Payment PaymentFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::AppointmentSlot& s);
+domain::AppointmentSlot SlotFromDoc(const nlohmann::json& j);
+
+}  // namespace openvap::storage
+
+#endif  // OPENVAP_ADAPTERS_STORAGE_DOCUMENTS_H_

@@ -1,0 +1,209 @@
+#include "adapters/storage/migrations.h"
+
+#include <chrono>
+
+namespace openvap::storage {
+namespace {
+
+// Version 1: the whole platform. Conventions: instants are BIGINT milliseconds since the
+// epoch (UTC); each aggregate keeps its columns for look-ups and its full state as JSON text
+// in `doc`; booleans are INTEGER 0/1.
+constexpr const char* kVersion1 = R"SQL(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX sessions_account ON sessions (account);
+CREATE TABLE one_time_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE provider_keys (
+  key_hash TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE applications (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  status TEXT NOT NULL,
+  notified_state TEXT NOT NULL,
+  appointment_location TEXT NOT NULL,
+  submitted_ms BIGINT,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX applications_owner ON applications (owner);
+CREATE INDEX applications_queue ON applications (notified_state, status, submitted_ms);
+CREATE INDEX applications_location ON applications (appointment_location);
+CREATE TABLE application_documents (
+  application TEXT NOT NULL,
+  id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  content {BLOB} NOT NULL,
+  PRIMARY KEY (application, id)
+);
+CREATE TABLE account_messages (
+  id TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX account_messages_account ON account_messages (account, created_ms);
+CREATE TABLE register_files (
+  application TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+);
+CREATE TABLE register_visas (
+  number TEXT PRIMARY KEY,
+  application TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX register_visas_application ON register_visas (application);
+CREATE TABLE register_decisions (
+  id TEXT PRIMARY KEY,
+  application TEXT NOT NULL,
+  decided_ms BIGINT NOT NULL,
+  message_sent_ms BIGINT,
+  awaiting_notification INTEGER NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX register_decisions_application ON register_decisions (application);
+CREATE INDEX register_decisions_awaiting ON register_decisions (awaiting_notification, message_sent_ms);
+CREATE TABLE invalidated_stickers (
+  sticker TEXT PRIMARY KEY,
+  replaced_by TEXT NOT NULL,
+  at_ms BIGINT NOT NULL
+);
+CREATE TABLE payments (
+  id TEXT PRIMARY KEY,
+  application TEXT NOT NULL,
+  checkout_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX payments_application ON payments (application);
+CREATE INDEX payments_checkout ON payments (checkout_id);
+CREATE TABLE payment_events (
+  provider TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  PRIMARY KEY (provider, event_id)
+);
+CREATE TABLE appointment_slots (
+  id TEXT PRIMARY KEY,
+  member_state TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  starts_ms BIGINT NOT NULL,
+  booked_by TEXT,
+  doc TEXT NOT NULL
+);
+CREATE INDEX appointment_slots_free ON appointment_slots (member_state, starts_ms);
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  job_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  run_at_ms BIGINT NOT NULL,
+  attempts INTEGER NOT NULL,
+  lease_until_ms BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (state, run_at_ms);
+CREATE TABLE rate_limits (
+  limit_key TEXT NOT NULL,
+  window_start_ms BIGINT NOT NULL,
+  hits INTEGER NOT NULL,
+  PRIMARY KEY (limit_key, window_start_ms)
+);
+CREATE TABLE audit_trail (
+  seq BIGINT PRIMARY KEY,
+  at_ms BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+)
+)SQL";
+
+std::string Render(const std::string& sql, Dialect dialect) {
+  std::string out = sql;
+  const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
+  for (std::size_t pos; (pos = out.find("{BLOB}")) != std::string::npos;) {
+    out.replace(pos, 6, blob);
+  }
+  return out;
+}
+
+std::vector<std::string> Statements(const std::string& script) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < script.size()) {
+    std::size_t end = script.find(";\n", start);
+    if (end == std::string::npos) end = script.size();
+    std::string stmt = script.substr(start, end - start);
+    if (stmt.find_first_not_of(" \n\t") != std::string::npos) out.push_back(stmt);
+    start = end + 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const auto* migrations = new std::vector<Migration>{
+      {1, "accounts, applications, register, payments, appointments, jobs, limits, audit",
+       kVersion1},
+  };
+  return *migrations;
+}
+
+Result<int> SchemaVersion(SqlConnection& c) {
+  OPENVAP_ASSIGN_OR_RETURN(auto row,
+                           c.QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  return row ? static_cast<int>(row->Int(0)) : 0;
+}
+
+Status ApplyMigrations(SqlConnection& c) {
+  if (c.dialect() == Dialect::kPostgres) {
+    // One migrator at a time across every server process (released at commit).
+    OPENVAP_RETURN_IF_ERROR(c.Query("SELECT pg_advisory_xact_lock(728301)").ok()
+                                ? Ok()
+                                : Status(Error{"storage-error", "cannot lock the schema"}));
+  }
+  OPENVAP_RETURN_IF_ERROR(
+      c.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "description TEXT NOT NULL, applied_ms BIGINT NOT NULL)"));
+  OPENVAP_ASSIGN_OR_RETURN(const int current, SchemaVersion(c));
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current) continue;
+    for (const std::string& stmt : Statements(Render(m.sql, c.dialect()))) {
+      auto done = c.Execute(stmt);
+      if (!done.ok()) {
+        return Error{"storage-error",
+                     "migration " + std::to_string(m.version) + " failed: " + done.error().message};
+      }
+    }
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    OPENVAP_RETURN_IF_ERROR(c.Execute(
+        "INSERT INTO schema_migrations (version, description, applied_ms) VALUES ($1, $2, $3)",
+        {std::int64_t{m.version}, m.description, static_cast<std::int64_t>(now_ms)}));
+  }
+  return Ok();
+}
+
+}  // namespace openvap::storage

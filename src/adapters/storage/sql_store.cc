@@ -1,0 +1,630 @@
+#include "adapters/storage/sql_store.h"
+
+#include <utility>
+
+#include "adapters/storage/documents.h"
+#include "crypto/digest.h"
+
+namespace openvap::storage {
+namespace {
+
+using domain::Account;
+using domain::Application;
+using domain::ApplicationStatus;
+using nlohmann::json;
+
+json Parse(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The canonical bytes an audit entry's hash covers (sorted keys, no whitespace).
+std::string AuditCanonical(std::int64_t seq, std::int64_t at_ms, const std::string& actor,
+                           const std::string& role, const std::string& action,
+                           const std::string& subject, const std::string& details) {
+  return Dump(json{{"seq", seq},
+                   {"at_ms", at_ms},
+                   {"actor", actor},
+                   {"role", role},
+                   {"action", action},
+                   {"subject", subject},
+                   {"details", Parse(details)}});
+}
+
+std::string ChainHash(const std::string& prev, const std::string& canonical) {
+  return ToHex(crypto::Sha256(AsBytes(prev + "\n" + canonical)));
+}
+
+class SqlUnitOfWork final : public domain::UnitOfWork,
+                            public domain::AccountRepository,
+                            public domain::ApplicationRepository,
+                            public domain::MessageRepository,
+                            public domain::Register,
+                            public domain::JobScheduler,
+                            public domain::PaymentRepository,
+                            public domain::AppointmentRepository,
+                            public domain::Outbox,
+                            public domain::AuditLog {
+ public:
+  SqlUnitOfWork(SqlConnection& c, bool writing, const Clock& clock, RandomSource& random)
+      : c_(c), writing_(writing), clock_(clock), random_(random) {}
+
+  domain::AccountRepository& Accounts() override { return *this; }
+  domain::ApplicationRepository& Applications() override { return *this; }
+  domain::MessageRepository& Messages() override { return *this; }
+  domain::Register& Registry() override { return *this; }
+  domain::JobScheduler& Jobs() override { return *this; }
+  domain::PaymentRepository& Payments() override { return *this; }
+  domain::AppointmentRepository& Appointments() override { return *this; }
+  domain::Outbox& Mail() override { return *this; }
+  domain::AuditLog& Audit() override { return *this; }
+
+  // ---- accounts ----
+  Status Insert(const Account& a) override {
+    auto done = c_.Execute("INSERT INTO accounts (id, email, doc) VALUES ($1, $2, $3)",
+                           {a.id.value(), a.email, Dump(ToDoc(a))});
+    if (!done.ok() && done.error().code == "unique-violation") {
+      return Error{"already-exists", "an account with this e-mail address already exists"};
+    }
+    return done.ok() ? Ok() : Status(done.error());
+  }
+  Status Update(const Account& a) override {
+    return Changed(c_.Execute("UPDATE accounts SET email = $2, doc = $3 WHERE id = $1",
+                              {a.id.value(), a.email, Dump(ToDoc(a))}),
+                   "account");
+  }
+  Result<std::optional<Account>> Find(const AccountId& id) override {
+    return One<Account>("SELECT doc FROM accounts WHERE id = $1", {id.value()}, AccountFromDoc);
+  }
+  Result<std::optional<Account>> FindByEmail(const std::string& email) override {
+    return One<Account>("SELECT doc FROM accounts WHERE email = $1", {email}, AccountFromDoc);
+  }
+  Status InsertSession(const domain::Session& s) override {
+    return Done(c_.Execute(
+        "INSERT INTO sessions (token_hash, account, last_seen_ms, doc) VALUES ($1, $2, $3, $4)",
+        {s.token_hash, s.account.value(), ToMillis(s.last_seen_at), Dump(ToDoc(s))}));
+  }
+  Status UpdateSession(const domain::Session& s) override {
+    return Done(c_.Execute("UPDATE sessions SET last_seen_ms = $2, doc = $3 WHERE token_hash = $1",
+                           {s.token_hash, ToMillis(s.last_seen_at), Dump(ToDoc(s))}));
+  }
+  Result<std::optional<domain::Session>> FindSession(const std::string& hash) override {
+    return One<domain::Session>("SELECT doc FROM sessions WHERE token_hash = $1", {hash},
+                                SessionFromDoc);
+  }
+  Status DeleteSession(const std::string& hash) override {
+    return Done(c_.Execute("DELETE FROM sessions WHERE token_hash = $1", {hash}));
+  }
+  Status DeleteSessionsOf(const AccountId& account) override {
+    return Done(c_.Execute("DELETE FROM sessions WHERE account = $1", {account.value()}));
+  }
+  Status InsertToken(const domain::OneTimeToken& t) override {
+    return Done(
+        c_.Execute("INSERT INTO one_time_tokens (token_hash, account, doc) VALUES ($1, $2, $3)",
+                   {t.token_hash, t.account.value(), Dump(ToDoc(t))}));
+  }
+  Status UpdateToken(const domain::OneTimeToken& t) override {
+    return Done(c_.Execute("UPDATE one_time_tokens SET doc = $2 WHERE token_hash = $1",
+                           {t.token_hash, Dump(ToDoc(t))}));
+  }
+  Result<std::optional<domain::OneTimeToken>> FindToken(const std::string& hash) override {
+    return One<domain::OneTimeToken>("SELECT doc FROM one_time_tokens WHERE token_hash = $1",
+                                     {hash}, TokenFromDoc);
+  }
+  Status InsertServiceProviderKey(const domain::ServiceProviderKey& k) override {
+    return Done(c_.Execute("INSERT INTO provider_keys (key_hash, account, doc) VALUES ($1, $2, $3)",
+                           {k.key_hash, k.account.value(), Dump(ToDoc(k))}));
+  }
+  Status UpdateServiceProviderKey(const domain::ServiceProviderKey& k) override {
+    return Done(c_.Execute("UPDATE provider_keys SET doc = $2 WHERE key_hash = $1",
+                           {k.key_hash, Dump(ToDoc(k))}));
+  }
+  Result<std::optional<domain::ServiceProviderKey>> FindServiceProviderKey(
+      const std::string& hash) override {
+    return One<domain::ServiceProviderKey>("SELECT doc FROM provider_keys WHERE key_hash = $1",
+                                           {hash}, ProviderKeyFromDoc);
+  }
+
+  // ---- applications (temporary storage) ----
+  Status Insert(const Application& a) override {
+    auto done = c_.Execute(
+        "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
+        "submitted_ms, created_ms, updated_ms, version, doc) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        ApplicationRow(a, a.version));
+    if (!done.ok() && done.error().code == "unique-violation") {
+      return Error{"already-exists", "application id taken"};
+    }
+    return done.ok() ? Ok() : Status(done.error());
+  }
+  Status Update(Application& a) override {
+    std::vector<SqlValue> row = ApplicationRow(a, a.version + 1);
+    row.emplace_back(a.version);
+    OPENVAP_ASSIGN_OR_RETURN(
+        const std::int64_t changed,
+        c_.Execute("UPDATE applications SET owner = $2, status = $3, notified_state = $4, "
+                   "appointment_location = $5, submitted_ms = $6, created_ms = $7, "
+                   "updated_ms = $8, version = $9, doc = $10 WHERE id = $1 AND version = $11",
+                   row));
+    if (changed == 0) {
+      OPENVAP_ASSIGN_OR_RETURN(
+          auto exists,
+          c_.QueryOne("SELECT version FROM applications WHERE id = $1", {a.id.value()}));
+      if (!exists) return Error{"not-found", "no application " + a.id.value()};
+      return Error{"conflict", "the application was changed meanwhile; reload it"};
+    }
+    ++a.version;
+    return Ok();
+  }
+  Result<std::optional<Application>> Find(const ApplicationId& id) override {
+    return One<Application>(std::string("SELECT doc FROM applications WHERE id = $1") + Lock(),
+                            {id.value()}, ApplicationFromDoc);
+  }
+  Result<std::vector<Application>> ListByOwner(const AccountId& owner) override {
+    return Many<Application>(
+        "SELECT doc FROM applications WHERE owner = $1 ORDER BY created_ms DESC LIMIT 500",
+        {owner.value()}, ApplicationFromDoc);
+  }
+  Result<std::vector<Application>> ListByAppointmentLocation(const std::string& org) override {
+    return Many<Application>(
+        "SELECT doc FROM applications WHERE appointment_location = $1 AND status IN "
+        "('submitted', 'notified') ORDER BY submitted_ms LIMIT 500",
+        {org}, ApplicationFromDoc);
+  }
+  Result<std::vector<Application>> ListForState(const std::string& state,
+                                                ApplicationStatus status) override {
+    return Many<Application>(
+        "SELECT doc FROM applications WHERE notified_state = $1 AND status = $2 "
+        "ORDER BY submitted_ms LIMIT 500",
+        {state, std::string(domain::ApplicationStatusName(status))}, ApplicationFromDoc);
+  }
+  Status InsertDocument(const ApplicationId& app, const domain::ApplicationDocument& d,
+                        ByteView content) override {
+    domain::ApplicationDocument stored = d;
+    stored.sha256 = ToHex(crypto::Sha256(content));
+    return Done(c_.Execute(
+        "INSERT INTO application_documents (application, id, doc, content) VALUES ($1, $2, $3, $4)",
+        {app.value(), d.id, Dump(ToDoc(stored)), Bytes(content.begin(), content.end())}));
+  }
+  Status DeleteDocument(const ApplicationId& app, const std::string& id) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        const std::int64_t n,
+        c_.Execute("DELETE FROM application_documents WHERE application = $1 AND id = $2",
+                   {app.value(), id}));
+    if (n == 0) return Error{"not-found", "no document " + id};
+    return Ok();
+  }
+  Result<std::vector<domain::ApplicationDocument>> ListDocuments(
+      const ApplicationId& app) override {
+    return Many<domain::ApplicationDocument>(
+        "SELECT doc FROM application_documents WHERE application = $1 ORDER BY id", {app.value()},
+        DocumentFromDoc);
+  }
+  Result<std::optional<Bytes>> DocumentContent(const ApplicationId& app,
+                                               const std::string& id) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto row, c_.QueryOne("SELECT content FROM application_documents WHERE application = $1 "
+                              "AND id = $2",
+                              {app.value(), id}));
+    if (!row) return std::optional<Bytes>{};
+    return std::optional<Bytes>(row->Blob(0));
+  }
+
+  // ---- account messages ----
+  Status Insert(const domain::AccountMessage& m) override {
+    return Done(c_.Execute(
+        "INSERT INTO account_messages (id, account, created_ms, doc) VALUES ($1, $2, $3, $4)",
+        {m.id, m.account.value(), ToMillis(m.created_at), Dump(ToDoc(m))}));
+  }
+  Status MarkRead(const std::string& id, Timestamp at) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto found, One<domain::AccountMessage>("SELECT doc FROM account_messages WHERE id = $1",
+                                                {id}, MessageFromDoc));
+    if (!found) return Error{"not-found", "no message " + id};
+    found->read_at = at;
+    return Done(c_.Execute("UPDATE account_messages SET doc = $2 WHERE id = $1",
+                           {id, Dump(ToDoc(*found))}));
+  }
+  Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
+    return Many<domain::AccountMessage>(
+        "SELECT doc FROM account_messages WHERE account = $1 ORDER BY created_ms DESC LIMIT 200",
+        {account.value()}, MessageFromDoc);
+  }
+
+  // ---- register ----
+  Status InsertFile(const domain::ApplicationFile& f) override {
+    return Done(c_.Execute("INSERT INTO register_files (application, doc) VALUES ($1, $2)",
+                           {f.application.value(), Dump(ToDoc(f))}));
+  }
+  Result<std::optional<domain::ApplicationFile>> FindFile(const ApplicationId& id) override {
+    return One<domain::ApplicationFile>("SELECT doc FROM register_files WHERE application = $1",
+                                        {id.value()}, FileFromDoc);
+  }
+  Status InsertVisa(const domain::DigitalVisa& v) override {
+    auto done =
+        c_.Execute("INSERT INTO register_visas (number, application, doc) VALUES ($1, $2, $3)",
+                   {v.number.value(), v.application.value(), Dump(ToDoc(v))});
+    if (!done.ok() && done.error().code == "unique-violation") {
+      return Error{"already-exists", "visa number taken"};
+    }
+    return done.ok() ? Ok() : Status(done.error());
+  }
+  Status UpdateVisa(const domain::DigitalVisa& v) override {
+    return Changed(c_.Execute("UPDATE register_visas SET doc = $2 WHERE number = $1",
+                              {v.number.value(), Dump(ToDoc(v))}),
+                   "visa");
+  }
+  Result<std::optional<domain::DigitalVisa>> FindVisa(const VisaNumber& n) override {
+    return One<domain::DigitalVisa>(
+        std::string("SELECT doc FROM register_visas WHERE number = $1") + Lock(), {n.value()},
+        VisaFromDoc);
+  }
+  Result<std::vector<domain::DigitalVisa>> VisasOfApplication(const ApplicationId& id) override {
+    return Many<domain::DigitalVisa>("SELECT doc FROM register_visas WHERE application = $1",
+                                     {id.value()}, VisaFromDoc);
+  }
+  Status InsertDecision(const domain::Decision& d) override {
+    return Done(
+        c_.Execute("INSERT INTO register_decisions (id, application, decided_ms, message_sent_ms, "
+                   "awaiting_notification, doc) VALUES ($1, $2, $3, $4, $5, $6)",
+                   DecisionRow(d)));
+  }
+  Status UpdateDecision(const domain::Decision& d) override {
+    return Changed(c_.Execute("UPDATE register_decisions SET application = $2, decided_ms = $3, "
+                              "message_sent_ms = $4, awaiting_notification = $5, doc = $6 "
+                              "WHERE id = $1",
+                              DecisionRow(d)),
+                   "decision");
+  }
+  Result<std::optional<domain::Decision>> FindDecision(const DecisionId& id) override {
+    return One<domain::Decision>(
+        std::string("SELECT doc FROM register_decisions WHERE id = $1") + Lock(), {id.value()},
+        DecisionFromDoc);
+  }
+  Result<std::vector<domain::Decision>> DecisionsOfApplication(const ApplicationId& id) override {
+    return Many<domain::Decision>(
+        std::string("SELECT doc FROM register_decisions WHERE application = $1 "
+                    "ORDER BY decided_ms") +
+            Lock(),
+        {id.value()}, DecisionFromDoc);
+  }
+  Result<std::vector<domain::Decision>> DecisionsAwaitingPresumedNotification(
+      Timestamp cutoff) override {
+    return Many<domain::Decision>(
+        std::string("SELECT doc FROM register_decisions WHERE awaiting_notification = 1 AND "
+                    "message_sent_ms < $1 ORDER BY message_sent_ms LIMIT 1000") +
+            Lock(),
+        {ToMillis(cutoff)}, DecisionFromDoc);
+  }
+  Status InsertInvalidatedSticker(const std::string& sticker, const VisaNumber& by,
+                                  Timestamp at) override {
+    auto done = c_.Execute(
+        "INSERT INTO invalidated_stickers (sticker, replaced_by, at_ms) VALUES ($1, $2, $3)",
+        {sticker, by.value(), ToMillis(at)});
+    if (!done.ok() && done.error().code == "unique-violation") {
+      return Error{"already-exists", "sticker " + sticker + " was already invalidated"};
+    }
+    return done.ok() ? Ok() : Status(done.error());
+  }
+
+  // ---- jobs and the outbox ----
+  Status Schedule(const domain::Job& job) override {
+    return Done(c_.Execute(
+        "INSERT INTO jobs (id, kind, job_key, payload, run_at_ms, attempts, lease_until_ms, "
+        "state, last_error) VALUES ($1, $2, $3, $4, $5, 0, 0, 'pending', '') "
+        "ON CONFLICT (job_key) DO NOTHING",
+        {"job-" + random_.HexToken(10), job.kind, job.key, Dump(job.payload),
+         ToMillis(job.run_at)}));
+  }
+  Status Enqueue(const domain::OutgoingMail& mail) override {
+    return Schedule(domain::Job{
+        "send-mail",
+        "mail:" + random_.HexToken(10),
+        {{"to", mail.to}, {"subject", mail.subject}, {"text", mail.text}, {"kind", mail.kind}},
+        clock_.Now()});
+  }
+
+  // ---- payments ----
+  Status Insert(const domain::Payment& p) override {
+    return Done(c_.Execute(
+        "INSERT INTO payments (id, application, checkout_id, doc) VALUES ($1, $2, $3, $4)",
+        {p.id, p.application.value(), p.checkout_id, Dump(ToDoc(p))}));
+  }
+  Status Update(const domain::Payment& p) override {
+    return Changed(c_.Execute("UPDATE payments SET checkout_id = $2, doc = $3 WHERE id = $1",
+                              {p.id, p.checkout_id, Dump(ToDoc(p))}),
+                   "payment");
+  }
+  Result<std::optional<domain::Payment>> FindByCheckout(const std::string& checkout) override {
+    if (checkout.empty()) return std::optional<domain::Payment>{};
+    return One<domain::Payment>(
+        std::string("SELECT doc FROM payments WHERE checkout_id = $1") + Lock(), {checkout},
+        PaymentFromDoc);
+  }
+  Result<std::vector<domain::Payment>> OfApplication(const ApplicationId& id) override {
+    return Many<domain::Payment>("SELECT doc FROM payments WHERE application = $1", {id.value()},
+                                 PaymentFromDoc);
+  }
+  Result<bool> FirstTimeEvent(const std::string& provider, const std::string& event) override {
+    OPENVAP_ASSIGN_OR_RETURN(const std::int64_t n,
+                             c_.Execute("INSERT INTO payment_events (provider, event_id) VALUES "
+                                        "($1, $2) ON CONFLICT DO NOTHING",
+                                        {provider, event}));
+    return n == 1;
+  }
+
+  // ---- appointments ----
+  Status InsertSlot(const domain::AppointmentSlot& s) override {
+    return Done(c_.Execute(
+        "INSERT INTO appointment_slots (id, member_state, organisation, starts_ms, booked_by, doc) "
+        "VALUES ($1, $2, $3, $4, NULL, $5)",
+        {s.id, s.member_state, s.organisation, ToMillis(s.starts_at), Dump(ToDoc(s))}));
+  }
+  Result<std::optional<domain::AppointmentSlot>> FindSlot(const std::string& id) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto row, c_.QueryOne("SELECT doc, booked_by FROM appointment_slots WHERE id = $1", {id}));
+    if (!row) return std::optional<domain::AppointmentSlot>{};
+    return std::optional<domain::AppointmentSlot>(SlotOf(*row));
+  }
+  Result<std::vector<domain::AppointmentSlot>> FreeSlots(const std::string& state,
+                                                         const std::string& org, Timestamp from,
+                                                         Timestamp to) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto rows,
+        c_.Query("SELECT doc, booked_by FROM appointment_slots WHERE member_state = $1 AND "
+                 "($2 = '' OR organisation = $2) AND booked_by IS NULL AND starts_ms >= $3 AND "
+                 "starts_ms < $4 ORDER BY starts_ms LIMIT 500",
+                 {state, org, ToMillis(from), ToMillis(to)}));
+    std::vector<domain::AppointmentSlot> out;
+    out.reserve(rows.size());
+    for (const SqlRow& r : rows) out.push_back(SlotOf(r));
+    return out;
+  }
+  Status Book(const std::string& slot, const ApplicationId& app) override {
+    // One atomic conditional update: of two concurrent bookings exactly one changes the row.
+    OPENVAP_ASSIGN_OR_RETURN(
+        const std::int64_t n,
+        c_.Execute(
+            "UPDATE appointment_slots SET booked_by = $2 WHERE id = $1 AND booked_by IS NULL",
+            {slot, app.value()}));
+    if (n == 1) return Ok();
+    OPENVAP_ASSIGN_OR_RETURN(auto exists,
+                             c_.QueryOne("SELECT id FROM appointment_slots WHERE id = $1", {slot}));
+    if (!exists) return Error{"not-found", "no slot " + slot};
+    return Error{"slot-taken", "someone booked this slot first; choose another one"};
+  }
+  Status Release(const std::string& slot, const ApplicationId& app) override {
+    return Done(
+        c_.Execute("UPDATE appointment_slots SET booked_by = NULL WHERE id = $1 AND booked_by = $2",
+                   {slot, app.value()}));
+  }
+
+  // ---- audit trail ----
+  Status Append(const domain::AuditEvent& e) override {
+    if (c_.dialect() == Dialect::kPostgres) {
+      // Appends are serialised across processes; the lock is held until commit.
+      OPENVAP_RETURN_IF_ERROR(Done(c_.Query("SELECT pg_advisory_xact_lock(728302)")));
+    }
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto last, c_.QueryOne("SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1"));
+    const std::int64_t seq = last ? last->Int(0) + 1 : 1;
+    const std::string prev = last ? last->Text(1) : std::string(64, '0');
+    const std::int64_t at = ToMillis(clock_.Now());
+    const std::string details = Dump(e.details.is_null() ? json::object() : e.details);
+    const std::string hash =
+        ChainHash(prev, AuditCanonical(seq, at, e.actor, e.role, e.action, e.subject, details));
+    return Done(c_.Execute(
+        "INSERT INTO audit_trail (seq, at_ms, actor, role, action, subject, details, prev_hash, "
+        "hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        {seq, at, e.actor, e.role, e.action, e.subject, details, prev, hash}));
+  }
+
+ private:
+  // Rows read in a write transaction are locked on PostgreSQL until commit, so that a
+  // read-modify-write of an account, visa, decision or payment cannot interleave with another.
+  // (SQLite has one writer at a time.)
+  const char* Lock() const {
+    return writing_ && c_.dialect() == Dialect::kPostgres ? " FOR UPDATE" : "";
+  }
+
+  template <typename T, typename F>
+  Result<std::optional<T>> One(const std::string& sql, const std::vector<SqlValue>& params,
+                               F from_doc) {
+    OPENVAP_ASSIGN_OR_RETURN(auto row, c_.QueryOne(sql, params));
+    if (!row) return std::optional<T>{};
+    return std::optional<T>(from_doc(Parse(row->Text(0))));
+  }
+
+  template <typename T, typename F>
+  Result<std::vector<T>> Many(const std::string& sql, const std::vector<SqlValue>& params,
+                              F from_doc) {
+    OPENVAP_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, params));
+    std::vector<T> out;
+    out.reserve(rows.size());
+    for (const SqlRow& r : rows) out.push_back(from_doc(Parse(r.Text(0))));
+    return out;
+  }
+
+  template <typename T>
+  static Status Done(const Result<T>& r) {
+    return r.ok() ? Ok() : Status(r.error());
+  }
+
+  static Status Changed(const Result<std::int64_t>& r, const char* what) {
+    if (!r.ok()) return r.error();
+    if (*r == 0) return Error{"not-found", std::string("no such ") + what};
+    return Ok();
+  }
+
+  static std::vector<SqlValue> ApplicationRow(const Application& a, std::int64_t version) {
+    Application stored = a;
+    stored.version = version;
+    return {a.id.value(),
+            a.owner.value(),
+            std::string(domain::ApplicationStatusName(a.status)),
+            a.notified_state,
+            a.appointment_location,
+            a.submitted_at ? SqlValue(ToMillis(*a.submitted_at)) : SqlValue(nullptr),
+            ToMillis(a.created_at),
+            ToMillis(a.updated_at),
+            version,
+            Dump(ToDoc(stored))};
+  }
+
+  static std::vector<SqlValue> DecisionRow(const domain::Decision& d) {
+    const bool awaiting = d.message_sent_at && !d.accessed_at && !d.presumed_notified_on;
+    return {d.id.value(),
+            d.application.value(),
+            ToMillis(d.decided_at),
+            d.message_sent_at ? SqlValue(ToMillis(*d.message_sent_at)) : SqlValue(nullptr),
+            std::int64_t{awaiting ? 1 : 0},
+            Dump(ToDoc(d))};
+  }
+
+  static domain::AppointmentSlot SlotOf(const SqlRow& r) {
+    domain::AppointmentSlot s = SlotFromDoc(Parse(r.Text(0)));
+    if (!r.IsNull(1)) s.booked_by = ApplicationId(r.Text(1));
+    return s;
+  }
+
+  SqlConnection& c_;
+  bool writing_;
+  const Clock& clock_;
+  RandomSource& random_;
+};
+
+}  // namespace
+
+SqlStore::SqlStore(Database& db, const Clock& clock, RandomSource& random)
+    : db_(db), clock_(clock), random_(random) {}
+
+Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
+  return db_.Write([&](SqlConnection& c) {
+    SqlUnitOfWork uow(c, true, clock_, random_);
+    return work(uow);
+  });
+}
+
+Status SqlStore::Read(const std::function<Status(domain::UnitOfWork&)>& work) {
+  return db_.Read([&](SqlConnection& c) {
+    SqlUnitOfWork uow(c, false, clock_, random_);
+    return work(uow);
+  });
+}
+
+Result<bool> SqlStore::Allow(const std::string& key, int limit, std::chrono::seconds window) {
+  const std::int64_t now = ToMillis(clock_.Now());
+  const std::int64_t span = std::max<std::int64_t>(1, window.count() * 1000);
+  const std::int64_t start = now - now % span;
+  std::int64_t hits = 0;
+  OPENVAP_RETURN_IF_ERROR(db_.Write([&](SqlConnection& c) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto row, c.QueryOne("INSERT INTO rate_limits (limit_key, window_start_ms, hits) "
+                             "VALUES ($1, $2, 1) ON CONFLICT (limit_key, window_start_ms) "
+                             "DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
+                             {key, start}));
+    hits = row ? row->Int(0) : 0;
+    return Ok();
+  }));
+  return hits <= limit;
+}
+
+JobQueue::JobQueue(Database& db, const Clock& clock, RandomSource& random)
+    : db_(db), clock_(clock), random_(random) {}
+
+Result<std::optional<ClaimedJob>> JobQueue::Claim(std::chrono::seconds lease) {
+  const std::int64_t now = ToMillis(clock_.Now());
+  const std::int64_t until = now + lease.count() * 1000;
+  std::optional<ClaimedJob> claimed;
+  OPENVAP_RETURN_IF_ERROR(db_.Write([&](SqlConnection& c) -> Status {
+    claimed.reset();
+    const std::string skip = c.dialect() == Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto row,
+        c.QueryOne(
+            "UPDATE jobs SET state = 'running', lease_until_ms = $2, attempts = attempts + 1 "
+            "WHERE id = (SELECT id FROM jobs WHERE (state = 'pending' AND run_at_ms <= $1) "
+            "OR (state = 'running' AND lease_until_ms < $1) ORDER BY run_at_ms LIMIT 1" +
+                skip + ") RETURNING id, kind, job_key, payload, attempts",
+            {now, until}));
+    if (row) {
+      claimed = ClaimedJob{row->Text(0), row->Text(1), row->Text(2), Parse(row->Text(3)),
+                           static_cast<int>(row->Int(4))};
+    }
+    return Ok();
+  }));
+  return claimed;
+}
+
+Status JobQueue::Complete(const std::string& id) {
+  return db_.Write([&](SqlConnection& c) -> Status {
+    auto done = c.Execute("UPDATE jobs SET state = 'done', last_error = '' WHERE id = $1", {id});
+    return done.ok() ? Ok() : Status(done.error());
+  });
+}
+
+Status JobQueue::Fail(const ClaimedJob& job, const std::string& error, bool permanent,
+                      std::chrono::seconds backoff, int max_attempts) {
+  const bool dead = permanent || job.attempts >= max_attempts;
+  const std::int64_t run_at = ToMillis(clock_.Now()) + backoff.count() * 1000;
+  return db_.Write([&](SqlConnection& c) -> Status {
+    auto done = c.Execute(
+        "UPDATE jobs SET state = $2, run_at_ms = $3, lease_until_ms = 0, last_error = $4 "
+        "WHERE id = $1",
+        {job.id, std::string(dead ? "dead" : "pending"), run_at, error.substr(0, 2000)});
+    return done.ok() ? Ok() : Status(done.error());
+  });
+}
+
+Status JobQueue::Schedule(const domain::Job& job) {
+  return db_.Write([&](SqlConnection& c) -> Status {
+    SqlUnitOfWork uow(c, true, clock_, random_);
+    return uow.Jobs().Schedule(job);
+  });
+}
+
+Result<JobQueue::Counts> JobQueue::Count() {
+  Counts counts;
+  OPENVAP_RETURN_IF_ERROR(db_.Read([&](SqlConnection& c) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT state, COUNT(*) FROM jobs GROUP BY state"));
+    for (const SqlRow& r : rows) {
+      const std::string state = r.Text(0);
+      const std::int64_t n = r.Int(1);
+      if (state == "pending") counts.pending = n;
+      if (state == "running") counts.running = n;
+      if (state == "done") counts.done = n;
+      if (state == "dead") counts.dead = n;
+    }
+    return Ok();
+  }));
+  return counts;
+}
+
+Result<std::optional<std::int64_t>> VerifyAuditChain(Database& db) {
+  std::optional<std::int64_t> first_bad;
+  OPENVAP_RETURN_IF_ERROR(db.Read([&](SqlConnection& c) -> Status {
+    first_bad.reset();
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto rows, c.Query("SELECT seq, at_ms, actor, role, action, subject, details, prev_hash, "
+                           "hash FROM audit_trail ORDER BY seq"));
+    std::string prev(64, '0');
+    std::int64_t expected = 1;
+    for (const SqlRow& r : rows) {
+      const std::int64_t seq = r.Int(0);
+      const std::string hash = ChainHash(prev, AuditCanonical(seq, r.Int(1), r.Text(2), r.Text(3),
+                                                              r.Text(4), r.Text(5), r.Text(6)));
+      if (seq != expected || r.Text(7) != prev || r.Text(8) != hash) {
+        first_bad = seq;
+        return Ok();
+      }
+      prev = r.Text(8);
+      ++expected;
+    }
+    return Ok();
+  }));
+  return first_bad;
+}
+
+}  // namespace openvap::storage

@@ -1,0 +1,341 @@
+// The storage contract, run against SQLite and against a real PostgreSQL 15 server started by
+// the test (issue 5): migrations, every repository, optimistic versions, blobs, one winner per
+// appointment slot under concurrency, the throttle, the job queue, the audit chain.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "adapters/storage/migrations.h"
+#include "adapters/storage/sql.h"
+#include "adapters/storage/sql_store.h"
+#include "base/time.h"
+#include "support/postgres_server.h"
+#include "support/process.h"
+
+namespace openvap::storage {
+namespace {
+
+using domain::UnitOfWork;
+using openvap::testing::PostgresServer;
+using openvap::testing::TempDir;
+
+enum class Engine { kSqlite, kPostgres };
+
+class StorageTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  StorageTest() : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")), random_(17) {}
+
+  void SetUp() override {
+    url_ = Url();
+    auto db = OpenDatabase(url_);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(*db);
+    store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
+  }
+
+  std::string Url() {
+    static std::atomic<int> counter{0};
+    if (GetParam() == Engine::kSqlite) return "sqlite://" + tmp_.path() + "/openvap.db";
+    return PostgresServer::Shared().CreateDatabase("t" + std::to_string(::getpid()) + "_" +
+                                                   std::to_string(counter++));
+  }
+
+  TempDir tmp_;
+  FixedClock clock_;
+  SeededRandom random_;
+  std::string url_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<SqlStore> store_;
+};
+
+domain::Account SomeAccount(const std::string& id, const std::string& email) {
+  domain::Account a;
+  a.id = AccountId(id);
+  a.email = email;
+  a.display_name = "Ana Lopez";
+  a.role = domain::Role::kConsularOfficer;
+  a.member_state = "FR";
+  a.organisation = "fr-delhi";
+  a.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+  a.totp_secret = "JBSWY3DPEHPK3PXP";
+  a.mfa_enabled = true;
+  a.last_totp_step = 59678712;
+  a.recovery_code_hashes = {"r1", "r2"};
+  a.keep_data_consent = true;
+  a.created_at = *ParseIsoTimestamp("2027-01-01T10:00:00.123Z");
+  return a;
+}
+
+TEST_P(StorageTest, MigrationsApplyOnceAndReopenIsANoOp) {
+  int version = 0;
+  ASSERT_TRUE(db_->Read([&](SqlConnection& c) -> Status {
+                   OPENVAP_ASSIGN_OR_RETURN(version, SchemaVersion(c));
+                   return Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(version, static_cast<int>(Migrations().size()));
+  store_.reset();
+  db_.reset();
+  auto again = OpenDatabase(url_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+}
+
+TEST_P(StorageTest, AccountsRoundTripWithEveryField) {
+  const domain::Account a = SomeAccount("acc-1", "ana@example.org");
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Accounts().Insert(a); }).ok());
+  EXPECT_EQ(store_
+                ->Write([&](UnitOfWork& u) {
+                  return u.Accounts().Insert(SomeAccount("acc-2", "ana@example.org"));
+                })
+                .error()
+                .code,
+            "already-exists");
+  std::optional<domain::Account> read;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(read, u.Accounts().FindByEmail("ana@example.org"));
+                    return Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->role, domain::Role::kConsularOfficer);
+  EXPECT_EQ(*read->last_totp_step, 59678712);
+  EXPECT_EQ(read->recovery_code_hashes, a.recovery_code_hashes);
+  EXPECT_EQ(read->created_at, a.created_at);
+  EXPECT_EQ(read->password_hash, a.password_hash);
+}
+
+TEST_P(StorageTest, AFailedUnitOfWorkLeavesNoTrace) {
+  const Status failed = store_->Write([&](UnitOfWork& u) -> Status {
+    OPENVAP_RETURN_IF_ERROR(u.Accounts().Insert(SomeAccount("acc-1", "a@example.org")));
+    return Error{"invalid-field", "changed my mind"};
+  });
+  EXPECT_EQ(failed.error().code, "invalid-field");
+  std::optional<domain::Account> read;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(read, u.Accounts().Find(AccountId("acc-1")));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_FALSE(read.has_value());
+}
+
+TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.owner = AccountId("acc-1");
+  a.form = {{"1", "ERIKSSON"}, {"itinerary", {{{"state", "FR"}}}}};
+  a.created_at = a.updated_at = clock_.Now();
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Insert(a); }).ok());
+  domain::Application first = a;
+  domain::Application second = a;
+  first.status = domain::ApplicationStatus::kSubmitted;
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Update(first); }).ok());
+  EXPECT_EQ(first.version, 1);
+  EXPECT_EQ(
+      store_->Write([&](UnitOfWork& u) { return u.Applications().Update(second); }).error().code,
+      "conflict");
+  Bytes content = {0x00, 0xFF, 0x25, 0x50, 0x44, 0x46, 0x00, 0x0A};
+  domain::ApplicationDocument d{"doc-1", "photo", "p.png", "image/png", 8, "", clock_.Now()};
+  ASSERT_TRUE(
+      store_
+          ->Write([&](UnitOfWork& u) { return u.Applications().InsertDocument(a.id, d, content); })
+          .ok());
+  std::optional<Bytes> read;
+  std::vector<domain::Application> mine;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(read, u.Applications().DocumentContent(a.id, "doc-1"));
+                    OPENVAP_ASSIGN_OR_RETURN(mine, u.Applications().ListByOwner(a.owner));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(*read, content);
+  ASSERT_EQ(mine.size(), 1U);
+  EXPECT_EQ(mine[0].status, domain::ApplicationStatus::kSubmitted);
+  EXPECT_EQ(mine[0].form["itinerary"][0]["state"], "FR");
+}
+
+TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) {
+  domain::DigitalVisa v;
+  v.number = VisaNumber("FRA123456782");
+  v.application = ApplicationId("app-1");
+  v.valid_from = *ParseIsoDate("2027-03-01");
+  v.valid_until = *ParseIsoDate("2027-03-31");
+  v.holder.date_of_birth = *ParseIsoDate("1990-05-01");
+  v.seal = {0xDC, 0x03, 0x00, 0xFF};
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Registry().InsertVisa(v); }).ok());
+  EXPECT_EQ(store_->Write([&](UnitOfWork& u) { return u.Registry().InsertVisa(v); }).error().code,
+            "already-exists");
+  domain::Decision sent;
+  sent.id = DecisionId("dec-1");
+  sent.application = v.application;
+  sent.kind = domain::DecisionKind::kRefuse;
+  sent.message_sent_at = clock_.Now();
+  domain::Decision opened = sent;
+  opened.id = DecisionId("dec-2");
+  opened.accessed_at = clock_.Now();
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(sent));
+                    return u.Registry().InsertDecision(opened);
+                  })
+                  .ok());
+  std::optional<domain::DigitalVisa> read;
+  std::vector<domain::Decision> awaiting;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(read, u.Registry().FindVisa(v.number));
+                    OPENVAP_ASSIGN_OR_RETURN(awaiting,
+                                             u.Registry().DecisionsAwaitingPresumedNotification(
+                                                 clock_.Now() + std::chrono::hours(1)));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(read->seal, v.seal);
+  EXPECT_EQ(*read->holder.date_of_birth, *v.holder.date_of_birth);
+  ASSERT_EQ(awaiting.size(), 1U);
+  EXPECT_EQ(awaiting[0].id.value(), "dec-1");
+}
+
+TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
+  domain::AppointmentSlot slot{"slot-1", "FR", "fr-delhi", "1 Rd", clock_.Now(), 15, std::nullopt};
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Appointments().InsertSlot(slot); }).ok());
+  std::atomic<int> won{0};
+  std::atomic<int> taken{0};
+  std::vector<std::thread> threads;
+  threads.reserve(16);
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      const Status s = store_->Write([&](UnitOfWork& u) {
+        return u.Appointments().Book("slot-1", ApplicationId("app-" + std::to_string(i)));
+      });
+      if (s.ok()) ++won;
+      if (!s.ok() && s.error().code == "slot-taken") ++taken;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(taken.load(), 15);
+}
+
+TEST_P(StorageTest, TheThrottleCountsPerKeyAndWindow) {
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
+  EXPECT_FALSE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
+  EXPECT_TRUE(*store_->Allow("login:b", 3, std::chrono::seconds(60)));
+  clock_.Advance(std::chrono::seconds(61));
+  EXPECT_TRUE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
+}
+
+TEST_P(StorageTest, JobsRunOnceAreRetriedAndKeyedForIdempotency) {
+  JobQueue queue(*db_, clock_, random_);
+  const domain::Job job{
+      "national-transfer", "transfer:app-1", {{"application", "app-1"}}, clock_.Now()};
+  ASSERT_TRUE(queue.Schedule(job).ok());
+  ASSERT_TRUE(queue.Schedule(job).ok());  // same key: not added twice
+  EXPECT_EQ(queue.Count()->pending, 1);
+  auto claimed = *queue.Claim(std::chrono::seconds(60));
+  ASSERT_TRUE(claimed.has_value());
+  EXPECT_EQ(claimed->payload["application"], "app-1");
+  EXPECT_FALSE(queue.Claim(std::chrono::seconds(60))->has_value());  // leased
+  ASSERT_TRUE(
+      queue.Fail(*claimed, "national system down", false, std::chrono::seconds(30), 5).ok());
+  EXPECT_FALSE(queue.Claim(std::chrono::seconds(60))->has_value());  // backing off
+  clock_.Advance(std::chrono::seconds(31));
+  claimed = *queue.Claim(std::chrono::seconds(60));
+  ASSERT_TRUE(claimed.has_value());
+  EXPECT_EQ(claimed->attempts, 2);
+  // A worker that dies loses its lease.
+  clock_.Advance(std::chrono::seconds(61));
+  claimed = *queue.Claim(std::chrono::seconds(60));
+  ASSERT_TRUE(claimed.has_value());
+  ASSERT_TRUE(queue.Complete(claimed->id).ok());
+  EXPECT_EQ(queue.Count()->done, 1);
+}
+
+TEST_P(StorageTest, ConcurrentWorkersClaimEachJobExactlyOnce) {
+  JobQueue queue(*db_, clock_, random_);
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(
+        queue.Schedule({"send-mail", "mail:" + std::to_string(i), {{"i", i}}, clock_.Now()}).ok());
+  }
+  std::mutex mu;
+  std::multiset<int> seen;
+  std::vector<std::thread> workers;
+  workers.reserve(4);
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      for (;;) {
+        auto job = queue.Claim(std::chrono::seconds(60));
+        if (!job.ok() || !job->has_value()) return;
+        {
+          std::lock_guard lock(mu);
+          seen.insert((*job)->payload["i"].get<int>());
+        }
+        ASSERT_TRUE(queue.Complete((*job)->id).ok());
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(seen.size(), 60U);
+  EXPECT_EQ(std::set<int>(seen.begin(), seen.end()).size(), 60U);
+}
+
+TEST_P(StorageTest, TheAuditTrailIsHashChainedAndTamperingIsFound) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_
+                    ->Write([&](UnitOfWork& u) {
+                      return u.Audit().Append({"acc-1",
+                                               "consular-officer",
+                                               "application.read",
+                                               "application:app-" + std::to_string(i),
+                                               {{"i", i}}});
+                    })
+                    .ok());
+  }
+  EXPECT_FALSE(VerifyAuditChain(*db_)->has_value());
+  ASSERT_TRUE(db_->Write([](SqlConnection& c) -> Status {
+                   auto r =
+                       c.Execute("UPDATE audit_trail SET actor = 'someone-else' WHERE seq = 3");
+                   return r.ok() ? Ok() : Status(r.error());
+                 })
+                  .ok());
+  const auto bad = VerifyAuditChain(*db_);
+  ASSERT_TRUE(bad->has_value());
+  EXPECT_EQ(**bad, 3);
+}
+
+TEST_P(StorageTest, ConcurrentWritersAllCommit) {
+  std::vector<std::thread> threads;
+  threads.reserve(8);
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string id = "acc-" + std::to_string(t) + "-" + std::to_string(i);
+        if (store_
+                ->Write([&](UnitOfWork& u) {
+                  return u.Accounts().Insert(SomeAccount(id, id + "@example.org"));
+                })
+                .ok()) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StorageTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace openvap::storage
