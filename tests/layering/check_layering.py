@@ -49,10 +49,13 @@ def module_of(path, dirs):
 def main():
     src = pathlib.Path(sys.argv[1])
     modules = {}
+    test_deps = {}
     for line in pathlib.Path(sys.argv[2]).read_text().splitlines():
-        parts = line.split()
+        main_part, _, test_part = line.partition("|")
+        parts = main_part.split()
         if parts:
             modules[parts[0]] = (parts[1], set(parts[2:]))
+            test_deps[parts[0]] = set(test_part.split())
     target_dir = {target: d for d, (target, _) in modules.items()}
     problems = []
     for f in sorted(src.rglob("*")):
@@ -66,6 +69,11 @@ def main():
         allowed = {own} | {target_dir[t] for t in modules[own][1] if t in target_dir}
         text = f.read_text(errors="replace")
         is_test = rel.endswith("_test.cc")
+        if is_test:
+            for t in test_deps.get(own, ()):
+                if t in target_dir:
+                    allowed |= {target_dir[t]} | {target_dir[d] for d in modules[target_dir[t]][1]
+                                                  if d in target_dir}
         for kind, inc in INCLUDE.findall(text):
             if kind == '"':
                 if is_test and inc.startswith(("support/", "fakes/")):
