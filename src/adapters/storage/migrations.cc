@@ -138,6 +138,19 @@ CREATE TABLE audit_trail (
 )
 )SQL";
 
+// Version 2: the built-in sandbox payment provider's own table (what a hosted payment page
+// keeps on the provider's side; the platform's payments table has references only).
+constexpr const char* kVersion2 = R"SQL(
+CREATE TABLE sandbox_checkouts (
+  id TEXT PRIMARY KEY,
+  payment_id TEXT NOT NULL,
+  amount_cents BIGINT NOT NULL,
+  return_url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_ms BIGINT NOT NULL
+)
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
   const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
@@ -166,6 +179,7 @@ const std::vector<Migration>& Migrations() {
   static const auto* migrations = new std::vector<Migration>{
       {1, "accounts, applications, register, payments, appointments, jobs, limits, audit",
        kVersion1},
+      {2, "sandbox payment provider", kVersion2},
   };
   return *migrations;
 }
