@@ -173,12 +173,10 @@ http::Response SandboxPaymentProvider::Submit(const std::string& id, const std::
   // The card number is only looked at here, never stored or logged.
   const std::string card = Digits(fields["card"]);
   std::string outcome;
-  if (action == "cancel") {
+  if (action == "cancel" || card == "4000000000000002") {
     outcome = "failed";
   } else if (card == "4242424242424242") {
     outcome = "paid";
-  } else if (card == "4000000000000002") {
-    outcome = "failed";
   } else {
     return Page(id, "The sandbox accepts only its test card numbers.");
   }
