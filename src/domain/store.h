@@ -37,6 +37,8 @@ class AccountRepository {
   virtual Result<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   virtual Status DeleteSessionsOf(const AccountId& account) = 0;
+  // Removes sessions idle since before `cutoff`; returns how many.
+  virtual Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) = 0;
 
   virtual Status InsertToken(const OneTimeToken& token) = 0;
   virtual Status UpdateToken(const OneTimeToken& token) = 0;
@@ -73,6 +75,13 @@ class ApplicationRepository {
       const ApplicationId& application) = 0;
   virtual Result<std::optional<Bytes>> DocumentContent(const ApplicationId& application,
                                                        const std::string& document_id) = 0;
+  // Deletes every uploaded file of the application (VAP-XFER, retention).
+  virtual Status DeleteDocuments(const ApplicationId& application) = 0;
+  // Deletes the application and its files from temporary storage.
+  virtual Status Delete(const ApplicationId& application) = 0;
+  // Applications in `status` last changed before `cutoff` (retention), oldest first.
+  virtual Result<std::vector<Application>> ListStale(ApplicationStatus status, Timestamp cutoff,
+                                                     int limit) = 0;
 };
 
 class PaymentRepository {

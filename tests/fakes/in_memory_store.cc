@@ -73,6 +73,10 @@ class Uow final : public domain::UnitOfWork,
     std::erase_if(s_.sessions, [&](const auto& kv) { return kv.second.account == account; });
     return Ok();
   }
+  Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {
+    return static_cast<std::int64_t>(std::erase_if(
+        s_.sessions, [&](const auto& kv) { return kv.second.last_seen_at < cutoff; }));
+  }
   Status InsertToken(const domain::OneTimeToken& t) override {
     s_.tokens[t.token_hash] = t;
     return Ok();
@@ -166,6 +170,26 @@ class Uow final : public domain::UnitOfWork,
       if (d.id == doc) return std::optional<Bytes>(bytes);
     }
     return std::optional<Bytes>{};
+  }
+  Status DeleteDocuments(const ApplicationId& id) override {
+    s_.documents.erase(id.value());
+    return Ok();
+  }
+  Status Delete(const ApplicationId& id) override {
+    s_.documents.erase(id.value());
+    s_.applications.erase(id.value());
+    return Ok();
+  }
+  Result<std::vector<domain::Application>> ListStale(domain::ApplicationStatus status,
+                                                     Timestamp cutoff, int limit) override {
+    std::vector<domain::Application> out;
+    for (const auto& [id, a] : s_.applications) {
+      if (a.status == status && !a.purged && a.updated_at < cutoff &&
+          static_cast<int>(out.size()) < limit) {
+        out.push_back(a);
+      }
+    }
+    return out;
   }
   // Messages.
   Status Insert(const domain::AccountMessage& m) override {

@@ -151,6 +151,13 @@ CREATE TABLE sandbox_checkouts (
 )
 )SQL";
 
+// Version 3: whether an application was reduced to its contact data (VAP-XFER), so that the
+// retention job does not list it again.
+constexpr const char* kVersion3 = R"SQL(
+ALTER TABLE applications ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX applications_stale ON applications (status, purged, updated_ms)
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
   const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
@@ -180,6 +187,7 @@ const std::vector<Migration>& Migrations() {
       {1, "accounts, applications, register, payments, appointments, jobs, limits, audit",
        kVersion1},
       {2, "sandbox payment provider", kVersion2},
+      {3, "purged applications", kVersion3},
   };
   return *migrations;
 }

@@ -100,6 +100,9 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Status DeleteSessionsOf(const AccountId& account) override {
     return Done(c_.Execute("DELETE FROM sessions WHERE account = $1", {account.value()}));
   }
+  Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {
+    return c_.Execute("DELETE FROM sessions WHERE last_seen_ms < $1", {ToMillis(cutoff)});
+  }
   Status InsertToken(const domain::OneTimeToken& t) override {
     return Done(
         c_.Execute("INSERT INTO one_time_tokens (token_hash, account, doc) VALUES ($1, $2, $3)",
@@ -131,8 +134,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Status Insert(const Application& a) override {
     auto done = c_.Execute(
         "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
-        "submitted_ms, created_ms, updated_ms, version, doc) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "submitted_ms, created_ms, updated_ms, version, doc, purged) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         ApplicationRow(a, a.version));
     if (!done.ok() && done.error().code == "unique-violation") {
       return Error{"already-exists", "application id taken"};
@@ -146,7 +149,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         const std::int64_t changed,
         c_.Execute("UPDATE applications SET owner = $2, status = $3, notified_state = $4, "
                    "appointment_location = $5, submitted_ms = $6, created_ms = $7, "
-                   "updated_ms = $8, version = $9, doc = $10 WHERE id = $1 AND version = $11",
+                   "updated_ms = $8, version = $9, doc = $10, purged = $11 "
+                   "WHERE id = $1 AND version = $12",
                    row));
     if (changed == 0) {
       OPENVAP_ASSIGN_OR_RETURN(
@@ -210,6 +214,23 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                               {app.value(), id}));
     if (!row) return std::optional<Bytes>{};
     return std::optional<Bytes>(row->Blob(0));
+  }
+
+  Status DeleteDocuments(const ApplicationId& app) override {
+    return Done(
+        c_.Execute("DELETE FROM application_documents WHERE application = $1", {app.value()}));
+  }
+  Status Delete(const ApplicationId& app) override {
+    OPENVAP_RETURN_IF_ERROR(DeleteDocuments(app));
+    return Done(c_.Execute("DELETE FROM applications WHERE id = $1", {app.value()}));
+  }
+  Result<std::vector<Application>> ListStale(ApplicationStatus status, Timestamp cutoff,
+                                             int limit) override {
+    return Many<Application>(
+        "SELECT doc FROM applications WHERE status = $1 AND purged = 0 AND updated_ms < $2 "
+        "ORDER BY updated_ms LIMIT $3",
+        {std::string(domain::ApplicationStatusName(status)), ToMillis(cutoff), std::int64_t{limit}},
+        ApplicationFromDoc);
   }
 
   // ---- account messages ----
@@ -470,7 +491,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
             ToMillis(a.created_at),
             ToMillis(a.updated_at),
             version,
-            Dump(ToDoc(stored))};
+            Dump(ToDoc(stored)),
+            std::int64_t{a.purged ? 1 : 0}};
   }
 
   static std::vector<SqlValue> DecisionRow(const domain::Decision& d) {

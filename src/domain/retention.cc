@@ -1,0 +1,121 @@
+#include "domain/retention.h"
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+AuditEvent SystemEvent(std::string action, const ApplicationId& id, json details = json::object()) {
+  return AuditEvent{"system", "system", std::move(action), "application:" + id.value(),
+                    std::move(details)};
+}
+
+}  // namespace
+
+RetentionService::RetentionService(Store& store, const Clock& clock, RetentionPolicy policy)
+    : store_(store), clock_(clock), policy_(policy) {}
+
+Result<TransferPackage> RetentionService::PrepareTransfer(const ApplicationId& id) {
+  TransferPackage package;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    package.documents.clear();
+    OPENVAP_ASSIGN_OR_RETURN(const auto a, uow.Applications().Find(id));
+    if (!a) return Error{"not-found", "no application " + id.value()};
+    if (a->purged) return Error{"invalid-transition", "already transferred"};
+    if (a->status == ApplicationStatus::kDraft || a->status == ApplicationStatus::kSubmitted ||
+        a->status == ApplicationStatus::kNotified) {
+      return Error{"invalid-transition", "only accepted applications go to the national system"};
+    }
+    json lodging = {{"travel_document_verified", a->lodging.travel_document_verified},
+                    {"documents_quality_checked", a->lodging.documents_quality_checked},
+                    {"provider_reviewed", a->lodging.provider_reviewed},
+                    {"doubts", a->lodging.doubts},
+                    {"chip_data", a->lodging.chip_data}};
+    if (a->lodging.biometrics_collected_on) {
+      lodging["biometrics_collected_on"] = FormatIsoDate(*a->lodging.biometrics_collected_on);
+      lodging["biometrics_travel_document"] = a->lodging.biometrics_travel_document;
+    }
+    package.file = {{"application", a->id.value()},
+                    {"kind", ApplicationKindName(a->kind)},
+                    {"member_state", a->notified_state},
+                    {"form", a->form},
+                    {"declarations", a->declarations},
+                    {"submitted_from_ip", a->submitted_from_ip},
+                    {"lodging", lodging},
+                    {"fee_paid", a->fee_paid}};
+    if (a->submitted_at) package.file["submitted_at"] = FormatIsoTimestamp(*a->submitted_at);
+    if (a->prechecks) package.file["prechecks"] = a->prechecks->details;
+    OPENVAP_ASSIGN_OR_RETURN(const auto docs, uow.Applications().ListDocuments(id));
+    for (const ApplicationDocument& d : docs) {
+      OPENVAP_ASSIGN_OR_RETURN(const auto content, uow.Applications().DocumentContent(id, d.id));
+      if (content) package.documents.emplace_back(d, *content);
+    }
+    return uow.Audit().Append(
+        SystemEvent("application.transfer-prepared", id, {{"documents", docs.size()}}));
+  }));
+  return package;
+}
+
+Status RetentionService::Reduce(UnitOfWork& uow, Application& a, const std::string& reason) {
+  // What stays: the account link and the contact address (VIS 7d(10)).
+  a.form = json::object();
+  a.declarations.clear();
+  a.lodging = LodgingRecord{};
+  a.submitted_from_ip.clear();
+  if (a.prechecks) a.prechecks->details = json::object();
+  a.purged = true;
+  a.updated_at = clock_.Now();
+  OPENVAP_RETURN_IF_ERROR(uow.Applications().DeleteDocuments(a.id));
+  OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
+  return uow.Audit().Append(SystemEvent("application.purge", a.id, {{"reason", reason}}));
+}
+
+Status RetentionService::CompleteTransfer(const ApplicationId& id) {
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto a, uow.Applications().Find(id));
+    if (!a) return Error{"not-found", "no application " + id.value()};
+    if (a->purged) return Ok();
+    return Reduce(uow, *a, "transferred to the national system (VIS 7d(10))");
+  });
+}
+
+Result<RetentionService::Report> RetentionService::Apply() {
+  Report report;
+  const Timestamp now = clock_.Now();
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    report = {};
+    OPENVAP_ASSIGN_OR_RETURN(auto drafts, uow.Applications().ListStale(ApplicationStatus::kDraft,
+                                                                       now - policy_.draft, 500));
+    for (const Application& a : drafts) {
+      OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
+      OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(SystemEvent("application.delete-draft", a.id)));
+      ++report.drafts_deleted;
+    }
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto incomplete,
+        uow.Applications().ListStale(ApplicationStatus::kSubmitted, now - policy_.incomplete, 500));
+    for (const Application& a : incomplete) {
+      OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
+      OPENVAP_RETURN_IF_ERROR(
+          uow.Audit().Append(SystemEvent("application.delete-incomplete", a.id)));
+      ++report.incomplete_deleted;
+    }
+    for (ApplicationStatus closed :
+         {ApplicationStatus::kRefused, ApplicationStatus::kIssued, ApplicationStatus::kWithdrawn,
+          ApplicationStatus::kNotCompetent, ApplicationStatus::kInadmissible}) {
+      OPENVAP_ASSIGN_OR_RETURN(auto stale,
+                               uow.Applications().ListStale(closed, now - policy_.closed, 500));
+      for (Application& a : stale) {
+        if (a.purged) continue;
+        OPENVAP_RETURN_IF_ERROR(Reduce(uow, a, "retention period after the final outcome"));
+        ++report.closed_reduced;
+      }
+    }
+    OPENVAP_ASSIGN_OR_RETURN(report.sessions_deleted,
+                             uow.Accounts().DeleteSessionsIdleSince(now - policy_.sessions));
+    return Ok();
+  }));
+  return report;
+}
+
+}  // namespace openvap::domain

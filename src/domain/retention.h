@@ -1,0 +1,71 @@
+#ifndef OPENVAP_DOMAIN_RETENTION_H_
+#define OPENVAP_DOMAIN_RETENTION_H_
+
+// What leaves temporary storage, and when (VIS Art 7d(10); VAP-XFER; VAP-DP data
+// minimisation): an accepted file is handed to the national system and then deleted except
+// the contact data linked to the account; other files are kept only as long as the procedure
+// needs them. The periods are a deployment's policy; the defaults are documented here.
+
+#include <openvap/result.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/clock.h"
+#include "domain/store.h"
+
+namespace openvap::domain {
+
+struct RetentionPolicy {
+  // A draft nobody touched for this long is deleted.
+  std::chrono::hours draft{24 * 90};
+  // A submitted file that never became complete (never notified) is deleted after this.
+  std::chrono::hours incomplete{24 * 183};
+  // After a final outcome (refused, not competent, inadmissible, withdrawn, issued) the
+  // temporary copy is reduced to contact data after this; the register keeps the decision.
+  std::chrono::hours closed{24 * 30};
+  // Idle sessions are removed after this (they expire much earlier).
+  std::chrono::hours sessions{24 * 2};
+};
+
+// What the national system receives for an accepted application (VIS 7d(10)).
+struct TransferPackage {
+  nlohmann::json file;  // the application: form, pre-checks, lodging record, declarations
+  std::vector<std::pair<ApplicationDocument, Bytes>> documents;
+};
+
+class RetentionService {
+ public:
+  RetentionService(Store& store, const Clock& clock, RetentionPolicy policy = {});
+
+  // The accepted application as the national system receives it. Errors: "not-found",
+  // "invalid-transition" (not accepted, or already transferred).
+  Result<TransferPackage> PrepareTransfer(const ApplicationId& id);
+
+  // VIS 7d(10): after the national system took the file, deletes it from temporary storage
+  // except the contact data linked to the account. Idempotent.
+  Status CompleteTransfer(const ApplicationId& id);
+
+  struct Report {
+    int drafts_deleted = 0;
+    int incomplete_deleted = 0;
+    int closed_reduced = 0;
+    std::int64_t sessions_deleted = 0;
+  };
+  // The scheduled retention job.
+  Result<Report> Apply();
+
+ private:
+  Status Reduce(UnitOfWork& uow, Application& a, const std::string& reason);
+
+  Store& store_;
+  const Clock& clock_;
+  RetentionPolicy policy_;
+};
+
+}  // namespace openvap::domain
+
+#endif  // OPENVAP_DOMAIN_RETENTION_H_
