@@ -32,6 +32,7 @@ struct RetentionPolicy {
 };
 
 // What the national system receives for an accepted application (VIS 7d(10)).
+// NOLINTNEXTLINE(bugprone-exception-escape): clang-tidy 14 misreads nlohmann::json's noexcept move
 struct TransferPackage {
   nlohmann::json file;  // the application: form, pre-checks, lodging record, declarations
   std::vector<std::pair<ApplicationDocument, Bytes>> documents;
