@@ -1,0 +1,194 @@
+// The trust store with a PKI made here (fixed clock) and with the third-party signer
+// certificates of tests/vectors/seals: every verdict, master lists and bundles.
+#include <gtest/gtest.h>
+
+#include "base/time.h"
+#include "crypto/cms.h"
+#include "support/process.h"
+#include "support/test_files.h"
+#include "trust/trust_store.h"
+
+namespace openvap::trust {
+namespace {
+
+using crypto::Certificate;
+using crypto::PrivateKey;
+
+Timestamp T(const char* iso) { return *ParseIsoTimestamp(iso); }
+
+struct Pki {
+  PrivateKey csca_key = *PrivateKey::Generate(crypto::Curve::kP256);
+  Certificate csca;
+  PrivateKey signer_key = *PrivateKey::Generate(crypto::Curve::kP256);
+  Certificate signer;
+
+  Pki() {
+    crypto::CertificateTemplate ca;
+    ca.country = "UT";
+    ca.common_name = "Utopia CSCA";
+    ca.serial = {0x01};
+    ca.not_before = T("2026-01-01");
+    ca.not_after = T("2036-01-01");
+    ca.is_ca = true;
+    ca.path_length = 0;
+    ca.key_usage = crypto::kKeyCertSign | crypto::kCrlSign;
+    csca = *crypto::IssueCertificate(ca, csca_key.public_key(), csca_key, nullptr);
+    signer = Signer(0x5B, {"V"});
+  }
+
+  Certificate Signer(std::uint8_t serial, std::vector<std::string> types,
+                     Timestamp from = T("2026-06-01"), Timestamp until = T("2029-06-01")) {
+    crypto::CertificateTemplate t;
+    t.country = "UT";
+    t.common_name = "TS visa signer";
+    t.serial = {serial};
+    t.not_before = from;
+    t.not_after = until;
+    t.key_usage = crypto::kDigitalSignature;
+    t.document_types = std::move(types);
+    return *crypto::IssueCertificate(t, signer_key.public_key(), csca_key, &csca);
+  }
+
+  crypto::Crl Crl(const std::vector<std::uint8_t>& revoked) {
+    crypto::CrlTemplate t;
+    t.this_update = T("2027-01-01");
+    t.next_update = T("2027-02-01");
+    for (std::uint8_t s : revoked) t.revoked.push_back({{s}, T("2026-12-24")});
+    return *crypto::IssueCrl(csca, csca_key, t);
+  }
+};
+
+SignatureCheck Check(const Bytes& data, const Bytes& sig, const std::string& ref = "5B",
+                     const char* at = "2027-03-01") {
+  SignatureCheck c;
+  c.signer = {SignerReferenceKind::kVdsSerial, "UTO", "UTTS", ref, std::nullopt};
+  c.signed_data = data;
+  c.signature_rs = sig;
+  c.at = T(at);
+  return c;
+}
+
+TEST(TrustStore, EveryVerdictOfAVdsSignature) {
+  Pki pki;
+  const std::string text = "header and message zone";
+  const Bytes data(text.begin(), text.end());
+  const Bytes sig = *pki.signer_key.SignRaw(data);
+  TrustStore pinned;
+  pinned.AddCertificate(pki.signer);  // a pinned signer is its own anchor
+  EXPECT_EQ(pinned.Verify(Check(data, sig)).verdict, Verdict::kValid);
+  EXPECT_EQ(pinned.Verify(Check(data, sig, "005B")).verdict, Verdict::kValid);  // leading zeros
+  EXPECT_EQ(pinned.Verify(Check(data, sig, "5C")).verdict, Verdict::kUnknownSigner);
+  Bytes tampered = data;
+  tampered[0] ^= 1;
+  EXPECT_EQ(pinned.Verify(Check(tampered, sig)).verdict, Verdict::kInvalidSignature);
+  EXPECT_EQ(pinned.Verify(Check(data, sig, "5B", "2029-06-02")).verdict, Verdict::kExpiredSigner);
+  EXPECT_EQ(pinned.Verify(Check(data, sig, "5B", "2026-05-31")).verdict, Verdict::kExpiredSigner);
+
+  SignatureCheck typed = Check(data, sig);
+  typed.document_type = "AR";
+  EXPECT_EQ(pinned.Verify(typed).verdict, Verdict::kNotPermitted);
+  typed.document_type = "VC";  // the list's "V" covers every visa code
+  EXPECT_EQ(pinned.Verify(typed).verdict, Verdict::kValid);
+
+  // Revocation by a CRL of the CSCA (RP-REVOKE), whatever order the files come in.
+  TrustStore store;
+  store.AddCrl(pki.Crl({0x5B}));
+  store.AddCertificate(pki.signer);
+  EXPECT_EQ(store.Verify(Check(data, sig)).verdict, Verdict::kValid);  // CRL issuer unknown yet
+  store.AddCertificate(pki.csca);
+  const TrustVerdict revoked = store.Verify(Check(data, sig));
+  EXPECT_EQ(revoked.verdict, Verdict::kRevokedSigner);
+  EXPECT_NE(revoked.reason.find("2026-12-24"), std::string::npos);
+  EXPECT_EQ(*revoked.signer_subject, pki.signer.subject());
+  EXPECT_EQ(VerdictName(Verdict::kRevokedSigner), "revoked-signer");
+}
+
+TEST(TrustStore, AForgedCrlIsIgnored) {
+  Pki pki;
+  Pki other;
+  TrustStore store;
+  store.AddCertificate(pki.csca);
+  store.AddCertificate(pki.signer);
+  store.AddCrl(other.Crl({0x5B}));  // signed by another CA with the same name
+  const Bytes data = {1, 2, 3};
+  EXPECT_EQ(store.Verify(Check(data, *pki.signer_key.SignRaw(data))).verdict, Verdict::kValid);
+}
+
+TEST(TrustStore, AnIdbSealsOwnCertificateMustChainToAnAnchor) {
+  Pki pki;
+  const Bytes data = {9, 8, 7};
+  const Bytes sig = *pki.signer_key.SignRaw(data);
+  const auto& sha1 = pki.signer.sha1();
+  SignatureCheck c;
+  c.signer = {SignerReferenceKind::kIdbSha1Suffix, "UTO", "", ToHex(ByteView(sha1.data() + 15, 5)),
+              pki.signer.der()};
+  c.signed_data = data;
+  c.signature_rs = sig;
+  c.at = T("2027-03-01");
+  TrustStore empty;
+  EXPECT_EQ(empty.Verify(c).verdict, Verdict::kUntrustedChain);
+  TrustStore with_csca;
+  with_csca.AddCertificate(pki.csca);
+  EXPECT_EQ(with_csca.Verify(c).verdict, Verdict::kValid);
+  c.signer.embedded_certificate_der.reset();
+  EXPECT_EQ(with_csca.Verify(c).verdict, Verdict::kUnknownSigner);
+}
+
+TEST(TrustStore, MasterListsAndBundlesRoundTripAndForgeriesAreRefused) {
+  Pki pki;
+  TrustStore source;
+  source.AddCertificate(pki.csca);
+  source.AddCertificate(pki.signer);
+  source.AddCrl(pki.Crl({0x07}));
+  const Bytes master_list = *source.ExportMasterList(pki.csca, pki.csca_key);
+  TrustStore from_list;
+  ASSERT_TRUE(from_list.AddBytes(master_list, "list").ok());
+  ASSERT_EQ(from_list.certificates().size(), 1U);  // the CSCA only
+  EXPECT_TRUE(from_list.certificates()[0].is_ca());
+
+  const Bytes bundle = *source.ExportBundle(pki.csca, pki.csca_key, T("2027-01-01"));
+  TrustStore offline;
+  ASSERT_TRUE(offline.AddBytes(bundle, "bundle").ok());
+  EXPECT_EQ(offline.certificates().size(), 2U);
+  EXPECT_EQ(offline.crls().size(), 1U);
+  const Bytes data = {5, 5, 5};
+  EXPECT_EQ(offline.Verify(Check(data, *pki.signer_key.SignRaw(data))).verdict, Verdict::kValid);
+
+  Bytes forged = bundle;
+  forged[forged.size() / 2] ^= 0x01;
+  TrustStore refused;
+  const Status s = refused.AddBytes(forged, "forged-bundle");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "malformed-trust");
+  EXPECT_TRUE(refused.certificates().empty());
+  EXPECT_EQ(refused.AddBytes(AsBytes(std::string("hello")), "x").error().code, "malformed-trust");
+}
+
+TEST(TrustStore, LoadsFilesAndDirectoriesOfTheThirdPartyCertificates) {
+  TrustStore store;
+  ASSERT_TRUE(store.AddPath("tests/vectors/seals/certs").ok());
+  EXPECT_EQ(store.certificates().size(), 3U);  // the private key file is skipped
+  TrustStore single;
+  ASSERT_TRUE(single.AddPath("tests/vectors/seals/certs/DETS32.der").ok());
+  EXPECT_EQ(single.AddPath("no/such/file").error().code, "io-error");
+}
+
+TEST(TrustStore, VerifiesARealSealOfAnotherImplementationSplitByHand) {
+  // li0ard:Visa document: everything before the ff40 signature zone is signed; the 64 bytes
+  // after it are r||s (brainpoolP256r1, SHA-256).
+  std::string hex;
+  for (const auto& v : openvap::testing::ReadSealVectors()) {
+    if (v.id == "li0ard:Visa document") hex = v.payload;
+  }
+  const Bytes seal = *FromHex(hex);
+  const std::size_t zone = seal.size() - 66;
+  ASSERT_EQ(seal[zone], 0xFF);
+  const Bytes data(seal.begin(), seal.begin() + static_cast<std::ptrdiff_t>(zone));
+  const Bytes sig(seal.begin() + static_cast<std::ptrdiff_t>(zone + 2), seal.end());
+  TrustStore store;
+  ASSERT_TRUE(store.AddPath("tests/vectors/seals/certs/UTTS5B.der").ok());
+  EXPECT_EQ(store.Verify(Check(data, sig, "5B", "2025-12-07T12:00:00Z")).verdict, Verdict::kValid);
+}
+
+}  // namespace
+}  // namespace openvap::trust
