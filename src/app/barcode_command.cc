@@ -12,6 +12,7 @@
 
 #include "adapters/barcode/barcode.h"
 #include "app/cli.h"
+#include "app/cli_io.h"
 #include "base/bytes.h"
 
 namespace openvap::app {
@@ -32,18 +33,6 @@ struct ScanOptions {
   std::string as;
   bool verbose = false;
 };
-
-// Reads FILE, or standard input for "-". Errors name the file.
-Result<Bytes> ReadInput(const std::string& path, std::istream& in) {
-  if (path == "-") {
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{"cannot-read", "cannot read '" + path + "'"};
-  Bytes bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return Error{"cannot-read", "error while reading '" + path + "'"};
-  return bytes;
-}
 
 bool IsSpace(std::uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -66,18 +55,6 @@ Bytes DetectPayload(const Bytes& input) {
     if (bytes.ok()) return *bytes;
   }
   return input;
-}
-
-Status WriteOutput(const std::string& path, std::string_view data, std::ostream& out) {
-  if (path.empty() || path == "-") {
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    return Ok();
-  }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file.write(data.data(), static_cast<std::streamsize>(data.size()));
-  file.close();
-  if (!file) return Error{"cannot-write", "cannot write '" + path + "'"};
-  return Ok();
 }
 
 barcode::QrErrorCorrection EccLevel(const std::string& level) {

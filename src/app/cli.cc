@@ -20,6 +20,8 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
 
   CommandAction action;
   AddServeCommand(root, ctx, action);
+  AddSealCommands(root, ctx, action);
+  AddPkiCommands(root, ctx, action);
   AddBarcodeCommands(root, ctx, action);
 
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {

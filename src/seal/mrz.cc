@@ -89,9 +89,12 @@ Result<Mrz> ParseMrz(std::string_view text, std::string_view hint) {
   // Two-line formats: the first line has 44 (TD3, MRV-A) or 36 characters (TD2, MRV-B); the
   // second may be shortened (the VDS visa profile keeps 28 characters).
   std::size_t line = 0;
-  if (n >= 44 + 28 && n <= 88) {
+  const bool short_lines = hint == "TD2" || hint == "MRV-B";
+  const bool fits_long = n >= 44 + 28 && n <= 88;
+  const bool fits_short = n >= 36 + 28 && n <= 72;
+  if (fits_long && !(short_lines && fits_short)) {
     line = 44;
-  } else if (n >= 36 + 28 && n <= 72) {
+  } else if (fits_short) {
     line = 36;
   } else {
     return Error{"malformed-mrz", "an MRZ of " + std::to_string(n) +

@@ -65,6 +65,17 @@ json Undecodable(ByteView raw, const Error& e, std::vector<std::string>& warning
   return json{{"hex", ToHex(raw)}, {"error", e.message}};
 }
 
+// The MRZ format a profile field holds, from its name or description ("mrz_mrv_a", "TD2
+// machine-readable zone"): a 72-character zone is a whole TD2 or a shortened MRV-A.
+std::string_view MrzFormatOf(const FieldSpec& spec) {
+  if (spec.name == "mrz_mrv_a") return "MRV-A";
+  if (spec.name == "mrz_mrv_b") return "MRV-B";
+  for (std::string_view f : {"TD1", "TD2", "TD3"}) {
+    if (spec.description.substr(0, 3) == f) return f;
+  }
+  return "";
+}
+
 json DecodeValue(const FieldSpec* spec, ByteView raw, std::vector<std::string>& warnings) {
   const FieldEncoding encoding = spec != nullptr ? spec->encoding : FieldEncoding::kAuto;
   const std::string_view name = spec != nullptr ? spec->name : "";
@@ -76,7 +87,7 @@ json DecodeValue(const FieldSpec* spec, ByteView raw, std::vector<std::string>& 
     case FieldEncoding::kMrz: {
       auto text = DecodeC40(raw);
       if (!text.ok()) return Undecodable(raw, text.error(), warnings, name);
-      auto mrz = ParseMrz(*text);
+      auto mrz = ParseMrz(*text, MrzFormatOf(*spec));
       if (!mrz.ok()) {
         warnings.push_back(std::string(name) + ": " + mrz.error().message);
         return json{{"text", *text}};

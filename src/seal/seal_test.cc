@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "seal/codec.h"
@@ -48,6 +49,22 @@ TEST(Dates, MatchTheStandardsVectors) {
   EXPECT_EQ(ToHex(EncodeMmddyyyy(D("2021-12-03"))), "b79815");
   EXPECT_EQ(FormatIsoDate(*DecodeMmddyyyy(*FromHex("b79815"))), "2021-12-03");
   EXPECT_EQ(DecodeMmddyyyy(*FromHex("ffffff")).error().code, "malformed-date");
+}
+
+// A 72-character zone is a whole TD2 (residence permits, BSI TR-03137) or a shortened MRV-A
+// (the ICAO visa profile): the profile's field says which.
+TEST(Mrz, TheResidencePermitVectorHoldsAWholeTd2WithGoodCheckDigits) {
+  const auto vectors = ReadSealVectors();
+  const auto it = std::find_if(vectors.begin(), vectors.end(),
+                               [](const auto& v) { return v.id == "vdstools:residentPermit"; });
+  ASSERT_NE(it, vectors.end());
+  const auto seal = DecodeSeal(AsBytes(it->payload));
+  ASSERT_TRUE(seal.ok());
+  const json mrz = FindFeature(*seal, "mrz")->value;
+  EXPECT_EQ(mrz["format"], "TD2");
+  EXPECT_EQ(mrz["surname"], "RESIDORCE");
+  EXPECT_EQ(mrz["document_number"], "652584509") << mrz.dump();
+  for (const auto& [field, ok] : mrz["check_digits"].items()) EXPECT_TRUE(ok) << field;
 }
 
 TEST(Mrz, CheckDigitsAndTheMrvAExample) {

@@ -77,7 +77,14 @@ TEST(TrustStore, EveryVerdictOfAVdsSignature) {
   pinned.AddCertificate(pki.signer);  // a pinned signer is its own anchor
   EXPECT_EQ(pinned.Verify(Check(data, sig)).verdict, Verdict::kValid);
   EXPECT_EQ(pinned.Verify(Check(data, sig, "005B")).verdict, Verdict::kValid);  // leading zeros
-  EXPECT_EQ(pinned.Verify(Check(data, sig, "5C")).verdict, Verdict::kUnknownSigner);
+  // A pinned signer verifies a seal whose header names another reference (issue 3: every
+  // certificate given is an anchor); a signature it did not make stays unknown.
+  EXPECT_EQ(pinned.Verify(Check(data, sig, "5C")).verdict, Verdict::kValid);
+  const Bytes other_sig = *PrivateKey::Generate(crypto::Curve::kP256)->SignRaw(data);
+  EXPECT_EQ(pinned.Verify(Check(data, other_sig, "5C")).verdict, Verdict::kUnknownSigner);
+  TrustStore csca_only;
+  csca_only.AddCertificate(pki.csca);  // a CA never signs seals: no fallback to it
+  EXPECT_EQ(csca_only.Verify(Check(data, sig, "5C")).verdict, Verdict::kUnknownSigner);
   Bytes tampered = data;
   tampered[0] ^= 1;
   EXPECT_EQ(pinned.Verify(Check(tampered, sig)).verdict, Verdict::kInvalidSignature);

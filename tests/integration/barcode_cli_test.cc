@@ -17,9 +17,7 @@ std::string ReadText(const std::string& path) { return AsString(ReadFileBytes(pa
 void WriteText(const std::string& path, std::string_view data) { WriteFileBytes(path, data); }
 
 CommandResult Openvap(const std::vector<std::string>& args, const std::string& input = "") {
-  std::vector<std::string> argv{OpenvapBinary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv, input);
+  return RunOpenvap(args, input);
 }
 
 std::vector<SealVector> SealVectors() { return ReadSealVectors(); }

@@ -214,6 +214,12 @@ std::string OpenvapBinary() {
   return path;
 }
 
+CommandResult RunOpenvap(const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{OpenvapBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, input);
+}
+
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string tmpl =

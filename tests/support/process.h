@@ -60,6 +60,9 @@ class ChildProcess {
 // The path of the `openvap` binary under test (set by CMake as OPENVAP_BINARY).
 std::string OpenvapBinary();
 
+// Runs `openvap ARGS...` with the given standard input.
+CommandResult RunOpenvap(const std::vector<std::string>& args, const std::string& input = "");
+
 // A fresh directory under $TMPDIR, removed with its contents by the destructor.
 class TempDir {
  public:

@@ -1,0 +1,301 @@
+// `openvap seal decode|verify|sign|profiles` (issue 3, CLI contract; DV-SEAL, DV-OFFLINE,
+// RP-OFFLINE): scripts and other tools depend on the JSON shapes and exit codes here.
+//   decode   prints the decoded seal; exit 1 when it is malformed
+//   verify   prints {status, reason, signer, seal}; exit 0 only for "valid", 1 for any other
+//            verdict, 2 for usage errors (including a trust path that cannot be read)
+//   sign     encodes a profile's data and signs it with a document signer key and certificate
+//   profiles lists the profiles and their fields
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "adapters/barcode/barcode.h"
+#include "app/cli.h"
+#include "app/cli_io.h"
+#include "base/bytes.h"
+#include "base/time.h"
+#include "crypto/ec_key.h"
+#include "crypto/x509.h"
+#include "seal/profiles.h"
+#include "seal/seal.h"
+#include "trust/trust_store.h"
+#include "verify/verify.h"
+
+namespace openvap::app {
+namespace {
+
+struct DecodeOptions {
+  std::string input = "-";
+};
+
+struct VerifyOptions {
+  std::string input = "-";
+  std::vector<std::string> trust;
+  std::string at;
+};
+
+struct SignOptions {
+  std::string key;
+  std::string cert;
+  std::string profile;
+  std::string data;
+  std::string out;
+  std::string as = "hex";
+  std::string country;
+  std::string issued;
+  std::string signed_on;
+  std::string symbology = "datamatrix";
+};
+
+struct ProfilesOptions {
+  bool json = false;
+};
+
+int Decode(const DecodeOptions& options, CliContext& ctx) {
+  auto input = ReadInput(options.input, ctx.in);
+  if (!input.ok()) {
+    ctx.err << "openvap seal decode: " << input.error().message << "\n";
+    return kExitUsage;
+  }
+  auto decoded = seal::DecodeSeal(*input);
+  if (!decoded.ok()) {
+    ctx.err << "openvap seal decode: malformed seal: " << decoded.error().message << "\n";
+    return kExitFailure;
+  }
+  ctx.out << seal::ToJson(*decoded).dump(2) << "\n";
+  return kExitOk;
+}
+
+int Verify(const VerifyOptions& options, CliContext& ctx) {
+  Timestamp at = ctx.clock.Now();
+  if (!options.at.empty()) {
+    auto parsed = ParseIsoTimestamp(options.at);  // a bare date is 00:00 UTC
+    if (!parsed.ok()) {
+      ctx.err << "openvap seal verify: --at: " << parsed.error().message << "\n";
+      return kExitUsage;
+    }
+    at = *parsed;
+  }
+  trust::TrustStore trust;
+  for (const std::string& path : options.trust) {
+    Status added = trust.AddPath(path);
+    if (!added.ok()) {
+      ctx.err << "openvap seal verify: --trust: " << added.error().message << "\n";
+      return kExitUsage;
+    }
+  }
+  auto input = ReadInput(options.input, ctx.in);
+  if (!input.ok()) {
+    ctx.err << "openvap seal verify: " << input.error().message << "\n";
+    return kExitUsage;
+  }
+  const verify::SealVerification result = verify::VerifySeal(*input, trust, at);
+  ctx.out << verify::ToJson(result).dump(2) << "\n";
+  return result.verdict.verdict == trust::Verdict::kValid ? kExitOk : kExitFailure;
+}
+
+// --data: inline JSON, "@FILE", or "-" for standard input.
+Result<nlohmann::json> ReadData(const std::string& data, std::istream& in) {
+  std::string text = data;
+  if (data == "-" || (!data.empty() && data[0] == '@')) {
+    OPENVAP_ASSIGN_OR_RETURN(Bytes bytes, ReadInput(data == "-" ? "-" : data.substr(1), in));
+    text = AsString(bytes);
+  }
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Error{"invalid-data", "--data must be a JSON object (inline, @FILE or -)"};
+  }
+  return parsed;
+}
+
+Result<crypto::Certificate> LoadCertificate(const std::string& path) {
+  OPENVAP_ASSIGN_OR_RETURN(Bytes bytes, crypto::ReadFile(path));
+  auto cert = crypto::Certificate::Parse(bytes);
+  if (!cert.ok()) return Error{cert.error().code, path + ": " + cert.error().message};
+  return cert;
+}
+
+int Sign(const SignOptions& options, CliContext& ctx) {
+  auto usage = [&ctx](const std::string& what) {
+    ctx.err << "openvap seal sign: " << what << "\n";
+    return kExitUsage;
+  };
+  auto key = crypto::PrivateKey::LoadFile(options.key);
+  if (!key.ok()) return usage("--key: " + key.error().message);
+  auto cert = LoadCertificate(options.cert);
+  if (!cert.ok()) return usage("--cert: " + cert.error().message);
+  auto data = ReadData(options.data, ctx.in);
+  if (!data.ok()) return usage(data.error().message);
+  const Date today = UtcDateOf(ctx.clock.Now());
+  Date issued = today;
+  Date signed_on = today;
+  if (!options.issued.empty()) {
+    auto d = ParseIsoDate(options.issued);
+    if (!d.ok()) return usage("--issued: '" + options.issued + "' is not an ISO 8601 date");
+    issued = *d;
+  }
+  if (!options.signed_on.empty()) {
+    auto d = ParseIsoDate(options.signed_on);
+    if (!d.ok()) return usage("--signed: '" + options.signed_on + "' is not an ISO 8601 date");
+    signed_on = *d;
+  }
+  auto signer = verify::CertificateSealSigner::Create(*key, *cert, options.country);
+  if (!signer.ok()) return usage(signer.error().message);
+  auto sealed = seal::EncodeAndSignVds(options.profile, *data, issued, signed_on, *signer);
+  if (!sealed.ok()) {
+    ctx.err << "openvap seal sign: " << sealed.error().message << "\n";
+    return sealed.error().code == "unknown-profile" || sealed.error().code == "invalid-field"
+               ? kExitUsage
+               : kExitFailure;
+  }
+  std::string output;
+  if (options.as == "hex") {
+    output = ToHex(*sealed) + "\n";
+  } else if (options.as == "raw") {
+    output = AsString(*sealed);
+  } else {
+    barcode::EncodeOptions encode;
+    encode.symbology = barcode::ParseSymbology(options.symbology).value();  // checked by CLI11
+    auto matrix = barcode::EncodeBarcode(*sealed, encode);
+    if (!matrix.ok()) {
+      ctx.err << "openvap seal sign: " << matrix.error().message << "\n";
+      return kExitFailure;
+    }
+    if (options.as == "png") {
+      auto png = barcode::RenderPng(*matrix, 4);
+      if (!png.ok()) {
+        ctx.err << "openvap seal sign: " << png.error().message << "\n";
+        return kExitFailure;
+      }
+      output = AsString(*png);
+    } else {
+      auto svg = barcode::RenderSvg(*matrix, 4);
+      if (!svg.ok()) {
+        ctx.err << "openvap seal sign: " << svg.error().message << "\n";
+        return kExitFailure;
+      }
+      output = std::move(*svg);
+    }
+  }
+  const Status written = WriteOutput(options.out, output, ctx.out);
+  if (!written.ok()) {
+    ctx.err << "openvap seal sign: " << written.error().message << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+nlohmann::json ProfileJson(const seal::Profile& profile) {
+  nlohmann::json fields = nlohmann::json::array();
+  for (const seal::FieldSpec& f : profile.fields) {
+    fields.push_back({{"tag", f.tag},
+                      {"name", f.name},
+                      {"encoding", seal::EncodingName(f.encoding)},
+                      {"min_bytes", f.min_bytes},
+                      {"max_bytes", f.max_bytes},
+                      {"required", f.required},
+                      {"description", f.description}});
+  }
+  return {{"name", profile.name},
+          {"title", profile.title},
+          {"feature_ref", profile.feature_ref},
+          {"category", profile.category},
+          {"encodable", profile.encodable},
+          {"source", profile.source},
+          {"fields", fields}};
+}
+
+int Profiles(const ProfilesOptions& options, CliContext& ctx) {
+  if (options.json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const seal::Profile& p : seal::Profiles()) all.push_back(ProfileJson(p));
+    ctx.out << all.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const seal::Profile& p : seal::Profiles()) {
+    ctx.out << p.name << " — " << p.title << (p.encodable ? " (sign, decode)" : " (decode)")
+            << "\n  feature reference 0x" << ToHex(Bytes{static_cast<std::uint8_t>(p.feature_ref)})
+            << ", category 0x" << ToHex(Bytes{static_cast<std::uint8_t>(p.category)}) << "; "
+            << p.source << "\n";
+    for (const seal::FieldSpec& f : p.fields) {
+      ctx.out << "    " << f.name << " (" << seal::EncodingName(f.encoding)
+              << (f.required ? ", required" : "") << ")" << (f.description.empty() ? "" : ": ")
+              << f.description << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddSealCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
+  CLI::App* group = root.add_subcommand(
+      "seal", "Decode, verify and sign ICAO visible digital seals (VDS) and IDB barcodes");
+  group->require_subcommand(1);
+
+  auto decode = std::make_shared<DecodeOptions>();
+  CLI::App* decode_cmd = group->add_subcommand(
+      "decode",
+      "Decode a seal given as hex text, raw bytes or IDB text (RDB1...), detected\n"
+      "automatically, and print it as JSON. Exit 1 when it is malformed.");
+  decode_cmd->add_option("input", decode->input, "Seal file, or - for standard input")
+      ->capture_default_str();
+  decode_cmd->callback(
+      [decode, &ctx, &action] { action = [decode, &ctx] { return Decode(*decode, ctx); }; });
+
+  auto verify = std::make_shared<VerifyOptions>();
+  CLI::App* verify_cmd = group->add_subcommand(
+      "verify",
+      "Verify a seal's signature, signer, chain, validity, revocation and document-type\n"
+      "permission. Prints JSON {status, reason, signer, seal}. status is one of valid,\n"
+      "invalid-signature, unknown-signer, untrusted-chain, expired-signer, revoked-signer,\n"
+      "not-permitted, unsigned, malformed. Exit 0 only for valid, 1 otherwise, 2 for usage.");
+  verify_cmd->add_option("input", verify->input, "Seal file, or - for standard input")
+      ->capture_default_str();
+  verify_cmd->add_option(
+      "--trust", verify->trust,
+      "A CSCA or signer certificate (DER/PEM), a CRL, a master list, a trust bundle or a\n"
+      "directory of them; repeat for several. Every certificate given is a trust anchor.");
+  verify_cmd->add_option("--at", verify->at,
+                         "Verify as of this ISO 8601 date or date-time (default: now)");
+  verify_cmd->callback(
+      [verify, &ctx, &action] { action = [verify, &ctx] { return Verify(*verify, ctx); }; });
+
+  auto sign = std::make_shared<SignOptions>();
+  CLI::App* sign_cmd = group->add_subcommand(
+      "sign",
+      "Encode a profile's data as a VDS (version 4) and sign it with a document signer's key.\n"
+      "The header names the signer from its certificate: country, signer identifier (country\n"
+      "and two letters of the CN) and certificate reference (its serial number in hex).");
+  sign_cmd->add_option("--key", sign->key, "Document signer private key (PEM)")->required();
+  sign_cmd->add_option("--cert", sign->cert, "Document signer certificate (DER or PEM)")
+      ->required();
+  sign_cmd->add_option("--profile", sign->profile, "Profile name (see 'openvap seal profiles')")
+      ->required();
+  sign_cmd->add_option("--data", sign->data, "The fields as a JSON object: inline, @FILE or -")
+      ->required();
+  sign_cmd->add_option("--out", sign->out, "Write here (default: standard output)");
+  sign_cmd->add_option("--as", sign->as, "Output: hex, raw, png or svg")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"hex", "raw", "png", "svg"}));
+  sign_cmd->add_option("--symbology", sign->symbology, "For png/svg: datamatrix or qr")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"datamatrix", "qr"}));
+  sign_cmd->add_option("--country", sign->country,
+                       "Issuing country in the header (default: from the certificate)");
+  sign_cmd->add_option("--issued", sign->issued, "Document issue date (default: today)");
+  sign_cmd->add_option("--signed", sign->signed_on, "Signature date (default: today)");
+  sign_cmd->callback([sign, &ctx, &action] { action = [sign, &ctx] { return Sign(*sign, ctx); }; });
+
+  auto profiles = std::make_shared<ProfilesOptions>();
+  CLI::App* profiles_cmd =
+      group->add_subcommand("profiles", "List the seal profiles and their data fields");
+  profiles_cmd->add_flag("--json", profiles->json, "Print JSON");
+  profiles_cmd->callback([profiles, &ctx, &action] {
+    action = [profiles, &ctx] { return Profiles(*profiles, ctx); };
+  });
+}
+
+}  // namespace openvap::app
