@@ -41,6 +41,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx);
 // to run in `action`.
 void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddBarcodeCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
+void AddRulesCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 
 }  // namespace openvap::app
 
