@@ -23,6 +23,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   AddSealCommands(root, ctx, action);
   AddPkiCommands(root, ctx, action);
   AddBarcodeCommands(root, ctx, action);
+  AddRulesCommands(root, ctx, action);
 
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
     bool known = false;

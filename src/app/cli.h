@@ -43,6 +43,7 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddBarcodeCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddSealCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddPkiCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
+void AddRulesCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 
 }  // namespace openvap::app
 

@@ -1,0 +1,544 @@
+#include "rules/check.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "rules/names.h"
+
+namespace openvap::rules {
+namespace {
+
+using nlohmann::json;
+
+Error Invalid(const std::string& path, const std::string& why) {
+  return Error{"invalid-field", path + ": " + why};
+}
+
+std::string Join(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
+}
+
+// The member `key` of `object`, or nullptr when absent or null.
+const json* Member(const json& object, const std::string& key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+Result<std::optional<std::string>> OptionalString(const json& object, const std::string& prefix,
+                                                  const std::string& key) {
+  const json* value = Member(object, key);
+  if (value == nullptr) return std::optional<std::string>();
+  if (!value->is_string()) return Invalid(Join(prefix, key), "expected a string");
+  return std::optional<std::string>(value->get<std::string>());
+}
+
+Result<std::string> RequiredString(const json& object, const std::string& prefix,
+                                   const std::string& key) {
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(object, prefix, key));
+  if (!text || text->empty()) return Invalid(Join(prefix, key), "required");
+  return *text;
+}
+
+Result<std::optional<Date>> OptionalDate(const json& object, const std::string& prefix,
+                                         const std::string& key) {
+  const json* value = Member(object, key);
+  if (value == nullptr) return std::optional<Date>();
+  const std::string path = Join(prefix, key);
+  if (!value->is_string()) return Invalid(path, "expected an ISO 8601 date (YYYY-MM-DD)");
+  auto date = ParseIsoDate(value->get<std::string>());
+  if (!date.ok()) {
+    return Invalid(path, "expected an ISO 8601 date (YYYY-MM-DD), got \"" +
+                             value->get<std::string>() + "\"");
+  }
+  return std::optional<Date>(*date);
+}
+
+Result<Date> RequiredDate(const json& object, const std::string& prefix, const std::string& key) {
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<Date> date, OptionalDate(object, prefix, key));
+  if (!date) return Invalid(Join(prefix, key), "required (an ISO 8601 date, YYYY-MM-DD)");
+  return *date;
+}
+
+Result<std::optional<bool>> OptionalBool(const json& object, const std::string& prefix,
+                                         const std::string& key) {
+  const json* value = Member(object, key);
+  if (value == nullptr) return std::optional<bool>();
+  if (!value->is_boolean()) return Invalid(Join(prefix, key), "expected true or false");
+  return std::optional<bool>(value->get<bool>());
+}
+
+Result<Timestamp> RequiredInstant(const json& object, const std::string& prefix,
+                                  const std::string& key) {
+  const json* value = Member(object, key);
+  const std::string path = Join(prefix, key);
+  if (value == nullptr) return Invalid(path, "required (an ISO 8601 instant)");
+  if (!value->is_string()) return Invalid(path, "expected an ISO 8601 instant");
+  auto instant = ParseIsoTimestamp(value->get<std::string>());
+  if (!instant.ok()) return Invalid(path, instant.error().message);
+  return *instant;
+}
+
+bool IsUpperAlpha(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+std::string Upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+Result<std::string> CountryCode(const json& object, const std::string& prefix,
+                                const std::string& key, std::size_t length, bool required) {
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(object, prefix, key));
+  if (!text || text->empty()) {
+    if (required) return Invalid(Join(prefix, key), "required");
+    return std::string();
+  }
+  std::string code = Upper(*text);
+  const bool icao_germany = length == 3 && code == "D";
+  if (!icao_germany && (code.size() != length || !IsUpperAlpha(code))) {
+    return Invalid(Join(prefix, key), "expected an ISO 3166-1 alpha-" +
+                                          std::string(length == 2 ? "2" : "3") +
+                                          " code, got \"" + *text + "\"");
+  }
+  return code;
+}
+
+constexpr std::string_view kDocumentTypes[] = {
+    "ordinary-passport",      "diplomatic-passport",       "service-passport",
+    "official-passport",      "special-passport",          "alien-passport",
+    "refugee-travel-document", "stateless-travel-document", "other"};
+
+Result<CheckTravelDocument> ParseTravelDocument(const json& root) {
+  const json* doc = Member(root, "travel_document");
+  if (doc == nullptr) return Invalid("travel_document", "required");
+  if (!doc->is_object()) return Invalid("travel_document", "expected an object");
+  const std::string p = "travel_document";
+  CheckTravelDocument out;
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> type, OptionalString(*doc, p, "type"));
+  if (type) {
+    std::string t;
+    for (const char c : *type) {
+      t.push_back(c == '_' || c == ' ' ? '-'
+                                       : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (t == "passport") t = "ordinary-passport";
+    if (std::find(std::begin(kDocumentTypes), std::end(kDocumentTypes), t) ==
+        std::end(kDocumentTypes)) {
+      std::string names;
+      for (const auto n : kDocumentTypes) names += (names.empty() ? "" : ", ") + std::string(n);
+      return Invalid(p + ".type", "\"" + *type + "\" is not one of " + names);
+    }
+    out.type = t;
+  }
+  OPENVAP_ASSIGN_OR_RETURN(out.number, RequiredString(*doc, p, "number"));
+  OPENVAP_ASSIGN_OR_RETURN(out.issuing_country, CountryCode(*doc, p, "issuing_country", 3, false));
+  OPENVAP_ASSIGN_OR_RETURN(out.issued_on, RequiredDate(*doc, p, "issued_on"));
+  OPENVAP_ASSIGN_OR_RETURN(out.expires_on, RequiredDate(*doc, p, "expires_on"));
+  if (out.expires_on < out.issued_on) {
+    return Invalid(p + ".expires_on", "before travel_document.issued_on");
+  }
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> biometric, OptionalBool(*doc, p, "biometric"));
+  out.biometric = biometric.value_or(true);
+  return out;
+}
+
+Result<std::vector<Period>> ParsePeriods(const json& root, const std::string& key) {
+  std::vector<Period> out;
+  const json* list = Member(root, key);
+  if (list == nullptr) return out;
+  if (!list->is_array()) return Invalid(key, "expected an array");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string p = key + "[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return Invalid(p, "expected an object {from, to}");
+    Period period;
+    OPENVAP_ASSIGN_OR_RETURN(period.from, RequiredDate(item, p, "from"));
+    OPENVAP_ASSIGN_OR_RETURN(period.to, RequiredDate(item, p, "to"));
+    if (period.to < period.from) return Invalid(p + ".to", "before " + p + ".from");
+    out.push_back(period);
+  }
+  return out;
+}
+
+Result<std::vector<PlannedStay>> ParseStays(const json& root) {
+  const json* list = Member(root, "stays");
+  if (list == nullptr) return Invalid("stays", "required (at least one stay)");
+  if (!list->is_array()) return Invalid("stays", "expected an array");
+  if (list->empty()) return Invalid("stays", "at least one stay is needed");
+  std::vector<PlannedStay> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string p = "stays[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return Invalid(p, "expected an object {state, from, to}");
+    PlannedStay stay;
+    OPENVAP_ASSIGN_OR_RETURN(stay.state, CountryCode(item, p, "state", 2, true));
+    OPENVAP_ASSIGN_OR_RETURN(stay.from, RequiredDate(item, p, "from"));
+    OPENVAP_ASSIGN_OR_RETURN(stay.to, RequiredDate(item, p, "to"));
+    if (stay.to < stay.from) return Invalid(p + ".to", "before " + p + ".from");
+    out.push_back(stay);
+  }
+  return out;
+}
+
+Result<std::vector<PreviousVisa>> ParsePreviousVisas(const json& root) {
+  std::vector<PreviousVisa> out;
+  const json* list = Member(root, "previous_visas");
+  if (list == nullptr) return out;
+  if (!list->is_array()) return Invalid("previous_visas", "expected an array");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string p = "previous_visas[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return Invalid(p, "expected an object");
+    PreviousVisa visa;
+    OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> type, OptionalString(item, p, "type"));
+    visa.type = Upper(type.value_or("C"));
+    if (visa.type != "A" && visa.type != "C" && visa.type != "D" && visa.type != "LTV") {
+      return Invalid(p + ".type", "expected A, C, D or LTV");
+    }
+    OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> entries,
+                             OptionalString(item, p, "entries"));
+    const std::string e = entries.value_or("single");
+    if (e != "single" && e != "double" && e != "two" && e != "multiple" && e != "1" &&
+        e != "2" && e != "MULT") {
+      return Invalid(p + ".entries", "expected single, double or multiple");
+    }
+    visa.multiple_entry = e == "multiple" || e == "MULT";
+    OPENVAP_ASSIGN_OR_RETURN(visa.valid_from, RequiredDate(item, p, "valid_from"));
+    OPENVAP_ASSIGN_OR_RETURN(visa.valid_until, RequiredDate(item, p, "valid_until"));
+    if (visa.valid_until < visa.valid_from) {
+      return Invalid(p + ".valid_until", "before " + p + ".valid_from");
+    }
+    OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> used, OptionalBool(item, p, "used"));
+    visa.lawfully_used = used.value_or(false);
+    out.push_back(visa);
+  }
+  return out;
+}
+
+Result<std::optional<BiometricsRecord>> ParseBiometrics(const json& root) {
+  const json* bio = Member(root, "biometrics");
+  if (bio == nullptr) return std::optional<BiometricsRecord>();
+  if (!bio->is_object()) return Invalid("biometrics", "expected an object");
+  BiometricsRecord record;
+  OPENVAP_ASSIGN_OR_RETURN(record.collected_on, RequiredDate(*bio, "biometrics", "collected_on"));
+  OPENVAP_ASSIGN_OR_RETURN(record.travel_document_number,
+                           RequiredString(*bio, "biometrics", "travel_document_number"));
+  return std::optional<BiometricsRecord>(record);
+}
+
+Result<std::optional<RefusalNotificationFacts>> ParseDecision(const json& root) {
+  const json* decision = Member(root, "decision");
+  if (decision == nullptr) return std::optional<RefusalNotificationFacts>();
+  if (!decision->is_object()) return Invalid("decision", "expected an object");
+  const std::string p = "decision";
+  RefusalNotificationFacts facts;
+  OPENVAP_ASSIGN_OR_RETURN(facts.message_sent_at, RequiredInstant(*decision, p, "message_sent_at"));
+  OPENVAP_ASSIGN_OR_RETURN(facts.residence_time_zone,
+                           RequiredString(*decision, p, "residence_time_zone"));
+  if (Member(*decision, "accessed_at") != nullptr) {
+    OPENVAP_ASSIGN_OR_RETURN(facts.accessed_at, RequiredInstant(*decision, p, "accessed_at"));
+  }
+  if (const json* days = Member(*decision, "appeal_period_days")) {
+    if (!days->is_number_integer() || days->get<long long>() <= 0 ||
+        days->get<long long>() > 3650) {
+      return Invalid(p + ".appeal_period_days", "expected a whole number of days (1 to 3650)");
+    }
+    facts.appeal_period_days = static_cast<int>(days->get<long long>());
+  }
+  return std::optional<RefusalNotificationFacts>(facts);
+}
+
+Result<FeeExemption> ParseFeeExemption(const std::optional<std::string>& text) {
+  if (!text || text->empty() || *text == "none") return FeeExemption::kNone;
+  if (*text == "pupil-student-teacher") return FeeExemption::kPupilStudentTeacher;
+  if (*text == "researcher") return FeeExemption::kResearcher;
+  if (*text == "non-profit-representative") return FeeExemption::kNonProfitRepresentative;
+  return Invalid("fee_exemption",
+                 "expected none, pupil-student-teacher, researcher or non-profit-representative");
+}
+
+Result<Procedure> ParseProcedure(const std::optional<std::string>& text) {
+  if (!text || text->empty() || *text == "application") return Procedure::kApplication;
+  if (*text == "extension") return Procedure::kExtension;
+  if (*text == "extension-force-majeure") return Procedure::kExtensionForceMajeure;
+  if (*text == "confirmation") return Procedure::kConfirmation;
+  return Invalid("procedure",
+                 "expected application, extension, extension-force-majeure or confirmation");
+}
+
+}  // namespace
+
+Result<CheckRequest> ParseCheckRequest(const json& root) {
+  if (!root.is_object()) return Invalid("(request)", "expected a JSON object");
+  CheckRequest r;
+  OPENVAP_ASSIGN_OR_RETURN(r.nationality, CountryCode(root, "", "nationality", 3, true));
+  OPENVAP_ASSIGN_OR_RETURN(r.date_of_birth, RequiredDate(root, "", "date_of_birth"));
+  OPENVAP_ASSIGN_OR_RETURN(r.travel_document, ParseTravelDocument(root));
+  OPENVAP_ASSIGN_OR_RETURN(r.stays, ParseStays(root));
+  OPENVAP_ASSIGN_OR_RETURN(r.first_entry_state, CountryCode(root, "", "first_entry_state", 2, false));
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> purpose,
+                           OptionalString(root, "", "main_purpose"));
+  if (purpose) {
+    auto parsed = ParsePurpose(*purpose);
+    if (!parsed.ok()) return Invalid("main_purpose", parsed.error().message);
+    r.main_purpose = *parsed;
+  }
+  OPENVAP_ASSIGN_OR_RETURN(r.chosen_state, CountryCode(root, "", "chosen_state", 2, false));
+  OPENVAP_ASSIGN_OR_RETURN(r.lodging_country, CountryCode(root, "", "lodging_country", 3, false));
+  OPENVAP_ASSIGN_OR_RETURN(r.lodged_on, RequiredDate(root, "", "lodged_on"));
+  if (r.date_of_birth > r.lodged_on) return Invalid("date_of_birth", "after lodged_on");
+  OPENVAP_ASSIGN_OR_RETURN(r.previous_stays, ParsePeriods(root, "previous_stays"));
+  OPENVAP_ASSIGN_OR_RETURN(r.previous_visas, ParsePreviousVisas(root));
+  OPENVAP_ASSIGN_OR_RETURN(r.biometrics, ParseBiometrics(root));
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> family,
+                           OptionalBool(root, "", "family_member_of_eu_citizen"));
+  r.family_member_of_eu_citizen = family.value_or(false);
+  OPENVAP_ASSIGN_OR_RETURN(
+      std::optional<bool> wa,
+      OptionalBool(root, "", "family_member_of_withdrawal_agreement_beneficiary"));
+  r.family_member_of_withdrawal_agreement_beneficiary = wa.value_or(false);
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> seafarer, OptionalBool(root, "", "seafarer"));
+  r.seafarer = seafarer.value_or(false);
+  OPENVAP_ASSIGN_OR_RETURN(r.form_complete, OptionalBool(root, "", "form_complete"));
+  OPENVAP_ASSIGN_OR_RETURN(r.photo, OptionalBool(root, "", "photo"));
+  OPENVAP_ASSIGN_OR_RETURN(r.fee_paid, OptionalBool(root, "", "fee_paid"));
+  OPENVAP_ASSIGN_OR_RETURN(r.biometrics_collected, OptionalBool(root, "", "biometrics_collected"));
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> humanitarian, OptionalBool(root, "", "humanitarian"));
+  r.humanitarian = humanitarian.value_or(false);
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> urgent, OptionalBool(root, "", "urgent"));
+  r.urgent = urgent.value_or(false);
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> exemption,
+                           OptionalString(root, "", "fee_exemption"));
+  OPENVAP_ASSIGN_OR_RETURN(r.fee_exemption, ParseFeeExemption(exemption));
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> procedure,
+                           OptionalString(root, "", "procedure"));
+  OPENVAP_ASSIGN_OR_RETURN(r.procedure, ParseProcedure(procedure));
+  // Name fields and free form data, checked for Latin characters.
+  for (const char* key : {"surname", "given_names"}) {
+    OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(root, "", key));
+    if (text) r.form_data.emplace_back(key, *text);
+  }
+  if (const json* form = Member(root, "form")) {
+    if (!form->is_object()) return Invalid("form", "expected an object of text fields");
+    for (const auto& [key, value] : form->items()) {
+      if (value.is_null()) continue;
+      if (!value.is_string()) return Invalid("form." + key, "expected a string");
+      r.form_data.emplace_back("form." + key, value.get<std::string>());
+    }
+  }
+  OPENVAP_ASSIGN_OR_RETURN(r.decision, ParseDecision(root));
+  return r;
+}
+
+Result<CheckResponse> Check(const CheckRequest& request) {
+  const FixedOffsetTimeZones zones;
+  return Check(request, zones);
+}
+
+Result<CheckResponse> Check(const CheckRequest& request, const TimeZones& zones) {
+  const Result<ReferenceData>& data = ReferenceData::Embedded();
+  if (!data.ok()) return data.error();
+  return Check(request, *data, zones);
+}
+
+Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& data,
+                            const TimeZones& zones) {
+  if (request.stays.empty()) return Invalid("stays", "at least one stay is needed");
+  CheckResponse out;
+  Date first_day = request.stays.front().from;
+  Date last_day = request.stays.front().to;
+  for (const PlannedStay& s : request.stays) {
+    first_day = std::min(first_day, s.from);
+    last_day = std::max(last_day, s.to);
+  }
+  const bool family = request.family_member_of_eu_citizen ||
+                      request.family_member_of_withdrawal_agreement_beneficiary;
+
+  // Visa requirement on the day of entry (Reg 2018/1806).
+  TravelDocumentKind kind;
+  kind.type = request.travel_document.type;
+  kind.issuing_country = request.travel_document.issuing_country;
+  kind.biometric = request.travel_document.biometric;
+  auto visa = DetermineVisaRequirement(data, request.nationality, kind, first_day);
+  if (!visa.ok()) return Invalid("nationality", visa.error().message);
+  out.visa = *visa;
+  out.airport_transit =
+      DetermineAirportTransitRequirement(data, request.nationality, family, first_day);
+  if (!out.visa.third_country_national) {
+    out.notes.push_back(out.visa.explanation + "; the answers below apply to third-country "
+                                               "nationals only");
+  } else if (!out.visa.visa_required) {
+    out.notes.push_back("no visa is needed for this stay (" + out.visa.basis +
+                        "); the other answers describe an application made anyway");
+  }
+
+  // Competence (Art 5) and representation (Art 8).
+  CompetenceFacts competence;
+  competence.stays = request.stays;
+  competence.first_entry_state = request.first_entry_state;
+  competence.purpose = request.main_purpose;
+  competence.chosen_state = request.chosen_state;
+  competence.lodging_country = request.lodging_country;
+  competence.lodged_on = request.lodged_on;
+  auto decided = DetermineCompetence(data, competence);
+  if (!decided.ok()) return Error{"invalid-field", decided.error().message};
+  out.competence = *decided;
+  for (const std::string& note : out.competence.notes) out.notes.push_back(note);
+
+  // Fee (Art 16, Art 32a, Art 33).
+  FeeFacts fee_facts;
+  fee_facts.date_of_birth = request.date_of_birth;
+  fee_facts.lodged_on = request.lodged_on;
+  fee_facts.family_member = family;
+  fee_facts.exemption = request.fee_exemption;
+  fee_facts.procedure = request.procedure;
+  auto fee = DetermineFee(data, fee_facts);
+  if (fee.ok()) {
+    out.fee = *fee;
+    if (!fee->note.empty()) out.notes.push_back(fee->note);
+  } else {
+    out.notes.push_back(fee.error().message);
+  }
+
+  // Biometrics (VIS Art 7d(4)).
+  out.biometrics = AssessBiometricsReuse(request.biometrics, request.travel_document.number,
+                                         request.lodged_on);
+  const bool collected = request.biometrics_collected.value_or(false);
+  if (collected) out.biometrics.visit_required = false;
+
+  // Admissibility (Art 19 with Arts 9, 10, 12; VIS Art 7b(5)).
+  AdmissibilityFacts adm;
+  adm.lodged_on = request.lodged_on;
+  adm.first_day = first_day;
+  adm.last_day = last_day;
+  adm.seafarer = request.seafarer;
+  adm.urgent = request.urgent;
+  adm.travel_document_issued_on = request.travel_document.issued_on;
+  adm.travel_document_expires_on = request.travel_document.expires_on;
+  adm.form_complete = request.form_complete.value_or(true);
+  adm.photo = request.photo.value_or(true);
+  adm.fee_due_eur = out.fee ? out.fee->amount_eur : 0;
+  adm.fee_paid = request.fee_paid.value_or(true);
+  adm.biometrics_collected = collected;
+  adm.biometrics_reusable = out.biometrics.reusable;
+  adm.humanitarian = request.humanitarian;
+  for (const auto& [field, text] : request.form_data) {
+    const Status latin = CheckLatinAlphabet(field, text);
+    if (!latin.ok()) adm.form_data_errors.push_back(latin.error());
+  }
+  out.admissibility = AssessAdmissibility(adm);
+  if (out.admissibility.by_derogation) {
+    out.notes.push_back("admissible on humanitarian grounds, for reasons of national interest or "
+                        "international obligations (Visa Code Art 19(4))");
+  }
+  if (family) {
+    out.notes.push_back(
+        "family member of an EU/EEA/CH citizen or of a Withdrawal Agreement beneficiary: may "
+        "apply outside the EU VAP, fields 21, 22, 30, 31 and 32 are not filled in, no fee, "
+        "facilitated procedure (VIS Reg Art 7c; Directive 2004/38/EC Art 5(2))");
+  }
+
+  // 90/180 days (Schengen Borders Code Art 6(1)).
+  std::vector<Period> planned;
+  for (const PlannedStay& s : request.stays) planned.push_back(Period{s.from, s.to});
+  out.stay = AssessStay(request.previous_stays, planned);
+
+  // Validity (Art 24).
+  out.validity = AssessValidity(request.previous_visas, request.lodged_on, first_day, last_day,
+                                request.travel_document.expires_on);
+
+  // Decision dates (Art 32(2)).
+  if (request.decision) {
+    auto decision = DetermineRefusalNotification(zones, *request.decision);
+    if (!decision.ok()) {
+      if (decision.error().code == "unknown-time-zone") {
+        return Invalid("decision.residence_time_zone", decision.error().message);
+      }
+      return decision.error();
+    }
+    out.decision = *decision;
+  }
+  return out;
+}
+
+nlohmann::json ToJson(const CheckResponse& r) {
+  json out;
+  out["visa_required"] = r.visa.visa_required;
+  out["airport_transit_visa_required"] = r.airport_transit.required;
+  out["competent_state"] = r.competence.competent_state;
+  out["competence_reason"] = CompetenceReasonName(r.competence.reason);
+  out["competence_needs_confirmation"] = r.competence.needs_confirmation;
+  out["admissible"] = r.admissibility.admissible;
+  json missing = json::array();
+  for (const Error& e : r.admissibility.missing) {
+    missing.push_back({{"code", e.code}, {"message", e.message}});
+  }
+  out["missing"] = missing;
+  out["fee_eur"] = r.fee ? json(r.fee->amount_eur) : json(nullptr);
+  out["visit_required"] = r.biometrics.visit_required;
+  out["stay"] = {
+      {"days_used", r.stay.days_used},
+      {"days_remaining", r.stay.days_remaining},
+      {"fits", r.stay.fits},
+      {"latest_exit", r.stay.latest_exit ? json(FormatIsoDate(*r.stay.latest_exit)) : json()},
+      {"first_day_over",
+       r.stay.first_day_over ? json(FormatIsoDate(*r.stay.first_day_over)) : json()},
+  };
+  out["max_validity_until"] = FormatIsoDate(r.validity.max_validity_until);
+
+  // The basis of each answer.
+  out["third_country_national"] = r.visa.third_country_national;
+  out["visa_requirement"] = {{"basis", r.visa.basis},
+                             {"list_code", r.visa.list_code},
+                             {"explanation", r.visa.explanation},
+                             {"source", r.visa.source}};
+  out["airport_transit_visa"] = {{"basis", r.airport_transit.basis},
+                                 {"source", r.airport_transit.source}};
+  json days = json::array();
+  for (const auto& [state, n] : r.competence.days_by_state) {
+    days.push_back({{"state", state}, {"days", n}});
+  }
+  out["competence"] = {{"basis", r.competence.basis},
+                       {"days_by_state", days},
+                       {"lodge_with", r.competence.lodge_with},
+                       {"represented", r.competence.represented}};
+  out["admissibility"] = {{"by_derogation", r.admissibility.by_derogation},
+                          {"earliest_lodging", FormatIsoDate(r.admissibility.earliest_lodging)},
+                          {"latest_lodging", FormatIsoDate(r.admissibility.latest_lodging)}};
+  if (r.fee) {
+    out["fee"] = {{"category", r.fee->category},
+                  {"legal_basis", r.fee->legal_basis},
+                  {"valid_from", r.fee->valid_from ? json(FormatIsoDate(*r.fee->valid_from))
+                                                   : json()},
+                  {"applicable", r.fee->applicable},
+                  {"source", r.fee->source}};
+  }
+  out["biometrics"] = {
+      {"reusable", r.biometrics.reusable},
+      {"reusable_until", r.biometrics.reusable_until
+                             ? json(FormatIsoDate(*r.biometrics.reusable_until))
+                             : json()},
+      {"basis", r.biometrics.basis}};
+  out["validity"] = {
+      {"cascade_step", CascadeStepName(r.validity.step)},
+      {"basis", r.validity.basis},
+      {"travel_document_limit", FormatIsoDate(r.validity.travel_document_limit)},
+      {"limited_by_travel_document", r.validity.limited_by_travel_document}};
+  if (r.decision) {
+    const RefusalNotification& d = *r.decision;
+    out["decision"] = {
+        {"message_sent_on", FormatIsoDate(d.message_sent_on)},
+        {"presumed_access_on", FormatIsoDate(d.presumed_access_on)},
+        {"notified_on", FormatIsoDate(d.notified_on)},
+        {"presumed", d.presumed},
+        {"appeal_period_starts_at", FormatIsoTimestamp(d.appeal_period_starts_at)},
+        {"appeal_deadline", d.appeal_deadline ? json(FormatIsoDate(*d.appeal_deadline)) : json()},
+        {"basis", d.basis}};
+  }
+  out["notes"] = r.notes;
+  return out;
+}
+
+}  // namespace openvap::rules
