@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "adapters/http/server.h"
 #include "app/cli.h"
 #include "app/listen_address.h"
+#include "app/platform.h"
 #include "base/time.h"
 
 namespace openvap::app {
@@ -26,6 +28,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "openvap-data";
   int threads = 0;
+  PlatformConfig platform;
 };
 
 constexpr const char* kLandingPage = R"(<!doctype html>
@@ -33,7 +36,8 @@ constexpr const char* kLandingPage = R"(<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><main><h1>OpenVAP</h1>
 <p>The EU Visa Application Platform and digital residence permits.</p>
-<ul><li><a href="/healthz">Service health</a></li></ul>
+<ul><li><a href="/api/v1/openapi.json">The API (OpenAPI 3)</a></li>
+<li><a href="/healthz">Service health</a></li></ul>
 </main></body></html>
 )";
 
@@ -89,16 +93,21 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
 
   auto logger = MakeLogger();
   const Timestamp started_at = ctx.clock.Now();
+  // Until the platform is ready only /healthz answers; then the full router takes over.
+  http::Router boot_router = BuildRouter(ctx.clock, started_at);
   http::Router router = BuildRouter(ctx.clock, started_at);
-  router.OnHandlerException([logger](const http::Request& r, std::string_view what) {
-    logger->error("handler failed: {} {}: {}", r.method, r.path, what);
-  });
+  std::atomic<http::Router*> active{&boot_router};
+  for (http::Router* r : {&boot_router, &router}) {
+    r->OnHandlerException([logger](const http::Request& req, std::string_view what) {
+      logger->error("handler failed: {} {}: {}", req.method, req.path, what);
+    });
+  }
   http::ServerOptions server_options;
   server_options.host = address->host;
   server_options.port = address->port;
   server_options.threads = options.threads;
   http::Server server(
-      server_options, [&router](http::Request& r) { return router.Dispatch(r); },
+      server_options, [&active](http::Request& r) { return active.load()->Dispatch(r); },
       [logger](const http::AccessLogEntry& e) {
         logger->info("{} \"{} {}\" {} {}B {:.2f}ms", e.remote_address, e.method, e.target, e.status,
                      e.response_bytes, static_cast<double>(e.duration.count()) / 1000);
@@ -110,9 +119,27 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   }
   const std::string url =
       "http://" + FormatHostForUrl(address->host) + ":" + std::to_string(server.port()) + "/";
+
+  PlatformConfig config = options.platform;
+  config.data_dir = options.data_dir;
+  if (config.base_url.empty()) config.base_url = url.substr(0, url.size() - 1);
+  auto platform = Platform::Open(config, ctx.clock, logger);
+  if (!platform.ok()) {
+    ctx.err << "openvap serve: " << platform.error().message << "\n";
+    server.Stop();
+    return kExitFailure;
+  }
+  (*platform)->Mount(router);
+  active.store(&router);
+  (*platform)->StartWorkers();
+
   ctx.out << "OpenVAP " << kVersion << " is serving " << url
-          << " (data directory: " << std::filesystem::absolute(options.data_dir).string() << ")\n"
-          << "Open " << url << " in a browser. Stop with Ctrl+C.\n";
+          << " (data directory: " << std::filesystem::absolute(options.data_dir).string() << ")\n";
+  if (!(*platform)->demo_accounts_file().empty()) {
+    ctx.out << "Demo staff accounts and their passwords: " << (*platform)->demo_accounts_file()
+            << "\n";
+  }
+  ctx.out << "Open " << url << " in a browser. Stop with Ctrl+C.\n";
   ctx.out.flush();
   logger->info("listening on {}:{}", address->host, server.port());
 
@@ -121,6 +148,7 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   }
   logger->info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
   server.Stop();
+  (*platform)->StopWorkers();
   logger->info("stopped");
   return kExitOk;
 }
@@ -138,6 +166,37 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
       ->capture_default_str();
   cmd->add_option("--threads", options->threads, "Worker threads (0: automatic)")
       ->check(CLI::NonNegativeNumber);
+  PlatformConfig& p = options->platform;
+  p.base_url.clear();
+  cmd->add_option("--database", p.database_url,
+                  "sqlite:PATH or postgresql://user@host:port/db (default: SQLite in the data "
+                  "directory)")
+      ->envname("OPENVAP_DATABASE_URL");
+  cmd->add_option("--base-url", p.base_url,
+                  "The public URL of the platform, for links (default: the listen address)")
+      ->envname("OPENVAP_BASE_URL");
+  cmd->add_option("--smtp", p.smtp_url,
+                  "SMTP server for e-mail, smtp://host:port or smtps://... (default: write each "
+                  "message to DATA_DIR/mail)")
+      ->envname("OPENVAP_SMTP_URL");
+  cmd->add_option("--mail-from", p.mail_from, "Sender of the platform's e-mail")
+      ->capture_default_str();
+  cmd->add_option("--national-system", p.national_system,
+                  "Where accepted files go (VIS 7d(10)): https://... or file:///dir (default: "
+                  "DATA_DIR/outbound/national-system)");
+  cmd->add_option("--ees", p.ees,
+                  "Where visa data go for the EES (DV-EES): https://... or file://");
+  cmd->add_option(
+      "--pki", p.pki_dir,
+      "Folder of the states' seal PKIs, one subfolder per state (default: DATA_DIR/pki)");
+  cmd->add_flag("--demo", p.demo,
+                "Create a demo PKI for every state and demo staff accounts and slots when missing");
+  cmd->add_option("--job-workers", p.job_workers,
+                  "Background job workers in this process (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
+  cmd->add_flag("--secure-cookies", p.secure_cookies,
+                "Mark session cookies Secure (when served over https behind a proxy)");
   cmd->callback(
       [options, &ctx, &action] { action = [options, &ctx] { return Serve(*options, ctx); }; });
 }

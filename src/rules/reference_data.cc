@@ -125,6 +125,13 @@ Result<std::vector<SchengenState>> ParseStates(const CsvTable& table) {
       return rows.Fail(r, "full_application_date", "is empty for a state applying in full");
     }
     OPENVAP_ASSIGN_OR_RETURN(s.issues_uniform_visas, rows.YesNo(r, "issues_uniform_visas"));
+    OPENVAP_ASSIGN_OR_RETURN(const std::string languages,
+                             rows.Text(r, "official_languages_iso639_1"));
+    for (std::size_t start = 0; start < languages.size();) {
+      const std::size_t end = std::min(languages.find(';', start), languages.size());
+      if (end > start) s.official_languages.push_back(languages.substr(start, end - start));
+      start = end + 1;
+    }
     OPENVAP_ASSIGN_OR_RETURN(s.notes, rows.Text(r, "notes"));
     OPENVAP_ASSIGN_OR_RETURN(s.source, rows.Required(r, "source"));
     out.push_back(std::move(s));
@@ -197,8 +204,7 @@ Result<CsvTable> FindTable(std::span<const EmbeddedTable> tables, std::string_vi
 }
 
 template <typename Row>
-const Row* FindBy(const std::vector<Row>& rows, std::string_view key,
-                  std::string Row::*field) {
+const Row* FindBy(const std::vector<Row>& rows, std::string_view key, std::string Row::*field) {
   const auto it =
       std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.*field == key; });
   return it == rows.end() ? nullptr : &*it;

@@ -55,6 +55,7 @@ struct SchengenState {
   bool applies_in_full = false;
   std::optional<Date> full_application_date;
   bool issues_uniform_visas = false;
+  std::vector<std::string> official_languages;  // ISO 639-1, the first is the main one
   std::string notes;
   std::string source;
 

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "base/time.h"
 
@@ -129,6 +131,34 @@ std::string Render(const Message& m, Timestamp date) {
 SmtpMailer::SmtpMailer(SmtpSettings settings, const Clock& clock)
     : settings_(std::move(settings)), clock_(clock) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+FolderMailer::FolderMailer(std::string directory, const Clock& clock)
+    : directory_(std::move(directory)), clock_(clock) {}
+
+Status FolderMailer::Send(const Message& input) {
+  if (input.to.empty() && input.cc.empty()) {
+    return Error{"mail-permanent", "the message has no recipient"};
+  }
+  static std::atomic<std::uint64_t> counter{0};
+  const std::string name =
+      std::to_string(clock_.Now().time_since_epoch().count()) + "-" + std::to_string(counter++);
+  Message m = input;
+  if (m.message_id.empty()) m.message_id = "<" + name + "@openvap.localhost>";
+  std::error_code ec;
+  std::filesystem::create_directories(directory_, ec);
+  const std::filesystem::path final_path = std::filesystem::path(directory_) / (name + ".eml");
+  const std::filesystem::path temp_path = final_path.string() + ".tmp";
+  {
+    std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
+    out << Render(m, clock_.Now());
+    out.close();
+    if (!out) return Error{"mail-temporary", "cannot write " + temp_path.string()};
+  }
+  std::filesystem::rename(temp_path, final_path, ec);
+  if (ec)
+    return Error{"mail-temporary", "cannot write " + final_path.string() + ": " + ec.message()};
+  return Ok();
 }
 
 Status SmtpMailer::Send(const Message& input) {

@@ -65,6 +65,20 @@ class SmtpMailer final : public MailSender {
   const Clock& clock_;
 };
 
+// A mail folder instead of an SMTP server (the embedded default of `openvap serve`, for a demo
+// without a mail server): each message is written as `<sequence>-<kind>.eml` (RFC 5322 text),
+// atomically (written to a temporary name, then renamed). Errors: "mail-temporary" when the
+// folder cannot be written.
+class FolderMailer final : public MailSender {
+ public:
+  FolderMailer(std::string directory, const Clock& clock);
+  Status Send(const Message& message) override;
+
+ private:
+  std::string directory_;
+  const Clock& clock_;
+};
+
 // The address part of "Name <address>" (or the text itself).
 std::string AddressOf(const std::string& mailbox);
 

@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "base/time.h"
+#include "support/process.h"
 #include "support/smtp_sink.h"
+#include "support/test_files.h"
 
 namespace openvap::mail {
 namespace {
@@ -97,6 +101,36 @@ TEST_F(MailTest, AServerThatIsDownIsATemporaryFailure) {
   const Status s = mailer.Send(m);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "mail-temporary");
+}
+
+}  // namespace
+}  // namespace openvap::mail
+
+namespace openvap::mail {
+namespace {
+
+TEST(FolderMailer, WritesOneRfc5322FilePerMessage) {
+  openvap::testing::TempDir dir;
+  FixedClock clock(*ParseIsoTimestamp("2027-01-01T10:00:00Z"));
+  FolderMailer mailer(dir.path() + "/outbox", clock);
+  Message m;
+  m.from = "OpenVAP <no-reply@vap.example>";
+  m.to = {"ana@example.org"};
+  m.subject = "Décision";
+  m.text = "Votre visa est délivré.";
+  ASSERT_TRUE(mailer.Send(m).ok());
+  ASSERT_TRUE(mailer.Send(m).ok());
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() + "/outbox")) {
+    files.push_back(e.path().string());
+  }
+  ASSERT_EQ(files.size(), 2U);
+  const std::string text = AsString(openvap::testing::ReadFileBytes(files[0]));
+  EXPECT_NE(text.find("To: ana@example.org"), std::string::npos) << text;
+  EXPECT_NE(text.find("Subject: =?UTF-8?"), std::string::npos) << text;
+  Message none = m;
+  none.to.clear();
+  EXPECT_EQ(mailer.Send(none).error().code, "mail-permanent");
 }
 
 }  // namespace

@@ -1,0 +1,395 @@
+#include "app/ports.h"
+
+#include <date/tz.h>
+
+#include <array>
+#include <cctype>
+
+#include "rules/check.h"
+#include "rules/names.h"
+#include "seal/seal.h"
+
+namespace openvap::app {
+namespace {
+
+using nlohmann::json;
+
+// Working translations of the Annex VI grounds (VC Annex VI as replaced by Reg 2019/1155
+// Annex III). They follow the wording of the French and German language versions of the
+// standard form but have not been checked word for word against OJ L 188 of 12.7.2019:
+// docs/decisions.md lists them as to be confirmed.
+struct GroundTranslation {
+  std::string_view language;
+  std::array<std::string_view, 17> texts;
+};
+
+constexpr std::array<GroundTranslation, 2> kGroundTranslations = {{
+    {"fr",
+     {"un document de voyage faux ou falsifié a été présenté",
+      "l'objet et les conditions du séjour envisagé n'ont pas été justifiés",
+      "vous n'avez pas fourni la preuve que vous disposez de moyens de subsistance suffisants "
+      "pour la durée du séjour envisagé ou pour le retour dans le pays d'origine ou de résidence, "
+      "ou pour le transit vers un pays tiers dans lequel votre admission est garantie",
+      "vous n'avez pas fourni la preuve que vous êtes en mesure d'acquérir légalement des moyens "
+      "de subsistance suffisants pour la durée du séjour envisagé ou pour le retour dans le pays "
+      "d'origine ou de résidence, ou pour le transit vers un pays tiers dans lequel votre "
+      "admission est garantie",
+      "vous avez déjà séjourné sur le territoire des États membres pendant 90 jours au cours de "
+      "la période de 180 jours en cours sur la base d'un visa uniforme ou d'un visa à validité "
+      "territoriale limitée",
+      "un signalement a été émis dans le système d'information Schengen (SIS) aux fins de non-"
+      "admission par … (indication de l'État membre)",
+      "un ou plusieurs États membres estiment que vous représentez une menace pour l'ordre "
+      "public ou la sécurité intérieure",
+      "un ou plusieurs États membres estiment que vous représentez une menace pour la santé "
+      "publique au sens de l'article 2, point 21, du règlement (UE) 2016/399 (code frontières "
+      "Schengen)",
+      "un ou plusieurs États membres estiment que vous représentez une menace pour leurs "
+      "relations internationales",
+      "les informations communiquées pour justifier l'objet et les conditions du séjour envisagé "
+      "n'étaient pas fiables",
+      "il existe des doutes raisonnables quant à la fiabilité des déclarations faites en ce qui "
+      "concerne … (à préciser)",
+      "il existe des doutes raisonnables quant à la fiabilité ou à l'authenticité des "
+      "justificatifs présentés ou quant à la véracité de leur contenu",
+      "il existe des doutes raisonnables quant à votre volonté de quitter le territoire des États "
+      "membres avant l'expiration du visa",
+      "vous n'avez pas fourni de preuves suffisantes que vous n'avez pas été en mesure de demander "
+      "un visa à l'avance, ce qui justifierait une demande de visa à la frontière",
+      "l'objet et les conditions du transit aéroportuaire envisagé n'ont pas été justifiés",
+      "vous n'avez pas fourni la preuve que vous êtes titulaire d'une assurance maladie en voyage "
+      "adéquate et valide",
+      "le titulaire du visa a demandé la révocation de celui-ci"}},
+    {"de",
+     {"Sie haben ein falsches, verfälschtes oder gefälschtes Reisedokument vorgelegt",
+      "Sie haben den Zweck und die Bedingungen des geplanten Aufenthalts nicht begründet",
+      "Sie haben nicht den Nachweis erbracht, dass Sie über ausreichende Mittel zur Bestreitung "
+      "des Lebensunterhalts für die Dauer des beabsichtigten Aufenthalts oder für die Rückreise "
+      "in den Herkunfts- oder Wohnsitzstaat oder für die Durchreise in einen Drittstaat, in dem "
+      "Ihre Zulassung gewährleistet ist, verfügen",
+      "Sie haben nicht den Nachweis erbracht, dass Sie in der Lage sind, ausreichende Mittel zur "
+      "Bestreitung des Lebensunterhalts für die Dauer des beabsichtigten Aufenthalts oder für "
+      "die Rückreise in den Herkunfts- oder Wohnsitzstaat oder für die Durchreise in einen "
+      "Drittstaat, in dem Ihre Zulassung gewährleistet ist, rechtmäßig zu erwerben",
+      "Sie haben sich im laufenden Zeitraum von 180 Tagen bereits 90 Tage im Hoheitsgebiet der "
+      "Mitgliedstaaten mit einem einheitlichen Visum oder einem Visum mit räumlich beschränkter "
+      "Gültigkeit aufgehalten",
+      "Sie sind im Schengener Informationssystem (SIS) von … (Angabe des Mitgliedstaats) zur "
+      "Einreiseverweigerung ausgeschrieben",
+      "ein oder mehrere Mitgliedstaaten sind der Auffassung, dass Sie eine Gefahr für die "
+      "öffentliche Ordnung oder die innere Sicherheit darstellen",
+      "ein oder mehrere Mitgliedstaaten sind der Auffassung, dass Sie eine Gefahr für die "
+      "öffentliche Gesundheit im Sinne von Artikel 2 Nummer 21 der Verordnung (EU) 2016/399 "
+      "(Schengener Grenzkodex) darstellen",
+      "ein oder mehrere Mitgliedstaaten sind der Auffassung, dass Sie eine Gefahr für ihre "
+      "internationalen Beziehungen darstellen",
+      "die zur Begründung des Zwecks und der Bedingungen des geplanten Aufenthalts vorgelegten "
+      "Informationen waren nicht glaubhaft",
+      "es bestehen begründete Zweifel an der Glaubhaftigkeit Ihrer Aussagen zu … (bitte angeben)",
+      "es bestehen begründete Zweifel an der Zuverlässigkeit und der Echtheit der vorgelegten "
+      "Belege oder am Wahrheitsgehalt ihres Inhalts",
+      "es bestehen begründete Zweifel an Ihrer Absicht, das Hoheitsgebiet der Mitgliedstaaten vor "
+      "Ablauf der Gültigkeit des Visums zu verlassen",
+      "Sie haben nicht ausreichend nachgewiesen, dass Sie nicht in der Lage waren, im Voraus ein "
+      "Visum zu beantragen, was die Beantragung eines Visums an der Grenze rechtfertigen würde",
+      "Sie haben den Zweck und die Bedingungen des geplanten Flughafentransits nicht begründet",
+      "Sie haben nicht nachgewiesen, dass Sie über eine angemessene und gültige "
+      "Reisekrankenversicherung verfügen",
+      "der Visuminhaber hat den Widerruf des Visums beantragt"}},
+}};
+
+std::string_view DecisionVerb(domain::DecisionKind kind) {
+  switch (kind) {
+    case domain::DecisionKind::kRefuse:
+    case domain::DecisionKind::kRefuseConfirmation:
+      return "refuse";
+    case domain::DecisionKind::kAnnul:
+      return "annul";
+    case domain::DecisionKind::kRevoke:
+      return "revoke";
+    default:
+      return "";
+  }
+}
+
+std::string Text(const json& form, const char* key) {
+  const auto it = form.find(key);
+  return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Annex I field 12 as the rules' travel document types.
+std::string TravelDocumentType(std::string field12) {
+  for (char& c : field12) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : field12) c = c == ' ' ? '-' : c;
+  if (field12.empty() || field12 == "ordinary-passport" || field12 == "passport") {
+    return "ordinary-passport";
+  }
+  return field12;
+}
+
+// The Annex I fields the harmonised form marks as mandatory for everyone, and those that
+// family members of EU/EEA/CH citizens skip (fields marked *; Annex I footnote).
+constexpr std::array<const char*, 17> kMandatoryFields = {
+    "1", "3", "4", "5", "6", "7", "8", "9", "12", "13", "14", "15", "16", "19", "23", "26", "27"};
+constexpr std::array<const char*, 3> kMandatoryUnlessFamily = {"21", "30", "32"};
+
+}  // namespace
+
+Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
+                                                       Timestamp instant) const {
+  auto fixed = fixed_.OffsetAt(zone, instant);
+  if (fixed.ok()) return fixed;
+  try {
+    const date::time_zone* tz = date::locate_zone(zone);
+    const auto info = tz->get_info(std::chrono::floor<std::chrono::seconds>(instant));
+    return std::chrono::duration_cast<std::chrono::seconds>(info.offset);
+  } catch (const std::exception&) {
+    return Error{"unknown-time-zone", "'" + std::string(zone) +
+                                          "' is not a time zone of the tz database (e.g. "
+                                          "Europe/Paris) nor a UTC offset (+HH:MM)"};
+  }
+}
+
+Result<json> RulesPreChecks::RequestFor(const domain::Application& a, Date lodged_on,
+                                        bool photo_uploaded) {
+  const json& form = a.form;
+  const auto need = [&form](const char* key, const char* what) -> Status {
+    if (Text(form, key).empty()) {
+      return Error{"invalid-field", std::string("form.") + key + ": fill in " + what +
+                                        " so that the platform can check your application"};
+    }
+    return Ok();
+  };
+  OPENVAP_RETURN_IF_ERROR(need("7", "your current nationality (field 7)"));
+  OPENVAP_RETURN_IF_ERROR(need("4", "your date of birth (field 4)"));
+  OPENVAP_RETURN_IF_ERROR(need("13", "the number of your travel document (field 13)"));
+  OPENVAP_RETURN_IF_ERROR(need("14", "the date of issue of your travel document (field 14)"));
+  OPENVAP_RETURN_IF_ERROR(need("15", "the expiry date of your travel document (field 15)"));
+  const auto itinerary = form.find("itinerary");
+  if (itinerary == form.end() || !itinerary->is_array() || itinerary->empty()) {
+    return Error{"invalid-field",
+                 "form.itinerary: list the Member States you will stay in, with the dates "
+                 "({\"state\": \"FR\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\"})"};
+  }
+  const bool family =
+      form.value("family_member_of_eu_citizen", false) || !Text(form, "17a").empty();
+  json request = {
+      {"nationality", Text(form, "7")},
+      {"date_of_birth", Text(form, "4")},
+      {"travel_document",
+       {{"type", TravelDocumentType(Text(form, "12"))},
+        {"number", Text(form, "13")},
+        {"issuing_country", Text(form, "16").empty() ? Text(form, "7") : Text(form, "16")},
+        {"issued_on", Text(form, "14")},
+        {"expires_on", Text(form, "15")}}},
+      {"stays", *itinerary},
+      {"lodged_on", FormatIsoDate(lodged_on)},
+      {"family_member_of_eu_citizen", family},
+      {"seafarer", form.value("seafarer", false)},
+      {"fee_paid", a.fee_paid},
+      {"photo", photo_uploaded},
+      {"biometrics_collected", a.lodging.biometrics_collected_on.has_value()},
+      {"humanitarian", a.humanitarian_derogation.has_value()},
+  };
+  if (!Text(form, "26").empty()) request["first_entry_state"] = Text(form, "26");
+  if (!Text(form, "chosen_state").empty()) request["chosen_state"] = Text(form, "chosen_state");
+  const auto purposes = form.find("23");
+  if (purposes != form.end() && purposes->is_array() && !purposes->empty() &&
+      (*purposes)[0].is_string()) {
+    std::string purpose = (*purposes)[0].get<std::string>();
+    for (char& c : purpose) {
+      c = c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    request["main_purpose"] = purpose;
+  }
+  const auto previous = form.find("previous_stays");
+  if (previous != form.end() && previous->is_array()) request["previous_stays"] = *previous;
+  if (a.lodging.biometrics_collected_on) {
+    // VIS 7d(4): fingerprints collected with this travel document.
+    request["biometrics"] = {
+        {"collected_on", FormatIsoDate(*a.lodging.biometrics_collected_on)},
+        {"travel_document_number", a.lodging.biometrics_travel_document.empty()
+                                       ? Text(form, "13")
+                                       : a.lodging.biometrics_travel_document}};
+  }
+  bool complete = true;
+  for (const char* key : kMandatoryFields) complete = complete && form.contains(key);
+  if (!family) {
+    for (const char* key : kMandatoryUnlessFamily) complete = complete && form.contains(key);
+  }
+  request["form_complete"] = complete;
+  // VIS 7b(5): every text of the form in the Latin alphabet.
+  json texts = json::object();
+  for (const auto& [key, value] : form.items()) {
+    if (value.is_string()) texts[key] = value;
+  }
+  request["form"] = texts;
+  return request;
+}
+
+Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a,
+                                                    Date lodged_on) const {
+  bool photo = false;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](domain::UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto documents, uow.Applications().ListDocuments(a.id));
+    for (const auto& d : documents) photo = photo || d.kind == "photo";
+    return Ok();
+  }));
+  OPENVAP_ASSIGN_OR_RETURN(const json request, RequestFor(a, lodged_on, photo));
+  auto parsed = rules::ParseCheckRequest(request);
+  if (!parsed.ok()) {
+    return Error{"invalid-field",
+                 "the form does not give what the checks need: " + parsed.error().message};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const rules::CheckResponse response,
+                           rules::Check(*parsed, data_, zones_));
+  const json answer = rules::ToJson(response);
+  domain::PreCheckOutcome out;
+  out.visa_required = answer.value("visa_required", true);
+  out.airport_transit_visa_required = answer.value("airport_transit_visa_required", false);
+  out.competent_state = answer.value("competent_state", "");
+  out.competence_reason = answer.value("competence_reason", "");
+  out.competence_needs_confirmation = answer.value("competence_needs_confirmation", false);
+  out.admissible = answer.value("admissible", false);
+  for (const json& m : answer.value("missing", json::array())) {
+    out.missing.push_back({m.value("code", ""), m.value("message", "")});
+  }
+  out.fee_eur = answer.value("fee_eur", 0.0);
+  out.visit_required = answer.value("visit_required", true);
+  out.details = answer;
+  return out;
+}
+
+std::vector<std::string> RulesPreChecks::NonLatinFields(const json& form) const {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : form.items()) {
+    if (value.is_string()) {
+      if (!rules::CheckLatinAlphabet(key, value.get_ref<const std::string&>()).ok()) {
+        out.push_back(key);
+      }
+    } else if (value.is_array()) {
+      for (const json& item : value) {
+        if (item.is_string() && !rules::CheckLatinAlphabet(key, item.get<std::string>()).ok()) {
+          out.push_back(key);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::string> AnnexViDecisionTexts::Ground(int number, const std::string& language) const {
+  if (number < 1 || number > 17) {
+    return Error{"invalid-field", "grounds: " + std::to_string(number) +
+                                      " is not a ground of the standard form (1 to 17)"};
+  }
+  if (language == "en") {
+    for (const rules::RefusalGround& g : data_.refusal_grounds()) {
+      if (g.number == number) return g.text;
+    }
+    return Error{"invalid-field", "grounds: no ground " + std::to_string(number)};
+  }
+  for (const GroundTranslation& t : kGroundTranslations) {
+    if (t.language == language) {
+      return std::string(t.texts[static_cast<std::size_t>(number - 1)]);
+    }
+  }
+  return Error{"translation-missing",
+               "the standard form (VC Annex VI) has no text in '" + language +
+                   "' on this platform yet; VC Art 32(2) requires the state's language"};
+}
+
+bool AnnexViDecisionTexts::GroundAppliesTo(int number, domain::DecisionKind kind) const {
+  const std::string_view verb = DecisionVerb(kind);
+  if (verb.empty()) return false;
+  for (const rules::RefusalGround& g : data_.refusal_grounds()) {
+    if (g.number == number) return g.applies_to.find(verb) != std::string::npos;
+  }
+  return false;
+}
+
+std::string AnnexViDecisionTexts::StateLanguage(const std::string& state) const {
+  const rules::SchengenState* s = data_.FindStateByIso2(state);
+  return s != nullptr && !s->official_languages.empty() ? s->official_languages.front() : "en";
+}
+
+std::string AnnexViDecisionTexts::StateAlpha3(const std::string& state) const {
+  const rules::SchengenState* s = data_.FindStateByIso2(state);
+  return s != nullptr ? s->iso3 : state;
+}
+
+Date ResidenceCalendar::LocalDate(Timestamp now, const std::string& zone) const {
+  auto local = rules::LocalDateOf(zones_, zone.empty() ? "UTC" : zone, now);
+  return local.ok() ? *local : UtcDateOf(now);  // an unknown zone counts in UTC
+}
+
+Date ResidenceCalendar::PresumedNotificationDay(Timestamp message_sent,
+                                                const std::string& zone) const {
+  return AddDays(LocalDate(message_sent, zone), rules::kPresumedAccessDay);
+}
+
+void MemberStateVisaSealer::AddSigner(const std::string& state,
+                                      verify::CertificateSealSigner signer) {
+  signers_.insert_or_assign(state, std::move(signer));
+}
+
+json MemberStateVisaSealer::SealData(const domain::DigitalVisa& visa) {
+  json data = {{"visa_number", visa.number.value()},
+               {"visa_type", std::string(domain::VisaTypeCode(visa.type))},
+               {"valid_from", FormatIsoDate(visa.valid_from)},
+               {"valid_until", FormatIsoDate(visa.valid_until)},
+               {"number_of_entries", visa.entries},
+               {"duration_of_stay_days", visa.duration_of_stay_days},
+               {"surname", visa.holder.surname},
+               {"nationality", visa.holder.nationality},
+               {"travel_document_number", visa.holder.travel_document_number}};
+  if (!visa.territory.empty()) data["territory"] = visa.territory;
+  if (!visa.holder.given_names.empty()) data["given_names"] = visa.holder.given_names;
+  if (visa.holder.date_of_birth) data["date_of_birth"] = FormatIsoDate(*visa.holder.date_of_birth);
+  if (!visa.remarks.empty()) data["remarks"] = visa.remarks;
+  if (visa.family_member_of_eu_citizen) data["family_member_of_eu_citizen"] = 1;
+  if (visa.replaces_sticker) data["replaces_sticker"] = *visa.replaces_sticker;
+  return data;
+}
+
+Result<Bytes> MemberStateVisaSealer::Seal(const domain::DigitalVisa& visa, Date signed_on) const {
+  const auto it = signers_.find(visa.issuing_state);
+  if (it == signers_.end()) {
+    return Error{"no-signer", "no document signer is configured for " + visa.issuing_state +
+                                  " (openvap pki signer; see docs/pki.md)"};
+  }
+  return seal::EncodeAndSignVds("eu-digital-visa", SealData(visa), visa.issued_on, signed_on,
+                                it->second);
+}
+
+domain::SealCheck TrustStoreSealVerifier::Check(ByteView code, Timestamp at) const {
+  const verify::SealVerification v = verify::VerifySeal(code, trust_, at);
+  domain::SealCheck out;
+  out.signature = std::string(trust::VerdictName(v.verdict.verdict));
+  out.reason = v.verdict.reason;
+  out.signer_subject = v.verdict.signer_subject.value_or("");
+  if (!v.seal) return out;
+  out.document_type = v.seal->document_type.value_or("");
+  json fields = json::object();
+  for (const seal::SealFeature& f : v.seal->features) {
+    if (!f.name.empty()) fields[f.name] = f.value;
+  }
+  out.fields = fields;
+  for (const char* number : {"visa_number", "permit_number", "document_number"}) {
+    if (fields.contains(number) && fields[number].is_string()) {
+      out.document_number = fields[number].get<std::string>();
+      break;
+    }
+  }
+  for (auto [key, target] :
+       {std::pair{"valid_from", &out.valid_from}, std::pair{"valid_until", &out.valid_until}}) {
+    if (fields.contains(key) && fields[key].is_string()) {
+      auto d = ParseIsoDate(fields[key].get<std::string>());
+      if (d.ok()) *target = *d;
+    }
+  }
+  return out;
+}
+
+}  // namespace openvap::app

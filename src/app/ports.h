@@ -1,0 +1,111 @@
+#ifndef OPENVAP_APP_PORTS_H_
+#define OPENVAP_APP_PORTS_H_
+
+// The domain's ports implemented over the core modules (issue 5 composition): the pre-checks
+// over the rules engine, decision texts over the Annex VI table, the residence calendar over
+// the system tz database, visa seals under each state's document signer, and the offline
+// check of a scanned code over the trust store.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "domain/application_service.h"
+#include "domain/examination_service.h"
+#include "domain/store.h"
+#include "domain/verification_service.h"
+#include "rules/notification.h"
+#include "rules/reference_data.h"
+#include "trust/trust_store.h"
+#include "verify/verify.h"
+
+namespace openvap::app {
+
+// IANA zones from the system tz database (tzdata), and fixed offsets such as "+02:00".
+class SystemTimeZones final : public rules::TimeZones {
+ public:
+  Result<std::chrono::seconds> OffsetAt(std::string_view zone, Timestamp instant) const override;
+
+ private:
+  rules::FixedOffsetTimeZones fixed_;
+};
+
+// VIS 7d(1), 7d(4), 7d(7)-(8): the application's form and lodging facts as a rules request
+// (docs/rules.md), and the answer as the outcome kept with the application. Reads the list of
+// uploaded documents (is there a photo?) from the store.
+class RulesPreChecks final : public domain::PreChecks {
+ public:
+  RulesPreChecks(domain::Store& store, const rules::ReferenceData& data,
+                 const rules::TimeZones& zones)
+      : store_(store), data_(data), zones_(zones) {}
+  Result<domain::PreCheckOutcome> Run(const domain::Application& application,
+                                      Date lodged_on) const override;
+  std::vector<std::string> NonLatinFields(const nlohmann::json& form) const override;
+
+  // The rules request for `application` (exposed for tests). Errors: "invalid-field" naming
+  // the form field the pre-checks need ("form.7: ...").
+  static Result<nlohmann::json> RequestFor(const domain::Application& application, Date lodged_on,
+                                           bool photo_uploaded);
+
+ private:
+  domain::Store& store_;
+  const rules::ReferenceData& data_;
+  const rules::TimeZones& zones_;
+};
+
+// VC Art 32(2) and Annex VI: the grounds in English from data/refdata/refusal_grounds.csv and
+// in the states' languages from the platform's translation table (only some languages so far:
+// a refusal in another language fails with "translation-missing" rather than go out in English
+// alone).
+class AnnexViDecisionTexts final : public domain::DecisionTexts {
+ public:
+  explicit AnnexViDecisionTexts(const rules::ReferenceData& data) : data_(data) {}
+  Result<std::string> Ground(int number, const std::string& language) const override;
+  bool GroundAppliesTo(int number, domain::DecisionKind kind) const override;
+  std::string StateLanguage(const std::string& state) const override;
+  std::string StateAlpha3(const std::string& state) const override;
+
+ private:
+  const rules::ReferenceData& data_;
+};
+
+// VC Art 32(2): the eighth day after the message, in the time zone of the residence.
+class ResidenceCalendar final : public domain::NotificationCalendar {
+ public:
+  explicit ResidenceCalendar(const rules::TimeZones& zones) : zones_(zones) {}
+  Date PresumedNotificationDay(Timestamp message_sent,
+                               const std::string& residence_time_zone) const override;
+  Date LocalDate(Timestamp now, const std::string& residence_time_zone) const override;
+
+ private:
+  const rules::TimeZones& zones_;
+};
+
+// DV-SEAL: each issuing state signs its visas under its own document signer. States without a
+// signer cannot issue ("no-signer").
+class MemberStateVisaSealer final : public domain::VisaSealer {
+ public:
+  void AddSigner(const std::string& state, verify::CertificateSealSigner signer);
+  bool HasSigner(const std::string& state) const { return signers_.count(state) != 0; }
+  Result<Bytes> Seal(const domain::DigitalVisa& visa, Date signed_on) const override;
+
+  // The eu-digital-visa profile's data for `visa` (docs/seal-profiles.md).
+  static nlohmann::json SealData(const domain::DigitalVisa& visa);
+
+ private:
+  std::map<std::string, verify::CertificateSealSigner> signers_;
+};
+
+// DV-OFFLINE, VAP-VERIFY: the scanned code checked against the trust store alone.
+class TrustStoreSealVerifier final : public domain::SealVerifier {
+ public:
+  explicit TrustStoreSealVerifier(const trust::TrustStore& trust) : trust_(trust) {}
+  domain::SealCheck Check(ByteView code, Timestamp at) const override;
+
+ private:
+  const trust::TrustStore& trust_;
+};
+
+}  // namespace openvap::app
+
+#endif  // OPENVAP_APP_PORTS_H_
