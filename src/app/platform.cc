@@ -71,6 +71,7 @@ struct Platform::Impl {
   Status LoadPki();
   Status CreateDemoPki();
   Result<std::string> CreateDemoData();
+  Status PublishDemoSlots(const domain::Principal& publisher, const std::string& location);
   Status Handle(const storage::ClaimedJob& job);
   void SchedulePeriodicJobs();
 };
@@ -170,6 +171,25 @@ Status Platform::Impl::CreateDemoPki() {
   return Ok();
 }
 
+// A month of working-day mornings, 30 minutes each, from tomorrow.
+Status Platform::Impl::PublishDemoSlots(const domain::Principal& publisher,
+                                        const std::string& location) {
+  std::vector<domain::SlotOffer> offers;
+  const Date first = AddDays(UtcDateOf(clock.Now()), 1);
+  for (int day = 0; day < 30; ++day) {
+    for (int half_hour = 0; half_hour < 6; ++half_hour) {
+      domain::SlotOffer o;
+      o.starts_at = StartOfDayUtc(AddDays(first, day)) + std::chrono::hours(9) +
+                    std::chrono::minutes(30 * half_hour);
+      o.minutes = 30;
+      o.location = location;
+      offers.push_back(o);
+    }
+  }
+  auto published = appointments->Publish(publisher, offers);
+  return published.ok() ? Ok() : Status(published.error());
+}
+
 // Demo staff accounts (an administrator, and for France a consular officer, a central
 // authority officer, a border guard and a service provider with an API key) and a month of
 // appointment slots at the demo consulate. Written once to <data_dir>/demo-accounts.json.
@@ -198,7 +218,6 @@ Result<std::string> Platform::Impl::CreateDemoData() {
                "Demo accounts of this OpenVAP instance. Staff enrol TOTP at first "
                "sign-in (POST /api/v1/me/mfa/totp). Keep this file private."},
               {"accounts", json::array()}};
-  domain::Principal officer;
   for (const Demo& d : people) {
     domain::StaffAccount staff;
     staff.email = d.email;
@@ -222,29 +241,19 @@ Result<std::string> Platform::Impl::CreateDemoData() {
                                accounts->IssueServiceProviderKey(admin, *id, "demo key"));
       entry["api_key"] = key;
     }
-    if (d.role == domain::Role::kConsularOfficer) {
-      officer.role = d.role;
-      officer.account = *id;
-      officer.member_state = d.state;
-      officer.organisation = d.organisation;
-      officer.mfa_verified = true;
+    if (d.role == domain::Role::kConsularOfficer || d.role == domain::Role::kServiceProvider) {
+      domain::Principal publisher;
+      publisher.role = d.role;
+      publisher.account = *id;
+      publisher.member_state = d.state;
+      publisher.organisation = d.organisation;
+      publisher.mfa_verified = true;
+      const bool consulate = d.role == domain::Role::kConsularOfficer;
+      OPENVAP_RETURN_IF_ERROR(PublishDemoSlots(
+          publisher, consulate ? "Consulate General of France, 2/50-E Shantipath, New Delhi (demo)"
+                               : "Visa application centre, Connaught Place, New Delhi (demo)"));
     }
     out["accounts"].push_back(entry);
-  }
-  if (officer.account) {
-    std::vector<domain::SlotOffer> offers;
-    const Date first = AddDays(UtcDateOf(clock.Now()), 1);
-    for (int day = 0; day < 30; ++day) {
-      for (int hour = 9; hour < 12; ++hour) {
-        domain::SlotOffer o;
-        o.starts_at = StartOfDayUtc(AddDays(first, day)) + std::chrono::hours(hour);
-        o.minutes = 30;
-        o.location = "Consulate General of France, 2/50-E Shantipath, New Delhi (demo)";
-        offers.push_back(o);
-      }
-    }
-    auto published = appointments->Publish(officer, offers);
-    if (!published.ok()) return published.error();
   }
   OPENVAP_RETURN_IF_ERROR(crypto::WriteFileAtomically(file.string(), out.dump(2) + "\n", 0600));
   return file.string();

@@ -1,0 +1,248 @@
+// The whole procedure against a real server on loopback (issue 5 "Must show"), once on SQLite
+// and once on PostgreSQL: register with e-mail verification, TOTP, fill in the Annex I form,
+// upload, pre-checks, pay on the sandbox's hosted page (signed webhook by job), book, the
+// service provider's review and biometrics (VIS 7f), the consulate's acceptance and decision,
+// notification by SMTP, download of the seal and the PDF, verification offline (`openvap seal
+// verify` with the state's PKI) and through the API, transfer to the national system.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "base/bytes.h"
+#include "base/time.h"
+#include "platform_fixture.h"
+#include "support/postgres_server.h"
+
+namespace openvap::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string Day(int from_today) {
+  const auto now =
+      std::chrono::time_point_cast<Timestamp::duration>(std::chrono::system_clock::now());
+  return FormatIsoDate(AddDays(UtcDateOf(Timestamp(now)), from_today));
+}
+
+// Polls `probe` for up to 20 s: background jobs run asynchronously.
+template <typename Probe>
+bool Eventually(Probe probe) {
+  for (int i = 0; i < 200; ++i) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+class WholeProcedure : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
+  TempDir dir;
+  SmtpSink smtp;
+  std::string database;
+  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("procedure");
+  const std::string data = dir.path() + "/data";
+  PlatformServer server(data, database, smtp.url());
+  ASSERT_FALSE(server.url().empty());
+
+  // VAP-ACCT: registration with e-mail verification, then TOTP.
+  ApiSession applicant(server.url());
+  const std::string email = "ana.doe@example.org";
+  const std::string password = "correct horse battery staple";
+  applicant.Expect(202, "POST", "/api/v1/accounts",
+                   {{"email", email}, {"password", password}, {"display_name", "Ana Doe"}});
+  const auto verification = smtp.WaitFor(1);
+  ASSERT_EQ(verification.size(), 1U);
+  const std::string token = Extract(MailText(verification[0].data), "token=");
+  ASSERT_FALSE(token.empty()) << MailText(verification[0].data);
+  applicant.Expect(200, "POST", "/api/v1/accounts/verify-email", {{"token", token}});
+  ASSERT_FALSE(applicant.SignInWithTotp(email, password).empty());
+
+  // VAP-FORM: the draft, saved in steps.
+  const json draft =
+      applicant.Expect(201, "POST", "/api/v1/applications", {{"kind", "short-stay-visa"}});
+  const std::string id = draft.value("id", "");
+  ASSERT_FALSE(id.empty()) << draft;
+  const std::string app = "/api/v1/applications/" + id;
+  const std::string from = Day(30);
+  const std::string to = Day(39);
+  applicant.Expect(200, "PATCH", app + "/form",
+                   {{"fields",
+                     {{"1", "DOE"},
+                      {"3", "ANA"},
+                      {"4", "1990-05-01"},
+                      {"5", "Mumbai"},
+                      {"6", "IND"},
+                      {"7", "IND"},
+                      {"8", "Female"},
+                      {"9", "Single"},
+                      {"12", "Ordinary passport"},
+                      {"13", "X1234567"},
+                      {"14", "2020-01-01"},
+                      {"15", "2030-01-01"},
+                      {"16", "IND"}}}});
+  applicant.Expect(200, "PATCH", app + "/form",
+                   {{"fields",
+                     {{"19", email},
+                      {"21", "Engineer"},
+                      {"23", {"Tourism"}},
+                      {"25", {"FR"}},
+                      {"26", "FR"},
+                      {"27", "single"},
+                      {"27a", from},
+                      {"27b", to},
+                      {"28", "No"},
+                      {"30", "Hotel Lutetia, Paris"},
+                      {"32", "by the applicant himself/herself"},
+                      {"residence_time_zone", "Asia/Kolkata"},
+                      {"itinerary", {{{"state", "FR"}, {"from", from}, {"to", to}}}}}}});
+  // VIS 7b(5): text that is not in the Latin alphabet is refused, naming the field.
+  const HttpResult cyrillic =
+      applicant.Call("PATCH", app + "/form", {{"fields", {{"5", "Мумбаи"}}}});
+  EXPECT_EQ(cyrillic.status, 422) << cyrillic.body;
+
+  // VAP-DOCS: uploads are checked by their content; without the CSRF token nothing changes.
+  const std::string jpeg("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",
+                         20);
+  EXPECT_EQ(applicant.http()
+                .Post(app + "/documents?kind=photo&filename=photo.jpg", jpeg,
+                      {"Content-Type: image/jpeg"})
+                .status,
+            403);
+  EXPECT_EQ(
+      applicant.Upload(app + "/documents?kind=photo&filename=photo.jpg", jpeg, "image/jpeg").status,
+      201);
+  EXPECT_EQ(applicant
+                .Upload(app + "/documents?kind=travel-document&filename=passport.pdf",
+                        "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                        "application/pdf")
+                .status,
+            201);
+  const HttpResult fake = applicant.Upload(
+      app + "/documents?kind=supporting-document&filename=x.pdf", "MZ\x90\x00", "application/pdf");
+  EXPECT_EQ(fake.status / 100, 4) << fake.body;
+
+  // VAP-COMP, VAP-ADM: the pre-checks tell the applicant what is missing.
+  const json pre = applicant.Expect(200, "GET", app + "/prechecks");
+  EXPECT_EQ(pre.value("competent_state", ""), "FR") << pre;
+  EXPECT_EQ(pre.value("competence_reason", ""), "sole-destination") << pre;
+  EXPECT_EQ(pre.value("fee_eur", 0.0), 90.0) << pre;
+  EXPECT_FALSE(pre.value("admissible", true)) << pre;
+
+  // VAP-PAY: the sandbox's hosted page; the webhook arrives by a background job.
+  const json payment = applicant.Expect(201, "POST", app + "/payments");
+  const std::string redirect = payment.value("redirect_url", "");
+  ASSERT_EQ(redirect.rfind(server.url() + "/sandbox-pay/", 0), 0U) << payment;
+  HttpClient browser(server.url());
+  const HttpResult paid =
+      browser.Post(redirect.substr(server.url().size()), "card=4242+4242+4242+4242&action=pay",
+                   {"Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(paid.status, 303) << paid.body;
+  EXPECT_TRUE(Eventually([&] {
+    const json list = applicant.Expect(200, "GET", app + "/payments");
+    for (const json& p : list.value("payments", json::array())) {
+      if (p.value("status", "") == "paid") return true;
+    }
+    return false;
+  })) << "the payment webhook did not arrive";
+
+  // VAP-APPT: a slot of the service provider in Delhi.
+  const json slots =
+      applicant.Expect(200, "GET", "/api/v1/appointments/slots?state=FR&organisation=esp-delhi");
+  ASSERT_FALSE(slots.value("slots", json::array()).empty()) << slots;
+  const std::string slot = slots["slots"][0].value("id", "");
+  applicant.Expect(200, "POST", app + "/appointment", {{"slot_id", slot}});
+
+  // Submission: the declarations act as the signature; biometrics are still to be taken.
+  const json submitted = applicant.Expect(200, "POST", app + "/submit",
+                                          {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}});
+  EXPECT_EQ(submitted.value("status", ""), "submitted") << submitted;
+
+  // VAP-ESP: the provider's staff, by API key, only through the gateway (VIS 7f).
+  const json provider = server.DemoAccount("service-provider");
+  ASSERT_TRUE(provider.is_object());
+  HttpClient esp(server.url());
+  const std::vector<std::string> key{"Authorization: Bearer " + provider.value("api_key", ""),
+                                     "Content-Type: application/json"};
+  const std::string gateway = "/api/v1/esp/applications/" + id;
+  EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 200);
+  EXPECT_EQ(esp.Get("/api/v1/consulate/applications", key).status / 100, 4);
+  EXPECT_EQ(esp.Post(gateway + "/travel-document-check", R"({"matches": true})", key).status, 200);
+  EXPECT_EQ(
+      esp.Post(gateway + "/biometrics", R"({"travel_document_number": "X1234567"})", key).status,
+      200);
+  EXPECT_EQ(esp.Post(gateway + "/document-quality", R"({"ok": true})", key).status, 200);
+  const HttpResult reviewed = esp.Post(gateway + "/reviewed", "{}", key);
+  EXPECT_EQ(reviewed.status, 200) << reviewed.body;
+
+  // The consulate: the notified file with its pre-checks, accept, issue.
+  const json officer_account = server.DemoAccount("consular-officer");
+  ApiSession officer(server.url());
+  ASSERT_FALSE(
+      officer
+          .SignInWithTotp(officer_account.value("email", ""), officer_account.value("password", ""))
+          .empty());
+  const json queue = officer.Expect(200, "GET", "/api/v1/consulate/applications?status=notified");
+  ASSERT_NE(queue.dump().find(id), std::string::npos) << queue;
+  officer.Expect(200, "POST", "/api/v1/consulate/applications/" + id + "/accept", json::object());
+  const json visa = officer.Expect(201, "POST", "/api/v1/consulate/applications/" + id + "/issue",
+                                   {{"type", "C"},
+                                    {"valid_from", from},
+                                    {"valid_until", Day(54)},
+                                    {"entries", 1},
+                                    {"duration_of_stay_days", 10}});
+  const std::string number = visa.value("visa_number", "");
+  ASSERT_EQ(number.substr(0, 3), "FRA") << visa;
+
+  // VAP-NOTIFY: the decision in the account and by e-mail.
+  const auto mails = smtp.WaitFor(2, std::chrono::seconds(20));
+  ASSERT_GE(mails.size(), 2U);
+  EXPECT_NE(mails.back().data.find(email), std::string::npos);
+  const json messages = applicant.Expect(200, "GET", "/api/v1/me/messages");
+  EXPECT_NE(messages.dump().find("decision"), std::string::npos) << messages;
+
+  // DV-SEAL: the seal and the PDF; the seal verifies offline with the state's PKI alone.
+  const HttpResult hex = applicant.Call("GET", "/api/v1/visas/" + number + "/seal?as=hex");
+  ASSERT_EQ(hex.status, 200) << hex.body;
+  std::string code = hex.body;
+  while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
+  const CommandResult offline =
+      RunOpenvap({"seal", "verify", "-", "--trust", data + "/pki/FR"}, code);
+  EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
+  EXPECT_NE(offline.out.find(number), std::string::npos);
+  const HttpResult pdf = applicant.Call("GET", "/api/v1/visas/" + number + "/pdf");
+  EXPECT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
+  const HttpResult png = applicant.Call("GET", "/api/v1/visas/" + number + "/seal");
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.body.substr(1, 3), "PNG");
+
+  // VAP-VERIFY: anyone can check the code; a public verifier learns only the status.
+  ApiSession anyone(server.url());
+  const json checked = anyone.Expect(200, "POST", "/api/v1/verify", {{"code", code}});
+  EXPECT_EQ(checked.value("status", ""), "not-yet-valid") << checked;  // valid from `from`
+  EXPECT_EQ(checked.dump().find("DOE"), std::string::npos) << "a public verifier saw the name";
+  // DV-CHECK: the border guard looks the visa up by number and sees the record.
+  const json guard_account = server.DemoAccount("border-guard");
+  ApiSession guard(server.url());
+  guard.SignInWithTotp(guard_account.value("email", ""), guard_account.value("password", ""));
+  const json record = guard.Expect(200, "GET", "/api/v1/border/visas/" + number);
+  EXPECT_NE(record.dump().find("DOE"), std::string::npos) << record;
+
+  // VAP-XFER: the accepted file went to the national system and left temporary storage.
+  EXPECT_TRUE(Eventually([&] {
+    std::error_code ec;
+    const auto folder = std::filesystem::path(data) / "outbound" / "national-system";
+    if (!std::filesystem::exists(folder, ec)) return false;
+    for (const auto& f : std::filesystem::directory_iterator(folder)) {
+      if (f.path().string().find(id) != std::string::npos) return true;
+    }
+    return false;
+  }));
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, WholeProcedure, ::testing::Values("sqlite", "postgresql"));
+
+}  // namespace
+}  // namespace openvap::testing
