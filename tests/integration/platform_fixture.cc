@@ -55,7 +55,21 @@ HttpResult ApiSession::Call(const std::string& method, const std::string& path, 
   std::vector<std::string> headers = extra_headers;
   if (!body.is_null()) headers.emplace_back("Content-Type: application/json");
   if (!csrf_.empty()) headers.push_back("X-CSRF-Token: " + csrf_);
-  return http_.Send(method, path, body.is_null() ? "" : body.dump(), headers);
+  if (send_cookie_ && !session_cookie_.empty()) headers.push_back("Cookie: " + session_cookie_);
+  HttpResult r = http_.Send(method, path, body.is_null() ? "" : body.dump(), headers);
+  const auto cookie = r.headers.find("set-cookie");
+  if (cookie != r.headers.end() && cookie->second.rfind("openvap_session=", 0) == 0) {
+    session_cookie_ = cookie->second.substr(0, cookie->second.find(';'));
+  }
+  return r;
+}
+
+std::unique_ptr<ApiSession> ApiSession::ResumeAt(const std::string& base_url) const {
+  auto other = std::make_unique<ApiSession>(base_url);
+  other->csrf_ = csrf_;
+  other->session_cookie_ = session_cookie_;
+  other->send_cookie_ = true;
+  return other;
 }
 
 HttpResult ApiSession::Upload(const std::string& path, const std::string& bytes,

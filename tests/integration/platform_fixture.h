@@ -50,6 +50,10 @@ class ApiSession {
   HttpClient& http() { return http_; }
   void set_csrf(std::string token) { csrf_ = std::move(token); }
 
+  // The same signed-in session against another server process (its cookie and CSRF token):
+  // sessions live in the database, so any process of the platform accepts them.
+  std::unique_ptr<ApiSession> ResumeAt(const std::string& base_url) const;
+
   // Signs in and, when needed, enrols TOTP and passes the second factor. Returns the TOTP
   // secret (enrolled now, or `known_secret`).
   std::string SignInWithTotp(const std::string& email, const std::string& password,
@@ -58,6 +62,8 @@ class ApiSession {
  private:
   HttpClient http_;
   std::string csrf_;
+  std::string session_cookie_;  // "openvap_session=..." as last set by the server
+  bool send_cookie_ = false;    // send it explicitly (a resumed session has an empty jar)
 };
 
 // The current TOTP code for `secret` (RFC 6238, 30 s, 6 digits).
