@@ -174,12 +174,9 @@ int RunFees(const FeesOptions& options, CliContext& ctx) {
     ctx.err << "openvap rules fees: " << fee.error().message << "\n";
     return fee.error().code == "invalid-date" ? kExitUsage : kExitFailure;
   }
-  nlohmann::json out = {{"fee_eur", fee->amount_eur},
-                        {"age", rules::AgeOn(*birth, *lodged)},
-                        {"category", fee->category},
-                        {"legal_basis", fee->legal_basis},
-                        {"applicable", fee->applicable},
-                        {"note", fee->note},
+  nlohmann::json out = {{"fee_eur", fee->amount_eur},    {"age", rules::AgeOn(*birth, *lodged)},
+                        {"category", fee->category},     {"legal_basis", fee->legal_basis},
+                        {"applicable", fee->applicable}, {"note", fee->note},
                         {"source", fee->source}};
   ctx.out << out.dump(2) << "\n";
   return kExitOk;
@@ -260,8 +257,9 @@ void AddRulesCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
 
   auto visa = std::make_shared<VisaRequiredOptions>();
   CLI::App* visa_cmd = group->add_subcommand(
-      "visa-required", "Whether a nationality needs a visa (Reg 2018/1806) or an airport transit "
-                       "visa (Visa Code Annex IV) on a date");
+      "visa-required",
+      "Whether a nationality needs a visa (Reg 2018/1806) or an airport transit "
+      "visa (Visa Code Annex IV) on a date");
   visa_cmd->add_option("nationality", visa->nationality, "ISO 3166-1 alpha-3 code")->required();
   visa_cmd->add_option("--on", visa->on, "Date of entry (YYYY-MM-DD)")->required();
   visa_cmd->add_option("--document-type", visa->document_type, "e.g. diplomatic-passport")
@@ -279,23 +277,23 @@ void AddRulesCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
                      "Family member of an EU/EEA/CH citizen or Withdrawal Agreement beneficiary");
   fees_cmd->add_option("--procedure", fees->procedure, "The procedure")
       ->capture_default_str()
-      ->check(CLI::IsMember(
-          {"application", "extension", "extension-force-majeure", "confirmation"}));
+      ->check(
+          CLI::IsMember({"application", "extension", "extension-force-majeure", "confirmation"}));
   fees_cmd->callback(
       [fees, &ctx, &action] { action = [fees, &ctx] { return RunFees(*fees, ctx); }; });
 
   auto mrz = std::make_shared<MrzOptions>();
   CLI::App* mrz_cmd = group->add_subcommand(
-      "mrz", "The MRZ of a visa (ICAO 9303-7) from JSON {issuing_state, surname, given_names,\n"
-             "visa_number, nationality, date_of_birth, sex, valid_until, optional_data, "
-             "type_letter}");
+      "mrz",
+      "The MRZ of a visa (ICAO 9303-7) from JSON {issuing_state, surname, given_names,\n"
+      "visa_number, nationality, date_of_birth, sex, valid_until, optional_data, "
+      "type_letter}");
   mrz_cmd->add_option("input", mrz->input, "JSON file, or - for standard input")
       ->capture_default_str();
   mrz_cmd->add_option("--format", mrz->format, "mrv-a (2 x 44) or mrv-b (2 x 36)")
       ->capture_default_str()
       ->check(CLI::IsMember({"mrv-a", "mrv-b"}));
-  mrz_cmd->callback(
-      [mrz, &ctx, &action] { action = [mrz, &ctx] { return RunMrz(*mrz, ctx); }; });
+  mrz_cmd->callback([mrz, &ctx, &action] { action = [mrz, &ctx] { return RunMrz(*mrz, ctx); }; });
 }
 
 }  // namespace openvap::app

@@ -197,8 +197,7 @@ Result<CsvTable> FindTable(std::span<const EmbeddedTable> tables, std::string_vi
 }
 
 template <typename Row>
-const Row* FindBy(const std::vector<Row>& rows, std::string_view key,
-                  std::string Row::*field) {
+const Row* FindBy(const std::vector<Row>& rows, std::string_view key, std::string Row::*field) {
   const auto it =
       std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.*field == key; });
   return it == rows.end() ? nullptr : &*it;
