@@ -434,12 +434,12 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   }
   out.admissibility = AssessAdmissibility(adm);
   if (out.admissibility.by_derogation) {
-    out.notes.push_back(
+    out.notes.emplace_back(
         "admissible on humanitarian grounds, for reasons of national interest or "
         "international obligations (Visa Code Art 19(4))");
   }
   if (family) {
-    out.notes.push_back(
+    out.notes.emplace_back(
         "family member of an EU/EEA/CH citizen or of a Withdrawal Agreement beneficiary: may "
         "apply outside the EU VAP, fields 21, 22, 30, 31 and 32 are not filled in, no fee, "
         "facilitated procedure (VIS Reg Art 7c; Directive 2004/38/EC Art 5(2))");

@@ -263,10 +263,10 @@ Result<std::string> TransliterateForMrz(std::string_view name) {
     } else if (cp == ' ' || cp == '-' || cp == ',' || cp == 0x2010 || cp == 0x2011) {
       // Spaces, hyphens and commas separate name components: one filler.
       if (!out.empty() && out.back() != '<') out.push_back('<');
-    } else if (cp == '\'' || cp == 0x2019 || cp == '.' || cp == 0x02BC || cp == '`') {
-      // Apostrophes and full stops are omitted (O'Neil -> ONEIL).
-    } else if (InRange(cp, 0x0300, 0x036F)) {
-      // A combining diacritic (decomposed input): dropped like the precomposed forms.
+    } else if (cp == '\'' || cp == 0x2019 || cp == '.' || cp == 0x02BC || cp == '`' ||
+               InRange(cp, 0x0300, 0x036F)) {
+      // Apostrophes and full stops are omitted (O'Neil -> ONEIL); combining diacritics
+      // (decomposed input) are dropped like those of the precomposed letters.
     } else {
       bool found = false;
       std::string_view latin = Lookup(std::begin(kLatinTable), std::end(kLatinTable), cp, found);
