@@ -105,6 +105,9 @@ Result<std::string> CountryCode(const json& object, const std::string& prefix,
   return code;
 }
 
+// A bound on planned stays that keeps the day-by-day rules cheap on hostile input.
+constexpr int kMaxStayDays = 3653;
+
 constexpr std::string_view kDocumentTypes[] = {
     "ordinary-passport",       "diplomatic-passport",       "service-passport",
     "official-passport",       "special-passport",          "alien-passport",
@@ -178,6 +181,9 @@ Result<std::vector<PlannedStay>> ParseStays(const json& root) {
     OPENVAP_ASSIGN_OR_RETURN(stay.from, RequiredDate(item, p, "from"));
     OPENVAP_ASSIGN_OR_RETURN(stay.to, RequiredDate(item, p, "to"));
     if (stay.to < stay.from) return Invalid(p + ".to", "before " + p + ".from");
+    if (DaysBetween(stay.from, stay.to) >= kMaxStayDays) {
+      return Invalid(p + ".to", "a planned stay of more than ten years is not a short stay");
+    }
     out.push_back(stay);
   }
   return out;

@@ -238,6 +238,9 @@ TEST(ParseCheckRequest, ErrorsNameTheField) {
   r = IssueExample();
   r["form_complete"] = 1;
   EXPECT_EQ(ParseError(r).rfind("form_complete:", 0), 0U);
+  r = IssueExample();
+  r["stays"][0]["from"] = "0001-01-01";
+  EXPECT_EQ(ParseError(r).rfind("stays[0].to:", 0), 0U);
   EXPECT_EQ(ParseError(json::array()).rfind("(request)", 0), 0U);
   EXPECT_EQ(ParseError(json("text")).rfind("(request)", 0), 0U);
 }

@@ -107,6 +107,9 @@ Result<Competence> DetermineCompetence(const ReferenceData& data, const Competen
     if (stays[i].to < stays[i].from) {
       return Error{"invalid-stay", "stays[" + std::to_string(i) + "]: ends before it starts"};
     }
+    if (DaysBetween(stays[i].from, stays[i].to) > 3653) {
+      return Error{"invalid-stay", "stays[" + std::to_string(i) + "]: longer than ten years"};
+    }
     stays[i].state = Canonical(data, stays[i].state);
   }
   std::stable_sort(stays.begin(), stays.end(),
