@@ -20,8 +20,9 @@ BiometricsReuse AssessBiometricsReuse(const std::optional<BiometricsRecord>& rec
                                       std::string_view travel_document_number, Date lodged_on) {
   BiometricsReuse out;
   if (!record) {
-    out.basis = "no biometric identifiers in VIS: a visit to the consulate or external service "
-                "provider is needed (VIS Reg Art 7d(4))";
+    out.basis =
+        "no biometric identifiers in VIS: a visit to the consulate or external service "
+        "provider is needed (VIS Reg Art 7d(4))";
     return out;
   }
   out.reusable_until = AddDays(AddMonths(record->collected_on, kBiometricsReuseMonths), -1);
@@ -31,11 +32,13 @@ BiometricsReuse AssessBiometricsReuse(const std::optional<BiometricsRecord>& rec
   if (recent && same_document) {
     out.reusable = true;
     out.visit_required = false;
-    out.basis = "biometric identifiers taken in the last 59 months with the same travel "
-                "document: no visit is required (VIS Reg Art 7d(4); Visa Code Art 13(3))";
+    out.basis =
+        "biometric identifiers taken in the last 59 months with the same travel "
+        "document: no visit is required (VIS Reg Art 7d(4); Visa Code Art 13(3))";
   } else if (!same_document) {
-    out.basis = "biometric identifiers were taken with another travel document: a visit is "
-                "needed (VIS Reg Art 7d(4))";
+    out.basis =
+        "biometric identifiers were taken with another travel document: a visit is "
+        "needed (VIS Reg Art 7d(4))";
   } else {
     out.basis = "biometric identifiers are older than 59 months (reusable until " +
                 FormatIsoDate(*out.reusable_until) +
@@ -56,10 +59,10 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
   // more than nine months, before the start of the intended visit".
   if (f.lodged_on < out.earliest_lodging) {
     out.missing.push_back(Error{
-        "lodged-too-early",
-        "The application is lodged on " + lodged + ", more than " + std::to_string(months) +
-            " months before the visit starts on " + first + ": lodge it on or after " +
-            FormatIsoDate(out.earliest_lodging) + " (Visa Code Art 9(1))."});
+        "lodged-too-early", "The application is lodged on " + lodged + ", more than " +
+                                std::to_string(months) + " months before the visit starts on " +
+                                first + ": lodge it on or after " +
+                                FormatIsoDate(out.earliest_lodging) + " (Visa Code Art 9(1))."});
   }
   // Art 9(1): "as a rule, no later than 15 calendar days before the start of the intended
   // visit"; in justified cases of urgency the consulate may accept a later application.
@@ -67,8 +70,7 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
     out.missing.push_back(Error{
         "lodged-too-late",
         "The application is lodged on " + lodged + ", less than 15 calendar days before the " +
-            "visit starts on " + first + " (the last day was " +
-            FormatIsoDate(out.latest_lodging) +
+            "visit starts on " + first + " (the last day was " + FormatIsoDate(out.latest_lodging) +
             "): move the start of the visit, or ask the consulate to accept a justified case of "
             "urgency (Visa Code Art 9(1))."});
   }
@@ -76,12 +78,12 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
   // one for several visits).
   const Date must_be_valid_until = AddMonths(f.last_day, kDocumentValidityMonths);
   if (f.travel_document_expires_on < must_be_valid_until) {
-    out.missing.push_back(Error{
-        "travel-document-expires-too-soon",
-        "The travel document expires on " + FormatIsoDate(f.travel_document_expires_on) +
-            "; it must be valid until at least " + FormatIsoDate(must_be_valid_until) +
-            ", three months after the intended departure on " + FormatIsoDate(f.last_day) +
-            ": renew it or shorten the stay (Visa Code Art 12(a))."});
+    out.missing.push_back(
+        Error{"travel-document-expires-too-soon",
+              "The travel document expires on " + FormatIsoDate(f.travel_document_expires_on) +
+                  "; it must be valid until at least " + FormatIsoDate(must_be_valid_until) +
+                  ", three months after the intended departure on " + FormatIsoDate(f.last_day) +
+                  ": renew it or shorten the stay (Visa Code Art 12(a))."});
   }
   // Art 12(c): issued within the previous ten years.
   const Date oldest_issue = AddYears(f.lodged_on, -kDocumentMaxAgeYears);
@@ -94,11 +96,11 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
             FormatIsoDate(oldest_issue) + " (Visa Code Art 12(c))."});
   }
   if (f.travel_document_issued_on > f.lodged_on) {
-    out.missing.push_back(Error{
-        "travel-document-not-yet-issued",
-        "The travel document is issued on " + FormatIsoDate(f.travel_document_issued_on) +
-            ", after the lodging date " + lodged +
-            ": apply with a travel document you already hold (Visa Code Art 12)."});
+    out.missing.push_back(
+        Error{"travel-document-not-yet-issued",
+              "The travel document is issued on " + FormatIsoDate(f.travel_document_issued_on) +
+                  ", after the lodging date " + lodged +
+                  ": apply with a travel document you already hold (Visa Code Art 12)."});
   }
   if (!f.form_complete) {
     out.missing.push_back(Error{"form-incomplete",
@@ -116,10 +118,10 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
                                                     " (Visa Code Art 10(3)(d), Art 16)."});
   }
   if (!f.biometrics_collected && !f.biometrics_reusable) {
-    out.missing.push_back(Error{
-        "biometrics-not-collected",
-        "Book a visit to the consulate or the external service provider to give your "
-        "fingerprints and facial image (Visa Code Art 13; VIS Reg Art 7d(4))."});
+    out.missing.push_back(
+        Error{"biometrics-not-collected",
+              "Book a visit to the consulate or the external service provider to give your "
+              "fingerprints and facial image (Visa Code Art 13; VIS Reg Art 7d(4))."});
   }
   for (const Error& e : f.form_data_errors) out.missing.push_back(e);
 

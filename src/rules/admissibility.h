@@ -6,23 +6,23 @@
 // Code Art 13(3)). Each failure is an Error with a stable `code` and a `message` that tells the
 // applicant what to fix (codes listed in docs/rules.md).
 
+#include <openvap/result.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <openvap/result.h>
-
 #include "base/time.h"
 
 namespace openvap::rules {
 
-inline constexpr int kEarliestMonths = 6;           // Art 9(1)
-inline constexpr int kEarliestMonthsSeafarer = 9;   // Art 9(1), seafarers in their duties
-inline constexpr int kLatestDaysBefore = 15;        // Art 9(1), "as a rule"
-inline constexpr int kDocumentValidityMonths = 3;   // Art 12(a)
-inline constexpr int kDocumentMaxAgeYears = 10;     // Art 12(c)
-inline constexpr int kBiometricsReuseMonths = 59;   // Art 13(3); VIS Art 7d(4)
+inline constexpr int kEarliestMonths = 6;          // Art 9(1)
+inline constexpr int kEarliestMonthsSeafarer = 9;  // Art 9(1), seafarers in their duties
+inline constexpr int kLatestDaysBefore = 15;       // Art 9(1), "as a rule"
+inline constexpr int kDocumentValidityMonths = 3;  // Art 12(a)
+inline constexpr int kDocumentMaxAgeYears = 10;    // Art 12(c)
+inline constexpr int kBiometricsReuseMonths = 59;  // Art 13(3); VIS Art 7d(4)
 
 struct BiometricsRecord {
   Date collected_on;
@@ -57,7 +57,7 @@ struct AdmissibilityFacts {
   bool fee_paid = true;  // Art 10(3)(d), Art 16
   bool biometrics_collected = false;
   bool biometrics_reusable = false;
-  bool humanitarian = false;  // Art 19(4)
+  bool humanitarian = false;            // Art 19(4)
   std::vector<Error> form_data_errors;  // e.g. non-Latin characters (VIS Art 7b(5))
 };
 

@@ -48,8 +48,8 @@ Result<std::optional<Date>> OptionalDate(const json& object, const std::string& 
   if (!value->is_string()) return Invalid(path, "expected an ISO 8601 date (YYYY-MM-DD)");
   auto date = ParseIsoDate(value->get<std::string>());
   if (!date.ok()) {
-    return Invalid(path, "expected an ISO 8601 date (YYYY-MM-DD), got \"" +
-                             value->get<std::string>() + "\"");
+    return Invalid(
+        path, "expected an ISO 8601 date (YYYY-MM-DD), got \"" + value->get<std::string>() + "\"");
   }
   return std::optional<Date>(*date);
 }
@@ -99,15 +99,18 @@ Result<std::string> CountryCode(const json& object, const std::string& prefix,
   const bool icao_germany = length == 3 && code == "D";
   if (!icao_germany && (code.size() != length || !IsUpperAlpha(code))) {
     return Invalid(Join(prefix, key), "expected an ISO 3166-1 alpha-" +
-                                          std::string(length == 2 ? "2" : "3") +
-                                          " code, got \"" + *text + "\"");
+                                          std::string(length == 2 ? "2" : "3") + " code, got \"" +
+                                          *text + "\"");
   }
   return code;
 }
 
+// A bound on planned stays that keeps the day-by-day rules cheap on hostile input.
+constexpr int kMaxStayDays = 3653;
+
 constexpr std::string_view kDocumentTypes[] = {
-    "ordinary-passport",      "diplomatic-passport",       "service-passport",
-    "official-passport",      "special-passport",          "alien-passport",
+    "ordinary-passport",       "diplomatic-passport",       "service-passport",
+    "official-passport",       "special-passport",          "alien-passport",
     "refugee-travel-document", "stateless-travel-document", "other"};
 
 Result<CheckTravelDocument> ParseTravelDocument(const json& root) {
@@ -120,8 +123,9 @@ Result<CheckTravelDocument> ParseTravelDocument(const json& root) {
   if (type) {
     std::string t;
     for (const char c : *type) {
-      t.push_back(c == '_' || c == ' ' ? '-'
-                                       : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      t.push_back(c == '_' || c == ' '
+                      ? '-'
+                      : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
     if (t == "passport") t = "ordinary-passport";
     if (std::find(std::begin(kDocumentTypes), std::end(kDocumentTypes), t) ==
@@ -177,6 +181,9 @@ Result<std::vector<PlannedStay>> ParseStays(const json& root) {
     OPENVAP_ASSIGN_OR_RETURN(stay.from, RequiredDate(item, p, "from"));
     OPENVAP_ASSIGN_OR_RETURN(stay.to, RequiredDate(item, p, "to"));
     if (stay.to < stay.from) return Invalid(p + ".to", "before " + p + ".from");
+    if (DaysBetween(stay.from, stay.to) >= kMaxStayDays) {
+      return Invalid(p + ".to", "a planned stay of more than ten years is not a short stay");
+    }
     out.push_back(stay);
   }
   return out;
@@ -200,8 +207,8 @@ Result<std::vector<PreviousVisa>> ParsePreviousVisas(const json& root) {
     OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> entries,
                              OptionalString(item, p, "entries"));
     const std::string e = entries.value_or("single");
-    if (e != "single" && e != "double" && e != "two" && e != "multiple" && e != "1" &&
-        e != "2" && e != "MULT") {
+    if (e != "single" && e != "double" && e != "two" && e != "multiple" && e != "1" && e != "2" &&
+        e != "MULT") {
       return Invalid(p + ".entries", "expected single, double or multiple");
     }
     visa.multiple_entry = e == "multiple" || e == "MULT";
@@ -277,7 +284,8 @@ Result<CheckRequest> ParseCheckRequest(const json& root) {
   OPENVAP_ASSIGN_OR_RETURN(r.date_of_birth, RequiredDate(root, "", "date_of_birth"));
   OPENVAP_ASSIGN_OR_RETURN(r.travel_document, ParseTravelDocument(root));
   OPENVAP_ASSIGN_OR_RETURN(r.stays, ParseStays(root));
-  OPENVAP_ASSIGN_OR_RETURN(r.first_entry_state, CountryCode(root, "", "first_entry_state", 2, false));
+  OPENVAP_ASSIGN_OR_RETURN(r.first_entry_state,
+                           CountryCode(root, "", "first_entry_state", 2, false));
   OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> purpose,
                            OptionalString(root, "", "main_purpose"));
   if (purpose) {
@@ -305,7 +313,8 @@ Result<CheckRequest> ParseCheckRequest(const json& root) {
   OPENVAP_ASSIGN_OR_RETURN(r.photo, OptionalBool(root, "", "photo"));
   OPENVAP_ASSIGN_OR_RETURN(r.fee_paid, OptionalBool(root, "", "fee_paid"));
   OPENVAP_ASSIGN_OR_RETURN(r.biometrics_collected, OptionalBool(root, "", "biometrics_collected"));
-  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> humanitarian, OptionalBool(root, "", "humanitarian"));
+  OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> humanitarian,
+                           OptionalBool(root, "", "humanitarian"));
   r.humanitarian = humanitarian.value_or(false);
   OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> urgent, OptionalBool(root, "", "urgent"));
   r.urgent = urgent.value_or(false);
@@ -367,8 +376,9 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   out.airport_transit =
       DetermineAirportTransitRequirement(data, request.nationality, family, first_day);
   if (!out.visa.third_country_national) {
-    out.notes.push_back(out.visa.explanation + "; the answers below apply to third-country "
-                                               "nationals only");
+    out.notes.push_back(out.visa.explanation +
+                        "; the answers below apply to third-country "
+                        "nationals only");
   } else if (!out.visa.visa_required) {
     out.notes.push_back("no visa is needed for this stay (" + out.visa.basis +
                         "); the other answers describe an application made anyway");
@@ -403,8 +413,8 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   }
 
   // Biometrics (VIS Art 7d(4)).
-  out.biometrics = AssessBiometricsReuse(request.biometrics, request.travel_document.number,
-                                         request.lodged_on);
+  out.biometrics =
+      AssessBiometricsReuse(request.biometrics, request.travel_document.number, request.lodged_on);
   const bool collected = request.biometrics_collected.value_or(false);
   if (collected) out.biometrics.visit_required = false;
 
@@ -430,11 +440,12 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   }
   out.admissibility = AssessAdmissibility(adm);
   if (out.admissibility.by_derogation) {
-    out.notes.push_back("admissible on humanitarian grounds, for reasons of national interest or "
-                        "international obligations (Visa Code Art 19(4))");
+    out.notes.emplace_back(
+        "admissible on humanitarian grounds, for reasons of national interest or "
+        "international obligations (Visa Code Art 19(4))");
   }
   if (family) {
-    out.notes.push_back(
+    out.notes.emplace_back(
         "family member of an EU/EEA/CH citizen or of a Withdrawal Agreement beneficiary: may "
         "apply outside the EU VAP, fields 21, 22, 30, 31 and 32 are not filled in, no fee, "
         "facilitated procedure (VIS Reg Art 7c; Directive 2004/38/EC Art 5(2))");
@@ -508,24 +519,22 @@ nlohmann::json ToJson(const CheckResponse& r) {
                           {"earliest_lodging", FormatIsoDate(r.admissibility.earliest_lodging)},
                           {"latest_lodging", FormatIsoDate(r.admissibility.latest_lodging)}};
   if (r.fee) {
-    out["fee"] = {{"category", r.fee->category},
-                  {"legal_basis", r.fee->legal_basis},
-                  {"valid_from", r.fee->valid_from ? json(FormatIsoDate(*r.fee->valid_from))
-                                                   : json()},
-                  {"applicable", r.fee->applicable},
-                  {"source", r.fee->source}};
+    out["fee"] = {
+        {"category", r.fee->category},
+        {"legal_basis", r.fee->legal_basis},
+        {"valid_from", r.fee->valid_from ? json(FormatIsoDate(*r.fee->valid_from)) : json()},
+        {"applicable", r.fee->applicable},
+        {"source", r.fee->source}};
   }
   out["biometrics"] = {
       {"reusable", r.biometrics.reusable},
-      {"reusable_until", r.biometrics.reusable_until
-                             ? json(FormatIsoDate(*r.biometrics.reusable_until))
-                             : json()},
+      {"reusable_until",
+       r.biometrics.reusable_until ? json(FormatIsoDate(*r.biometrics.reusable_until)) : json()},
       {"basis", r.biometrics.basis}};
-  out["validity"] = {
-      {"cascade_step", CascadeStepName(r.validity.step)},
-      {"basis", r.validity.basis},
-      {"travel_document_limit", FormatIsoDate(r.validity.travel_document_limit)},
-      {"limited_by_travel_document", r.validity.limited_by_travel_document}};
+  out["validity"] = {{"cascade_step", CascadeStepName(r.validity.step)},
+                     {"basis", r.validity.basis},
+                     {"travel_document_limit", FormatIsoDate(r.validity.travel_document_limit)},
+                     {"limited_by_travel_document", r.validity.limited_by_travel_document}};
   if (r.decision) {
     const RefusalNotification& d = *r.decision;
     out["decision"] = {

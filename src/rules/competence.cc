@@ -33,13 +33,13 @@ Status CheckState(const ReferenceData& data, const std::string& code, Date on,
     return Error{"unknown-state", what + ": '" + code + "' is not a Schengen state"};
   }
   if (!state->AppliesInFullOn(on)) {
-    return Error{"unknown-state",
-                 what + ": " + state->name + " (" + code + ") does not apply the Schengen acquis " +
-                     "in full on " + FormatIsoDate(on) + " (" + state->schengen_status +
-                     (state->full_application_date
-                          ? ", from " + FormatIsoDate(*state->full_application_date)
-                          : std::string()) +
-                     ")"};
+    return Error{
+        "unknown-state",
+        what + ": " + state->name + " (" + code + ") does not apply the Schengen acquis " +
+            "in full on " + FormatIsoDate(on) + " (" + state->schengen_status +
+            (state->full_application_date ? ", from " + FormatIsoDate(*state->full_application_date)
+                                          : std::string()) +
+            ")"};
   }
   return Ok();
 }
@@ -61,8 +61,9 @@ std::string PurposeName(Purpose purpose) {
 Result<Purpose> ParsePurpose(std::string_view text) {
   std::string key;
   for (const char c : text) {
-    key.push_back(c == '_' || c == ' ' ? '-'
-                                       : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    key.push_back(c == '_' || c == ' '
+                      ? '-'
+                      : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (key == "visit-family" || key == "visiting-family" || key == "visiting-friends") {
     return Purpose::kVisitingFamilyOrFriends;
@@ -73,9 +74,10 @@ Result<Purpose> ParsePurpose(std::string_view text) {
     if (entry.name == key) return entry.purpose;
   }
   std::string names;
-  for (const auto& entry : kPurposeNames) names += (names.empty() ? "" : ", ") + std::string(entry.name);
-  return Error{"invalid-purpose", "'" + std::string(text) + "' is not a purpose of the journey (" +
-                                      names + ")"};
+  for (const auto& entry : kPurposeNames)
+    names += (names.empty() ? "" : ", ") + std::string(entry.name);
+  return Error{"invalid-purpose",
+               "'" + std::string(text) + "' is not a purpose of the journey (" + names + ")"};
 }
 
 std::string CompetenceReasonName(CompetenceReason reason) {
@@ -104,6 +106,9 @@ Result<Competence> DetermineCompetence(const ReferenceData& data, const Competen
     OPENVAP_RETURN_IF_ERROR(CheckState(data, stays[i].state, stays[i].from, what));
     if (stays[i].to < stays[i].from) {
       return Error{"invalid-stay", "stays[" + std::to_string(i) + "]: ends before it starts"};
+    }
+    if (DaysBetween(stays[i].from, stays[i].to) > 3653) {
+      return Error{"invalid-stay", "stays[" + std::to_string(i) + "]: longer than ten years"};
     }
     stays[i].state = Canonical(data, stays[i].state);
   }
@@ -152,9 +157,8 @@ Result<Competence> DetermineCompetence(const ReferenceData& data, const Competen
   if (facts.purpose == Purpose::kAirportTransit) {
     out.competent_state = stays.front().state;
     out.reason = CompetenceReason::kAirportTransit;
-    out.basis = days.size() == 1
-                    ? "Visa Code Art 5(3)(a): the state of the transit airport"
-                    : "Visa Code Art 5(3)(b): the state of the first transit airport";
+    out.basis = days.size() == 1 ? "Visa Code Art 5(3)(a): the state of the transit airport"
+                                 : "Visa Code Art 5(3)(b): the state of the first transit airport";
   } else if (facts.purpose == Purpose::kTransit) {
     out.reason = CompetenceReason::kTransit;
     if (days.size() == 1) {
@@ -162,8 +166,9 @@ Result<Competence> DetermineCompetence(const ReferenceData& data, const Competen
       out.basis = "Visa Code Art 5(2)(a): transit through only one state";
     } else {
       out.competent_state = first_entry;
-      out.basis = "Visa Code Art 5(2)(b): transit through several states, the state whose "
-                  "external border is crossed to start the transit";
+      out.basis =
+          "Visa Code Art 5(2)(b): transit through several states, the state whose "
+          "external border is crossed to start the transit";
     }
   } else if (days.size() == 1) {
     out.competent_state = days.front().first;
@@ -180,9 +185,10 @@ Result<Competence> DetermineCompetence(const ReferenceData& data, const Competen
       out.competent_state = chosen;
       out.reason = CompetenceReason::kChosenByPurpose;
       out.needs_confirmation = true;
-      out.basis = "Visa Code Art 5(1)(b) (main destination by purpose of stay) and VIS Reg Art "
-                  "7d(1): the applicant's choice by main purpose, to be confirmed by the "
-                  "consulate (Art 18(3))";
+      out.basis =
+          "Visa Code Art 5(1)(b) (main destination by purpose of stay) and VIS Reg Art "
+          "7d(1): the applicant's choice by main purpose, to be confirmed by the "
+          "consulate (Art 18(3))";
     } else if (leaders.size() == 1) {
       out.competent_state = leaders.front();
       out.reason = CompetenceReason::kMainDestination;
@@ -190,8 +196,9 @@ Result<Competence> DetermineCompetence(const ReferenceData& data, const Competen
     } else {
       out.competent_state = first_entry;
       out.reason = CompetenceReason::kFirstEntry;
-      out.basis = "Visa Code Art 5(1)(c): no main destination (equal days), the state of first "
-                  "entry";
+      out.basis =
+          "Visa Code Art 5(1)(c): no main destination (equal days), the state of first "
+          "entry";
     }
   }
 

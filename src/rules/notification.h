@@ -45,7 +45,7 @@ Result<Timestamp> StartOfLocalDay(const TimeZones& zones, std::string_view zone,
 struct RefusalNotificationFacts {
   Timestamp message_sent_at;
   std::string residence_time_zone;
-  std::optional<Timestamp> accessed_at;  // when the applicant opened the decision, if known
+  std::optional<Timestamp> accessed_at;   // when the applicant opened the decision, if known
   std::optional<int> appeal_period_days;  // the national time limit, if known
 };
 

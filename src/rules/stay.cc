@@ -26,13 +26,12 @@ class DayMap {
     prefix_.assign(marks_.size() + 1, 0);
     for (std::size_t i = 0; i < marks_.size(); ++i) prefix_[i + 1] = prefix_[i] + marks_[i];
   }
-  bool Marked(int day) const { return marks_[static_cast<std::size_t>(day - first_)] != 0; }
   // Marked days in [from, to], clipped to the map.
   int Count(int from, int to) const {
     const int lo = std::max(from, first_) - first_;
     const int hi = std::min(to, first_ + static_cast<int>(marks_.size()) - 1) - first_;
     if (hi < lo) return 0;
-    return prefix_[static_cast<std::size_t>(hi + 1)] - prefix_[static_cast<std::size_t>(lo)];
+    return prefix_[static_cast<std::size_t>(hi) + 1] - prefix_[static_cast<std::size_t>(lo)];
   }
 
  private:

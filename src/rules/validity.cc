@@ -70,8 +70,7 @@ ValidityAssessment AssessValidity(std::span<const PreviousVisa> previous, Date l
         "no step of Visa Code Art 24(2) is reached: the visa covers the intended stay plus the "
         "15-day period of grace of Art 24(1)";
   }
-  const Date wanted =
-      years > 0 ? AddDays(AddYears(first_day, years), -1) : AddDays(last_day, 15);
+  const Date wanted = years > 0 ? AddDays(AddYears(first_day, years), -1) : AddDays(last_day, 15);
   // Art 12(a) and Art 24(2): never beyond the travel document's validity less three months.
   out.travel_document_limit = AddMonths(travel_document_expires_on, -3);
   out.limited_by_travel_document = out.travel_document_limit < wanted;
@@ -92,13 +91,15 @@ Result<FacilitatedTransitLimits> DetermineFacilitatedTransitLimits(
   if (document == FacilitatedTransitDocument::kFtd) {
     wanted = AddDays(AddYears(issued_on, 3), -1);
     out.max_transit = std::chrono::hours(24);
-    out.basis = "Reg (EC) 693/2003 Art 6(1): FTD valid for at most three years, transit at most "
-                "24 hours";
+    out.basis =
+        "Reg (EC) 693/2003 Art 6(1): FTD valid for at most three years, transit at most "
+        "24 hours";
   } else {
     wanted = AddDays(AddMonths(issued_on, 3), -1);
     out.max_transit = std::chrono::hours(6);
-    out.basis = "Reg (EC) 693/2003 Art 6(2): FRTD valid for at most three months, transit at "
-                "most six hours";
+    out.basis =
+        "Reg (EC) 693/2003 Art 6(2): FRTD valid for at most three months, transit at "
+        "most six hours";
   }
   // Art 6(3)-(4): the travel document must remain valid after the FTD/FRTD expires.
   const Date document_limit = AddDays(travel_document_expires_on, -1);

@@ -74,8 +74,8 @@ Result<VisaRequirement> DetermineVisaRequirement(const ReferenceData& data,
   } else {
     out.visa_required = false;
     out.basis = "Reg (EU) 2018/1806 Art 4(1), Annex II";
-    out.explanation = entry->name + " is listed in Annex II (stays of up to 90 days in any " +
-                      "180-day period)";
+    out.explanation =
+        entry->name + " is listed in Annex II (stays of up to 90 days in any " + "180-day period)";
     // Annex II footnotes (exemption_condition).
     const std::string& condition = entry->exemption_condition;
     if ((condition == "biometric_passport_only" || condition == "biometric_passport_icao_only") &&
@@ -101,11 +101,11 @@ Result<VisaRequirement> DetermineVisaRequirement(const ReferenceData& data,
         (!entry->suspension_until || on <= *entry->suspension_until)) {
       out.visa_required = true;
       out.basis = "Reg (EU) 2018/1806 Art 8 (suspension of the exemption)";
-      out.explanation += "; the exemption is suspended for " + entry->suspended_categories +
-                         " from " + FormatIsoDate(*entry->suspension_from) +
-                         (entry->suspension_until
-                              ? " until " + FormatIsoDate(*entry->suspension_until)
-                              : std::string());
+      out.explanation +=
+          "; the exemption is suspended for " + entry->suspended_categories + " from " +
+          FormatIsoDate(*entry->suspension_from) +
+          (entry->suspension_until ? " until " + FormatIsoDate(*entry->suspension_until)
+                                   : std::string());
     }
   }
   if (entry->valid_from && on < *entry->valid_from) {
