@@ -2,8 +2,6 @@
 // VAP-NOTIFY): the Schengen rules engine of src/rules over JSON. The time zones of Visa Code
 // Art 32(2) come from the system tz database here (the rules module stays free of file I/O).
 
-#include <date/tz.h>
-
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iterator>
@@ -13,6 +11,8 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "app/cli_io.h"
+#include "app/ports.h"
 #include "base/time.h"
 #include "rules/check.h"
 #include "rules/fees.h"
@@ -24,50 +24,20 @@
 namespace openvap::app {
 namespace {
 
-// IANA zones from the system tz database (tzdata), and fixed offsets such as "+02:00".
-class SystemTimeZones final : public rules::TimeZones {
- public:
-  Result<std::chrono::seconds> OffsetAt(std::string_view zone, Timestamp instant) const override {
-    auto fixed = fixed_.OffsetAt(zone, instant);
-    if (fixed.ok()) return fixed;
-    try {
-      const date::time_zone* tz = date::locate_zone(zone);
-      const auto info = tz->get_info(std::chrono::floor<std::chrono::seconds>(instant));
-      return std::chrono::duration_cast<std::chrono::seconds>(info.offset);
-    } catch (const std::exception& e) {
-      return Error{"unknown-time-zone", "'" + std::string(zone) +
-                                            "' is not a time zone of the tz database (e.g. "
-                                            "Europe/Paris) nor a UTC offset (+HH:MM)"};
-    }
-  }
-
- private:
-  rules::FixedOffsetTimeZones fixed_;
-};
-
 struct InputOptions {
   std::string input = "-";
 };
 
-Result<std::string> ReadText(const std::string& path, std::istream& in) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(in), {});
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{"cannot-read", "cannot read '" + path + "'"};
-  std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return Error{"cannot-read", "error while reading '" + path + "'"};
-  return text;
-}
-
 // Reads and parses the JSON input; prints the error and returns the exit code on failure.
 std::optional<nlohmann::json> ReadJson(const std::string& command, const std::string& path,
                                        CliContext& ctx, int& exit_code) {
-  auto text = ReadText(path, ctx.in);
+  auto text = ReadInput(path, ctx.in);
   if (!text.ok()) {
     ctx.err << "openvap rules " << command << ": " << text.error().message << "\n";
     exit_code = kExitFailure;
     return std::nullopt;
   }
-  nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json json = nlohmann::json::parse(AsString(*text), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) {
     ctx.err << "openvap rules " << command << ": invalid JSON in "
             << (path == "-" ? std::string("standard input") : "'" + path + "'") << "\n";
