@@ -81,14 +81,14 @@ TEST(Hex, RejectsMalformedInputWithItsPosition) {
 
 TEST(Base64, RoundTripsAndRejectsGarbage) {
   // RFC 4648 §10 test vectors.
-  const std::pair<const char*, const char*> kVectors[] = {{"", ""},
-                                                          {"f", "Zg=="},
-                                                          {"fo", "Zm8="},
-                                                          {"foo", "Zm9v"},
-                                                          {"foob", "Zm9vYg=="},
-                                                          {"fooba", "Zm9vYmE="},
-                                                          {"foobar", "Zm9vYmFy"}};
-  for (const auto& [plain, encoded] : kVectors) {
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(ToBase64(AsBytes(plain)), encoded);
     EXPECT_EQ(AsString(*FromBase64(encoded)), plain);
   }

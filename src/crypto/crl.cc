@@ -172,7 +172,7 @@ Result<Crl> IssueCrl(const Certificate& issuer, const PrivateKey& issuer_key,
         X509_CRL_add0_revoked(crl.get(), revoked.get()) != 1) {
       return failed("cannot add a revoked entry");
     }
-    revoked.release();  // owned by the CRL now
+    static_cast<void>(revoked.release());  // owned by the CRL now
   }
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer_x509, nullptr, nullptr, crl.get(), 0);

@@ -46,7 +46,8 @@ Result<Element> Reader::Expect(std::uint8_t tag, std::string_view what) {
   if (!element.ok()) return Malformed(what, element.error().message);
   if (element->tag != tag) {
     char text[64];
-    std::snprintf(text, sizeof(text), "expected tag 0x%02x, found 0x%02x", tag, element->tag);
+    static_cast<void>(
+        std::snprintf(text, sizeof(text), "expected tag 0x%02x, found 0x%02x", tag, element->tag));
     return Malformed(what, text);
   }
   return element;

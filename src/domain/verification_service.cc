@@ -101,16 +101,21 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
   }
   std::optional<DigitalVisa> visa;
   if (check.document_number) {
-    const Status read = store_.Write([&](UnitOfWork& uow) -> Status {
+    // A read transaction: the public's checks (the bulk of them) write nothing. Officials see
+    // the record, so their look-up is audited (VAP-DP) in a write of its own.
+    const Status read = store_.Read([&](UnitOfWork& uow) -> Status {
       OPENVAP_ASSIGN_OR_RETURN(visa, uow.Registry().FindVisa(VisaNumber(*check.document_number)));
-      if (visa && SeesTheRecord(who.role)) {
-        OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
-            AuditEvent{who.account ? who.account->value() : "", std::string(RoleName(who.role)),
-                       "visa.verify", "visa:" + visa->number.value(), json::object()}));
-      }
       return Ok();
     });
     if (!read.ok()) return read.error();
+    if (visa && SeesTheRecord(who.role)) {
+      const Status audited = store_.Write([&](UnitOfWork& uow) -> Status {
+        return uow.Audit().Append(
+            AuditEvent{who.account ? who.account->value() : "", std::string(RoleName(who.role)),
+                       "visa.verify", "visa:" + visa->number.value(), json::object()});
+      });
+      if (!audited.ok()) return audited.error();
+    }
   }
   if (visa) {
     Verification out = FromRegister(*visa, who);

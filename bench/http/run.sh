@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# HTTP benchmarks of issue 5 (docs/PERFORMANCE.md): POST /api/v1/verify beside raw OpenSSL
+# ECDSA P-256 verification on one core, and submission latency with 200 concurrent clients on
+# SQLite. Usage: bench/http/run.sh [BUILD_DIR]   (default build/main; build it first)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$repo/build/main}"
+openvap="$build/bin/openvap"
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$openvap" serve --listen 127.0.0.1:0 --data-dir "$work/data" --demo >"$work/serve.out" 2>"$work/serve.log" &
+server=$!
+for _ in $(seq 100); do grep -q "is serving" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url="$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)"
+echo "== server $url ($(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'))"
+
+echo "== raw OpenSSL ECDSA P-256 verification, one core"
+openssl speed -seconds 10 ecdsap256 2>/dev/null | grep -E "^ *256 bits ecdsa"
+
+seal="$("$openvap" seal sign --key "$work/data/pki/FR/signer.key" --cert "$work/data/pki/FR/signer.pem" \
+  --profile eu-digital-visa --data '{"visa_number": "FRA123456784", "visa_type": "C",
+  "valid_from": "2027-01-01", "valid_until": "2027-03-01", "number_of_entries": 1,
+  "duration_of_stay_days": 30, "surname": "DOE", "nationality": "IND",
+  "travel_document_number": "X1234567"}')"
+echo "== POST /api/v1/verify: wrk -t2 -c64 -d20s"
+OPENVAP_BENCH_SEAL="$seal" wrk -t2 -c64 -d20s --latency -s "$repo/bench/http/verify.lua" "$url"
+
+echo "== preparing 1000 submitted applications"
+python3 "$repo/bench/http/prepare.py" "$url" "$work/data" 1000 "$work/config.lua"
+echo "== POST /api/v1/applications/{id}/submit: wrk -t2 -c200 -d30s"
+OPENVAP_BENCH_CONFIG="$work/config.lua" wrk -t2 -c200 -d30s --latency -s "$repo/bench/http/submit.lua" "$url"
