@@ -403,9 +403,7 @@ Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
 Result<Application> ApplicationService::Submit(const Principal& who, const ApplicationId& id,
                                                const std::vector<std::string>& declarations,
                                                const std::string& ip_address) {
-  Application out;
-  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+  const auto check = [&](const Application& a) -> Status {
     if (a.status != ApplicationStatus::kDraft && a.status != ApplicationStatus::kSubmitted) {
       return Error{"invalid-transition", "this application was already submitted"};
     }
@@ -415,6 +413,26 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
                      "declarations: tick declaration " + required +
                          " of the form to submit (it acts as your signature)"};
       }
+    }
+    return Ok();
+  };
+  // The pre-checks are the costly part and only read: they run on a snapshot outside the write
+  // transaction, so that submissions are checked in parallel; the write applies their outcome
+  // when the application is still that version, and checks again otherwise.
+  Application snapshot;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(snapshot, Load(uow, who, id, true));
+    return Ok();
+  }));
+  OPENVAP_RETURN_IF_ERROR(check(snapshot));
+  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked,
+                           prechecks_.Run(snapshot, UtcDateOf(clock_.Now())));
+  Application out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+    OPENVAP_RETURN_IF_ERROR(check(a));
+    if (a.version != snapshot.version) {
+      OPENVAP_ASSIGN_OR_RETURN(checked, prechecks_.Run(a, UtcDateOf(clock_.Now())));
     }
     if (a.status == ApplicationStatus::kDraft) {
       OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kSubmitted, who.role));
@@ -428,7 +446,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     }
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));
-    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, UtcDateOf(clock_.Now())));
+    a.prechecks = checked;
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
     } else if (!a.lodged_by_official) {
