@@ -211,6 +211,48 @@ void BM_OpensslSign(benchmark::State& state) {
 }
 BENCHMARK(BM_OpensslSign)->Arg(0)->Arg(1);
 
+// Raw OpenSSL as PrivateKey::SignRaw calls it: a context made and initialised per signature.
+void BM_OpensslSignFreshContext(benchmark::State& state) {
+  const Signer& s = SignerFor(state);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  unsigned char sig[160];
+  for (auto _ : state) {
+    SHA256(s.decoded.signed_data.data(), s.decoded.signed_data.size(), digest);
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(s.key.native(), nullptr);
+    std::size_t len = sizeof(sig);
+    if (ctx == nullptr || EVP_PKEY_sign_init(ctx) != 1 ||
+        EVP_PKEY_sign(ctx, sig, &len, digest, sizeof(digest)) != 1) {
+      state.SkipWithError("EVP_PKEY_sign");
+    }
+    EVP_PKEY_CTX_free(ctx);
+    benchmark::DoNotOptimize(sig);
+  }
+  SetLabel(state);
+}
+BENCHMARK(BM_OpensslSignFreshContext)->Arg(0)->Arg(1);
+
+// Raw OpenSSL with a context duplicated per signature from one initialised once.
+void BM_OpensslSignDupContext(benchmark::State& state) {
+  const Signer& s = SignerFor(state);
+  EVP_PKEY_CTX* proto = EVP_PKEY_CTX_new(s.key.native(), nullptr);
+  if (proto == nullptr || EVP_PKEY_sign_init(proto) != 1) std::abort();
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  unsigned char sig[160];
+  for (auto _ : state) {
+    SHA256(s.decoded.signed_data.data(), s.decoded.signed_data.size(), digest);
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_dup(proto);
+    std::size_t len = sizeof(sig);
+    if (ctx == nullptr || EVP_PKEY_sign(ctx, sig, &len, digest, sizeof(digest)) != 1) {
+      state.SkipWithError("EVP_PKEY_sign");
+    }
+    EVP_PKEY_CTX_free(ctx);
+    benchmark::DoNotOptimize(sig);
+  }
+  EVP_PKEY_CTX_free(proto);
+  SetLabel(state);
+}
+BENCHMARK(BM_OpensslSignDupContext)->Arg(0)->Arg(1);
+
 // Raw OpenSSL, one-shot: EVP_DigestSign with a fresh EVP_MD_CTX per signature.
 void BM_OpensslDigestSign(benchmark::State& state) {
   const Signer& s = SignerFor(state);
