@@ -136,7 +136,7 @@ trust::SignatureCheck CheckOf(const Signer& s) {
 
 // ---- decode ----
 
-void BM_DecodeVds(benchmark::State& state) {
+void DecodeVdsBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   for (auto _ : state) {
     auto decoded = seal::DecodeVds(s.seal);
@@ -145,9 +145,9 @@ void BM_DecodeVds(benchmark::State& state) {
   }
   state.SetLabel(state.range(0) == 0 ? "eu-digital-visa (ours)" : "vdstools:residentPermit");
 }
-BENCHMARK(BM_DecodeVds)->Arg(0)->Arg(1);
+BENCHMARK(DecodeVdsBench)->Arg(0)->Arg(1);
 
-void BM_DecodeIdb(benchmark::State& state) {
+void DecodeIdbBench(benchmark::State& state) {
   std::string text;
   for (const auto& v : testing::ReadSealVectors()) {
     if (v.id == "vdstools-idb:Visa") text = v.payload;
@@ -159,12 +159,12 @@ void BM_DecodeIdb(benchmark::State& state) {
   }
   state.SetLabel("vdstools-idb:Visa");
 }
-BENCHMARK(BM_DecodeIdb);
+BENCHMARK(DecodeIdbBench);
 
 // ---- sign ----
 
 // Ours, end to end: encode the EU digital visa and sign it (PrivateKey::SignRaw).
-void BM_SignSeal(benchmark::State& state) {
+void SignSealBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   const KeySigner signer(s.key, "5C");
   const nlohmann::json data = VisaData();
@@ -176,10 +176,10 @@ void BM_SignSeal(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_SignSeal)->Arg(0)->Arg(1);
+BENCHMARK(SignSealBench)->Arg(0)->Arg(1);
 
 // Ours, the primitive: hash and sign the seal's signed bytes, raw r||s out.
-void BM_SignRaw(benchmark::State& state) {
+void SignRawBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   for (auto _ : state) {
     auto sig = s.key.SignRaw(s.decoded.signed_data);
@@ -188,11 +188,11 @@ void BM_SignRaw(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_SignRaw)->Arg(0)->Arg(1);
+BENCHMARK(SignRawBench)->Arg(0)->Arg(1);
 
 // Raw OpenSSL at its fastest: SHA-256 of the same bytes, then EVP_PKEY_sign with a context
 // made once (DER signature out, no conversion).
-void BM_OpensslSign(benchmark::State& state) {
+void OpensslSignBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(s.key.native(), nullptr);
   if (ctx == nullptr || EVP_PKEY_sign_init(ctx) != 1) std::abort();
@@ -209,10 +209,10 @@ void BM_OpensslSign(benchmark::State& state) {
   EVP_PKEY_CTX_free(ctx);
   SetLabel(state);
 }
-BENCHMARK(BM_OpensslSign)->Arg(0)->Arg(1);
+BENCHMARK(OpensslSignBench)->Arg(0)->Arg(1);
 
 // Raw OpenSSL as PrivateKey::SignRaw calls it: a context made and initialised per signature.
-void BM_OpensslSignFreshContext(benchmark::State& state) {
+void OpensslSignFreshContextBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   unsigned char sig[160];
@@ -229,10 +229,10 @@ void BM_OpensslSignFreshContext(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_OpensslSignFreshContext)->Arg(0)->Arg(1);
+BENCHMARK(OpensslSignFreshContextBench)->Arg(0)->Arg(1);
 
 // Raw OpenSSL with a context duplicated per signature from one initialised once.
-void BM_OpensslSignDupContext(benchmark::State& state) {
+void OpensslSignDupContextBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   EVP_PKEY_CTX* proto = EVP_PKEY_CTX_new(s.key.native(), nullptr);
   if (proto == nullptr || EVP_PKEY_sign_init(proto) != 1) std::abort();
@@ -251,10 +251,10 @@ void BM_OpensslSignDupContext(benchmark::State& state) {
   EVP_PKEY_CTX_free(proto);
   SetLabel(state);
 }
-BENCHMARK(BM_OpensslSignDupContext)->Arg(0)->Arg(1);
+BENCHMARK(OpensslSignDupContextBench)->Arg(0)->Arg(1);
 
 // Raw OpenSSL, one-shot: EVP_DigestSign with a fresh EVP_MD_CTX per signature.
-void BM_OpensslDigestSign(benchmark::State& state) {
+void OpensslDigestSignBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   unsigned char sig[160];
   for (auto _ : state) {
@@ -270,12 +270,12 @@ void BM_OpensslDigestSign(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_OpensslDigestSign)->Arg(0)->Arg(1);
+BENCHMARK(OpensslDigestSignBench)->Arg(0)->Arg(1);
 
 // ---- verify ----
 
 // Ours: the trust store's verdict on the seal (signer look-up, ECDSA, validity, revocation).
-void BM_TrustStoreVerify(benchmark::State& state) {
+void TrustStoreVerifyBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   const trust::SignatureCheck check = CheckOf(s);
   for (auto _ : state) {
@@ -285,10 +285,10 @@ void BM_TrustStoreVerify(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_TrustStoreVerify)->Arg(0)->Arg(1);
+BENCHMARK(TrustStoreVerifyBench)->Arg(0)->Arg(1);
 
 // Ours, what `openvap seal verify` does per seal after loading: decode, then the verdict.
-void BM_DecodeAndVerify(benchmark::State& state) {
+void DecodeAndVerifyBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   for (auto _ : state) {
     auto decoded = seal::DecodeVds(s.seal);
@@ -304,11 +304,11 @@ void BM_DecodeAndVerify(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_DecodeAndVerify)->Arg(0)->Arg(1);
+BENCHMARK(DecodeAndVerifyBench)->Arg(0)->Arg(1);
 
 // Raw OpenSSL at its fastest: SHA-256 and EVP_PKEY_verify of the same signature (DER, converted
 // once outside the loop) with a context made once.
-void BM_OpensslVerify(benchmark::State& state) {
+void OpensslVerifyBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   const Bytes der = Must(crypto::EcdsaRawToDer(*s.decoded.signature));
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(s.certificate.public_key().native(), nullptr);
@@ -323,10 +323,10 @@ void BM_OpensslVerify(benchmark::State& state) {
   EVP_PKEY_CTX_free(ctx);
   SetLabel(state);
 }
-BENCHMARK(BM_OpensslVerify)->Arg(0)->Arg(1);
+BENCHMARK(OpensslVerifyBench)->Arg(0)->Arg(1);
 
 // Raw OpenSSL, one-shot: EVP_DigestVerify with a fresh EVP_MD_CTX per verification.
-void BM_OpensslDigestVerify(benchmark::State& state) {
+void OpensslDigestVerifyBench(benchmark::State& state) {
   const Signer& s = SignerFor(state);
   const Bytes der = Must(crypto::EcdsaRawToDer(*s.decoded.signature));
   for (auto _ : state) {
@@ -341,7 +341,7 @@ void BM_OpensslDigestVerify(benchmark::State& state) {
   }
   SetLabel(state);
 }
-BENCHMARK(BM_OpensslDigestVerify)->Arg(0)->Arg(1);
+BENCHMARK(OpensslDigestVerifyBench)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace openvap

@@ -6,6 +6,7 @@
 //   ninja -C build/fuzzbench fuzz_trust_seeds && build/fuzzbench/fuzz/fuzz_trust_seeds
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -84,9 +85,7 @@ class KeySigner : public openvap::seal::SealSigner {
   const crypto::Certificate& cert_;
 };
 
-}  // namespace
-
-int main() {
+void WriteSeeds() {
   const std::string corpus = "fuzz/corpus/";
   const std::string certs = corpus + "certificate_load/";
   const std::string crls = corpus + "crl_load/";
@@ -211,6 +210,17 @@ int main() {
         Must(openvap::seal::EncodeAndSignVds("eu-digital-residence-permit", permit, issued, issued,
                                              signer),
              "permit seal"));
+}
+
+}  // namespace
+
+int main() {
+  try {
+    WriteSeeds();
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
   std::puts("seed corpora written under fuzz/corpus/");
   return 0;
 }

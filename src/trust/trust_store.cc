@@ -174,8 +174,11 @@ Status TrustStore::AddBytes(ByteView bytes, const std::string& origin) {
       } else if (label == "CMS" || label == "PKCS7") {
         // Added as DER: passing the PEM block itself would come back here for ever.
         auto der = PemBody(pem);
-        if (!der.ok()) return Error{"malformed-trust", origin + ": unreadable PEM " + label};
         std::string inner = origin;
+        if (!der.ok()) {
+          inner += ": unreadable PEM " + label;
+          return Error{"malformed-trust", inner};
+        }
         inner += " (" + label + ")";
         OPENVAP_RETURN_IF_ERROR(AddBytes(*der, inner));
       } else if (label.find("PRIVATE KEY") == std::string::npos) {
