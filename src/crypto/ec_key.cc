@@ -50,6 +50,31 @@ std::shared_ptr<evp_pkey_st> Share(EVP_PKEY* pkey) {
   return {pkey, [](EVP_PKEY* p) { EVP_PKEY_free(p); }};
 }
 
+// A context for `pkey` initialised by `init` (EVP_PKEY_sign_init or EVP_PKEY_verify_init),
+// shared by every copy of the key; null when it cannot be made.
+std::shared_ptr<evp_pkey_ctx_st> InitialisedContext(EVP_PKEY* pkey, int (*init)(EVP_PKEY_CTX*)) {
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(pkey, nullptr);
+  if (ctx == nullptr || init(ctx) != 1) {
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+    return nullptr;
+  }
+  return {ctx, [](EVP_PKEY_CTX* p) { EVP_PKEY_CTX_free(p); }};
+}
+
+// A context ready for one operation: a duplicate of `prototype`, or else a new one made from
+// `pkey` and initialised. Null on failure.
+EvpPkeyCtxPtr OperationContext(const std::shared_ptr<evp_pkey_ctx_st>& prototype, EVP_PKEY* pkey,
+                               int (*init)(EVP_PKEY_CTX*)) {
+  if (prototype) {
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_dup(prototype.get()));
+    if (ctx) return ctx;
+  }
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(pkey, nullptr));
+  if (!ctx || init(ctx.get()) != 1) return nullptr;
+  return ctx;
+}
+
 std::string GroupDescription(EVP_PKEY* pkey, int order_bits) {
   char encoding[32] = {0};
   std::size_t len = 0;
@@ -174,6 +199,7 @@ Result<PublicKey> PublicKey::FromNative(std::shared_ptr<evp_pkey_st> pkey) {
   key.field_size_ = static_cast<std::size_t>((key.order_bits_ + 7) / 8);
   key.hash_ = HashForOrderBits(key.order_bits_);
   key.curve_description_ = GroupDescription(pkey.get(), key.order_bits_);
+  key.verify_ctx_ = InitialisedContext(pkey.get(), EVP_PKEY_verify_init);
   key.pkey_ = std::move(pkey);
   return key;
 }
@@ -213,10 +239,9 @@ bool PublicKey::VerifyDigestRaw(ByteView digest, ByteView signature_rs) const {
     der[1] = 0x81;
     der[2] = static_cast<std::uint8_t>(body);
   }
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(pkey_.get(), nullptr));
-  const bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-                  EVP_PKEY_verify(ctx.get(), der.data() + start, pos - start, digest.data(),
-                                  digest.size()) == 1;
+  const EvpPkeyCtxPtr ctx = OperationContext(verify_ctx_, pkey_.get(), EVP_PKEY_verify_init);
+  const bool ok = ctx && EVP_PKEY_verify(ctx.get(), der.data() + start, pos - start, digest.data(),
+                                         digest.size()) == 1;
   if (!ok) ERR_clear_error();
   return ok;
 }
@@ -235,6 +260,7 @@ Bytes PublicKey::SpkiDer() const {
 Result<PrivateKey> PrivateKey::FromNative(std::shared_ptr<evp_pkey_st> pkey) {
   OPENVAP_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromNative(pkey));
   PrivateKey key;
+  key.sign_ctx_ = InitialisedContext(pkey.get(), EVP_PKEY_sign_init);
   key.pkey_ = std::move(pkey);
   key.public_key_ = std::move(pub);
   return key;
@@ -301,9 +327,8 @@ Result<Bytes> PrivateKey::SignRaw(ByteView data) const {
   const std::size_t n = Digest(public_key_.hash(), data, digest);
   std::array<std::uint8_t, 160> sig{};
   std::size_t sig_len = sig.size();
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(pkey_.get(), nullptr));
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
-      EVP_PKEY_sign(ctx.get(), sig.data(), &sig_len, digest.data(), n) != 1) {
+  const EvpPkeyCtxPtr ctx = OperationContext(sign_ctx_, pkey_.get(), EVP_PKEY_sign_init);
+  if (!ctx || EVP_PKEY_sign(ctx.get(), sig.data(), &sig_len, digest.data(), n) != 1) {
     return Error{"signing-failed", TakeOpensslError("ECDSA signing failed")};
   }
   return EcdsaDerToRaw(ByteView(sig.data(), sig_len), public_key_.field_size());

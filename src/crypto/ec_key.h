@@ -18,7 +18,8 @@
 
 #include "base/bytes.h"
 
-struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept opaque outside crypto
+struct evp_pkey_st;      // OpenSSL's EVP_PKEY, kept opaque outside crypto
+struct evp_pkey_ctx_st;  // OpenSSL's EVP_PKEY_CTX
 
 namespace openvap::crypto {
 
@@ -65,6 +66,10 @@ class PublicKey {
 
  private:
   std::shared_ptr<evp_pkey_st> pkey_;
+  // A context initialised for verification once; each verification works on a duplicate
+  // (EVP_PKEY_CTX_dup reads it only), which costs far less than making and initialising a
+  // context. Null when initialisation failed: then a context is made per call.
+  std::shared_ptr<evp_pkey_ctx_st> verify_ctx_;
   std::size_t field_size_ = 0;
   int order_bits_ = 0;
   HashAlgorithm hash_ = HashAlgorithm::kSha256;
@@ -108,6 +113,7 @@ class PrivateKey {
   static Result<PrivateKey> FromNative(std::shared_ptr<evp_pkey_st> pkey);
 
   std::shared_ptr<evp_pkey_st> pkey_;
+  std::shared_ptr<evp_pkey_ctx_st> sign_ctx_;  // as PublicKey::verify_ctx_, for signing
   PublicKey public_key_;
 };
 

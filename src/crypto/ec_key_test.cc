@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "crypto/x509.h"
 
@@ -75,6 +77,30 @@ INSTANTIATE_TEST_SUITE_P(Curves, CurveTest,
                                            std::pair{Curve::kP384, std::size_t{48}},
                                            std::pair{Curve::kBrainpoolP224r1, std::size_t{28}},
                                            std::pair{Curve::kBrainpoolP256r1, std::size_t{32}}));
+
+// Sign and verify work on duplicates of a context each key holds: copies of one key used
+// from several threads at once must all sign and verify (and reject a changed message).
+TEST(EcKey, SignsAndVerifiesFromSeveralThreadsWithOneKey) {
+  const PrivateKey key = *PrivateKey::Generate(Curve::kP256);
+  std::vector<std::thread> threads;
+  std::vector<int> good(4, 0);
+  for (std::size_t t = 0; t < good.size(); ++t) {
+    threads.emplace_back([&key, &good, t] {
+      const PrivateKey copy = key;
+      for (int i = 0; i < 50; ++i) {
+        const Bytes data = {static_cast<std::uint8_t>(t), static_cast<std::uint8_t>(i)};
+        const auto sig = (i % 2 == 0 ? key : copy).SignRaw(data);
+        if (!sig.ok()) continue;
+        const Bytes other = {static_cast<std::uint8_t>(t), static_cast<std::uint8_t>(i + 1)};
+        if (copy.public_key().VerifyRaw(data, *sig) && !key.public_key().VerifyRaw(other, *sig)) {
+          ++good[t];
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const int g : good) EXPECT_EQ(g, 50);
+}
 
 TEST(EcKey, HashFollowsTheOrderSize) {
   EXPECT_EQ(HashForOrderBits(224), HashAlgorithm::kSha224);

@@ -49,6 +49,16 @@ std::vector<std::pair<std::string, std::string>> PemBlocks(std::string_view text
   return out;
 }
 
+// The DER bytes of one PEM block (the base64 between its BEGIN and END lines).
+Result<Bytes> PemBody(std::string_view block) {
+  const std::size_t begin = block.find('\n');
+  const std::size_t end = block.rfind("-----END ");
+  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) {
+    return Error{"malformed-pem", "no PEM body"};
+  }
+  return FromBase64(block.substr(begin + 1, end - begin - 1));
+}
+
 bool PermitsDocumentType(const std::vector<std::string>& list, const std::string& type) {
   for (const std::string& allowed : list) {
     if (!allowed.empty() && type.rfind(allowed, 0) == 0) return true;
@@ -162,9 +172,15 @@ Status TrustStore::AddBytes(ByteView bytes, const std::string& origin) {
         if (!crl.ok()) return Error{"malformed-trust", origin + ": " + crl.error().message};
         AddCrl(*crl);
       } else if (label == "CMS" || label == "PKCS7") {
+        // Added as DER: passing the PEM block itself would come back here for ever.
+        auto der = PemBody(pem);
         std::string inner = origin;
+        if (!der.ok()) {
+          inner += ": unreadable PEM " + label;
+          return Error{"malformed-trust", inner};
+        }
         inner += " (" + label + ")";
-        OPENVAP_RETURN_IF_ERROR(AddBytes(AsBytes(pem), inner));
+        OPENVAP_RETURN_IF_ERROR(AddBytes(*der, inner));
       } else if (label.find("PRIVATE KEY") == std::string::npos) {
         std::string message = origin;
         message += ": unexpected PEM block " + label;

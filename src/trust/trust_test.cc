@@ -171,6 +171,24 @@ TEST(TrustStore, MasterListsAndBundlesRoundTripAndForgeriesAreRefused) {
   EXPECT_EQ(refused.AddBytes(AsBytes(std::string("hello")), "x").error().code, "malformed-trust");
 }
 
+// A PEM master list used to make AddBytes call itself on the same PEM block until the stack
+// ran out (found by fuzz/master_list_load; the seed is fuzz/corpus/master_list_load/*.pem).
+TEST(TrustStore, LoadsAPemMasterList) {
+  Pki pki;
+  TrustStore source;
+  source.AddCertificate(pki.csca);
+  const Bytes master_list = *source.ExportMasterList(pki.csca, pki.csca_key);
+  std::string pem = "-----BEGIN CMS-----\n";
+  const std::string b64 = ToBase64(master_list);
+  for (std::size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+  pem += "-----END CMS-----\n";
+  TrustStore store;
+  ASSERT_TRUE(store.AddBytes(AsBytes(pem), "list.pem").ok());
+  EXPECT_EQ(store.certificates().size(), 1U);
+  const std::string broken = "-----BEGIN PKCS7-----\n%%%\n-----END PKCS7-----\n";
+  EXPECT_EQ(store.AddBytes(AsBytes(broken), "x.pem").error().code, "malformed-trust");
+}
+
 TEST(TrustStore, LoadsFilesAndDirectoriesOfTheThirdPartyCertificates) {
   TrustStore store;
   ASSERT_TRUE(store.AddPath("tests/vectors/seals/certs").ok());
