@@ -96,7 +96,7 @@ std::string ApiSession::SignInWithTotp(const std::string& email, const std::stri
   if (grant.is_null()) return "";
   if (grant.value("mfa_enrolment_required", false)) {
     const json enrol = Expect(200, "POST", "/api/v1/me/mfa/totp");
-    const std::string secret = enrol.value("secret", "");
+    std::string secret = enrol.value("secret", "");
     const json done =
         Expect(200, "POST", "/api/v1/me/mfa/totp/confirm", {{"code", TotpNow(secret)}});
     EXPECT_FALSE(done.value("recovery_codes", json::array()).empty());

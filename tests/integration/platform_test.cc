@@ -119,8 +119,9 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
                         "application/pdf")
                 .status,
             201);
-  const HttpResult fake = applicant.Upload(
-      app + "/documents?kind=supporting-document&filename=x.pdf", "MZ\x90\x00", "application/pdf");
+  const HttpResult fake =
+      applicant.Upload(app + "/documents?kind=supporting-document&filename=x.pdf",
+                       std::string("MZ\x90\x00", 4), "application/pdf");
   EXPECT_EQ(fake.status / 100, 4) << fake.body;
 
   // VAP-COMP, VAP-ADM: the pre-checks tell the applicant what is missing.

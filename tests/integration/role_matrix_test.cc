@@ -28,7 +28,7 @@ std::string VerificationToken(const std::string& mail_dir, const std::string& em
         std::ifstream in(f.path());
         const std::string text((std::istreambuf_iterator<char>(in)), {});
         if (text.find(email) == std::string::npos) continue;
-        const std::string token = Extract(MailText(text), "token=");
+        std::string token = Extract(MailText(text), "token=");
         if (!token.empty()) return token;
       }
     }

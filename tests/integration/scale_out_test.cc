@@ -4,9 +4,9 @@
 //  - two `openvap serve` processes on one PostgreSQL share sessions, login rate limits, data
 //    and jobs (each outbox message is delivered once).
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <atomic>
+#include <csignal>
 #include <mutex>
 #include <thread>
 
@@ -78,12 +78,13 @@ TEST(Durability, SigkillDuringASubmissionBurstLosesNothingAcknowledged) {
     std::vector<std::string> acknowledged;
     std::atomic<std::size_t> next{0};
     std::vector<std::thread> clients;
+    clients.reserve(8);
     for (int t = 0; t < 8; ++t) {
       // One connection per client (a curl handle is not shared between threads).
       clients.emplace_back([&, own = applicant.ResumeAt(server->url())] {
         for (std::size_t i = next++; i < ids.size(); i = next++) {
           const HttpResult r = own->Call("POST", "/api/v1/applications/" + ids[i] + "/submit",
-                                              {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}});
+                                         {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}});
           if (r.status == 200) {
             std::lock_guard lock(mu);
             acknowledged.push_back(ids[i]);
