@@ -167,7 +167,8 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
   cmd->add_option("--data-dir", options->data_dir,
                   "Directory of the database, keys and uploads (created if missing)")
       ->capture_default_str();
-  cmd->add_option("--threads", options->threads, "Request handler threads (0: 64; handlers wait on the database)")
+  cmd->add_option("--threads", options->threads,
+                  "Request handler threads (0: 64; handlers wait on the database)")
       ->check(CLI::NonNegativeNumber);
   PlatformConfig& p = options->platform;
   p.base_url.clear();

@@ -110,9 +110,9 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
     if (!read.ok()) return read.error();
     if (visa && SeesTheRecord(who.role)) {
       const Status audited = store_.Write([&](UnitOfWork& uow) -> Status {
-        return uow.Audit().Append(
-            AuditEvent{who.account ? who.account->value() : "", std::string(RoleName(who.role)),
-                       "visa.verify", "visa:" + visa->number.value(), json::object()});
+        return uow.Audit().Append(AuditEvent{who.account ? who.account->value() : "",
+                                             std::string(RoleName(who.role)), "visa.verify",
+                                             "visa:" + visa->number.value(), json::object()});
       });
       if (!audited.ok()) return audited.error();
     }
