@@ -10,6 +10,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "base/time.h"
 
 namespace openvap::testing {
 
@@ -106,6 +107,12 @@ std::string ApiSession::SignInWithTotp(const std::string& email, const std::stri
     Expect(200, "POST", "/api/v1/sessions/mfa", {{"code", TotpNow(known_secret)}});
   }
   return known_secret;
+}
+
+std::string Day(int from_today) {
+  const auto now =
+      std::chrono::time_point_cast<Timestamp::duration>(std::chrono::system_clock::now());
+  return FormatIsoDate(AddDays(UtcDateOf(Timestamp(now)), from_today));
 }
 
 std::string TotpNow(const std::string& secret) {

@@ -66,6 +66,9 @@ class ApiSession {
   bool send_cookie_ = false;    // send it explicitly (a resumed session has an empty jar)
 };
 
+// The ISO date `from_today` days after today (UTC, the server's wall clock).
+std::string Day(int from_today);
+
 // The current TOTP code for `secret` (RFC 6238, 30 s, 6 digits).
 std::string TotpNow(const std::string& secret);
 

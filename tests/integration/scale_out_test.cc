@@ -19,12 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Day(int from_today) {
-  const auto now =
-      std::chrono::time_point_cast<Timestamp::duration>(std::chrono::system_clock::now());
-  return FormatIsoDate(AddDays(UtcDateOf(Timestamp(now)), from_today));
-}
-
 json Form() {
   return {{"1", "DOE"},
           {"3", "ANA"},
