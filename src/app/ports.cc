@@ -256,7 +256,9 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a
   }
   out.fee_eur = answer.value("fee_eur", 0.0);
   out.visit_required = answer.value("visit_required", true);
-  out.details = answer;
+  // As JSON text: the application document is loaded on every step of the procedure, and
+  // parsing this object each time was a fifth of a submission's cost (docs/PERFORMANCE.md).
+  out.details = answer.dump();
   return out;
 }
 

@@ -37,7 +37,8 @@ struct PreCheckOutcome {
   std::vector<MissingItem> missing;
   double fee_eur = 0;
   bool visit_required = true;  // VIS 7d(4): no biometrics reusable
-  nlohmann::json details;      // the full rules response, for the officer
+  nlohmann::json details;      // the full rules response, for the officer (an object, or its
+                               // JSON text as the platform keeps it)
   Timestamp checked_at{};
 };
 

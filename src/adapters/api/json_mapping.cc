@@ -18,7 +18,10 @@ json PreCheckJson(const domain::PreCheckOutcome& p) {
           {"missing", missing},
           {"fee_eur", p.fee_eur},
           {"visit_required", p.visit_required},
-          {"details", p.details},
+          // Kept as JSON text with the application (parsed only here, for the reader).
+          {"details", p.details.is_string()
+                          ? json::parse(p.details.get_ref<const std::string&>(), nullptr, false)
+                          : p.details},
           {"checked_at", FormatIsoTimestamp(p.checked_at)}};
 }
 
