@@ -117,14 +117,18 @@ std::string Text(const json& form, const char* key) {
   return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Annex I field 12 as the rules' travel document types.
+// Annex I field 12 ("Ordinary passport", "Diplomatic passport", ..., "Other travel document")
+// as the rules' travel document types; anything else is "other".
 std::string TravelDocumentType(std::string field12) {
-  for (char& c : field12) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (char& c : field12) c = c == ' ' ? '-' : c;
-  if (field12.empty() || field12 == "ordinary-passport" || field12 == "passport") {
-    return "ordinary-passport";
+  for (char& c : field12) {
+    c = c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  return field12;
+  if (field12.empty() || field12 == "passport") return "ordinary-passport";
+  for (std::string_view known : {"ordinary-passport", "diplomatic-passport", "service-passport",
+                                 "official-passport", "special-passport"}) {
+    if (field12 == known) return field12;
+  }
+  return "other";
 }
 
 // The Annex I fields the harmonised form marks as mandatory for everyone, and those that

@@ -1,0 +1,157 @@
+// The domain's ports over the core modules (src/app/ports.cc): the form as a rules request,
+// the Annex VI texts and languages, the Art 32(2) calendar, the visa sealer and the offline
+// verifier. The whole chain runs in tests/integration/platform_test.cc; here are the edges.
+#include "app/ports.h"
+
+#include <gtest/gtest.h>
+
+#include "app/pki.h"
+#include "domain/decision.h"
+#include "rules/check.h"
+#include "seal/seal.h"
+
+namespace openvap::app {
+namespace {
+
+using nlohmann::json;
+
+Timestamp T(const char* iso) { return *ParseIsoTimestamp(iso); }
+Date D(const char* iso) { return *ParseIsoDate(iso); }
+
+domain::Application Filled() {
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.form = {{"1", "DOE"},
+            {"3", "ANA"},
+            {"4", "1990-05-01"},
+            {"7", "IND"},
+            {"12", "Diplomatic passport"},
+            {"13", "X1234567"},
+            {"14", "2020-01-01"},
+            {"15", "2030-01-01"},
+            {"23", {"Visiting family or friends"}},
+            {"26", "FR"},
+            {"itinerary", {{{"state", "FR"}, {"from", "2027-03-01"}, {"to", "2027-03-10"}}}}};
+  return a;
+}
+
+TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
+  domain::Application a = Filled();
+  a.fee_paid = true;
+  const auto request = RulesPreChecks::RequestFor(a, D("2027-01-15"), true);
+  ASSERT_TRUE(request.ok()) << request.error().message;
+  EXPECT_EQ((*request)["travel_document"]["type"], "diplomatic-passport");
+  EXPECT_EQ((*request)["travel_document"]["issuing_country"], "IND");  // field 16 empty: field 7
+  EXPECT_EQ((*request)["main_purpose"], "visiting-family-or-friends");
+  EXPECT_EQ((*request)["fee_paid"], true);
+  EXPECT_EQ((*request)["photo"], true);
+  EXPECT_EQ((*request)["form_complete"], false);  // fields 5, 6, 8, ... missing
+  const auto parsed = rules::ParseCheckRequest(*request);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const auto answer = rules::Check(*parsed);
+  ASSERT_TRUE(answer.ok()) << answer.error().message;
+  EXPECT_EQ(answer->competence.competent_state, "FR");
+}
+
+TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
+  domain::Application a = Filled();
+  a.form.erase("7");
+  const auto request = RulesPreChecks::RequestFor(a, D("2027-01-15"), false);
+  ASSERT_FALSE(request.ok());
+  EXPECT_EQ(request.error().code, "invalid-field");
+  EXPECT_EQ(request.error().message.rfind("form.7:", 0), 0U) << request.error().message;
+  a = Filled();
+  a.form.erase("itinerary");
+  EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false)
+                .error()
+                .message.rfind("form.itinerary:", 0),
+            0U);
+  a = Filled();
+  a.form["12"] = "Other travel document (please specify)";
+  EXPECT_EQ((*RulesPreChecks::RequestFor(a, D("2027-01-15"), false))["travel_document"]["type"],
+            "other");
+}
+
+TEST(AnnexViDecisionTexts, GroundsLanguagesAndStates) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const AnnexViDecisionTexts texts(*data);
+  EXPECT_EQ(texts.StateLanguage("FR"), "fr");
+  EXPECT_EQ(texts.StateLanguage("DE"), "de");
+  EXPECT_EQ(texts.StateAlpha3("DE"), "DEU");
+  EXPECT_NE(texts.Ground(1, "en")->find("travel document"), std::string::npos);
+  EXPECT_NE(texts.Ground(1, "fr")->find("document de voyage"), std::string::npos);
+  EXPECT_NE(texts.Ground(16, "de")->find("Reisekrankenversicherung"), std::string::npos);
+  EXPECT_EQ(texts.Ground(1, "pl").error().code, "translation-missing");
+  EXPECT_EQ(texts.Ground(18, "en").error().code, "invalid-field");
+  EXPECT_EQ(texts.Ground(0, "fr").error().code, "invalid-field");
+  // VC Art 34 and Annex VI: ground 17 (the holder asked) only revokes.
+  EXPECT_TRUE(texts.GroundAppliesTo(17, domain::DecisionKind::kRevoke));
+  EXPECT_FALSE(texts.GroundAppliesTo(17, domain::DecisionKind::kRefuse));
+  EXPECT_TRUE(texts.GroundAppliesTo(5, domain::DecisionKind::kRefuse));
+  EXPECT_FALSE(texts.GroundAppliesTo(5, domain::DecisionKind::kIssue));
+}
+
+// VC Art 32(2): the eighth day after the message, counted where the applicant lives.
+TEST(ResidenceCalendar, TheEighthDayInTheResidenceTimeZone) {
+  const SystemTimeZones zones;
+  const ResidenceCalendar calendar(zones);
+  // 20:00 UTC on 1 January is 01:30 on 2 January in Kolkata.
+  EXPECT_EQ(calendar.PresumedNotificationDay(T("2027-01-01T20:00:00Z"), "Asia/Kolkata"),
+            D("2027-01-10"));
+  EXPECT_EQ(calendar.PresumedNotificationDay(T("2027-01-01T20:00:00Z"), "America/New_York"),
+            D("2027-01-09"));
+  EXPECT_EQ(calendar.PresumedNotificationDay(T("2027-01-01T20:00:00Z"), "Not/AZone"),
+            D("2027-01-09"));  // unknown zones count in UTC
+}
+
+TEST(MemberStateVisaSealer, SealsUnderTheIssuingStatesSignerAndVerifiesOffline) {
+  SystemRandom random;
+  CscaRequest ca;
+  ca.country = "FR";
+  ca.common_name = "CSCA France test";
+  ca.not_before = T("2026-01-01T00:00:00Z");
+  auto csca = IssueCsca(ca, random);
+  ASSERT_TRUE(csca.ok());
+  SignerRequest sr;
+  sr.common_name = "VS visa signer";
+  sr.document_types = {"V"};
+  sr.not_before = T("2026-01-01T00:00:00Z");
+  auto signer = IssueSigner(sr, *csca, random);
+  ASSERT_TRUE(signer.ok());
+  MemberStateVisaSealer sealer;
+  sealer.AddSigner("FR",
+                   *verify::CertificateSealSigner::Create(signer->key, signer->certificate, ""));
+
+  domain::DigitalVisa visa;
+  visa.number = VisaNumber("FRA123456784");
+  visa.issuing_state = "FR";
+  visa.issued_on = D("2027-01-01");
+  visa.valid_from = D("2027-03-01");
+  visa.valid_until = D("2027-03-25");
+  visa.duration_of_stay_days = 10;
+  visa.holder.surname = "DOE";
+  visa.holder.nationality = "IND";
+  visa.holder.travel_document_number = "X1234567";
+  const auto sealed = sealer.Seal(visa, D("2027-01-01"));
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+
+  trust::TrustStore trust;
+  trust.AddCertificate(csca->certificate);
+  trust.AddCertificate(signer->certificate);
+  const TrustStoreSealVerifier verifier(trust);
+  const domain::SealCheck check = verifier.Check(*sealed, T("2027-01-02T00:00:00Z"));
+  EXPECT_EQ(check.signature, "valid") << check.reason;
+  EXPECT_EQ(check.document_type, "eu-digital-visa");
+  EXPECT_EQ(check.document_number, "FRA123456784");
+  EXPECT_EQ(check.valid_from, D("2027-03-01"));
+  EXPECT_EQ(check.valid_until, D("2027-03-25"));
+  EXPECT_EQ(check.fields["surname"], "DOE");
+
+  visa.issuing_state = "DE";
+  EXPECT_EQ(sealer.Seal(visa, D("2027-01-01")).error().code, "no-signer");
+  EXPECT_EQ(verifier.Check(AsBytes("garbage"), T("2027-01-02T00:00:00Z")).signature, "malformed");
+}
+
+}  // namespace
+}  // namespace openvap::app
