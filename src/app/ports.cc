@@ -117,20 +117,6 @@ std::string Text(const json& form, const char* key) {
   return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Annex I field 12 ("Ordinary passport", "Diplomatic passport", ..., "Other travel document")
-// as the rules' travel document types; anything else is "other".
-std::string TravelDocumentType(std::string field12) {
-  for (char& c : field12) {
-    c = c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (field12.empty() || field12 == "passport") return "ordinary-passport";
-  for (std::string_view known : {"ordinary-passport", "diplomatic-passport", "service-passport",
-                                 "official-passport", "special-passport"}) {
-    if (field12 == known) return field12;
-  }
-  return "other";
-}
-
 // The Annex I fields the harmonised form marks as mandatory for everyone, and those that
 // family members of EU/EEA/CH citizens skip (fields marked *; Annex I footnote).
 constexpr std::array<const char*, 17> kMandatoryFields = {
@@ -181,7 +167,11 @@ Result<json> RulesPreChecks::RequestFor(const domain::Application& a, Date lodge
       {"nationality", Text(form, "7")},
       {"date_of_birth", Text(form, "4")},
       {"travel_document",
-       {{"type", TravelDocumentType(Text(form, "12"))},
+       // Annex I field 12 ("Ordinary passport", ..., "Other travel document"): unknown
+       // kinds are "other" for the rules.
+       {{"type", Text(form, "12").empty()
+                     ? std::string("ordinary-passport")
+                     : rules::TravelDocumentTypeCode(Text(form, "12")).value_or("other")},
         {"number", Text(form, "13")},
         {"issuing_country", Text(form, "16").empty() ? Text(form, "7") : Text(form, "16")},
         {"issued_on", Text(form, "14")},

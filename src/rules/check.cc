@@ -113,6 +113,25 @@ constexpr std::string_view kDocumentTypes[] = {
     "official-passport",       "special-passport",          "alien-passport",
     "refugee-travel-document", "stateless-travel-document", "other"};
 
+}  // namespace
+
+std::optional<std::string> TravelDocumentTypeCode(std::string_view text) {
+  std::string t;
+  for (const char c : text) {
+    t.push_back(c == '_' || c == ' '
+                    ? '-'
+                    : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (t == "passport") t = "ordinary-passport";
+  if (std::find(std::begin(kDocumentTypes), std::end(kDocumentTypes), t) ==
+      std::end(kDocumentTypes)) {
+    return std::nullopt;
+  }
+  return t;
+}
+
+namespace {
+
 Result<CheckTravelDocument> ParseTravelDocument(const json& root) {
   const json* doc = Member(root, "travel_document");
   if (doc == nullptr) return Invalid("travel_document", "required");
@@ -121,20 +140,13 @@ Result<CheckTravelDocument> ParseTravelDocument(const json& root) {
   CheckTravelDocument out;
   OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> type, OptionalString(*doc, p, "type"));
   if (type) {
-    std::string t;
-    for (const char c : *type) {
-      t.push_back(c == '_' || c == ' '
-                      ? '-'
-                      : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
-    if (t == "passport") t = "ordinary-passport";
-    if (std::find(std::begin(kDocumentTypes), std::end(kDocumentTypes), t) ==
-        std::end(kDocumentTypes)) {
+    std::optional<std::string> t = TravelDocumentTypeCode(*type);
+    if (!t) {
       std::string names;
       for (const auto n : kDocumentTypes) names += (names.empty() ? "" : ", ") + std::string(n);
       return Invalid(p + ".type", "\"" + *type + "\" is not one of " + names);
     }
-    out.type = t;
+    out.type = *t;
   }
   OPENVAP_ASSIGN_OR_RETURN(out.number, RequiredString(*doc, p, "number"));
   OPENVAP_ASSIGN_OR_RETURN(out.issuing_country, CountryCode(*doc, p, "issuing_country", 3, false));

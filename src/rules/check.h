@@ -80,6 +80,11 @@ struct CheckResponse {
   std::vector<std::string> notes;
 };
 
+// A travel document type as the rules know it ("ordinary-passport", "diplomatic-passport", ...,
+// "other"), from any case with spaces or '_' for '-' ("Diplomatic passport"); "passport" is an
+// ordinary passport. nullopt for anything else.
+std::optional<std::string> TravelDocumentTypeCode(std::string_view text);
+
 // Reads a request. Errors: code "invalid-field" with a message that starts with the field's
 // path, e.g. "travel_document.expires_on: expected an ISO 8601 date (YYYY-MM-DD)".
 Result<CheckRequest> ParseCheckRequest(const nlohmann::json& json);
