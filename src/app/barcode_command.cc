@@ -4,11 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <ostream>
-#include <sstream>
 
 #include "adapters/barcode/barcode.h"
 #include "app/cli.h"
@@ -74,29 +71,16 @@ int Render(const RenderOptions& options, CliContext& ctx) {
   barcode::EncodeOptions encode;
   encode.symbology = barcode::ParseSymbology(options.symbology).value();  // checked by CLI11
   encode.qr_error_correction = EccLevel(options.ecc);
-  auto matrix = barcode::EncodeBarcode(payload, encode);
-  if (!matrix.ok()) {
-    ctx.err << "openvap barcode render: " << matrix.error().message << "\n";
+  const int module_size = options.module_size > 0 ? options.module_size : 4;
+  auto data = barcode::RenderBarcodeImage(
+      payload, encode,
+      options.format == "png" ? barcode::ImageFormat::kPng : barcode::ImageFormat::kSvg,
+      module_size, options.quiet_zone);
+  if (!data.ok()) {
+    ctx.err << "openvap barcode render: " << data.error().message << "\n";
     return kExitFailure;
   }
-  const int module_size = options.module_size > 0 ? options.module_size : 4;
-  std::string data;
-  if (options.format == "png") {
-    auto png = barcode::RenderPng(*matrix, module_size, options.quiet_zone);
-    if (!png.ok()) {
-      ctx.err << "openvap barcode render: " << png.error().message << "\n";
-      return kExitFailure;
-    }
-    data = AsString(*png);
-  } else {
-    auto svg = barcode::RenderSvg(*matrix, module_size, options.quiet_zone);
-    if (!svg.ok()) {
-      ctx.err << "openvap barcode render: " << svg.error().message << "\n";
-      return kExitFailure;
-    }
-    data = std::move(*svg);
-  }
-  const Status written = WriteOutput(options.out, data, ctx.out);
+  const Status written = WriteOutput(options.out, *data, ctx.out);
   if (!written.ok()) {
     ctx.err << "openvap barcode render: " << written.error().message << "\n";
     return kExitFailure;

@@ -14,10 +14,9 @@
 #include "adapters/barcode/barcode.h"
 #include "app/cli.h"
 #include "app/cli_io.h"
+#include "app/pki.h"
 #include "base/bytes.h"
 #include "base/time.h"
-#include "crypto/ec_key.h"
-#include "crypto/x509.h"
 #include "seal/profiles.h"
 #include "seal/seal.h"
 #include "trust/trust_store.h"
@@ -110,22 +109,13 @@ Result<nlohmann::json> ReadData(const std::string& data, std::istream& in) {
   return parsed;
 }
 
-Result<crypto::Certificate> LoadCertificate(const std::string& path) {
-  OPENVAP_ASSIGN_OR_RETURN(Bytes bytes, crypto::ReadFile(path));
-  auto cert = crypto::Certificate::Parse(bytes);
-  if (!cert.ok()) return Error{cert.error().code, path + ": " + cert.error().message};
-  return cert;
-}
-
 int Sign(const SignOptions& options, CliContext& ctx) {
   auto usage = [&ctx](const std::string& what) {
     ctx.err << "openvap seal sign: " << what << "\n";
     return kExitUsage;
   };
-  auto key = crypto::PrivateKey::LoadFile(options.key);
-  if (!key.ok()) return usage("--key: " + key.error().message);
-  auto cert = LoadCertificate(options.cert);
-  if (!cert.ok()) return usage("--cert: " + cert.error().message);
+  auto issued_by = LoadIssued(options.key, options.cert);  // errors name the file
+  if (!issued_by.ok()) return usage(issued_by.error().message);
   auto data = ReadData(options.data, ctx.in);
   if (!data.ok()) return usage(data.error().message);
   const Date today = UtcDateOf(ctx.clock.Now());
@@ -141,7 +131,8 @@ int Sign(const SignOptions& options, CliContext& ctx) {
     if (!d.ok()) return usage("--signed: '" + options.signed_on + "' is not an ISO 8601 date");
     signed_on = *d;
   }
-  auto signer = verify::CertificateSealSigner::Create(*key, *cert, options.country);
+  auto signer = verify::CertificateSealSigner::Create(issued_by->key, issued_by->certificate,
+                                                      options.country);
   if (!signer.ok()) return usage(signer.error().message);
   auto sealed = seal::EncodeAndSignVds(options.profile, *data, issued, signed_on, *signer);
   if (!sealed.ok()) {
@@ -158,26 +149,14 @@ int Sign(const SignOptions& options, CliContext& ctx) {
   } else {
     barcode::EncodeOptions encode;
     encode.symbology = barcode::ParseSymbology(options.symbology).value();  // checked by CLI11
-    auto matrix = barcode::EncodeBarcode(*sealed, encode);
-    if (!matrix.ok()) {
-      ctx.err << "openvap seal sign: " << matrix.error().message << "\n";
+    auto image = barcode::RenderBarcodeImage(
+        *sealed, encode,
+        options.as == "png" ? barcode::ImageFormat::kPng : barcode::ImageFormat::kSvg, 4);
+    if (!image.ok()) {
+      ctx.err << "openvap seal sign: " << image.error().message << "\n";
       return kExitFailure;
     }
-    if (options.as == "png") {
-      auto png = barcode::RenderPng(*matrix, 4);
-      if (!png.ok()) {
-        ctx.err << "openvap seal sign: " << png.error().message << "\n";
-        return kExitFailure;
-      }
-      output = AsString(*png);
-    } else {
-      auto svg = barcode::RenderSvg(*matrix, 4);
-      if (!svg.ok()) {
-        ctx.err << "openvap seal sign: " << svg.error().message << "\n";
-        return kExitFailure;
-      }
-      output = std::move(*svg);
-    }
+    output = std::move(*image);
   }
   const Status written = WriteOutput(options.out, output, ctx.out);
   if (!written.ok()) {

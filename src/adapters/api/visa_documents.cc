@@ -83,20 +83,14 @@ http::Response SealResponse(const Bytes& seal, const std::string& as,
   }
   auto symbology = barcode::ParseSymbology(symbology_name.empty() ? "datamatrix" : symbology_name);
   if (!symbology.ok()) return ErrorResponseFor({"invalid-field", "symbology: datamatrix or qr"});
-  auto matrix = barcode::EncodeBarcode(seal, {.symbology = *symbology});
-  if (!matrix.ok()) return ErrorResponseFor(matrix.error());
+  const bool svg = as == "svg";
+  auto image = barcode::RenderBarcodeImage(
+      seal, {.symbology = *symbology},
+      svg ? barcode::ImageFormat::kSvg : barcode::ImageFormat::kPng, svg ? 4 : 6);
+  if (!image.ok()) return ErrorResponseFor(image.error());
   http::Response r;
-  if (as == "svg") {
-    auto svg = barcode::RenderSvg(*matrix, 4);
-    if (!svg.ok()) return ErrorResponseFor(svg.error());
-    r.SetHeader("Content-Type", "image/svg+xml");
-    r.body = *svg;
-  } else {
-    auto png = barcode::RenderPng(*matrix, 6);
-    if (!png.ok()) return ErrorResponseFor(png.error());
-    r.SetHeader("Content-Type", "image/png");
-    r.body = AsString(*png);
-  }
+  r.SetHeader("Content-Type", svg ? "image/svg+xml" : "image/png");
+  r.body = std::move(*image);
   return r;
 }
 

@@ -206,4 +206,12 @@ std::vector<DarkRun> DarkRuns(const ModuleMatrix& matrix) {
   return runs;
 }
 
+Result<std::string> RenderBarcodeImage(ByteView payload, const EncodeOptions& options,
+                                       ImageFormat format, int module_size, int quiet_zone) {
+  OPENVAP_ASSIGN_OR_RETURN(const ModuleMatrix matrix, EncodeBarcode(payload, options));
+  if (format == ImageFormat::kSvg) return RenderSvg(matrix, module_size, quiet_zone);
+  OPENVAP_ASSIGN_OR_RETURN(const Bytes png, RenderPng(matrix, module_size, quiet_zone));
+  return AsString(png);
+}
+
 }  // namespace openvap::barcode

@@ -82,6 +82,13 @@ Result<Bytes> RenderPng(const ModuleMatrix& matrix, int module_px, int quiet_zon
 // is exact at any zoom. Errors as RasterizeBarcode.
 Result<std::string> RenderSvg(const ModuleMatrix& matrix, int module_size, int quiet_zone = -1);
 
+enum class ImageFormat { kPng, kSvg };
+
+// EncodeBarcode, then RenderPng or RenderSvg: the image file's bytes for `payload`, with
+// `module_size` pixels (PNG) or user units (SVG) per module. Errors as those functions.
+Result<std::string> RenderBarcodeImage(ByteView payload, const EncodeOptions& options,
+                                       ImageFormat format, int module_size, int quiet_zone = -1);
+
 // Horizontal runs of dark modules, row by row: for vector renderers (SVG here, PDF in
 // adapters/pdf) so that each draws whole runs, not module squares with hairline seams.
 struct DarkRun {
