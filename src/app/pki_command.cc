@@ -3,6 +3,7 @@
 // Usage errors (missing or unreadable inputs, bad values) exit 2, failures 1.
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <ostream>
 
@@ -15,17 +16,22 @@
 namespace openvap::app {
 namespace {
 
+// What csca and signer share: the new key, its certificate's serial and validity, the files.
+struct NewKeyOptions {
+  std::string curve = "P-256";
+  bool explicit_parameters = false;
+  std::string serial{};
+  std::string from{};
+  int valid_years = 0;
+  std::string key_out{};
+  std::string cert_out{};
+};
+
 struct CscaOptions {
   std::string country;
   std::string name;
   std::string organization;
-  std::string curve = "P-256";
-  bool explicit_parameters = false;
-  std::string serial;
-  std::string from;
-  int valid_years = 13;
-  std::string key_out;
-  std::string cert_out;
+  NewKeyOptions key{.valid_years = 13};
 };
 
 struct SignerOptions {
@@ -34,14 +40,8 @@ struct SignerOptions {
   std::string name;
   std::string organization;
   std::vector<std::string> document_types;
-  std::string curve = "P-256";
-  bool explicit_parameters = false;
-  std::string serial;
-  std::string from;
-  int valid_years = 3;
   int signing_months = 0;
-  std::string key_out;
-  std::string cert_out;
+  NewKeyOptions key{.valid_years = 3};
 };
 
 struct CrlOptions {
@@ -71,21 +71,38 @@ int Failure(CliContext& ctx, std::string_view command, const std::string& messag
   return kExitFailure;
 }
 
-Result<Timestamp> StartTime(const std::string& from, const Clock& clock) {
-  if (from.empty()) return clock.Now();
-  return ParseIsoTimestamp(from);
+// The NewKeyOptions into a CscaRequest or SignerRequest; 0, or the usage exit code.
+template <typename Request>
+int FillNewKey(const NewKeyOptions& o, CliContext& ctx, std::string_view command, Request& r) {
+  auto curve = crypto::ParseCurve(o.curve);
+  if (!curve.ok()) return Usage(ctx, command, "--curve: " + curve.error().message);
+  r.curve = *curve;
+  r.explicit_parameters = o.explicit_parameters;
+  if (!o.serial.empty()) {
+    auto serial = crypto::SerialFromHex(o.serial);
+    if (!serial.ok()) return Usage(ctx, command, "--serial: " + serial.error().message);
+    r.serial = *serial;
+  }
+  if (o.from.empty()) {
+    r.not_before = ctx.clock.Now();
+  } else {
+    auto from = ParseIsoTimestamp(o.from);
+    if (!from.ok()) return Usage(ctx, command, "--from: " + from.error().message);
+    r.not_before = *from;
+  }
+  r.valid_years = o.valid_years;
+  return kExitOk;
 }
 
-Result<Bytes> SerialOption(const std::string& serial) {
-  if (serial.empty()) return Bytes{};
-  return crypto::SerialFromHex(serial);
-}
-
-void Report(CliContext& ctx, const IssuedCertificate& issued, const std::string& key_out,
-            const std::string& cert_out) {
+// Writes the key (owner-only) and the certificate, and says what was made.
+int SaveNewKey(const IssuedCertificate& issued, const NewKeyOptions& o, CliContext& ctx,
+               std::string_view command) {
+  Status saved = SaveIssued(issued, o.key_out, o.cert_out);
+  if (!saved.ok()) return Failure(ctx, command, saved.error().message);
   ctx.out << "subject " << issued.certificate.subject() << "\nserial "
-          << issued.certificate.serial_hex() << "\nkey " << key_out << " (owner-only)\ncertificate "
-          << cert_out << "\n";
+          << issued.certificate.serial_hex() << "\nkey " << o.key_out
+          << " (owner-only)\ncertificate " << o.cert_out << "\n";
+  return kExitOk;
 }
 
 int Csca(const CscaOptions& o, CliContext& ctx, RandomSource& random) {
@@ -93,23 +110,10 @@ int Csca(const CscaOptions& o, CliContext& ctx, RandomSource& random) {
   request.country = o.country;
   request.common_name = o.name;
   request.organization = o.organization;
-  auto curve = crypto::ParseCurve(o.curve);
-  if (!curve.ok()) return Usage(ctx, "csca", "--curve: " + curve.error().message);
-  request.curve = *curve;
-  request.explicit_parameters = o.explicit_parameters;
-  auto serial = SerialOption(o.serial);
-  if (!serial.ok()) return Usage(ctx, "csca", "--serial: " + serial.error().message);
-  request.serial = *serial;
-  auto from = StartTime(o.from, ctx.clock);
-  if (!from.ok()) return Usage(ctx, "csca", "--from: " + from.error().message);
-  request.not_before = *from;
-  request.valid_years = o.valid_years;
+  if (int usage = FillNewKey(o.key, ctx, "csca", request); usage != kExitOk) return usage;
   auto issued = IssueCsca(request, random);
   if (!issued.ok()) return Failure(ctx, "csca", issued.error().message);
-  Status saved = SaveIssued(*issued, o.key_out, o.cert_out);
-  if (!saved.ok()) return Failure(ctx, "csca", saved.error().message);
-  Report(ctx, *issued, o.key_out, o.cert_out);
-  return kExitOk;
+  return SaveNewKey(*issued, o.key, ctx, "csca");
 }
 
 int Signer(const SignerOptions& o, CliContext& ctx, RandomSource& random) {
@@ -119,28 +123,15 @@ int Signer(const SignerOptions& o, CliContext& ctx, RandomSource& random) {
   request.common_name = o.name;
   request.organization = o.organization;
   request.document_types = o.document_types;
-  auto curve = crypto::ParseCurve(o.curve);
-  if (!curve.ok()) return Usage(ctx, "signer", "--curve: " + curve.error().message);
-  request.curve = *curve;
-  request.explicit_parameters = o.explicit_parameters;
-  auto serial = SerialOption(o.serial);
-  if (!serial.ok()) return Usage(ctx, "signer", "--serial: " + serial.error().message);
-  request.serial = *serial;
-  auto from = StartTime(o.from, ctx.clock);
-  if (!from.ok()) return Usage(ctx, "signer", "--from: " + from.error().message);
-  request.not_before = *from;
-  request.valid_years = o.valid_years;
   request.signing_months = o.signing_months;
+  if (int usage = FillNewKey(o.key, ctx, "signer", request); usage != kExitOk) return usage;
   auto issued = IssueSigner(request, *csca, random);
   if (!issued.ok()) {
     return issued.error().code == "invalid-argument"
                ? Usage(ctx, "signer", issued.error().message)
                : Failure(ctx, "signer", issued.error().message);
   }
-  Status saved = SaveIssued(*issued, o.key_out, o.cert_out);
-  if (!saved.ok()) return Failure(ctx, "signer", saved.error().message);
-  Report(ctx, *issued, o.key_out, o.cert_out);
-  return kExitOk;
+  return SaveNewKey(*issued, o.key, ctx, "signer");
 }
 
 // crl (renew, optionally adding serials) and revoke (the same, replacing the CRL file).
@@ -185,34 +176,38 @@ int Crl(const CrlOptions& o, CliContext& ctx, std::string_view command) {
   return kExitOk;
 }
 
-int MasterList(const ListOptions& o, CliContext& ctx) {
+// master-list and bundle: the trust material given, exported as a signed CMS file.
+using TrustExport =
+    std::function<Result<Bytes>(const trust::TrustStore&, const IssuedCertificate&)>;
+
+int ExportTrust(const ListOptions& o, CliContext& ctx, std::string_view command,
+                const TrustExport& export_signed) {
   auto signer = LoadIssued(o.key, o.cert);
-  if (!signer.ok()) return Usage(ctx, "master-list", signer.error().message);
+  if (!signer.ok()) return Usage(ctx, command, signer.error().message);
   trust::TrustStore store;
   for (const std::string& path : o.inputs) {
     Status added = store.AddPath(path);
-    if (!added.ok()) return Usage(ctx, "master-list", added.error().message);
+    if (!added.ok()) return Usage(ctx, command, added.error().message);
   }
-  auto list = store.ExportMasterList(signer->certificate, signer->key);
-  if (!list.ok()) return Failure(ctx, "master-list", list.error().message);
-  Status written = WriteOutput(o.out, AsString(*list), ctx.out);
-  if (!written.ok()) return Failure(ctx, "master-list", written.error().message);
+  auto exported = export_signed(store, *signer);
+  if (!exported.ok()) return Failure(ctx, command, exported.error().message);
+  Status written = WriteOutput(o.out, AsString(*exported), ctx.out);
+  if (!written.ok()) return Failure(ctx, command, written.error().message);
   return kExitOk;
 }
 
-int Bundle(const ListOptions& o, CliContext& ctx) {
-  auto signer = LoadIssued(o.key, o.cert);
-  if (!signer.ok()) return Usage(ctx, "bundle", signer.error().message);
-  trust::TrustStore store;
-  for (const std::string& path : o.inputs) {
-    Status added = store.AddPath(path);
-    if (!added.ok()) return Usage(ctx, "bundle", added.error().message);
-  }
-  auto bundle = store.ExportBundle(signer->certificate, signer->key, ctx.clock.Now());
-  if (!bundle.ok()) return Failure(ctx, "bundle", bundle.error().message);
-  Status written = WriteOutput(o.out, AsString(*bundle), ctx.out);
-  if (!written.ok()) return Failure(ctx, "bundle", written.error().message);
-  return kExitOk;
+void AddNewKeyOptions(CLI::App* cmd, NewKeyOptions& o, int max_years) {
+  cmd->add_option("--curve", o.curve, "P-256, P-384, brainpoolP224r1 or brainpoolP256r1")
+      ->capture_default_str();
+  cmd->add_flag("--explicit-parameters", o.explicit_parameters,
+                "Write the curve as explicit parameters (as some passport PKIs do)");
+  cmd->add_option("--serial", o.serial, "Serial number in hex (default: random)");
+  cmd->add_option("--from", o.from, "Valid from, ISO 8601 (default: now)");
+  cmd->add_option("--valid-years", o.valid_years, "Years of validity")
+      ->capture_default_str()
+      ->check(CLI::Range(1, max_years));
+  cmd->add_option("--key-out", o.key_out, "Write the private key here (mode 0600)")->required();
+  cmd->add_option("--cert-out", o.cert_out, "Write the certificate here (.der: DER)")->required();
 }
 
 void AddKeyOptions(CLI::App* cmd, std::string& key, std::string& cert, const char* who) {
@@ -235,19 +230,7 @@ void AddPkiCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
       ->required();
   csca_cmd->add_option("--name", csca->name, "Common name, e.g. 'CSCA France'")->required();
   csca_cmd->add_option("--organization", csca->organization, "Organization name");
-  csca_cmd->add_option("--curve", csca->curve, "P-256, P-384, brainpoolP224r1 or brainpoolP256r1")
-      ->capture_default_str();
-  csca_cmd->add_flag("--explicit-parameters", csca->explicit_parameters,
-                     "Write the curve as explicit parameters (as some passport PKIs do)");
-  csca_cmd->add_option("--serial", csca->serial, "Serial number in hex (default: random)");
-  csca_cmd->add_option("--from", csca->from, "Valid from, ISO 8601 (default: now)");
-  csca_cmd->add_option("--valid-years", csca->valid_years, "Years of validity")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 30));
-  csca_cmd->add_option("--key-out", csca->key_out, "Write the private key here (mode 0600)")
-      ->required();
-  csca_cmd->add_option("--cert-out", csca->cert_out, "Write the certificate here (.der: DER)")
-      ->required();
+  AddNewKeyOptions(csca_cmd, csca->key, 30);
   csca_cmd->callback(
       [csca, &ctx, &action] { action = [csca, &ctx] { return Csca(*csca, ctx, random); }; });
 
@@ -263,24 +246,11 @@ void AddPkiCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
       ->add_option("--document-types", signer->document_types,
                    "Document types it may sign, e.g. V (visas) AR (residence permits)")
       ->delimiter(',');
-  signer_cmd
-      ->add_option("--curve", signer->curve, "P-256, P-384, brainpoolP224r1 or brainpoolP256r1")
-      ->capture_default_str();
-  signer_cmd->add_flag("--explicit-parameters", signer->explicit_parameters,
-                       "Write the curve as explicit parameters");
-  signer_cmd->add_option("--serial", signer->serial, "Serial number in hex (default: random)");
-  signer_cmd->add_option("--from", signer->from, "Valid from, ISO 8601 (default: now)");
-  signer_cmd->add_option("--valid-years", signer->valid_years, "Years of validity")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 20));
+  AddNewKeyOptions(signer_cmd, signer->key, 20);
   signer_cmd
       ->add_option("--signing-months", signer->signing_months,
                    "Private key usage period in months (default: the whole validity)")
       ->check(CLI::Range(0, 240));
-  signer_cmd->add_option("--key-out", signer->key_out, "Write the private key here (mode 0600)")
-      ->required();
-  signer_cmd->add_option("--cert-out", signer->cert_out, "Write the certificate here (.der: DER)")
-      ->required();
   signer_cmd->callback([signer, &ctx, &action] {
     action = [signer, &ctx] { return Signer(*signer, ctx, random); };
   });
@@ -319,8 +289,14 @@ void AddPkiCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
   master_cmd->add_option("--out", master->out, "Write the master list (DER) here")->required();
   master_cmd->add_option("inputs", master->inputs, "CSCA certificates, lists or directories")
       ->required();
-  master_cmd->callback(
-      [master, &ctx, &action] { action = [master, &ctx] { return MasterList(*master, ctx); }; });
+  master_cmd->callback([master, &ctx, &action] {
+    action = [master, &ctx] {
+      return ExportTrust(*master, ctx, "master-list",
+                         [](const trust::TrustStore& store, const IssuedCertificate& signer) {
+                           return store.ExportMasterList(signer.certificate, signer.key);
+                         });
+    };
+  });
 
   auto bundle = std::make_shared<ListOptions>();
   CLI::App* bundle_cmd = group->add_subcommand(
@@ -331,8 +307,15 @@ void AddPkiCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
   bundle_cmd->add_option("--out", bundle->out, "Write the bundle (DER) here")->required();
   bundle_cmd->add_option("inputs", bundle->inputs, "Certificates, CRLs, lists or directories")
       ->required();
-  bundle_cmd->callback(
-      [bundle, &ctx, &action] { action = [bundle, &ctx] { return Bundle(*bundle, ctx); }; });
+  bundle_cmd->callback([bundle, &ctx, &action] {
+    action = [bundle, &ctx] {
+      return ExportTrust(*bundle, ctx, "bundle",
+                         [&ctx](const trust::TrustStore& store, const IssuedCertificate& signer) {
+                           return store.ExportBundle(signer.certificate, signer.key,
+                                                     ctx.clock.Now());
+                         });
+    };
+  });
 }
 
 }  // namespace openvap::app
