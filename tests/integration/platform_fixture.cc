@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "adapters/auth/credentials.h"
 #include "base/bytes.h"
@@ -107,6 +109,53 @@ std::string ApiSession::SignInWithTotp(const std::string& email, const std::stri
     Expect(200, "POST", "/api/v1/sessions/mfa", {{"code", TotpNow(known_secret)}});
   }
   return known_secret;
+}
+
+VerificationTokenOf TokenFromSmtp(SmtpSink& smtp) {
+  return [&smtp](const std::string& email) {
+    for (int i = 0; i < 100; ++i) {
+      for (const ReceivedMail& m : smtp.WaitFor(1, std::chrono::milliseconds(100))) {
+        if (m.data.find(email) == std::string::npos) continue;
+        std::string token = Extract(MailText(m.data), "token=");
+        if (!token.empty()) return token;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return std::string();
+  };
+}
+
+VerificationTokenOf TokenFromMailFolder(const std::string& mail_dir) {
+  return [mail_dir](const std::string& email) {
+    for (int i = 0; i < 100; ++i) {
+      std::error_code ec;
+      if (std::filesystem::exists(mail_dir, ec)) {
+        for (const auto& f : std::filesystem::directory_iterator(mail_dir)) {
+          std::ifstream in(f.path());
+          const std::string text((std::istreambuf_iterator<char>(in)), {});
+          if (text.find(email) == std::string::npos) continue;
+          std::string token = Extract(MailText(text), "token=");
+          if (!token.empty()) return token;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return std::string();
+  };
+}
+
+std::string SignUp(ApiSession& session, const std::string& email, const std::string& password,
+                   const std::string& role, const VerificationTokenOf& token_of) {
+  session.Expect(
+      202, "POST", "/api/v1/accounts",
+      {{"email", email}, {"password", password}, {"display_name", role}, {"role", role}});
+  const std::string token = token_of(email);
+  EXPECT_FALSE(token.empty()) << "no verification link for " << email;
+  if (token.empty()) return "";
+  session.Expect(200, "POST", "/api/v1/accounts/verify-email", {{"token", token}});
+  std::string secret = session.SignInWithTotp(email, password);
+  EXPECT_FALSE(secret.empty()) << email;
+  return secret;
 }
 
 std::string Day(int from_today) {

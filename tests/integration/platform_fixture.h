@@ -6,6 +6,7 @@
 // several integration tests share: registering with e-mail verification, TOTP enrolment,
 // signing in staff, calling the API with the CSRF token.
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -68,6 +69,17 @@ class ApiSession {
 
 // The ISO date `from_today` days after today (UTC, the server's wall clock).
 std::string Day(int from_today);
+
+// Where a test reads the platform's e-mail verification link: the token for `email`, or "" when
+// none arrived within 10 s.
+using VerificationTokenOf = std::function<std::string(const std::string& email)>;
+VerificationTokenOf TokenFromSmtp(SmtpSink& smtp);                     // `serve --smtp` to the sink
+VerificationTokenOf TokenFromMailFolder(const std::string& mail_dir);  // no --smtp: DATA_DIR/mail
+
+// Registers `email` as `role` (applicant or representative), verifies the address and signs in
+// with TOTP enrolment; returns the TOTP secret ("" and a test failure when a step fails).
+std::string SignUp(ApiSession& session, const std::string& email, const std::string& password,
+                   const std::string& role, const VerificationTokenOf& token_of);
 
 // The current TOTP code for `secret` (RFC 6238, 30 s, 6 digits).
 std::string TotpNow(const std::string& secret);
