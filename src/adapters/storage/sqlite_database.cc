@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -35,13 +36,14 @@ class SqliteConnection final : public SqlConnection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
-    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    for (auto& [sql, prepared] : statements_) sqlite3_finalize(prepared.stmt);
     sqlite3_close_v2(db_);
   }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   Dialect dialect() const override { return Dialect::kSqlite; }
+  sqlite3* handle() const { return db_; }
 
   Result<std::int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params) override {
     OPENVAP_RETURN_IF_ERROR(Run(sql, params, nullptr));
@@ -55,7 +57,10 @@ class SqliteConnection final : public SqlConnection {
     return rows;
   }
 
-  // Plain SQL without parameters (PRAGMAs, BEGIN/COMMIT, DDL scripts).
+  // One statement without parameters, prepared once and kept (BEGIN, COMMIT, SAVEPOINT...).
+  Status Step(std::string_view sql) { return Run(sql, {}, nullptr); }
+
+  // Plain SQL without parameters, parsed on every call (PRAGMAs, DDL scripts).
   Status Exec(const std::string& sql) {
     char* message = nullptr;
     const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
@@ -68,26 +73,38 @@ class SqliteConnection final : public SqlConnection {
   }
 
  private:
-  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-    const std::string key(sql);
-    if (const auto it = statements_.find(key); it != statements_.end()) {
-      sqlite3_reset(it->second);
-      sqlite3_clear_bindings(it->second);
-      return it->second;
-    }
+  // A prepared statement and, for each `$n` placeholder, its SQLite parameter index (0 when the
+  // statement does not use it), worked out once when the statement is prepared.
+  struct Prepared {
     sqlite3_stmt* stmt = nullptr;
+    std::vector<int> index_of;
+  };
+
+  Result<Prepared*> Prepare(std::string_view sql) {
+    if (const auto it = statements_.find(sql); it != statements_.end()) {
+      sqlite3_reset(it->second.stmt);
+      sqlite3_clear_bindings(it->second.stmt);
+      return &it->second;
+    }
+    Prepared prepared;
     const int rc =
-        sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare " + key.substr(0, 60));
-    statements_.emplace(key, stmt);
-    return stmt;
+        sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &prepared.stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      return SqliteError(db_, rc, "prepare " + std::string(sql.substr(0, 60)));
+    }
+    const int count = sqlite3_bind_parameter_count(prepared.stmt);
+    for (int n = 1; n <= count; ++n) {
+      const std::string name = "$" + std::to_string(n);
+      prepared.index_of.push_back(sqlite3_bind_parameter_index(prepared.stmt, name.c_str()));
+    }
+    return &statements_.emplace(std::string(sql), prepared).first->second;
   }
 
   Status Run(std::string_view sql, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
-    OPENVAP_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string name = "$" + std::to_string(i + 1);
-      const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+    OPENVAP_ASSIGN_OR_RETURN(Prepared * prepared, Prepare(sql));
+    sqlite3_stmt* stmt = prepared->stmt;
+    for (std::size_t i = 0; i < params.size() && i < prepared->index_of.size(); ++i) {
+      const int index = prepared->index_of[i];
       if (index == 0) continue;  // parameter not used by this statement
       const SqlValue& v = params[i];
       int rc = SQLITE_OK;
@@ -146,7 +163,7 @@ class SqliteConnection final : public SqlConnection {
   }
 
   sqlite3* db_;
-  std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
+  std::map<std::string, Prepared, std::less<>> statements_;
 };
 
 Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, bool read_only) {
@@ -163,9 +180,18 @@ Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, bool 
   auto conn = std::make_unique<SqliteConnection>(db);
   OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 15000"));
   OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON"));
+  // Pages are read through a memory map rather than copied with pread (256 MiB of address
+  // space; SQLite falls back to reads beyond it).
+  OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA mmap_size = 268435456"));
   if (!read_only) {
+    // The file grows by 8 MiB at a time, so that the readers' memory maps are not remapped on
+    // every transaction that adds a page.
+    int chunk = 8 << 20;
+    (void)sqlite3_file_control(db, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
     OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
     OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL"));
+    // After a checkpoint the WAL file is cut back to 64 MiB at most.
+    OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit = 67108864"));
   }
   return conn;
 }
@@ -173,8 +199,16 @@ Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, bool 
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, DatabaseOptions options,
-                 std::unique_ptr<SqliteConnection> writer)
-      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {
+                 std::unique_ptr<SqliteConnection> writer,
+                 std::unique_ptr<SqliteConnection> checkpointer)
+      : path_(std::move(path)),
+        options_(options),
+        writer_(std::move(writer)),
+        checkpointer_(std::move(checkpointer)) {
+    // Replaces SQLite's automatic checkpoint, which ran inside the COMMIT of the transaction that
+    // crossed the threshold and so held up every write of its batch (docs/PERFORMANCE.md).
+    sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::AfterWalCommit, this);
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
@@ -185,6 +219,12 @@ class SqliteDatabase final : public Database {
     }
     work_cv_.notify_all();
     writer_thread_.join();
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    checkpoint_thread_.join();
   }
 
   SqliteDatabase(const SqliteDatabase&) = delete;
@@ -208,14 +248,14 @@ class SqliteDatabase final : public Database {
 
   Status Read(const Work& work) override {
     OPENVAP_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn, TakeReader());
-    Status status = conn->Exec("BEGIN");
+    Status status = conn->Step("BEGIN");
     if (status.ok()) {
       try {
         status = work(*conn);
       } catch (const std::exception& e) {
         status = Error{"storage-error", std::string("read failed: ") + e.what()};
       }
-      (void)conn->Exec("COMMIT");
+      (void)conn->Step("COMMIT");
     }
     ReturnReader(std::move(conn));
     return status;
@@ -241,14 +281,16 @@ class SqliteDatabase final : public Database {
 
   void ReturnReader(std::unique_ptr<SqliteConnection> conn) {
     std::lock_guard lock(readers_mu_);
-    if (static_cast<int>(readers_.size()) < options_.pool_size) {
+    // Readers are kept for every handler that may read at once: a new connection re-reads the
+    // schema and prepares its statements again.
+    if (static_cast<int>(readers_.size()) < std::max(options_.pool_size, kReadersKept)) {
       readers_.push_back(std::move(conn));
     }
   }
 
   // Runs one unit of work inside its savepoint; a failure or exception rolls back only it.
   Status RunInSavepoint(const Work& work) {
-    OPENVAP_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT unit"));
+    OPENVAP_RETURN_IF_ERROR(writer_->Step("SAVEPOINT unit"));
     Status status = Ok();
     try {
       status = work(*writer_);
@@ -256,13 +298,42 @@ class SqliteDatabase final : public Database {
       status = Error{"storage-error", std::string("write failed: ") + e.what()};
     }
     if (status.ok()) {
-      const Status released = writer_->Exec("RELEASE unit");
+      const Status released = writer_->Step("RELEASE unit");
       if (released.ok()) return Ok();
       status = released;
     }
-    (void)writer_->Exec("ROLLBACK TO unit");
-    (void)writer_->Exec("RELEASE unit");
+    (void)writer_->Step("ROLLBACK TO unit");
+    (void)writer_->Step("RELEASE unit");
     return status;
+  }
+
+  // Called by SQLite on the writer's thread after each commit, with the frames now in the WAL.
+  static int AfterWalCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int frames) {
+    if (frames >= kCheckpointFrames) {
+      auto* db = static_cast<SqliteDatabase*>(self);
+      {
+        std::lock_guard lock(db->checkpoint_mu_);
+        db->checkpoint_due_ = true;
+      }
+      db->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  // Copies the WAL back into the database file on a connection of its own, beside the writer and
+  // the readers: PASSIVE never waits for them (frames still read by a reader are copied by a
+  // later run). Once all is copied the writer starts the WAL again from its beginning.
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait(lock, [this] { return checkpoint_stopping_ || checkpoint_due_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_due_ = false;
+      lock.unlock();
+      (void)sqlite3_wal_checkpoint_v2(checkpointer_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE,
+                                      nullptr, nullptr);
+      lock.lock();
+    }
   }
 
   void WriterLoop() {
@@ -278,21 +349,21 @@ class SqliteDatabase final : public Database {
         }
       }
       std::vector<Status> results(batch.size(), Ok());
-      Status begun = writer_->Exec("BEGIN IMMEDIATE");
+      Status begun = writer_->Step("BEGIN IMMEDIATE");
       for (int attempt = 0;
            !begun.ok() && begun.error().code == "serialization-failure" && attempt < 20;
            ++attempt) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        begun = writer_->Exec("BEGIN IMMEDIATE");
+        begun = writer_->Step("BEGIN IMMEDIATE");
       }
       if (!begun.ok()) {
         for (PendingWrite* p : batch) p->result.set_value(begun);
         continue;
       }
       for (std::size_t i = 0; i < batch.size(); ++i) results[i] = RunInSavepoint(*batch[i]->work);
-      const Status committed = writer_->Exec("COMMIT");
+      const Status committed = writer_->Step("COMMIT");
       if (!committed.ok()) {
-        (void)writer_->Exec("ROLLBACK");
+        (void)writer_->Step("ROLLBACK");
         for (Status& r : results) {
           if (r.ok()) r = committed;
         }
@@ -301,6 +372,9 @@ class SqliteDatabase final : public Database {
       for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.set_value(results[i]);
     }
   }
+
+  static constexpr int kReadersKept = 128;
+  static constexpr int kCheckpointFrames = 1000;  // SQLite's default threshold
 
   std::string path_;
   DatabaseOptions options_;
@@ -312,6 +386,12 @@ class SqliteDatabase final : public Database {
   bool stopping_ = false;
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  std::unique_ptr<SqliteConnection> checkpointer_;
+  std::thread checkpoint_thread_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;
+  bool checkpoint_stopping_ = false;
 };
 
 }  // namespace
@@ -327,8 +407,9 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
     return migrated.error();
   }
   OPENVAP_RETURN_IF_ERROR(writer->Exec("COMMIT"));
+  OPENVAP_ASSIGN_OR_RETURN(auto checkpointer, Connect(path, /*read_only=*/false));
   return std::unique_ptr<Database>(
-      std::make_unique<SqliteDatabase>(path, options, std::move(writer)));
+      std::make_unique<SqliteDatabase>(path, options, std::move(writer), std::move(checkpointer)));
 }
 
 }  // namespace openvap::storage

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "adapters/storage/migrations.h"
 #include "adapters/storage/sql.h"
@@ -158,6 +159,79 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
   ASSERT_EQ(mine.size(), 1U);
   EXPECT_EQ(mine[0].status, domain::ApplicationStatus::kSubmitted);
   EXPECT_EQ(mine[0].form["itinerary"][0]["state"], "FR");
+}
+
+// Documents are kept decoded between transactions (DecodedDocuments): what a store reads must
+// still be what its rows hold after a rolled-back write, and after changes made by another
+// process on the same database.
+TEST_P(StorageTest, DocumentsKeptDecodedAreNeverStale) {
+  auto other_db = OpenDatabase(url_);
+  ASSERT_TRUE(other_db.ok()) << other_db.error().message;
+  SqlStore other(**other_db, clock_, random_);  // another server process
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.owner = AccountId("acc-1");
+  a.form = {{"1", "ERIKSSON"}};
+  domain::Session session;
+  session.token_hash = "hash-1";
+  session.account = AccountId("acc-1");
+  session.csrf_token = "csrf-1";
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().Insert(SomeAccount("acc-1", "a@x.org")));
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertSession(session));
+                    return u.Applications().Insert(a);
+                  })
+                  .ok());
+  const auto read = [&](SqlStore& store) {
+    std::optional<domain::Application> app;
+    std::optional<domain::Session> s;
+    std::optional<domain::Account> account;
+    EXPECT_TRUE(store
+                    .Read([&](UnitOfWork& u) -> Status {
+                      OPENVAP_ASSIGN_OR_RETURN(app, u.Applications().Find(a.id));
+                      OPENVAP_ASSIGN_OR_RETURN(s, u.Accounts().FindSession("hash-1"));
+                      OPENVAP_ASSIGN_OR_RETURN(account, u.Accounts().Find(AccountId("acc-1")));
+                      return Ok();
+                    })
+                    .ok());
+    return std::make_tuple(app, s, account);
+  };
+  ASSERT_TRUE(std::get<0>(read(*store_)).has_value());
+  ASSERT_TRUE(std::get<0>(read(other)).has_value());
+  // A write that is rolled back after updating the application leaves the old one visible.
+  EXPECT_EQ(store_
+                ->Write([&](UnitOfWork& u) -> Status {
+                  domain::Application changed = a;
+                  changed.form["1"] = "ROLLED BACK";
+                  OPENVAP_RETURN_IF_ERROR(u.Applications().Update(changed));
+                  return Error{"invalid-field", "changed my mind"};
+                })
+                .error()
+                .code,
+            "invalid-field");
+  EXPECT_EQ(std::get<0>(read(*store_))->form["1"], "ERIKSSON");
+  EXPECT_EQ(std::get<0>(read(*store_))->version, 0);
+  // Another process changes the application and the account, and signs the session out.
+  ASSERT_TRUE(other
+                  .Write([&](UnitOfWork& u) -> Status {
+                    domain::Application changed = a;
+                    changed.form["1"] = "ERIKSSON-LINDQVIST";
+                    OPENVAP_RETURN_IF_ERROR(u.Applications().Update(changed));
+                    domain::Account account = SomeAccount("acc-1", "a@x.org");
+                    account.disabled = true;
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().Update(account));
+                    return u.Accounts().DeleteSession("hash-1");
+                  })
+                  .ok());
+  const auto [app, s, account] = read(*store_);
+  EXPECT_EQ(app->form["1"], "ERIKSSON-LINDQVIST");
+  EXPECT_EQ(app->version, 1);
+  EXPECT_FALSE(s.has_value());
+  EXPECT_TRUE(account->disabled);
+  // A deleted application is gone here too.
+  ASSERT_TRUE(other.Write([&](UnitOfWork& u) { return u.Applications().Delete(a.id); }).ok());
+  EXPECT_FALSE(std::get<0>(read(*store_)).has_value());
 }
 
 TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) {
@@ -329,6 +403,33 @@ TEST_P(StorageTest, ConcurrentWritersAllCommit) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 200);
+}
+
+// SQLite: the WAL is copied back into the database file by the checkpoint thread, not left to
+// grow (nor copied inside a writer's commit).
+TEST(SqliteStorageTest, TheWalIsCheckpointedIntoTheDatabaseFile) {
+  TempDir tmp;
+  const std::string file = tmp.path() + "/openvap.db";
+  auto db = OpenDatabase("sqlite://" + file);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  const auto before = std::filesystem::file_size(file);
+  const std::string blob(3000, 'x');  // about a page per row
+  for (int i = 0; i < 1500; ++i) {
+    ASSERT_TRUE((*db)
+                    ->Write([&](SqlConnection& c) -> Status {
+                      auto done = c.Execute(
+                          "INSERT INTO rate_limits (limit_key, window_start_ms, hits) "
+                          "VALUES ($1, 0, 1)",
+                          {blob + std::to_string(i)});
+                      return done.ok() ? Ok() : Status(done.error());
+                    })
+                    .ok());
+  }
+  // The checkpoint runs beside the writes: wait for it (at most 20 s).
+  for (int i = 0; i < 200 && std::filesystem::file_size(file) < before + 4'000'000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(std::filesystem::file_size(file), before + 4'000'000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StorageTest,
