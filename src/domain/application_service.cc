@@ -139,11 +139,11 @@ Result<Application> ApplicationService::Load(UnitOfWork& uow, const Principal& w
                    "the application was already notified to the consulate; it can no longer be "
                    "changed here (write to the consulate instead)"};
     }
-    return *found;
+    return std::move(*found);
   }
   if (!for_change && (IsOfficialOfState(who, *found) || IsProviderOfAppointment(who, *found))) {
     OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(Audit(who, "application.read", id)));
-    return *found;
+    return std::move(*found);
   }
   return not_found;
 }
@@ -417,23 +417,19 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     return Ok();
   };
   // The pre-checks are the costly part and only read: they run on a snapshot outside the write
-  // transaction, so that submissions are checked in parallel; the write applies their outcome
-  // when the application is still that version, and checks again otherwise.
+  // transaction, so that submissions are checked in parallel. The write applies their outcome to
+  // that snapshot; the version check of Update refuses it if the application changed meanwhile,
+  // and then a second write loads it again and checks it afresh.
   Application snapshot;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(snapshot, Load(uow, who, id, true));
     return Ok();
   }));
   OPENVAP_RETURN_IF_ERROR(check(snapshot));
-  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked,
+  OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome checked,
                            prechecks_.Run(snapshot, UtcDateOf(clock_.Now())));
   Application out;
-  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
-    OPENVAP_RETURN_IF_ERROR(check(a));
-    if (a.version != snapshot.version) {
-      OPENVAP_ASSIGN_OR_RETURN(checked, prechecks_.Run(a, UtcDateOf(clock_.Now())));
-    }
+  const auto apply = [&](UnitOfWork& uow, Application a, const PreCheckOutcome& outcome) -> Status {
     if (a.status == ApplicationStatus::kDraft) {
       OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kSubmitted, who.role));
       a.status = ApplicationStatus::kSubmitted;
@@ -446,7 +442,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     }
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));
-    a.prechecks = checked;
+    a.prechecks = outcome;
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
     } else if (!a.lodged_by_official) {
@@ -463,9 +459,20 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     }
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
-    out = a;
+    out = std::move(a);
     return Ok();
-  }));
+  };
+  Status written = store_.Write([&](UnitOfWork& uow) { return apply(uow, snapshot, checked); });
+  if (!written.ok() && written.error().code == "conflict") {
+    written = store_.Write([&](UnitOfWork& uow) -> Status {
+      OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
+      OPENVAP_RETURN_IF_ERROR(check(a));
+      OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome again,
+                               prechecks_.Run(a, UtcDateOf(clock_.Now())));
+      return apply(uow, std::move(a), again);
+    });
+  }
+  OPENVAP_RETURN_IF_ERROR(written);
   return out;
 }
 

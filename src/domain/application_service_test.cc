@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "fakes/in_memory_store.h"
 
 namespace openvap::domain {
@@ -14,7 +16,14 @@ using nlohmann::json;
 
 class ScriptedPreChecks : public PreChecks {
  public:
+  // Called at the start of every run: a test changes the application here to stand for a
+  // change made by someone else while the checks run.
+  std::function<void()> on_run;
+  mutable int runs = 0;
+
   Result<PreCheckOutcome> Run(const Application& a, Date) const override {
+    ++runs;
+    if (on_run) on_run();
     PreCheckOutcome o;
     o.competent_state = "FR";
     o.competence_reason = "sole-destination";
@@ -148,6 +157,37 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
   ASSERT_EQ(messages.size(), 1U);
   EXPECT_EQ(messages[0].kind, "incomplete");
   EXPECT_NE(messages[0].body.find("pay the visa fee"), std::string::npos);
+}
+
+TEST_F(ApplicationServiceTest,
+       AChangeDuringThePreChecksIsCheckedAgainBeforeTheSubmissionIsWritten) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  // The payment webhook records the fee while the checks of the submission run on the older
+  // version: writing their outcome would hide the payment (and notify nobody).
+  prechecks_.on_run = [&] {
+    prechecks_.on_run = nullptr;
+    ASSERT_TRUE(store_
+                    .Write([&](UnitOfWork& uow) -> Status {
+                      auto a = **uow.Applications().Find(draft.id);
+                      a.fee_paid = true;
+                      return uow.Applications().Update(a);
+                    })
+                    .ok());
+  };
+  const auto submitted = service_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip");
+  ASSERT_TRUE(submitted.ok()) << submitted.error().message;
+  EXPECT_EQ(prechecks_.runs, 2);
+  EXPECT_TRUE(submitted->fee_paid);
+  EXPECT_TRUE(submitted->prechecks->admissible);
+  EXPECT_EQ(submitted->status, ApplicationStatus::kNotified);
+  EXPECT_EQ(submitted->version, draft.version + 2);  // the payment, then the submission
+  int submissions = 0;
+  for (const auto& e : store_.Snapshot().audit) submissions += e.action == "application.submit";
+  EXPECT_EQ(submissions, 1);  // the refused first write left nothing behind
+  // Without a concurrent change the checks run once.
+  const auto second = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(service_.Submit(anna_, second.id, RequiredDeclarations({}), "ip").ok());
+  EXPECT_EQ(prechecks_.runs, 3);
 }
 
 TEST_F(ApplicationServiceTest, ACompletedFileIsNotifiedToTheCompetentState) {
