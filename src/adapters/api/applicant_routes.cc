@@ -40,7 +40,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
          OPENVAP_API_TRY(kind_name, OptionalString(body, "kind"));
          OPENVAP_API_TRY(kind, domain::ParseApplicationKind(kind_name.value_or("short-stay-visa")));
          OPENVAP_API_TRY(a, s.applications.CreateDraft(c.principal, kind));
-         return Json(201, ApplicationJson(a));
+         return http::JsonTextResponse(201, ApplicationJsonText(a));
        }});
 
   api.Add({.method = "GET",
@@ -62,7 +62,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = ApplicantSide(),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(a, s.applications.Get(c.principal, IdOf(c)));
-             return Json(200, ApplicationJson(a));
+             return http::JsonTextResponse(200, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "PATCH",
@@ -85,7 +85,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
              }
              OPENVAP_API_TRY(
                  a, s.applications.SaveForm(c.principal, IdOf(c), body["fields"], version));
-             return Json(200, ApplicationJson(a));
+             return http::JsonTextResponse(200, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "POST",
@@ -151,7 +151,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = ApplicantSide(),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(p, s.applications.PreCheck(c.principal, IdOf(c)));
-             return Json(200, PreCheckJson(p));
+             return http::JsonTextResponse(200, PreCheckJsonText(p));
            }});
 
   api.Add({.method = "POST",
@@ -177,7 +177,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
              }
              OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
                                                       c.request.remote_address));
-             return Json(200, ApplicationJson(a));
+             return http::JsonTextResponse(200, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "POST",

@@ -159,7 +159,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              OPENVAP_API_TRY(reason, RequireString(body, "reason"));
              OPENVAP_API_TRY(
                  a, s.applications.CreateOnBehalf(c.principal, kind, email.value_or(""), reason));
-             return http::JsonResponse(201, ApplicationJson(a));
+             return http::JsonTextResponse(201, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "GET",
@@ -169,7 +169,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .roles = Officials(),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(a, s.applications.Get(c.principal, IdOf(c)));
-             return Ok200(ApplicationJson(a));
+             return http::JsonTextResponse(200, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "PATCH",
@@ -185,7 +185,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              }
              OPENVAP_API_TRY(
                  a, s.applications.SaveForm(c.principal, IdOf(c), body["fields"], std::nullopt));
-             return Ok200(ApplicationJson(a));
+             return http::JsonTextResponse(200, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "POST",
@@ -206,7 +206,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              }
              OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
                                                       c.request.remote_address));
-             return Ok200(ApplicationJson(a));
+             return http::JsonTextResponse(200, ApplicationJsonText(a));
            }});
 
   api.Add({.method = "POST",

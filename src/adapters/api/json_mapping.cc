@@ -6,7 +6,23 @@ namespace openvap::api {
 
 using nlohmann::json;
 
-json PreCheckJson(const domain::PreCheckOutcome& p) {
+namespace {
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// `object` written out with one more member whose value is the JSON text `raw`, unparsed.
+std::string WithRawMember(const json& object, std::string_view key, std::string_view raw) {
+  std::string text = Dump(object);
+  text.pop_back();  // the closing brace
+  if (text.size() > 1) text += ',';
+  text += Dump(json(key));
+  text += ':';
+  text += raw;
+  text += '}';
+  return text;
+}
+
+json PreCheckJsonWithoutDetails(const domain::PreCheckOutcome& p) {
   json missing = json::array();
   for (const auto& m : p.missing) missing.push_back({{"code", m.code}, {"message", m.message}});
   return {{"visa_required", p.visa_required},
@@ -18,14 +34,10 @@ json PreCheckJson(const domain::PreCheckOutcome& p) {
           {"missing", missing},
           {"fee_eur", p.fee_eur},
           {"visit_required", p.visit_required},
-          // Kept as JSON text with the application (parsed only here, for the reader).
-          {"details", p.details.is_string()
-                          ? json::parse(p.details.get_ref<const std::string&>(), nullptr, false)
-                          : p.details},
           {"checked_at", FormatIsoTimestamp(p.checked_at)}};
 }
 
-json ApplicationJson(const domain::Application& a) {
+json ApplicationJsonWithoutPreChecks(const domain::Application& a) {
   json out = {{"id", a.id.value()},
               {"kind", domain::ApplicationKindName(a.kind)},
               {"status", domain::ApplicationStatusName(a.status)},
@@ -36,7 +48,6 @@ json ApplicationJson(const domain::Application& a) {
               {"lodged_by_official", a.lodged_by_official},
               {"created_at", FormatIsoTimestamp(a.created_at)},
               {"updated_at", FormatIsoTimestamp(a.updated_at)}};
-  if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);
   if (!a.notified_state.empty()) out["notified_state"] = a.notified_state;
   if (a.submitted_at) out["submitted_at"] = FormatIsoTimestamp(*a.submitted_at);
   if (a.appointment) {
@@ -52,6 +63,37 @@ json ApplicationJson(const domain::Application& a) {
   out["lodging"] = lodging;
   if (a.humanitarian_derogation) out["humanitarian_derogation"] = *a.humanitarian_derogation;
   if (a.purged) out["purged"] = true;
+  return out;
+}
+
+}  // namespace
+
+json PreCheckJson(const domain::PreCheckOutcome& p) {
+  json out = PreCheckJsonWithoutDetails(p);
+  // Kept as JSON text with the application (parsed only here, for the reader).
+  out["details"] = p.details.is_string()
+                       ? json::parse(p.details.get_ref<const std::string&>(), nullptr, false)
+                       : p.details;
+  return out;
+}
+
+std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
+  // The text was written by the platform itself (RulesPreChecks); an older record may hold it
+  // as an object, and an empty one stands for none.
+  const bool text = p.details.is_string() && !p.details.get_ref<const std::string&>().empty();
+  return WithRawMember(PreCheckJsonWithoutDetails(p), "details",
+                       text ? p.details.get_ref<const std::string&>() : Dump(p.details));
+}
+
+std::string ApplicationJsonText(const domain::Application& a) {
+  const json out = ApplicationJsonWithoutPreChecks(a);
+  if (!a.prechecks) return Dump(out);
+  return WithRawMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
+}
+
+json ApplicationJson(const domain::Application& a) {
+  json out = ApplicationJsonWithoutPreChecks(a);
+  if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // Domain values as the API's JSON, in one place so that every route shows them the same way.
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "domain/application.h"
 #include "domain/decision.h"
@@ -18,6 +19,12 @@ namespace openvap::api {
 // (the same, with the pre-check details and lodging record).
 nlohmann::json ApplicationJson(const domain::Application& a);
 nlohmann::json PreCheckJson(const domain::PreCheckOutcome& p);
+// The same two as JSON text for a response body: the pre-check details, which the platform keeps
+// as JSON text, are copied in as they are rather than parsed and written out again (that was a
+// tenth of a submission's cost, docs/PERFORMANCE.md). Equal to ApplicationJson(a).dump() once
+// parsed.
+std::string ApplicationJsonText(const domain::Application& a);
+std::string PreCheckJsonText(const domain::PreCheckOutcome& p);
 nlohmann::json DocumentJson(const domain::ApplicationDocument& d);
 nlohmann::json DecisionJson(const domain::Decision& d);
 nlohmann::json PaymentJson(const domain::Payment& p);

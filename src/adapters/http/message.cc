@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace openvap::http {
 namespace {
@@ -38,10 +39,15 @@ void Response::SetHeader(std::string name, std::string value) {
 std::string_view Response::Header(std::string_view name) const { return FirstValue(headers, name); }
 
 Response JsonResponse(int status, const nlohmann::json& body) {
+  return JsonTextResponse(status,
+                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response JsonTextResponse(int status, std::string body) {
   Response r;
   r.status = status;
   r.SetHeader("Content-Type", "application/json");
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = std::move(body);
   return r;
 }
 

@@ -48,6 +48,8 @@ struct Response {
 
 // A JSON response with `Content-Type: application/json`.
 Response JsonResponse(int status, const nlohmann::json& body);
+// The same with a body already written as JSON text.
+Response JsonTextResponse(int status, std::string body);
 
 // The error body used by every route (issue 5: "every error is a JSON body with a stable code
 // and a message"): {"error": {"code": ..., "message": ...}}.

@@ -1,0 +1,46 @@
+// The text form of an application's JSON (response bodies) against the JSON form (lists).
+#include "adapters/api/json_mapping.h"
+
+#include <gtest/gtest.h>
+
+#include "base/time.h"
+
+namespace openvap::api {
+namespace {
+
+using nlohmann::json;
+
+domain::Application Submitted() {
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.status = domain::ApplicationStatus::kSubmitted;
+  a.form = {{"1", "DOE"}, {"23", {"Tourism"}}};
+  a.created_at = *ParseIsoTimestamp("2027-01-15T09:00:00Z");
+  a.updated_at = a.created_at;
+  domain::PreCheckOutcome p;
+  p.competent_state = "FR";
+  p.missing.push_back({"fee-not-paid", "pay the visa fee \"now\""});
+  p.details = json{{"competent_state", "FR"}, {"notes", {"a", "b\\n"}}}.dump();
+  a.prechecks = p;
+  return a;
+}
+
+TEST(JsonMappingTest, TheTextOfAnApplicationIsItsJsonWithTheDetailsAsTheyAre) {
+  domain::Application a = Submitted();
+  const json text = json::parse(ApplicationJsonText(a));
+  EXPECT_EQ(text, ApplicationJson(a));
+  EXPECT_EQ(text["prechecks"]["details"]["notes"][1], "b\\n");
+  EXPECT_EQ(text["prechecks"]["missing"][0]["message"], "pay the visa fee \"now\"");
+  EXPECT_EQ(json::parse(PreCheckJsonText(*a.prechecks)), PreCheckJson(*a.prechecks));
+  // Details kept as an object (older records) or none at all.
+  a.prechecks->details = json{{"x", 1}};
+  EXPECT_EQ(json::parse(ApplicationJsonText(a))["prechecks"]["details"]["x"], 1);
+  a.prechecks->details = nullptr;
+  EXPECT_TRUE(json::parse(ApplicationJsonText(a))["prechecks"]["details"].is_null());
+  a.prechecks.reset();
+  EXPECT_EQ(json::parse(ApplicationJsonText(a)), ApplicationJson(a));
+  EXPECT_FALSE(ApplicationJson(a).contains("prechecks"));
+}
+
+}  // namespace
+}  // namespace openvap::api
