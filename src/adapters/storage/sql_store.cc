@@ -48,8 +48,10 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                             public domain::Outbox,
                             public domain::AuditLog {
  public:
-  SqlUnitOfWork(SqlConnection& c, bool writing, const Clock& clock, RandomSource& random)
-      : c_(c), writing_(writing), clock_(clock), random_(random) {}
+  // `decoded` may be null (nothing kept decoded).
+  SqlUnitOfWork(SqlConnection& c, bool writing, const Clock& clock, RandomSource& random,
+                DecodedDocumentCaches* decoded)
+      : c_(c), writing_(writing), clock_(clock), random_(random), decoded_(decoded) {}
 
   domain::AccountRepository& Accounts() override { return *this; }
   domain::ApplicationRepository& Applications() override { return *this; }
@@ -76,7 +78,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                    "account");
   }
   Result<std::optional<Account>> Find(const AccountId& id) override {
-    return One<Account>("SELECT doc FROM accounts WHERE id = $1", {id.value()}, AccountFromDoc);
+    return Decoded(decoded_ ? &decoded_->accounts : nullptr, id.value(),
+                   "SELECT doc FROM accounts WHERE id = $1", AccountFromDoc);
   }
   Result<std::optional<Account>> FindByEmail(const std::string& email) override {
     return One<Account>("SELECT doc FROM accounts WHERE email = $1", {email}, AccountFromDoc);
@@ -91,10 +94,11 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                            {s.token_hash, ToMillis(s.last_seen_at), Dump(ToDoc(s))}));
   }
   Result<std::optional<domain::Session>> FindSession(const std::string& hash) override {
-    return One<domain::Session>("SELECT doc FROM sessions WHERE token_hash = $1", {hash},
-                                SessionFromDoc);
+    return Decoded(decoded_ ? &decoded_->sessions : nullptr, hash,
+                   "SELECT doc FROM sessions WHERE token_hash = $1", SessionFromDoc);
   }
   Status DeleteSession(const std::string& hash) override {
+    if (decoded_ != nullptr) decoded_->sessions.Forget(hash);
     return Done(c_.Execute("DELETE FROM sessions WHERE token_hash = $1", {hash}));
   }
   Status DeleteSessionsOf(const AccountId& account) override {
@@ -132,18 +136,24 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
 
   // ---- applications (temporary storage) ----
   Status Insert(const Application& a) override {
+    const json doc = ApplicationDoc(a, a.version);
+    std::string text = Dump(doc);
     auto done = c_.Execute(
         "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
         "submitted_ms, created_ms, updated_ms, version, doc, purged) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        ApplicationRow(a, a.version));
+        ApplicationRow(a, a.version, text));
     if (!done.ok() && done.error().code == "unique-violation") {
       return Error{"already-exists", "application id taken"};
     }
-    return done.ok() ? Ok() : Status(done.error());
+    if (!done.ok()) return done.error();
+    RememberApplication(doc, std::move(text));
+    return Ok();
   }
   Status Update(Application& a) override {
-    std::vector<SqlValue> row = ApplicationRow(a, a.version + 1);
+    const json doc = ApplicationDoc(a, a.version + 1);
+    std::string text = Dump(doc);
+    std::vector<SqlValue> row = ApplicationRow(a, a.version + 1, text);
     row.emplace_back(a.version);
     OPENVAP_ASSIGN_OR_RETURN(
         const std::int64_t changed,
@@ -160,11 +170,13 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
     ++a.version;
+    RememberApplication(doc, std::move(text));
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
-    return One<Application>(std::string("SELECT doc FROM applications WHERE id = $1") + Lock(),
-                            {id.value()}, ApplicationFromDoc);
+    return Decoded(decoded_ ? &decoded_->applications : nullptr, id.value(),
+                   std::string("SELECT doc FROM applications WHERE id = $1") + Lock(),
+                   ApplicationFromDoc);
   }
   Result<std::vector<Application>> ListByOwner(const AccountId& owner) override {
     return Many<Application>(
@@ -221,6 +233,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         c_.Execute("DELETE FROM application_documents WHERE application = $1", {app.value()}));
   }
   Status Delete(const ApplicationId& app) override {
+    if (decoded_ != nullptr) decoded_->applications.Forget(app.value());
     OPENVAP_RETURN_IF_ERROR(DeleteDocuments(app));
     return Done(c_.Execute("DELETE FROM applications WHERE id = $1", {app.value()}));
   }
@@ -468,6 +481,30 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return out;
   }
 
+  // One document by its key, decoded from its row's text, or taken from `cache` when that text
+  // was decoded before.
+  template <typename T, typename F>
+  Result<std::optional<T>> Decoded(DecodedDocuments<T>* cache, const std::string& key,
+                                   const std::string& sql, F from_doc) {
+    if (cache == nullptr) return One<T>(sql, {key}, from_doc);
+    OPENVAP_ASSIGN_OR_RETURN(auto row, c_.QueryOne(sql, {key}));
+    if (!row) return std::optional<T>{};
+    std::string text = row->Text(0);
+    if (auto known = cache->Find(key, text)) return std::optional<T>(*known);
+    auto decoded = std::make_shared<const T>(from_doc(Parse(text)));
+    cache->Remember(key, std::move(text), decoded);
+    return std::optional<T>(*decoded);
+  }
+
+  // An application just written is read again in the next step of the procedure: it is kept
+  // decoded from `doc`, the document whose text was stored (decoding that text gives the same).
+  void RememberApplication(const json& doc, std::string text) {
+    if (decoded_ == nullptr) return;
+    auto decoded = std::make_shared<const Application>(ApplicationFromDoc(doc));
+    const std::string key = decoded->id.value();
+    decoded_->applications.Remember(key, std::move(text), std::move(decoded));
+  }
+
   template <typename T>
   static Status Done(const Result<T>& r) {
     return r.ok() ? Ok() : Status(r.error());
@@ -479,9 +516,14 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return Ok();
   }
 
-  static std::vector<SqlValue> ApplicationRow(const Application& a, std::int64_t version) {
-    Application stored = a;
-    stored.version = version;
+  static json ApplicationDoc(const Application& a, std::int64_t version) {
+    json doc = ToDoc(a);
+    doc["version"] = version;
+    return doc;
+  }
+
+  static std::vector<SqlValue> ApplicationRow(const Application& a, std::int64_t version,
+                                              std::string doc_text) {
     return {a.id.value(),
             a.owner.value(),
             std::string(domain::ApplicationStatusName(a.status)),
@@ -491,7 +533,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
             ToMillis(a.created_at),
             ToMillis(a.updated_at),
             version,
-            Dump(ToDoc(stored)),
+            std::move(doc_text),
             std::int64_t{a.purged ? 1 : 0}};
   }
 
@@ -515,6 +557,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   bool writing_;
   const Clock& clock_;
   RandomSource& random_;
+  DecodedDocumentCaches* decoded_;
 };
 
 }  // namespace
@@ -524,14 +567,14 @@ SqlStore::SqlStore(Database& db, const Clock& clock, RandomSource& random)
 
 Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
   return db_.Write([&](SqlConnection& c) {
-    SqlUnitOfWork uow(c, true, clock_, random_);
+    SqlUnitOfWork uow(c, true, clock_, random_, &decoded_);
     return work(uow);
   });
 }
 
 Status SqlStore::Read(const std::function<Status(domain::UnitOfWork&)>& work) {
   return db_.Read([&](SqlConnection& c) {
-    SqlUnitOfWork uow(c, false, clock_, random_);
+    SqlUnitOfWork uow(c, false, clock_, random_, &decoded_);
     return work(uow);
   });
 }
@@ -602,7 +645,7 @@ Status JobQueue::Fail(const ClaimedJob& job, const std::string& error, bool perm
 
 Status JobQueue::Schedule(const domain::Job& job) {
   return db_.Write([&](SqlConnection& c) -> Status {
-    SqlUnitOfWork uow(c, true, clock_, random_);
+    SqlUnitOfWork uow(c, true, clock_, random_, nullptr);
     return uow.Jobs().Schedule(job);
   });
 }

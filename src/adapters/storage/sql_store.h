@@ -12,12 +12,22 @@
 #include <optional>
 #include <string>
 
+#include "adapters/storage/decoded_documents.h"
 #include "adapters/storage/sql.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "domain/account.h"
+#include "domain/application.h"
 #include "domain/store.h"
 
 namespace openvap::storage {
+
+// The documents read on nearly every request, kept decoded (see DecodedDocuments).
+struct DecodedDocumentCaches {
+  DecodedDocuments<domain::Session> sessions{4096};
+  DecodedDocuments<domain::Account> accounts{4096};
+  DecodedDocuments<domain::Application> applications{2048};
+};
 
 class SqlStore final : public domain::Store, public domain::Throttle {
  public:
@@ -33,6 +43,7 @@ class SqlStore final : public domain::Store, public domain::Throttle {
   Database& db_;
   const Clock& clock_;
   RandomSource& random_;
+  DecodedDocumentCaches decoded_;
 };
 
 // A job taken from the queue by one worker until its lease ends.

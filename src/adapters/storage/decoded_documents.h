@@ -1,0 +1,91 @@
+#ifndef OPENVAP_ADAPTERS_STORAGE_DECODED_DOCUMENTS_H_
+#define OPENVAP_ADAPTERS_STORAGE_DECODED_DOCUMENTS_H_
+
+// Documents already decoded from their JSON text, by row key, each with the exact text it was
+// decoded from. A look-up hits only when the row's text, just read, is byte for byte the one
+// remembered, so the cache never serves anything that decoding the row would not give: it
+// stays right across transactions, rollbacks and several processes sharing one PostgreSQL
+// database, with no invalidation. It saves the parse of documents read again and again (the
+// session and account on every request, an application on every step of the procedure:
+// docs/PERFORMANCE.md). Bounded: the least recently used entry goes first. Thread-safe.
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace openvap::storage {
+
+template <typename T>
+class DecodedDocuments {
+ public:
+  explicit DecodedDocuments(std::size_t capacity) : capacity_(capacity) {}
+
+  // The document decoded from `text` under `key`, or null when it is not remembered.
+  std::shared_ptr<const T> Find(const std::string& key, std::string_view text) {
+    std::lock_guard lock(mu_);
+    const auto it = index_.find(key);
+    if (it == index_.end() || it->second->text != text) return nullptr;
+    entries_.splice(entries_.begin(), entries_, it->second);
+    return it->second->value;
+  }
+
+  // Remembers that `text` under `key` decodes to `value` (which must be exactly what decoding
+  // `text` gives).
+  void Remember(const std::string& key, std::string text, std::shared_ptr<const T> value) {
+    if (capacity_ == 0) return;
+    Entry dropped;  // destroyed after the lock is released
+    {
+      std::lock_guard lock(mu_);
+      if (const auto it = index_.find(key); it != index_.end()) {
+        dropped.text = std::exchange(it->second->text, std::move(text));
+        dropped.value = std::exchange(it->second->value, std::move(value));
+        entries_.splice(entries_.begin(), entries_, it->second);
+        return;
+      }
+      entries_.push_front(Entry{key, std::move(text), std::move(value)});
+      index_.emplace(key, entries_.begin());
+      if (entries_.size() > capacity_) {
+        index_.erase(entries_.back().key);
+        dropped = std::move(entries_.back());
+        entries_.pop_back();
+      }
+    }
+  }
+
+  // Forgets `key` (its row was deleted: personal data are not kept here longer than there).
+  void Forget(const std::string& key) {
+    Entry dropped;  // destroyed after the lock is released
+    std::lock_guard lock(mu_);
+    if (const auto it = index_.find(key); it != index_.end()) {
+      dropped = std::move(*it->second);
+      entries_.erase(it->second);
+      index_.erase(it);
+    }
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return entries_.size();
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::string text;
+    std::shared_ptr<const T> value;
+  };
+
+  const std::size_t capacity_;
+  mutable std::mutex mu_;
+  std::list<Entry> entries_;  // most recently used first
+  std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;
+};
+
+}  // namespace openvap::storage
+
+#endif  // OPENVAP_ADAPTERS_STORAGE_DECODED_DOCUMENTS_H_
