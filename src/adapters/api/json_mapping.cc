@@ -10,16 +10,14 @@ namespace {
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// `object` written out with one more member whose value is the JSON text `raw`, unparsed.
-std::string WithRawMember(const json& object, std::string_view key, std::string_view raw) {
-  std::string text = Dump(object);
-  text.pop_back();  // the closing brace
-  if (text.size() > 1) text += ',';
-  text += Dump(json(key));
-  text += ':';
-  text += raw;
-  text += '}';
-  return text;
+// Adds to `object`, the text of a JSON object, a member whose value is the JSON text `raw`.
+void AddRawMember(std::string& object, std::string_view key, std::string_view raw) {
+  object.pop_back();  // the closing brace
+  if (object.size() > 1) object += ',';
+  object += Dump(json(key));
+  object += ':';
+  object += raw;
+  object += '}';
 }
 
 json PreCheckJsonWithoutDetails(const domain::PreCheckOutcome& p) {
@@ -37,12 +35,12 @@ json PreCheckJsonWithoutDetails(const domain::PreCheckOutcome& p) {
           {"checked_at", FormatIsoTimestamp(p.checked_at)}};
 }
 
-json ApplicationJsonWithoutPreChecks(const domain::Application& a) {
+// Without the form and the pre-checks, the two large parts.
+json ApplicationJsonOutline(const domain::Application& a) {
   json out = {{"id", a.id.value()},
               {"kind", domain::ApplicationKindName(a.kind)},
               {"status", domain::ApplicationStatusName(a.status)},
               {"version", a.version},
-              {"form", a.form},
               {"declarations", a.declarations},
               {"fee_paid", a.fee_paid},
               {"lodged_by_official", a.lodged_by_official},
@@ -81,18 +79,21 @@ std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
   // The text was written by the platform itself (RulesPreChecks); an older record may hold it
   // as an object, and an empty one stands for none.
   const bool text = p.details.is_string() && !p.details.get_ref<const std::string&>().empty();
-  return WithRawMember(PreCheckJsonWithoutDetails(p), "details",
-                       text ? p.details.get_ref<const std::string&>() : Dump(p.details));
+  std::string out = Dump(PreCheckJsonWithoutDetails(p));
+  AddRawMember(out, "details", text ? p.details.get_ref<const std::string&>() : Dump(p.details));
+  return out;
 }
 
 std::string ApplicationJsonText(const domain::Application& a) {
-  const json out = ApplicationJsonWithoutPreChecks(a);
-  if (!a.prechecks) return Dump(out);
-  return WithRawMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
+  std::string out = Dump(ApplicationJsonOutline(a));
+  AddRawMember(out, "form", Dump(a.form));  // written out from the application, not copied
+  if (a.prechecks) AddRawMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
+  return out;
 }
 
 json ApplicationJson(const domain::Application& a) {
-  json out = ApplicationJsonWithoutPreChecks(a);
+  json out = ApplicationJsonOutline(a);
+  out["form"] = a.form;
   if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);
   return out;
 }

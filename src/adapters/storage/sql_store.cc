@@ -13,6 +13,12 @@ using domain::Application;
 using domain::ApplicationStatus;
 using nlohmann::json;
 
+// A document a write transaction stored, and its text.
+struct WrittenDocument {
+  json doc;
+  std::string text;
+};
+
 json Parse(const std::string& text) {
   json j = json::parse(text, nullptr, false);
   return j.is_discarded() ? json::object() : j;
@@ -48,10 +54,16 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                             public domain::Outbox,
                             public domain::AuditLog {
  public:
-  // `decoded` may be null (nothing kept decoded).
+  // `decoded` may be null (nothing kept decoded). The applications this unit writes are added
+  // to `written` (when not null), to be kept decoded once the transaction is committed.
   SqlUnitOfWork(SqlConnection& c, bool writing, const Clock& clock, RandomSource& random,
-                DecodedDocumentCaches* decoded)
-      : c_(c), writing_(writing), clock_(clock), random_(random), decoded_(decoded) {}
+                DecodedDocumentCaches* decoded, std::vector<WrittenDocument>* written = nullptr)
+      : c_(c),
+        writing_(writing),
+        clock_(clock),
+        random_(random),
+        decoded_(decoded),
+        written_(written) {}
 
   domain::AccountRepository& Accounts() override { return *this; }
   domain::ApplicationRepository& Applications() override { return *this; }
@@ -136,7 +148,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
 
   // ---- applications (temporary storage) ----
   Status Insert(const Application& a) override {
-    const json doc = ApplicationDoc(a, a.version);
+    json doc = ApplicationDoc(a, a.version);
     std::string text = Dump(doc);
     auto done = c_.Execute(
         "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
@@ -147,11 +159,11 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       return Error{"already-exists", "application id taken"};
     }
     if (!done.ok()) return done.error();
-    RememberApplication(doc, std::move(text));
+    if (written_ != nullptr) written_->push_back({std::move(doc), std::move(text)});
     return Ok();
   }
   Status Update(Application& a) override {
-    const json doc = ApplicationDoc(a, a.version + 1);
+    json doc = ApplicationDoc(a, a.version + 1);
     std::string text = Dump(doc);
     std::vector<SqlValue> row = ApplicationRow(a, a.version + 1, text);
     row.emplace_back(a.version);
@@ -170,7 +182,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
     ++a.version;
-    RememberApplication(doc, std::move(text));
+    if (written_ != nullptr) written_->push_back({std::move(doc), std::move(text)});
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
@@ -496,15 +508,6 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return std::optional<T>(*decoded);
   }
 
-  // An application just written is read again in the next step of the procedure: it is kept
-  // decoded from `doc`, the document whose text was stored (decoding that text gives the same).
-  void RememberApplication(const json& doc, std::string text) {
-    if (decoded_ == nullptr) return;
-    auto decoded = std::make_shared<const Application>(ApplicationFromDoc(doc));
-    const std::string key = decoded->id.value();
-    decoded_->applications.Remember(key, std::move(text), std::move(decoded));
-  }
-
   template <typename T>
   static Status Done(const Result<T>& r) {
     return r.ok() ? Ok() : Status(r.error());
@@ -558,6 +561,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   const Clock& clock_;
   RandomSource& random_;
   DecodedDocumentCaches* decoded_;
+  std::vector<WrittenDocument>* written_;
 };
 
 }  // namespace
@@ -566,10 +570,22 @@ SqlStore::SqlStore(Database& db, const Clock& clock, RandomSource& random)
     : db_(db), clock_(clock), random_(random) {}
 
 Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
-  return db_.Write([&](SqlConnection& c) {
-    SqlUnitOfWork uow(c, true, clock_, random_, &decoded_);
+  std::vector<WrittenDocument> written;
+  OPENVAP_RETURN_IF_ERROR(db_.Write([&](SqlConnection& c) {
+    written.clear();  // a retried transaction starts again
+    SqlUnitOfWork uow(c, true, clock_, random_, &decoded_, &written);
     return work(uow);
-  });
+  }));
+  // Committed: an application just written is read again in the next step of the procedure,
+  // so it is kept decoded from the document whose text was stored (decoding that text gives the
+  // same). Done here, on the caller's thread, and not inside the transaction: SQLite runs every
+  // write transaction on its one writer thread.
+  for (WrittenDocument& w : written) {
+    auto decoded = std::make_shared<const Application>(ApplicationFromDoc(w.doc));
+    const std::string key = decoded->id.value();
+    decoded_.applications.Remember(key, std::move(w.text), std::move(decoded));
+  }
+  return Ok();
 }
 
 Status SqlStore::Read(const std::function<Status(domain::UnitOfWork&)>& work) {

@@ -180,16 +180,17 @@ Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, bool 
   auto conn = std::make_unique<SqliteConnection>(db);
   OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 15000"));
   OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON"));
-  // Pages are read through a memory map rather than copied with pread (256 MiB of address
-  // space; SQLite falls back to reads beyond it).
-  OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA mmap_size = 268435456"));
   if (!read_only) {
-    // The file grows by 8 MiB at a time, so that the readers' memory maps are not remapped on
-    // every transaction that adds a page.
+    // The file grows by 8 MiB at a time rather than a page at a time.
     int chunk = 8 << 20;
     (void)sqlite3_file_control(db, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
     OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
     OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL"));
+    // A batch of group-committed transactions dirties many pages: up to 64 MiB of them stay in
+    // memory until COMMIT instead of being spilled to the WAL in the middle, and the savepoint of
+    // each unit of work keeps its undo records in memory rather than in a temporary file.
+    OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size = -65536"));
+    OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store = MEMORY"));
     // After a checkpoint the WAL file is cut back to 64 MiB at most.
     OPENVAP_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit = 67108864"));
   }
