@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -216,6 +217,41 @@ TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
   EXPECT_EQ(slow.status, 200);
   EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
   EXPECT_NE(HttpClient(base_).Get("/hello").status, 200);
+}
+
+// Handlers run on a pool of their own: with every handler thread blocked, connections are still
+// read, and what needs no handler (here a malformed request's 400) is still answered.
+TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> blocked{false};
+  router_.Add("GET", "/block", [&](Request&) {
+    blocked = true;
+    released.wait();
+    return JsonResponse(200, {{"released", true}});
+  });
+  ServerOptions options;
+  options.threads = 1;
+  StartServer(options);
+  openvap::testing::HttpResult held;
+  std::thread holder([&] { held = HttpClient(base_).Get("/block"); });
+  while (!blocked) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::atomic<bool> answered{false};
+  std::thread watchdog([&] {  // fails the test rather than hanging it
+    for (int i = 0; i < 500 && !answered; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    release.set_value();
+  });
+  const std::string garbage = RawExchange("NOT HTTP AT ALL\r\n\r\n");
+  const bool before_release =
+      released.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+  answered = true;
+  watchdog.join();
+  holder.join();
+  EXPECT_TRUE(before_release) << "the 400 only came once the handler thread was free";
+  EXPECT_NE(garbage.find("400 Bad Request"), std::string::npos) << garbage;
+  EXPECT_EQ(held.status, 200);
 }
 
 TEST(Server, ReportsAPortInUse) {

@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <utility>
@@ -77,7 +78,14 @@ class Server::Impl {
     if (threads <= 0) {
       threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
     }
-    for (int i = 0; i < threads; ++i) {
+    // Handlers may block (on the database); they run on a pool of their own, taken in the order
+    // the requests arrived, while a few threads keep reading and writing every connection. When
+    // the handlers ran on the I/O threads, a request that arrived while all of them were busy
+    // waited until one of them next polled the sockets, in no particular order: under load a
+    // few requests waited ten times longer than the rest (docs/PERFORMANCE.md).
+    handlers_.emplace(static_cast<std::size_t>(threads));
+    const int io_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    for (int i = 0; i < io_threads; ++i) {
       workers_.emplace_back([this] { io_.run(); });
     }
     started_ = true;
@@ -125,6 +133,7 @@ class Server::Impl {
       if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
     }
     workers_.clear();
+    if (handlers_) handlers_->join();  // the handlers still running finish
   }
 
   // Called on shutdown whenever a session ends: with none left, cancel the grace timer so
@@ -208,7 +217,10 @@ class Server::Impl {
                                    "the request target has a malformed %-escape");
           keep_alive = false;
         } else {
-          response = handler_(request);
+          response = co_await asio::co_spawn(
+              handlers_->get_executor(),
+              [this, &request]() -> asio::awaitable<Response> { co_return handler_(request); },
+              asio::use_awaitable);
         }
       }
       keep_alive = keep_alive && !stopping_;
@@ -248,7 +260,8 @@ class Server::Impl {
   asio::io_context io_;
   Tcp::acceptor acceptor_;
   asio::steady_timer grace_timer_;
-  std::vector<std::thread> workers_;
+  std::vector<std::thread> workers_;           // I/O: accepting, reading and writing connections
+  std::optional<asio::thread_pool> handlers_;  // running the handler of each request
   std::atomic<bool> stopping_{false};
   bool started_ = false;
   bool accepting_ = false;

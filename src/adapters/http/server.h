@@ -15,7 +15,9 @@ namespace openvap::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port (tests); see Server::port()
-  int threads = 0;            // 0: twice the hardware threads, at least 4 (handlers may block)
+  // Threads running handlers, which may block (0: twice the hardware threads, at least 4).
+  // Connections are read and written by as many other threads as the machine has cores.
+  int threads = 0;
   std::size_t max_body_bytes = std::size_t{16} * 1024 * 1024;  // larger bodies get 413
   std::size_t max_header_bytes = std::size_t{16} * 1024;       // larger headers get 431
   std::chrono::seconds idle_timeout{30};                       // keep-alive and slow-client limit

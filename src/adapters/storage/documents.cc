@@ -1,5 +1,8 @@
 #include "adapters/storage/documents.h"
 
+#include <optional>
+#include <utility>
+
 #include "base/time.h"
 
 namespace openvap::storage {
@@ -54,6 +57,14 @@ std::vector<std::string> Strings(const json& j, const char* key) {
   }
   return out;
 }
+// The member `key` of `j`, or null (which reads as empty) when there is none; not copied.
+const json& Member(const json& j, const char* key) {
+  static const json* const kNone = new json();
+  if (!j.is_object()) return *kNone;
+  const auto it = j.find(key);
+  return it != j.end() ? *it : *kNone;
+}
+
 json Sub(const json& j, const char* key, const json& fallback = json::object()) {
   const auto it = j.find(key);
   return it != j.end() ? *it : fallback;
@@ -187,7 +198,6 @@ json ToDoc(const domain::Application& a) {
               {"status", domain::ApplicationStatusName(a.status)},
               {"owner", a.owner.value()},
               {"lodged_by_official", a.lodged_by_official},
-              {"form", a.form},
               {"declarations", a.declarations},
               {"notified_state", a.notified_state},
               {"submitted_at", Opt(a.submitted_at)},
@@ -202,14 +212,16 @@ json ToDoc(const domain::Application& a) {
               {"created_at", ToMillis(a.created_at)},
               {"updated_at", ToMillis(a.updated_at)},
               {"version", a.version}};
+  // The large parts are copied once (an initializer list would copy them twice).
+  out["form"] = a.form;
   const auto& l = a.lodging;
   out["lodging"] = {{"biometrics_collected_on", Opt(l.biometrics_collected_on)},
                     {"biometrics_travel_document", l.biometrics_travel_document},
                     {"travel_document_verified", l.travel_document_verified},
                     {"documents_quality_checked", l.documents_quality_checked},
                     {"provider_reviewed", l.provider_reviewed},
-                    {"doubts", l.doubts},
-                    {"chip_data", l.chip_data}};
+                    {"doubts", l.doubts}};
+  out["lodging"]["chip_data"] = l.chip_data;
   if (a.prechecks) {
     const auto& p = *a.prechecks;
     json missing = json::array();
@@ -223,8 +235,8 @@ json ToDoc(const domain::Application& a) {
                         {"missing", missing},
                         {"fee_eur", p.fee_eur},
                         {"visit_required", p.visit_required},
-                        {"details", p.details},
                         {"checked_at", ToMillis(p.checked_at)}};
+    out["prechecks"]["details"] = p.details;
   }
   return out;
 }
@@ -253,7 +265,7 @@ domain::Application ApplicationFromDoc(const json& j) {
   a.created_at = Time(j, "created_at");
   a.updated_at = Time(j, "updated_at");
   a.version = Int(j, "version");
-  const json l = Sub(j, "lodging");
+  const json& l = Member(j, "lodging");
   a.lodging.biometrics_collected_on = OptDate(l, "biometrics_collected_on");
   a.lodging.biometrics_travel_document = Str(l, "biometrics_travel_document");
   a.lodging.travel_document_verified = Bool(l, "travel_document_verified");
@@ -270,15 +282,37 @@ domain::Application ApplicationFromDoc(const json& j) {
     o.competence_reason = Str(p, "competence_reason");
     o.competence_needs_confirmation = Bool(p, "competence_needs_confirmation");
     o.admissible = Bool(p, "admissible");
-    for (const auto& m : Sub(p, "missing", json::array())) {
+    for (const auto& m : Member(p, "missing")) {
       o.missing.push_back({Str(m, "code"), Str(m, "message")});
     }
     o.fee_eur = Real(p, "fee_eur");
     o.visit_required = Bool(p, "visit_required");
     o.details = Sub(p, "details");
     o.checked_at = Time(p, "checked_at");
-    a.prechecks = o;
+    a.prechecks = std::move(o);
   }
+  return a;
+}
+
+domain::Application ApplicationFromDoc(json&& j) {
+  // The large parts are moved out of the document first, then put into the application.
+  const auto take = [](json& parent, const char* key) -> std::optional<json> {
+    if (!parent.is_object()) return std::nullopt;
+    const auto it = parent.find(key);
+    if (it == parent.end()) return std::nullopt;
+    std::optional<json> out(std::move(*it));
+    parent.erase(it);
+    return out;
+  };
+  std::optional<json> form = take(j, "form");
+  std::optional<json> chip_data;
+  if (const auto l = j.find("lodging"); l != j.end()) chip_data = take(*l, "chip_data");
+  std::optional<json> details;
+  if (const auto p = j.find("prechecks"); p != j.end()) details = take(*p, "details");
+  domain::Application a = ApplicationFromDoc(static_cast<const json&>(j));
+  if (form) a.form = std::move(*form);
+  if (chip_data) a.lodging.chip_data = std::move(*chip_data);
+  if (details && a.prechecks) a.prechecks->details = std::move(*details);
   return a;
 }
 

@@ -29,6 +29,8 @@ nlohmann::json ToDoc(const domain::ServiceProviderKey& k);
 domain::ServiceProviderKey ProviderKeyFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::Application& a);
 domain::Application ApplicationFromDoc(const nlohmann::json& j);
+// The same, moving the large parts (form, pre-check details, chip data) out of `j`.
+domain::Application ApplicationFromDoc(nlohmann::json&& j);
 nlohmann::json ToDoc(const domain::ApplicationDocument& d);
 domain::ApplicationDocument DocumentFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::AccountMessage& m);

@@ -24,6 +24,9 @@ json Parse(const std::string& text) {
   return j.is_discarded() ? json::object() : j;
 }
 
+// Applications are decoded from a document parsed for the purpose, so its parts are moved.
+Application DecodeApplication(json&& doc) { return ApplicationFromDoc(std::move(doc)); }
+
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // The canonical bytes an audit entry's hash covers (sorted keys, no whitespace).
@@ -188,25 +191,25 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
     return Decoded(decoded_ ? &decoded_->applications : nullptr, id.value(),
                    std::string("SELECT doc FROM applications WHERE id = $1") + Lock(),
-                   ApplicationFromDoc);
+                   DecodeApplication);
   }
   Result<std::vector<Application>> ListByOwner(const AccountId& owner) override {
     return Many<Application>(
         "SELECT doc FROM applications WHERE owner = $1 ORDER BY created_ms DESC LIMIT 500",
-        {owner.value()}, ApplicationFromDoc);
+        {owner.value()}, DecodeApplication);
   }
   Result<std::vector<Application>> ListByAppointmentLocation(const std::string& org) override {
     return Many<Application>(
         "SELECT doc FROM applications WHERE appointment_location = $1 AND status IN "
         "('submitted', 'notified') ORDER BY submitted_ms LIMIT 500",
-        {org}, ApplicationFromDoc);
+        {org}, DecodeApplication);
   }
   Result<std::vector<Application>> ListForState(const std::string& state,
                                                 ApplicationStatus status) override {
     return Many<Application>(
         "SELECT doc FROM applications WHERE notified_state = $1 AND status = $2 "
         "ORDER BY submitted_ms LIMIT 500",
-        {state, std::string(domain::ApplicationStatusName(status))}, ApplicationFromDoc);
+        {state, std::string(domain::ApplicationStatusName(status))}, DecodeApplication);
   }
   Status InsertDocument(const ApplicationId& app, const domain::ApplicationDocument& d,
                         ByteView content) override {
@@ -255,7 +258,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         "SELECT doc FROM applications WHERE status = $1 AND purged = 0 AND updated_ms < $2 "
         "ORDER BY updated_ms LIMIT $3",
         {std::string(domain::ApplicationStatusName(status)), ToMillis(cutoff), std::int64_t{limit}},
-        ApplicationFromDoc);
+        DecodeApplication);
   }
 
   // ---- account messages ----
@@ -581,7 +584,7 @@ Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
   // same). Done here, on the caller's thread, and not inside the transaction: SQLite runs every
   // write transaction on its one writer thread.
   for (WrittenDocument& w : written) {
-    auto decoded = std::make_shared<const Application>(ApplicationFromDoc(w.doc));
+    auto decoded = std::make_shared<const Application>(ApplicationFromDoc(std::move(w.doc)));
     const std::string key = decoded->id.value();
     decoded_.applications.Remember(key, std::move(w.text), std::move(decoded));
   }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <tuple>
 
+#include "adapters/storage/documents.h"
 #include "adapters/storage/migrations.h"
 #include "adapters/storage/sql.h"
 #include "adapters/storage/sql_store.h"
@@ -403,6 +404,26 @@ TEST_P(StorageTest, ConcurrentWritersAllCommit) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 200);
+}
+
+TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.form = {{"1", "ERIKSSON"}, {"itinerary", {{{"state", "FR"}}}}};
+  a.lodging.chip_data = {{"dg1", "P<UTO"}};
+  a.prechecks = domain::PreCheckOutcome{};
+  a.prechecks->competent_state = "FR";
+  a.prechecks->details = R"({"notes":[]})";
+  const nlohmann::json doc = ToDoc(a);
+  const domain::Application copied = ApplicationFromDoc(doc);
+  const domain::Application moved = ApplicationFromDoc(nlohmann::json(doc));
+  EXPECT_EQ(ToDoc(moved), ToDoc(copied));
+  EXPECT_EQ(moved.form["1"], "ERIKSSON");
+  EXPECT_EQ(moved.lodging.chip_data["dg1"], "P<UTO");
+  EXPECT_EQ(moved.prechecks->details, R"({"notes":[]})");
+  // Parts missing from the document decode to their defaults either way.
+  const nlohmann::json bare = {{"id", "app-2"}};
+  EXPECT_EQ(ToDoc(ApplicationFromDoc(nlohmann::json(bare))), ToDoc(ApplicationFromDoc(bare)));
 }
 
 // SQLite: the WAL is copied back into the database file by the checkpoint thread, not left to
