@@ -107,8 +107,14 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   server_options.port = address->port;
   // Handlers block on the database; SQLite commits the writes that wait together in one
   // transaction (group commit), so more waiting handlers make bigger batches: 64 threads by
-  // default (docs/PERFORMANCE.md measured 600 submissions/s with 4 and 2100 with 64).
+  // default (docs/PERFORMANCE.md: submissions/s with 32, 64 and 128 handler threads).
   server_options.threads = options.threads > 0 ? options.threads : 64;
+  // Changes wait for the database's writer (SQLite: one at a time; PostgreSQL: row locks), so
+  // they are served strictly in the order they arrived; reads, and the verification of a
+  // scanned code (no write), run at once.
+  server_options.waits_in_line = [](const http::Request& r) {
+    return r.method != "GET" && r.method != "HEAD" && r.path != "/api/v1/verify";
+  };
   http::Server server(
       server_options, [&active](http::Request& r) { return active.load()->Dispatch(r); },
       [logger](const http::AccessLogEntry& e) {

@@ -219,8 +219,9 @@ TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
   EXPECT_NE(HttpClient(base_).Get("/hello").status, 200);
 }
 
-// Handlers run on a pool of their own: with every handler thread blocked, connections are still
-// read, and what needs no handler (here a malformed request's 400) is still answered.
+// Handlers that wait in line run on a pool of their own: with every handler thread blocked,
+// connections are still read, and what needs no handler (a malformed request's 400) or may run
+// on an I/O thread (GET /hello) is still answered.
 TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
@@ -232,6 +233,7 @@ TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
   });
   ServerOptions options;
   options.threads = 1;
+  options.waits_in_line = [](const Request& r) { return r.path == "/block"; };
   StartServer(options);
   openvap::testing::HttpResult held;
   std::thread holder([&] { held = HttpClient(base_).Get("/block"); });
@@ -244,6 +246,7 @@ TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
     release.set_value();
   });
   const std::string garbage = RawExchange("NOT HTTP AT ALL\r\n\r\n");
+  const int hello = HttpClient(base_).Get("/hello").status;
   const bool before_release =
       released.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
   answered = true;
@@ -251,6 +254,7 @@ TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
   holder.join();
   EXPECT_TRUE(before_release) << "the 400 only came once the handler thread was free";
   EXPECT_NE(garbage.find("400 Bad Request"), std::string::npos) << garbage;
+  EXPECT_EQ(hello, 200);
   EXPECT_EQ(held.status, 200);
 }
 
