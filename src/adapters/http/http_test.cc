@@ -246,7 +246,7 @@ TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
     release.set_value();
   });
   const std::string garbage = RawExchange("NOT HTTP AT ALL\r\n\r\n");
-  const int hello = HttpClient(base_).Get("/hello").status;
+  const auto hello = HttpClient(base_).Get("/hello").status;
   const bool before_release =
       released.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
   answered = true;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace openvap::storage {
 
@@ -65,6 +66,22 @@ class DecodedDocuments {
       dropped = std::move(*it->second);
       entries_.erase(it->second);
       index_.erase(it);
+    }
+  }
+
+  // Forgets every entry whose document matches `pred` (rows deleted by a condition).
+  template <typename Pred>
+  void ForgetIf(Pred pred) {
+    std::vector<Entry> dropped;  // destroyed after the lock is released
+    std::lock_guard lock(mu_);
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (pred(*it->value)) {
+        index_.erase(it->key);
+        dropped.push_back(std::move(*it));
+        it = entries_.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 

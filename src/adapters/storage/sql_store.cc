@@ -13,10 +13,20 @@ using domain::Application;
 using domain::ApplicationStatus;
 using nlohmann::json;
 
-// A document a write transaction stored, and its text.
-struct WrittenDocument {
-  json doc;
-  std::string text;
+// What a write transaction changed that the decoded documents follow once it is committed.
+struct CommittedChange {
+  enum class Kind {
+    kApplicationWritten,  // `doc` was stored for application `key`, as `text`
+    kApplicationDeleted,  // application `key`
+    kSessionDeleted,      // session `key` (its token hash)
+    kSessionsOfAccount,   // every session of account `key`
+    kSessionsIdle,        // every session last seen before `cutoff`
+  };
+  Kind kind;
+  std::string key;
+  json doc{};
+  std::string text{};
+  Timestamp cutoff{};
 };
 
 json Parse(const std::string& text) {
@@ -57,16 +67,17 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                             public domain::Outbox,
                             public domain::AuditLog {
  public:
-  // `decoded` may be null (nothing kept decoded). The applications this unit writes are added
-  // to `written` (when not null), to be kept decoded once the transaction is committed.
+  // `decoded` may be null (nothing kept decoded). What this unit writes or deletes of the
+  // documents kept decoded is added to `changes` (when not null), to be followed once the
+  // transaction is committed.
   SqlUnitOfWork(SqlConnection& c, bool writing, const Clock& clock, RandomSource& random,
-                DecodedDocumentCaches* decoded, std::vector<WrittenDocument>* written = nullptr)
+                DecodedDocumentCaches* decoded, std::vector<CommittedChange>* changes = nullptr)
       : c_(c),
         writing_(writing),
         clock_(clock),
         random_(random),
         decoded_(decoded),
-        written_(written) {}
+        changes_(changes) {}
 
   domain::AccountRepository& Accounts() override { return *this; }
   domain::ApplicationRepository& Applications() override { return *this; }
@@ -113,13 +124,15 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                    "SELECT doc FROM sessions WHERE token_hash = $1", SessionFromDoc);
   }
   Status DeleteSession(const std::string& hash) override {
-    if (decoded_ != nullptr) decoded_->sessions.Forget(hash);
+    Changing({CommittedChange::Kind::kSessionDeleted, hash});
     return Done(c_.Execute("DELETE FROM sessions WHERE token_hash = $1", {hash}));
   }
   Status DeleteSessionsOf(const AccountId& account) override {
+    Changing({CommittedChange::Kind::kSessionsOfAccount, account.value()});
     return Done(c_.Execute("DELETE FROM sessions WHERE account = $1", {account.value()}));
   }
   Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {
+    Changing({CommittedChange::Kind::kSessionsIdle, "", {}, "", cutoff});
     return c_.Execute("DELETE FROM sessions WHERE last_seen_ms < $1", {ToMillis(cutoff)});
   }
   Status InsertToken(const domain::OneTimeToken& t) override {
@@ -162,7 +175,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       return Error{"already-exists", "application id taken"};
     }
     if (!done.ok()) return done.error();
-    if (written_ != nullptr) written_->push_back({std::move(doc), std::move(text)});
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(doc),
+              std::move(text)});
     return Ok();
   }
   Status Update(Application& a) override {
@@ -185,7 +199,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
     ++a.version;
-    if (written_ != nullptr) written_->push_back({std::move(doc), std::move(text)});
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(doc),
+              std::move(text)});
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
@@ -248,7 +263,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         c_.Execute("DELETE FROM application_documents WHERE application = $1", {app.value()}));
   }
   Status Delete(const ApplicationId& app) override {
-    if (decoded_ != nullptr) decoded_->applications.Forget(app.value());
+    Changing({CommittedChange::Kind::kApplicationDeleted, app.value()});
     OPENVAP_RETURN_IF_ERROR(DeleteDocuments(app));
     return Done(c_.Execute("DELETE FROM applications WHERE id = $1", {app.value()}));
   }
@@ -511,6 +526,10 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return std::optional<T>(*decoded);
   }
 
+  void Changing(CommittedChange change) {
+    if (changes_ != nullptr) changes_->push_back(std::move(change));
+  }
+
   template <typename T>
   static Status Done(const Result<T>& r) {
     return r.ok() ? Ok() : Status(r.error());
@@ -564,7 +583,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   const Clock& clock_;
   RandomSource& random_;
   DecodedDocumentCaches* decoded_;
-  std::vector<WrittenDocument>* written_;
+  std::vector<CommittedChange>* changes_;
 };
 
 }  // namespace
@@ -573,20 +592,41 @@ SqlStore::SqlStore(Database& db, const Clock& clock, RandomSource& random)
     : db_(db), clock_(clock), random_(random) {}
 
 Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
-  std::vector<WrittenDocument> written;
+  std::vector<CommittedChange> changes;
   OPENVAP_RETURN_IF_ERROR(db_.Write([&](SqlConnection& c) {
-    written.clear();  // a retried transaction starts again
-    SqlUnitOfWork uow(c, true, clock_, random_, &decoded_, &written);
+    changes.clear();  // a retried transaction starts again
+    SqlUnitOfWork uow(c, true, clock_, random_, &decoded_, &changes);
     return work(uow);
   }));
-  // Committed: an application just written is read again in the next step of the procedure,
-  // so it is kept decoded from the document whose text was stored (decoding that text gives the
-  // same). Done here, on the caller's thread, and not inside the transaction: SQLite runs every
-  // write transaction on its one writer thread.
-  for (WrittenDocument& w : written) {
-    auto decoded = std::make_shared<const Application>(ApplicationFromDoc(std::move(w.doc)));
-    const std::string key = decoded->id.value();
-    decoded_.applications.Remember(key, std::move(w.text), std::move(decoded));
+  // Committed. Done here, on the caller's thread, and not inside the transaction: SQLite runs
+  // every write transaction on its one writer thread.
+  for (CommittedChange& change : changes) {
+    switch (change.kind) {
+      case CommittedChange::Kind::kApplicationWritten: {
+        // Read again in the next step of the procedure: kept decoded from the document whose
+        // text was stored (decoding that text gives the same).
+        auto decoded =
+            std::make_shared<const Application>(ApplicationFromDoc(std::move(change.doc)));
+        decoded_.applications.Remember(change.key, std::move(change.text), std::move(decoded));
+        break;
+      }
+      // Deleted rows could not be served from here anyway (a hit needs the row), but their
+      // personal data are not kept here longer than there (VAP-DP).
+      case CommittedChange::Kind::kApplicationDeleted:
+        decoded_.applications.Forget(change.key);
+        break;
+      case CommittedChange::Kind::kSessionDeleted:
+        decoded_.sessions.Forget(change.key);
+        break;
+      case CommittedChange::Kind::kSessionsOfAccount:
+        decoded_.sessions.ForgetIf(
+            [&](const domain::Session& s) { return s.account.value() == change.key; });
+        break;
+      case CommittedChange::Kind::kSessionsIdle:
+        decoded_.sessions.ForgetIf(
+            [&](const domain::Session& s) { return s.last_seen_at < change.cutoff; });
+        break;
+    }
   }
   return Ok();
 }

@@ -38,6 +38,8 @@ class SqlStore final : public domain::Store, public domain::Throttle {
   Result<bool> Allow(const std::string& key, int limit, std::chrono::seconds window) override;
 
   Database& database() { return db_; }
+  // What is kept decoded (for tests: what it holds of deleted rows).
+  const DecodedDocumentCaches& decoded_documents() const { return decoded_; }
 
  private:
   Database& db_;

@@ -406,6 +406,73 @@ TEST_P(StorageTest, ConcurrentWritersAllCommit) {
   EXPECT_EQ(ok.load(), 200);
 }
 
+// What is deleted from the database is dropped from the decoded documents too, once the
+// deletion is committed (VAP-DP), and only then.
+TEST_P(StorageTest, DecodedDocumentsFollowCommittedDeletions) {
+  const auto session = [](const std::string& hash, const std::string& account, int minute) {
+    domain::Session s;
+    s.token_hash = hash;
+    s.account = AccountId(account);
+    s.last_seen_at = *ParseIsoTimestamp("2027-01-15T09:00:00Z") + std::chrono::minutes(minute);
+    return s;
+  };
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.owner = AccountId("acc-1");
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().Insert(SomeAccount("acc-1", "a@x.org")));
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertSession(session("s1", "acc-1", 0)));
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertSession(session("s2", "acc-1", 0)));
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertSession(session("s3", "acc-2", 0)));
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertSession(session("s4", "acc-2", 30)));
+                    return u.Applications().Insert(a);
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    for (const char* hash : {"s1", "s2", "s3", "s4"}) {
+                      OPENVAP_RETURN_IF_ERROR(u.Accounts().FindSession(hash));
+                    }
+                    return Ok();
+                  })
+                  .ok());
+  const DecodedDocumentCaches& decoded = store_->decoded_documents();
+  EXPECT_EQ(decoded.applications.size(), 1U);
+  EXPECT_EQ(decoded.sessions.size(), 4U);
+  // A deletion that is rolled back leaves everything as it was.
+  EXPECT_FALSE(store_
+                   ->Write([&](UnitOfWork& u) -> Status {
+                     OPENVAP_RETURN_IF_ERROR(u.Applications().Delete(a.id));
+                     OPENVAP_RETURN_IF_ERROR(u.Accounts().DeleteSessionsOf(AccountId("acc-1")));
+                     return Error{"invalid-field", "changed my mind"};
+                   })
+                   .ok());
+  EXPECT_EQ(decoded.applications.size(), 1U);
+  EXPECT_EQ(decoded.sessions.size(), 4U);
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Applications().Delete(a.id));
+                    return u.Accounts().DeleteSessionsOf(AccountId("acc-1"));
+                  })
+                  .ok());
+  EXPECT_EQ(decoded.applications.size(), 0U);
+  EXPECT_EQ(decoded.sessions.size(), 2U);  // s3 and s4, of another account
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    return u.Accounts()
+                                   .DeleteSessionsIdleSince(
+                                       *ParseIsoTimestamp("2027-01-15T09:10:00Z"))
+                                   .ok()
+                               ? Ok()
+                               : Status(Error{"storage-error", "idle sessions"});
+                  })
+                  .ok());
+  EXPECT_EQ(decoded.sessions.size(), 1U);  // s4, seen at 09:30
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Accounts().DeleteSession("s4"); }).ok());
+  EXPECT_EQ(decoded.sessions.size(), 0U);
+}
+
 TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
   domain::Application a;
   a.id = ApplicationId("app-1");
