@@ -7,8 +7,11 @@
 // stays right across transactions, rollbacks and several processes sharing one PostgreSQL
 // database, with no invalidation. It saves the parse of documents read again and again (the
 // session and account on every request, an application on every step of the procedure:
-// docs/PERFORMANCE.md). Bounded: the least recently used entry goes first. Thread-safe.
+// docs/PERFORMANCE.md). Bounded: the least recently used entry goes first, and none is served
+// longer than `max_age` after it was remembered, so that personal data whose rows were deleted
+// by another process do not stay here for long either (VAP-DP). Thread-safe.
 
+#include <chrono>
 #include <cstddef>
 #include <list>
 #include <memory>
@@ -19,25 +22,38 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
+
 namespace openvap::storage {
 
 template <typename T>
 class DecodedDocuments {
  public:
-  explicit DecodedDocuments(std::size_t capacity) : capacity_(capacity) {}
+  DecodedDocuments(std::size_t capacity, std::chrono::seconds max_age)
+      : capacity_(capacity), max_age_(max_age) {}
 
-  // The document decoded from `text` under `key`, or null when it is not remembered.
-  std::shared_ptr<const T> Find(const std::string& key, std::string_view text) {
+  // The document decoded from `text` under `key`, or null when it is not remembered (or was
+  // remembered more than max_age before `now`).
+  std::shared_ptr<const T> Find(const std::string& key, std::string_view text, Timestamp now) {
+    Entry dropped;  // destroyed after the lock is released
     std::lock_guard lock(mu_);
     const auto it = index_.find(key);
-    if (it == index_.end() || it->second->text != text) return nullptr;
+    if (it == index_.end()) return nullptr;
+    if (now - it->second->remembered_at > max_age_) {
+      dropped = std::move(*it->second);
+      entries_.erase(it->second);
+      index_.erase(it);
+      return nullptr;
+    }
+    if (it->second->text != text) return nullptr;
     entries_.splice(entries_.begin(), entries_, it->second);
     return it->second->value;
   }
 
-  // Remembers that `text` under `key` decodes to `value` (which must be exactly what decoding
-  // `text` gives).
-  void Remember(const std::string& key, std::string text, std::shared_ptr<const T> value) {
+  // Remembers at `now` that `text` under `key` decodes to `value` (which must be exactly what
+  // decoding `text` gives).
+  void Remember(const std::string& key, std::string text, std::shared_ptr<const T> value,
+                Timestamp now) {
     if (capacity_ == 0) return;
     Entry dropped;  // destroyed after the lock is released
     {
@@ -45,10 +61,11 @@ class DecodedDocuments {
       if (const auto it = index_.find(key); it != index_.end()) {
         dropped.text = std::exchange(it->second->text, std::move(text));
         dropped.value = std::exchange(it->second->value, std::move(value));
+        it->second->remembered_at = now;
         entries_.splice(entries_.begin(), entries_, it->second);
         return;
       }
-      entries_.push_front(Entry{key, std::move(text), std::move(value)});
+      entries_.push_front(Entry{key, std::move(text), std::move(value), now});
       index_.emplace(key, entries_.begin());
       if (entries_.size() > capacity_) {
         index_.erase(entries_.back().key);
@@ -95,9 +112,11 @@ class DecodedDocuments {
     std::string key;
     std::string text;
     std::shared_ptr<const T> value;
+    Timestamp remembered_at{};
   };
 
   const std::size_t capacity_;
+  const std::chrono::seconds max_age_;
   mutable std::mutex mu_;
   std::list<Entry> entries_;  // most recently used first
   std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;

@@ -520,9 +520,10 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     OPENVAP_ASSIGN_OR_RETURN(auto row, c_.QueryOne(sql, {key}));
     if (!row) return std::optional<T>{};
     std::string text = row->Text(0);
-    if (auto known = cache->Find(key, text)) return std::optional<T>(*known);
+    const Timestamp now = clock_.Now();
+    if (auto known = cache->Find(key, text, now)) return std::optional<T>(*known);
     auto decoded = std::make_shared<const T>(from_doc(Parse(text)));
-    cache->Remember(key, std::move(text), decoded);
+    cache->Remember(key, std::move(text), decoded, now);
     return std::optional<T>(*decoded);
   }
 
@@ -607,7 +608,8 @@ Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
         // text was stored (decoding that text gives the same).
         auto decoded =
             std::make_shared<const Application>(ApplicationFromDoc(std::move(change.doc)));
-        decoded_.applications.Remember(change.key, std::move(change.text), std::move(decoded));
+        decoded_.applications.Remember(change.key, std::move(change.text), std::move(decoded),
+                                       clock_.Now());
         break;
       }
       // Deleted rows could not be served from here anyway (a hit needs the row), but their

@@ -22,11 +22,13 @@
 
 namespace openvap::storage {
 
-// The documents read on nearly every request, kept decoded (see DecodedDocuments).
+// The documents read on nearly every request, kept decoded for at most five minutes (see
+// DecodedDocuments).
 struct DecodedDocumentCaches {
-  DecodedDocuments<domain::Session> sessions{4096};
-  DecodedDocuments<domain::Account> accounts{4096};
-  DecodedDocuments<domain::Application> applications{2048};
+  static constexpr std::chrono::seconds kMaxAge{300};
+  DecodedDocuments<domain::Session> sessions{4096, kMaxAge};
+  DecodedDocuments<domain::Account> accounts{4096, kMaxAge};
+  DecodedDocuments<domain::Application> applications{2048, kMaxAge};
 };
 
 class SqlStore final : public domain::Store, public domain::Throttle {
