@@ -1,5 +1,6 @@
 #include "adapters/api/json_mapping.h"
 
+#include "adapters/http/message.h"
 #include "base/time.h"
 
 namespace openvap::api {
@@ -8,13 +9,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 // Adds to `object`, the text of a JSON object, a member whose value is the JSON text `raw`.
 void AddRawMember(std::string& object, std::string_view key, std::string_view raw) {
   object.pop_back();  // the closing brace
   if (object.size() > 1) object += ',';
-  object += Dump(json(key));
+  object += http::JsonText(json(key));
   object += ':';
   object += raw;
   object += '}';
@@ -79,14 +78,16 @@ std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
   // The text was written by the platform itself (RulesPreChecks); an older record may hold it
   // as an object, and an empty one stands for none.
   const bool text = p.details.is_string() && !p.details.get_ref<const std::string&>().empty();
-  std::string out = Dump(PreCheckJsonWithoutDetails(p));
-  AddRawMember(out, "details", text ? p.details.get_ref<const std::string&>() : Dump(p.details));
+  std::string out = http::JsonText(PreCheckJsonWithoutDetails(p));
+  AddRawMember(out, "details",
+               text ? p.details.get_ref<const std::string&>() : http::JsonText(p.details));
   return out;
 }
 
 std::string ApplicationJsonText(const domain::Application& a) {
-  std::string out = Dump(ApplicationJsonOutline(a));
-  AddRawMember(out, "form", Dump(a.form));  // written out from the application, not copied
+  std::string out = http::JsonText(ApplicationJsonOutline(a));
+  AddRawMember(out, "form",
+               http::JsonText(a.form));  // written out from the application, not copied
   if (a.prechecks) AddRawMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
   return out;
 }

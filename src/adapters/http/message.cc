@@ -38,9 +38,12 @@ void Response::SetHeader(std::string name, std::string value) {
 
 std::string_view Response::Header(std::string_view name) const { return FirstValue(headers, name); }
 
+std::string JsonText(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Response JsonResponse(int status, const nlohmann::json& body) {
-  return JsonTextResponse(status,
-                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return JsonTextResponse(status, JsonText(body));
 }
 
 Response JsonTextResponse(int status, std::string body) {

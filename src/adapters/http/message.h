@@ -46,6 +46,9 @@ struct Response {
   std::string_view Header(std::string_view name) const;
 };
 
+// The compact text of a JSON response body (invalid UTF-8 replaced, never thrown on).
+std::string JsonText(const nlohmann::json& body);
+
 // A JSON response with `Content-Type: application/json`.
 Response JsonResponse(int status, const nlohmann::json& body);
 // The same with a body already written as JSON text.
