@@ -59,10 +59,10 @@ std::vector<std::string> Strings(const json& j, const char* key) {
 }
 // The member `key` of `j`, or null (which reads as empty) when there is none; not copied.
 const json& Member(const json& j, const char* key) {
-  static const json* const kNone = new json();
-  if (!j.is_object()) return *kNone;
+  static const json kNone;
+  if (!j.is_object()) return kNone;
   const auto it = j.find(key);
-  return it != j.end() ? *it : *kNone;
+  return it != j.end() ? *it : kNone;
 }
 
 json Sub(const json& j, const char* key, const json& fallback = json::object()) {
