@@ -192,7 +192,10 @@ domain::ServiceProviderKey ProviderKeyFromDoc(const json& j) {
           OptTime(j, "revoked_at")};
 }
 
-json ToDoc(const domain::Application& a) {
+namespace {
+
+// The document of `a` without its large parts: the form and the pre-check details.
+json ApplicationOutline(const domain::Application& a) {
   json out = {{"id", a.id.value()},
               {"kind", domain::ApplicationKindName(a.kind)},
               {"status", domain::ApplicationStatusName(a.status)},
@@ -212,8 +215,6 @@ json ToDoc(const domain::Application& a) {
               {"created_at", ToMillis(a.created_at)},
               {"updated_at", ToMillis(a.updated_at)},
               {"version", a.version}};
-  // The large parts are copied once (an initializer list would copy them twice).
-  out["form"] = a.form;
   const auto& l = a.lodging;
   out["lodging"] = {{"biometrics_collected_on", Opt(l.biometrics_collected_on)},
                     {"biometrics_travel_document", l.biometrics_travel_document},
@@ -222,23 +223,69 @@ json ToDoc(const domain::Application& a) {
                     {"provider_reviewed", l.provider_reviewed},
                     {"doubts", l.doubts}};
   out["lodging"]["chip_data"] = l.chip_data;
+  return out;
+}
+
+json PreCheckOutline(const domain::PreCheckOutcome& p) {
+  json missing = json::array();
+  for (const auto& m : p.missing) missing.push_back({{"code", m.code}, {"message", m.message}});
+  return {{"visa_required", p.visa_required},
+          {"airport_transit_visa_required", p.airport_transit_visa_required},
+          {"competent_state", p.competent_state},
+          {"competence_reason", p.competence_reason},
+          {"competence_needs_confirmation", p.competence_needs_confirmation},
+          {"admissible", p.admissible},
+          {"missing", std::move(missing)},
+          {"fee_eur", p.fee_eur},
+          {"visit_required", p.visit_required},
+          {"checked_at", ToMillis(p.checked_at)}};
+}
+
+std::string DumpStored(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Adds to `object`, the text of a JSON object, a member whose value is the JSON text `raw`.
+void AddRawMember(std::string& object, const char* key, std::string_view raw) {
+  object.pop_back();  // the closing brace
+  if (object.size() > 1) object += ',';
+  object += '"';
+  object += key;  // a plain ASCII name
+  object += "\":";
+  object += raw;
+  object += '}';
+}
+
+}  // namespace
+
+json ToDoc(const domain::Application& a) {
+  json out = ApplicationOutline(a);
+  out["form"] = a.form;
   if (a.prechecks) {
-    const auto& p = *a.prechecks;
-    json missing = json::array();
-    for (const auto& m : p.missing) missing.push_back({{"code", m.code}, {"message", m.message}});
-    out["prechecks"] = {{"visa_required", p.visa_required},
-                        {"airport_transit_visa_required", p.airport_transit_visa_required},
-                        {"competent_state", p.competent_state},
-                        {"competence_reason", p.competence_reason},
-                        {"competence_needs_confirmation", p.competence_needs_confirmation},
-                        {"admissible", p.admissible},
-                        {"missing", missing},
-                        {"fee_eur", p.fee_eur},
-                        {"visit_required", p.visit_required},
-                        {"checked_at", ToMillis(p.checked_at)}};
-    out["prechecks"]["details"] = p.details;
+    out["prechecks"] = PreCheckOutline(*a.prechecks);
+    out["prechecks"]["details"] = a.prechecks->details;
   }
   return out;
+}
+
+std::string ApplicationDocText(const domain::Application& a) {
+  std::string out = DumpStored(ApplicationOutline(a));
+  AddRawMember(out, "form", DumpStored(a.form));
+  if (a.prechecks) {
+    std::string prechecks = DumpStored(PreCheckOutline(*a.prechecks));
+    AddRawMember(prechecks, "details", DumpStored(a.prechecks->details));
+    AddRawMember(out, "prechecks", prechecks);
+  }
+  return out;
+}
+
+domain::Application AsStored(domain::Application a) {
+  const auto millis = [](Timestamp t) { return FromMillis(ToMillis(t)); };
+  if (a.submitted_at) a.submitted_at = millis(*a.submitted_at);
+  a.created_at = millis(a.created_at);
+  a.updated_at = millis(a.updated_at);
+  if (a.prechecks) a.prechecks->checked_at = millis(a.prechecks->checked_at);
+  return a;
 }
 
 domain::Application ApplicationFromDoc(const json& j) {

@@ -28,6 +28,11 @@ domain::OneTimeToken TokenFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::ServiceProviderKey& k);
 domain::ServiceProviderKey ProviderKeyFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::Application& a);
+// The stored text of ToDoc(a), written directly: the form and the pre-check details are not
+// copied into a tree first (docs/PERFORMANCE.md).
+std::string ApplicationDocText(const domain::Application& a);
+// `a` as a read of its stored document gives it back: instants to the millisecond.
+domain::Application AsStored(domain::Application a);
 domain::Application ApplicationFromDoc(const nlohmann::json& j);
 // The same, moving the large parts (form, pre-check details, chip data) out of `j`.
 domain::Application ApplicationFromDoc(nlohmann::json&& j);

@@ -16,7 +16,7 @@ using nlohmann::json;
 // What a write transaction changed that the decoded documents follow once it is committed.
 struct CommittedChange {
   enum class Kind {
-    kApplicationWritten,  // `doc` was stored for application `key`, as `text`
+    kApplicationWritten,  // application `key` was stored as `text`, which decodes to `decoded`
     kApplicationDeleted,  // application `key`
     kSessionDeleted,      // session `key` (its token hash)
     kSessionsOfAccount,   // every session of account `key`
@@ -24,8 +24,8 @@ struct CommittedChange {
   };
   Kind kind;
   std::string key;
-  json doc{};
   std::string text{};
+  std::shared_ptr<const Application> decoded{};
   Timestamp cutoff{};
 };
 
@@ -132,7 +132,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return Done(c_.Execute("DELETE FROM sessions WHERE account = $1", {account.value()}));
   }
   Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {
-    Changing({CommittedChange::Kind::kSessionsIdle, "", {}, "", cutoff});
+    Changing({CommittedChange::Kind::kSessionsIdle, "", "", nullptr, cutoff});
     return c_.Execute("DELETE FROM sessions WHERE last_seen_ms < $1", {ToMillis(cutoff)});
   }
   Status InsertToken(const domain::OneTimeToken& t) override {
@@ -164,43 +164,43 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
 
   // ---- applications (temporary storage) ----
   Status Insert(const Application& a) override {
-    json doc = ApplicationDoc(a, a.version);
-    std::string text = Dump(doc);
+    std::string text = ApplicationDocText(a);
     auto done = c_.Execute(
         "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
         "submitted_ms, created_ms, updated_ms, version, doc, purged) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        ApplicationRow(a, a.version, text));
+        ApplicationRow(a, text));
     if (!done.ok() && done.error().code == "unique-violation") {
       return Error{"already-exists", "application id taken"};
     }
     if (!done.ok()) return done.error();
-    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(doc),
-              std::move(text)});
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(text),
+              std::make_shared<const Application>(AsStored(a))});
     return Ok();
   }
   Status Update(Application& a) override {
-    json doc = ApplicationDoc(a, a.version + 1);
-    std::string text = Dump(doc);
-    std::vector<SqlValue> row = ApplicationRow(a, a.version + 1, text);
-    row.emplace_back(a.version);
-    OPENVAP_ASSIGN_OR_RETURN(
-        const std::int64_t changed,
+    const std::int64_t read_version = a.version;
+    ++a.version;  // the version this write stores, if the row is still at the one read
+    std::string text = ApplicationDocText(a);
+    std::vector<SqlValue> row = ApplicationRow(a, text);
+    row.emplace_back(read_version);
+    const auto changed =
         c_.Execute("UPDATE applications SET owner = $2, status = $3, notified_state = $4, "
                    "appointment_location = $5, submitted_ms = $6, created_ms = $7, "
                    "updated_ms = $8, version = $9, doc = $10, purged = $11 "
                    "WHERE id = $1 AND version = $12",
-                   row));
-    if (changed == 0) {
+                   row);
+    if (!changed.ok() || *changed == 0) {
+      a.version = read_version;
+      if (!changed.ok()) return changed.error();
       OPENVAP_ASSIGN_OR_RETURN(
           auto exists,
           c_.QueryOne("SELECT version FROM applications WHERE id = $1", {a.id.value()}));
       if (!exists) return Error{"not-found", "no application " + a.id.value()};
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
-    ++a.version;
-    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(doc),
-              std::move(text)});
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(text),
+              std::make_shared<const Application>(AsStored(a))});
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
@@ -542,14 +542,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return Ok();
   }
 
-  static json ApplicationDoc(const Application& a, std::int64_t version) {
-    json doc = ToDoc(a);
-    doc["version"] = version;
-    return doc;
-  }
-
-  static std::vector<SqlValue> ApplicationRow(const Application& a, std::int64_t version,
-                                              std::string doc_text) {
+  static std::vector<SqlValue> ApplicationRow(const Application& a, std::string doc_text) {
     return {a.id.value(),
             a.owner.value(),
             std::string(domain::ApplicationStatusName(a.status)),
@@ -558,7 +551,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
             a.submitted_at ? SqlValue(ToMillis(*a.submitted_at)) : SqlValue(nullptr),
             ToMillis(a.created_at),
             ToMillis(a.updated_at),
-            version,
+            a.version,
             std::move(doc_text),
             std::int64_t{a.purged ? 1 : 0}};
   }
@@ -604,12 +597,10 @@ Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
   for (CommittedChange& change : changes) {
     switch (change.kind) {
       case CommittedChange::Kind::kApplicationWritten: {
-        // Read again in the next step of the procedure: kept decoded from the document whose
-        // text was stored (decoding that text gives the same).
-        auto decoded =
-            std::make_shared<const Application>(ApplicationFromDoc(std::move(change.doc)));
-        decoded_.applications.Remember(change.key, std::move(change.text), std::move(decoded),
-                                       clock_.Now());
+        // Read again in the next step of the procedure: kept as written (decoding the stored
+        // text gives the same), not decoded again.
+        decoded_.applications.Remember(change.key, std::move(change.text),
+                                       std::move(change.decoded), clock_.Now());
         break;
       }
       // Deleted rows could not be served from here anyway (a hit needs the row), but their

@@ -230,6 +230,24 @@ TEST_P(StorageTest, DocumentsKeptDecodedAreNeverStale) {
   EXPECT_EQ(app->version, 1);
   EXPECT_FALSE(s.has_value());
   EXPECT_TRUE(account->disabled);
+  // What this process keeps of its own write reads as what another process decodes.
+  clock_.Advance(std::chrono::microseconds(1500));
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    domain::Application changed = *app;
+                    changed.updated_at = clock_.Now();
+                    changed.prechecks = domain::PreCheckOutcome{};
+                    changed.prechecks->details = R"({"k":"v"})";
+                    changed.prechecks->checked_at = clock_.Now();
+                    return u.Applications().Update(changed);
+                  })
+                  .ok());
+  const auto mine = std::get<0>(read(*store_));
+  const auto theirs = std::get<0>(read(other));
+  EXPECT_EQ(ToDoc(*mine), ToDoc(*theirs));
+  EXPECT_EQ(mine->updated_at, theirs->updated_at);
+  EXPECT_EQ(mine->prechecks->checked_at, theirs->prechecks->checked_at);
+  EXPECT_EQ(mine->version, 2);
   // A deleted application is gone here too.
   ASSERT_TRUE(other.Write([&](UnitOfWork& u) { return u.Applications().Delete(a.id); }).ok());
   EXPECT_FALSE(std::get<0>(read(*store_)).has_value());
@@ -491,6 +509,41 @@ TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
   // Parts missing from the document decode to their defaults either way.
   const nlohmann::json bare = {{"id", "app-2"}};
   EXPECT_EQ(ToDoc(ApplicationFromDoc(nlohmann::json(bare))), ToDoc(ApplicationFromDoc(bare)));
+}
+
+TEST(DocumentsTest, TheTextWrittenDirectlyIsTheDocumentAndReadsBackAsStored) {
+  domain::Application a;
+  a.id = ApplicationId("app-1");
+  a.version = 7;
+  a.form = {
+      {"1", "ERIKSSON \"Q\" \\ \u00e9"}, {"itinerary", {{{"state", "FR"}}}}, {"23", {"Tourism"}}};
+  a.lodging.chip_data = {{"dg1", "P<UTO"}};
+  a.declarations = {"D1", "D3"};
+  // Instants finer than the millisecond a document keeps.
+  a.created_at = *ParseIsoTimestamp("2027-01-15T09:00:00Z") + std::chrono::microseconds(1234);
+  a.updated_at = a.created_at + std::chrono::nanoseconds(999999);
+  a.submitted_at = a.updated_at;
+  EXPECT_EQ(nlohmann::json::parse(ApplicationDocText(a)), ToDoc(a));  // no pre-checks yet
+  a.prechecks = domain::PreCheckOutcome{};
+  a.prechecks->competent_state = "FR";
+  a.prechecks->missing = {{"photo", "a \"photo\""}};
+  a.prechecks->checked_at = a.updated_at;
+  for (const nlohmann::json& details :
+       {nlohmann::json(R"({"notes":["x\ny"],"q":"\"")"), nlohmann::json{{"x", 1}},
+        nlohmann::json(nullptr), nlohmann::json("not JSON {")}) {
+    a.prechecks->details = details;
+    const std::string text = ApplicationDocText(a);
+    EXPECT_EQ(nlohmann::json::parse(text), ToDoc(a)) << text;
+    const domain::Application read = ApplicationFromDoc(nlohmann::json::parse(text));
+    const domain::Application stored = AsStored(a);
+    EXPECT_EQ(ToDoc(read), ToDoc(stored));
+    EXPECT_EQ(read.created_at, stored.created_at);
+    EXPECT_EQ(read.updated_at, stored.updated_at);
+    EXPECT_EQ(read.submitted_at, stored.submitted_at);
+    EXPECT_EQ(read.prechecks->checked_at, stored.prechecks->checked_at);
+    EXPECT_EQ(read.prechecks->details, details);
+    EXPECT_NE(stored.created_at, a.created_at);  // truncated, as the document keeps it
+  }
 }
 
 // SQLite: the WAL is copied back into the database file by the checkpoint thread, not left to
