@@ -184,12 +184,12 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     std::string text = ApplicationDocText(a);
     std::vector<SqlValue> row = ApplicationRow(a, text);
     row.emplace_back(read_version);
-    const auto changed =
-        c_.Execute("UPDATE applications SET owner = $2, status = $3, notified_state = $4, "
-                   "appointment_location = $5, submitted_ms = $6, created_ms = $7, "
-                   "updated_ms = $8, version = $9, doc = $10, purged = $11 "
-                   "WHERE id = $1 AND version = $12",
-                   row);
+    const auto changed = c_.Execute(
+        "UPDATE applications SET owner = $2, status = $3, notified_state = $4, "
+        "appointment_location = $5, submitted_ms = $6, created_ms = $7, "
+        "updated_ms = $8, version = $9, doc = $10, purged = $11 "
+        "WHERE id = $1 AND version = $12",
+        row);
     if (!changed.ok() || *changed == 0) {
       a.version = read_version;
       if (!changed.ok()) return changed.error();
