@@ -237,22 +237,19 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a
   }
   OPENVAP_ASSIGN_OR_RETURN(const rules::CheckResponse response,
                            rules::Check(*parsed, data_, zones_));
-  const json answer = rules::ToJson(response);
   domain::PreCheckOutcome out;
-  out.visa_required = answer.value("visa_required", true);
-  out.airport_transit_visa_required = answer.value("airport_transit_visa_required", false);
-  out.competent_state = answer.value("competent_state", "");
-  out.competence_reason = answer.value("competence_reason", "");
-  out.competence_needs_confirmation = answer.value("competence_needs_confirmation", false);
-  out.admissible = answer.value("admissible", false);
-  for (const json& m : answer.value("missing", json::array())) {
-    out.missing.push_back({m.value("code", ""), m.value("message", "")});
-  }
-  out.fee_eur = answer.value("fee_eur", 0.0);
-  out.visit_required = answer.value("visit_required", true);
+  out.visa_required = response.visa.visa_required;
+  out.airport_transit_visa_required = response.airport_transit.required;
+  out.competent_state = response.competence.competent_state;
+  out.competence_reason = rules::CompetenceReasonName(response.competence.reason);
+  out.competence_needs_confirmation = response.competence.needs_confirmation;
+  out.admissible = response.admissibility.admissible;
+  for (const Error& m : response.admissibility.missing) out.missing.push_back({m.code, m.message});
+  out.fee_eur = response.fee ? response.fee->amount_eur : 0.0;
+  out.visit_required = response.biometrics.visit_required;
   // As JSON text: the application document is loaded on every step of the procedure, and
   // parsing this object each time was a fifth of a submission's cost (docs/PERFORMANCE.md).
-  out.details = answer.dump();
+  out.details = rules::ToJson(response).dump();
   return out;
 }
 
