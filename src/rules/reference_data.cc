@@ -65,142 +65,125 @@ Result<std::optional<int>> ParseAmount(const Rows& rows, std::size_t row) {
   return rows.Fail(row, "amount_eur", "'" + text + "' is not an amount in euro");
 }
 
-Result<std::vector<VisaListEntry>> ParseVisaList(const CsvTable& table) {
-  const Rows rows(table);
-  std::vector<VisaListEntry> out;
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    VisaListEntry e;
-    OPENVAP_ASSIGN_OR_RETURN(e.iso3, rows.Required(r, "iso3"));
-    OPENVAP_ASSIGN_OR_RETURN(e.name, rows.Required(r, "name"));
-    OPENVAP_ASSIGN_OR_RETURN(const std::string annex, rows.Required(r, "annex"));
-    if (annex == "I") {
-      e.annex = VisaAnnex::kAnnexI;
-    } else if (annex == "II") {
-      e.annex = VisaAnnex::kAnnexII;
-    } else {
-      return rows.Fail(r, "annex", "'" + annex + "' is neither I nor II");
-    }
-    OPENVAP_ASSIGN_OR_RETURN(e.valid_from, rows.OptionalDate(r, "valid_from"));
-    OPENVAP_ASSIGN_OR_RETURN(e.annex_part, rows.Text(r, "annex_part"));
-    OPENVAP_ASSIGN_OR_RETURN(e.exemption_condition, rows.Text(r, "exemption_condition"));
-    OPENVAP_ASSIGN_OR_RETURN(e.suspended_categories, rows.Text(r, "suspended_categories"));
-    OPENVAP_ASSIGN_OR_RETURN(e.suspension_from, rows.OptionalDate(r, "suspension_from"));
-    OPENVAP_ASSIGN_OR_RETURN(e.suspension_until, rows.OptionalDate(r, "suspension_until"));
-    OPENVAP_ASSIGN_OR_RETURN(e.notes, rows.Text(r, "notes"));
-    OPENVAP_ASSIGN_OR_RETURN(e.source, rows.Required(r, "source"));
-    out.push_back(std::move(e));
+Result<VisaListEntry> ReadVisaListEntry(const Rows& rows, std::size_t r) {
+  VisaListEntry e;
+  OPENVAP_ASSIGN_OR_RETURN(e.iso3, rows.Required(r, "iso3"));
+  OPENVAP_ASSIGN_OR_RETURN(e.name, rows.Required(r, "name"));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string annex, rows.Required(r, "annex"));
+  if (annex == "I") {
+    e.annex = VisaAnnex::kAnnexI;
+  } else if (annex == "II") {
+    e.annex = VisaAnnex::kAnnexII;
+  } else {
+    return rows.Fail(r, "annex", "'" + annex + "' is neither I nor II");
   }
-  return out;
+  OPENVAP_ASSIGN_OR_RETURN(e.valid_from, rows.OptionalDate(r, "valid_from"));
+  OPENVAP_ASSIGN_OR_RETURN(e.annex_part, rows.Text(r, "annex_part"));
+  OPENVAP_ASSIGN_OR_RETURN(e.exemption_condition, rows.Text(r, "exemption_condition"));
+  OPENVAP_ASSIGN_OR_RETURN(e.suspended_categories, rows.Text(r, "suspended_categories"));
+  OPENVAP_ASSIGN_OR_RETURN(e.suspension_from, rows.OptionalDate(r, "suspension_from"));
+  OPENVAP_ASSIGN_OR_RETURN(e.suspension_until, rows.OptionalDate(r, "suspension_until"));
+  OPENVAP_ASSIGN_OR_RETURN(e.notes, rows.Text(r, "notes"));
+  OPENVAP_ASSIGN_OR_RETURN(e.source, rows.Required(r, "source"));
+  return e;
 }
 
-Result<std::vector<AirportTransitEntry>> ParseAirportTransitList(const CsvTable& table) {
-  const Rows rows(table);
-  std::vector<AirportTransitEntry> out;
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    AirportTransitEntry e;
-    OPENVAP_ASSIGN_OR_RETURN(e.iso3, rows.Required(r, "iso3"));
-    OPENVAP_ASSIGN_OR_RETURN(e.name, rows.Required(r, "name"));
-    OPENVAP_ASSIGN_OR_RETURN(e.valid_from, rows.RequiredDate(r, "valid_from"));
-    OPENVAP_ASSIGN_OR_RETURN(e.notes, rows.Text(r, "notes"));
-    OPENVAP_ASSIGN_OR_RETURN(e.source, rows.Required(r, "source"));
-    out.push_back(std::move(e));
-  }
-  return out;
+Result<AirportTransitEntry> ReadAirportTransitEntry(const Rows& rows, std::size_t r) {
+  AirportTransitEntry e;
+  OPENVAP_ASSIGN_OR_RETURN(e.iso3, rows.Required(r, "iso3"));
+  OPENVAP_ASSIGN_OR_RETURN(e.name, rows.Required(r, "name"));
+  OPENVAP_ASSIGN_OR_RETURN(e.valid_from, rows.RequiredDate(r, "valid_from"));
+  OPENVAP_ASSIGN_OR_RETURN(e.notes, rows.Text(r, "notes"));
+  OPENVAP_ASSIGN_OR_RETURN(e.source, rows.Required(r, "source"));
+  return e;
 }
 
-Result<std::vector<SchengenState>> ParseStates(const CsvTable& table) {
-  const Rows rows(table);
-  std::vector<SchengenState> out;
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    SchengenState s;
-    OPENVAP_ASSIGN_OR_RETURN(s.iso2, rows.Required(r, "iso2"));
-    OPENVAP_ASSIGN_OR_RETURN(s.iso3, rows.Required(r, "iso3"));
-    OPENVAP_ASSIGN_OR_RETURN(s.name, rows.Required(r, "name"));
-    OPENVAP_ASSIGN_OR_RETURN(s.eu_member, rows.YesNo(r, "eu_member"));
-    OPENVAP_ASSIGN_OR_RETURN(s.schengen_status, rows.Required(r, "schengen_status"));
-    s.applies_in_full = s.schengen_status.rfind("applies in full", 0) == 0;
-    OPENVAP_ASSIGN_OR_RETURN(s.full_application_date,
-                             rows.OptionalDate(r, "full_application_date"));
-    if (s.applies_in_full && !s.full_application_date) {
-      return rows.Fail(r, "full_application_date", "is empty for a state applying in full");
-    }
-    OPENVAP_ASSIGN_OR_RETURN(s.issues_uniform_visas, rows.YesNo(r, "issues_uniform_visas"));
-    OPENVAP_ASSIGN_OR_RETURN(const std::string languages,
-                             rows.Text(r, "official_languages_iso639_1"));
-    for (std::size_t start = 0; start < languages.size();) {
-      const std::size_t end = std::min(languages.find(';', start), languages.size());
-      if (end > start) s.official_languages.push_back(languages.substr(start, end - start));
-      start = end + 1;
-    }
-    OPENVAP_ASSIGN_OR_RETURN(s.notes, rows.Text(r, "notes"));
-    OPENVAP_ASSIGN_OR_RETURN(s.source, rows.Required(r, "source"));
-    out.push_back(std::move(s));
+Result<SchengenState> ReadSchengenState(const Rows& rows, std::size_t r) {
+  SchengenState s;
+  OPENVAP_ASSIGN_OR_RETURN(s.iso2, rows.Required(r, "iso2"));
+  OPENVAP_ASSIGN_OR_RETURN(s.iso3, rows.Required(r, "iso3"));
+  OPENVAP_ASSIGN_OR_RETURN(s.name, rows.Required(r, "name"));
+  OPENVAP_ASSIGN_OR_RETURN(s.eu_member, rows.YesNo(r, "eu_member"));
+  OPENVAP_ASSIGN_OR_RETURN(s.schengen_status, rows.Required(r, "schengen_status"));
+  s.applies_in_full = s.schengen_status.rfind("applies in full", 0) == 0;
+  OPENVAP_ASSIGN_OR_RETURN(s.full_application_date, rows.OptionalDate(r, "full_application_date"));
+  if (s.applies_in_full && !s.full_application_date) {
+    return rows.Fail(r, "full_application_date", "is empty for a state applying in full");
   }
-  return out;
+  OPENVAP_ASSIGN_OR_RETURN(s.issues_uniform_visas, rows.YesNo(r, "issues_uniform_visas"));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string languages,
+                           rows.Text(r, "official_languages_iso639_1"));
+  for (std::size_t start = 0; start < languages.size();) {
+    const std::size_t end = std::min(languages.find(';', start), languages.size());
+    if (end > start) s.official_languages.push_back(languages.substr(start, end - start));
+    start = end + 1;
+  }
+  OPENVAP_ASSIGN_OR_RETURN(s.notes, rows.Text(r, "notes"));
+  OPENVAP_ASSIGN_OR_RETURN(s.source, rows.Required(r, "source"));
+  return s;
 }
 
-Result<std::vector<FeeRow>> ParseFees(const CsvTable& table) {
-  const Rows rows(table);
-  std::vector<FeeRow> out;
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    FeeRow f;
-    OPENVAP_ASSIGN_OR_RETURN(f.category, rows.Required(r, "category"));
-    OPENVAP_ASSIGN_OR_RETURN(f.amount_eur, ParseAmount(rows, r));
-    OPENVAP_ASSIGN_OR_RETURN(f.conditions, rows.Text(r, "conditions"));
-    OPENVAP_ASSIGN_OR_RETURN(f.legal_basis, rows.Required(r, "legal_basis"));
-    OPENVAP_ASSIGN_OR_RETURN(f.valid_from, rows.OptionalDate(r, "valid_from"));
-    OPENVAP_ASSIGN_OR_RETURN(f.valid_until, rows.OptionalDate(r, "valid_until"));
-    OPENVAP_ASSIGN_OR_RETURN(f.status, rows.Required(r, "status"));
-    OPENVAP_ASSIGN_OR_RETURN(f.notes, rows.Text(r, "notes"));
-    OPENVAP_ASSIGN_OR_RETURN(f.source, rows.Required(r, "source"));
-    out.push_back(std::move(f));
-  }
-  return out;
+Result<FeeRow> ReadFeeRow(const Rows& rows, std::size_t r) {
+  FeeRow f;
+  OPENVAP_ASSIGN_OR_RETURN(f.category, rows.Required(r, "category"));
+  OPENVAP_ASSIGN_OR_RETURN(f.amount_eur, ParseAmount(rows, r));
+  OPENVAP_ASSIGN_OR_RETURN(f.conditions, rows.Text(r, "conditions"));
+  OPENVAP_ASSIGN_OR_RETURN(f.legal_basis, rows.Required(r, "legal_basis"));
+  OPENVAP_ASSIGN_OR_RETURN(f.valid_from, rows.OptionalDate(r, "valid_from"));
+  OPENVAP_ASSIGN_OR_RETURN(f.valid_until, rows.OptionalDate(r, "valid_until"));
+  OPENVAP_ASSIGN_OR_RETURN(f.status, rows.Required(r, "status"));
+  OPENVAP_ASSIGN_OR_RETURN(f.notes, rows.Text(r, "notes"));
+  OPENVAP_ASSIGN_OR_RETURN(f.source, rows.Required(r, "source"));
+  return f;
 }
 
-Result<std::vector<RefusalGround>> ParseRefusalGrounds(const CsvTable& table) {
-  const Rows rows(table);
-  std::vector<RefusalGround> out;
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    RefusalGround g;
-    OPENVAP_ASSIGN_OR_RETURN(const std::string number, rows.Required(r, "number"));
-    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), g.number);
-    if (ec != std::errc() || end != number.data() + number.size()) {
-      return rows.Fail(r, "number", "'" + number + "' is not a number");
-    }
-    OPENVAP_ASSIGN_OR_RETURN(g.text, rows.Required(r, "text"));
-    OPENVAP_ASSIGN_OR_RETURN(g.applies_to, rows.Text(r, "applies_to"));
-    OPENVAP_ASSIGN_OR_RETURN(g.legal_basis, rows.Text(r, "legal_basis_compiler_mapping"));
-    OPENVAP_ASSIGN_OR_RETURN(g.valid_from, rows.OptionalDate(r, "valid_from"));
-    OPENVAP_ASSIGN_OR_RETURN(g.source, rows.Required(r, "source"));
-    out.push_back(std::move(g));
+Result<RefusalGround> ReadRefusalGround(const Rows& rows, std::size_t r) {
+  RefusalGround g;
+  OPENVAP_ASSIGN_OR_RETURN(const std::string number, rows.Required(r, "number"));
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), g.number);
+  if (ec != std::errc() || end != number.data() + number.size()) {
+    return rows.Fail(r, "number", "'" + number + "' is not a number");
   }
-  return out;
+  OPENVAP_ASSIGN_OR_RETURN(g.text, rows.Required(r, "text"));
+  OPENVAP_ASSIGN_OR_RETURN(g.applies_to, rows.Text(r, "applies_to"));
+  OPENVAP_ASSIGN_OR_RETURN(g.legal_basis, rows.Text(r, "legal_basis_compiler_mapping"));
+  OPENVAP_ASSIGN_OR_RETURN(g.valid_from, rows.OptionalDate(r, "valid_from"));
+  OPENVAP_ASSIGN_OR_RETURN(g.source, rows.Required(r, "source"));
+  return g;
 }
 
-Result<std::vector<RepresentationArrangement>> ParseRepresentation(const CsvTable& table) {
-  const Rows rows(table);
-  std::vector<RepresentationArrangement> out;
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    RepresentationArrangement a;
-    OPENVAP_ASSIGN_OR_RETURN(a.location_iso3, rows.Required(r, "location_iso3"));
-    OPENVAP_ASSIGN_OR_RETURN(a.represented_state, rows.Required(r, "represented_state"));
-    OPENVAP_ASSIGN_OR_RETURN(a.representing_state, rows.Required(r, "representing_state"));
-    OPENVAP_ASSIGN_OR_RETURN(a.visa_types, rows.Text(r, "visa_types"));
-    OPENVAP_ASSIGN_OR_RETURN(a.valid_from, rows.OptionalDate(r, "valid_from"));
-    OPENVAP_ASSIGN_OR_RETURN(a.valid_until, rows.OptionalDate(r, "valid_until"));
-    OPENVAP_ASSIGN_OR_RETURN(a.notes, rows.Text(r, "notes"));
-    OPENVAP_ASSIGN_OR_RETURN(a.source, rows.Required(r, "source"));
-    out.push_back(std::move(a));
-  }
-  return out;
+Result<RepresentationArrangement> ReadRepresentationArrangement(const Rows& rows, std::size_t r) {
+  RepresentationArrangement a;
+  OPENVAP_ASSIGN_OR_RETURN(a.location_iso3, rows.Required(r, "location_iso3"));
+  OPENVAP_ASSIGN_OR_RETURN(a.represented_state, rows.Required(r, "represented_state"));
+  OPENVAP_ASSIGN_OR_RETURN(a.representing_state, rows.Required(r, "representing_state"));
+  OPENVAP_ASSIGN_OR_RETURN(a.visa_types, rows.Text(r, "visa_types"));
+  OPENVAP_ASSIGN_OR_RETURN(a.valid_from, rows.OptionalDate(r, "valid_from"));
+  OPENVAP_ASSIGN_OR_RETURN(a.valid_until, rows.OptionalDate(r, "valid_until"));
+  OPENVAP_ASSIGN_OR_RETURN(a.notes, rows.Text(r, "notes"));
+  OPENVAP_ASSIGN_OR_RETURN(a.source, rows.Required(r, "source"));
+  return a;
 }
 
-Result<CsvTable> FindTable(std::span<const EmbeddedTable> tables, std::string_view name) {
-  for (const EmbeddedTable& t : tables) {
-    if (t.name == name) return CsvTable::Parse(t.name, t.text);
+// Every row of the embedded table `name`, read by `read_row`; the first bad row fails all.
+template <typename T>
+Result<std::vector<T>> ReadTable(std::span<const EmbeddedTable> tables, std::string_view name,
+                                 Result<T> (*read_row)(const Rows&, std::size_t)) {
+  const auto embedded = std::find_if(tables.begin(), tables.end(),
+                                     [&](const EmbeddedTable& t) { return t.name == name; });
+  if (embedded == tables.end()) {
+    return Error{"malformed-reference-data",
+                 "reference table " + std::string(name) + " is missing"};
   }
-  return Error{"malformed-reference-data", "reference table " + std::string(name) + " is missing"};
+  OPENVAP_ASSIGN_OR_RETURN(const CsvTable table, CsvTable::Parse(embedded->name, embedded->text));
+  const Rows rows(table);
+  std::vector<T> out;
+  out.reserve(table.row_count());
+  for (std::size_t r = 0; r < table.row_count(); ++r) {
+    OPENVAP_ASSIGN_OR_RETURN(T row, read_row(rows, r));
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 template <typename Row>
@@ -225,19 +208,18 @@ bool FeeRow::InForceOn(Date date) const {
 
 Result<ReferenceData> ReferenceData::Parse(std::span<const EmbeddedTable> tables) {
   ReferenceData data;
-  OPENVAP_ASSIGN_OR_RETURN(const CsvTable visa, FindTable(tables, "visa_requirement.csv"));
-  OPENVAP_ASSIGN_OR_RETURN(data.visa_list_, ParseVisaList(visa));
-  OPENVAP_ASSIGN_OR_RETURN(const CsvTable atv, FindTable(tables, "airport_transit_visa.csv"));
-  OPENVAP_ASSIGN_OR_RETURN(data.atv_list_, ParseAirportTransitList(atv));
-  OPENVAP_ASSIGN_OR_RETURN(const CsvTable states, FindTable(tables, "schengen_states.csv"));
-  OPENVAP_ASSIGN_OR_RETURN(data.states_, ParseStates(states));
-  OPENVAP_ASSIGN_OR_RETURN(const CsvTable fees, FindTable(tables, "visa_fees.csv"));
-  OPENVAP_ASSIGN_OR_RETURN(data.fees_, ParseFees(fees));
-  OPENVAP_ASSIGN_OR_RETURN(const CsvTable grounds, FindTable(tables, "refusal_grounds.csv"));
-  OPENVAP_ASSIGN_OR_RETURN(data.refusal_grounds_, ParseRefusalGrounds(grounds));
-  OPENVAP_ASSIGN_OR_RETURN(const CsvTable representation,
-                           FindTable(tables, "representation_arrangements.csv"));
-  OPENVAP_ASSIGN_OR_RETURN(data.representation_, ParseRepresentation(representation));
+  OPENVAP_ASSIGN_OR_RETURN(data.visa_list_,
+                           ReadTable(tables, "visa_requirement.csv", ReadVisaListEntry));
+  OPENVAP_ASSIGN_OR_RETURN(data.atv_list_,
+                           ReadTable(tables, "airport_transit_visa.csv", ReadAirportTransitEntry));
+  OPENVAP_ASSIGN_OR_RETURN(data.states_,
+                           ReadTable(tables, "schengen_states.csv", ReadSchengenState));
+  OPENVAP_ASSIGN_OR_RETURN(data.fees_, ReadTable(tables, "visa_fees.csv", ReadFeeRow));
+  OPENVAP_ASSIGN_OR_RETURN(data.refusal_grounds_,
+                           ReadTable(tables, "refusal_grounds.csv", ReadRefusalGround));
+  OPENVAP_ASSIGN_OR_RETURN(
+      data.representation_,
+      ReadTable(tables, "representation_arrangements.csv", ReadRepresentationArrangement));
   return data;
 }
 

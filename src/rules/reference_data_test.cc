@@ -110,7 +110,9 @@ TEST(ReferenceData, BadCellsAreErrorsNamingTableLineAndColumn) {
   auto missing_column = ReferenceData::Parse(TablesWith("airport_transit_visa.csv", "iso3\nAFG\n"));
   ASSERT_FALSE(missing_column.ok());
   std::vector<EmbeddedTable> none;
-  EXPECT_FALSE(ReferenceData::Parse(none).ok());
+  const auto nothing = ReferenceData::Parse(none);
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.error().message, "reference table visa_requirement.csv is missing");
 }
 
 }  // namespace

@@ -241,10 +241,6 @@ json PreCheckOutline(const domain::PreCheckOutcome& p) {
           {"checked_at", ToMillis(p.checked_at)}};
 }
 
-std::string DumpStored(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // Adds to `object`, the text of a JSON object, a member whose value is the JSON text `raw`.
 void AddRawMember(std::string& object, const char* key, std::string_view raw) {
   object.pop_back();  // the closing brace
@@ -258,6 +254,10 @@ void AddRawMember(std::string& object, const char* key, std::string_view raw) {
 
 }  // namespace
 
+std::string Dump(const json& doc) {
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 json ToDoc(const domain::Application& a) {
   json out = ApplicationOutline(a);
   out["form"] = a.form;
@@ -269,11 +269,11 @@ json ToDoc(const domain::Application& a) {
 }
 
 std::string ApplicationDocText(const domain::Application& a) {
-  std::string out = DumpStored(ApplicationOutline(a));
-  AddRawMember(out, "form", DumpStored(a.form));
+  std::string out = Dump(ApplicationOutline(a));
+  AddRawMember(out, "form", Dump(a.form));
   if (a.prechecks) {
-    std::string prechecks = DumpStored(PreCheckOutline(*a.prechecks));
-    AddRawMember(prechecks, "details", DumpStored(a.prechecks->details));
+    std::string prechecks = Dump(PreCheckOutline(*a.prechecks));
+    AddRawMember(prechecks, "details", Dump(a.prechecks->details));
     AddRawMember(out, "prechecks", prechecks);
   }
   return out;
