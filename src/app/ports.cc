@@ -3,7 +3,6 @@
 #include <date/tz.h>
 
 #include <array>
-#include <cctype>
 
 #include "rules/check.h"
 #include "rules/names.h"
@@ -190,11 +189,7 @@ Result<json> RulesPreChecks::RequestFor(const domain::Application& a, Date lodge
   const auto purposes = form.find("23");
   if (purposes != form.end() && purposes->is_array() && !purposes->empty() &&
       (*purposes)[0].is_string()) {
-    std::string purpose = (*purposes)[0].get<std::string>();
-    for (char& c : purpose) {
-      c = c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    request["main_purpose"] = purpose;
+    request["main_purpose"] = (*purposes)[0];  // as ticked ("Tourism"): the rules read any case
   }
   const auto previous = form.find("previous_stays");
   if (previous != form.end() && previous->is_array()) request["previous_stays"] = *previous;

@@ -42,12 +42,13 @@ TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
   ASSERT_TRUE(request.ok()) << request.error().message;
   EXPECT_EQ((*request)["travel_document"]["type"], "diplomatic-passport");
   EXPECT_EQ((*request)["travel_document"]["issuing_country"], "IND");  // field 16 empty: field 7
-  EXPECT_EQ((*request)["main_purpose"], "visiting-family-or-friends");
+  EXPECT_EQ((*request)["main_purpose"], "Visiting family or friends");  // as ticked
   EXPECT_EQ((*request)["fee_paid"], true);
   EXPECT_EQ((*request)["photo"], true);
   EXPECT_EQ((*request)["form_complete"], false);  // fields 5, 6, 8, ... missing
   const auto parsed = rules::ParseCheckRequest(*request);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->main_purpose, rules::Purpose::kVisitingFamilyOrFriends);
   const auto answer = rules::Check(*parsed);
   ASSERT_TRUE(answer.ok()) << answer.error().message;
   EXPECT_EQ(answer->competence.competent_state, "FR");

@@ -116,12 +116,7 @@ constexpr std::string_view kDocumentTypes[] = {
 }  // namespace
 
 std::optional<std::string> TravelDocumentTypeCode(std::string_view text) {
-  std::string t;
-  for (const char c : text) {
-    t.push_back(c == '_' || c == ' '
-                    ? '-'
-                    : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
+  std::string t = ChoiceKey(text);
   if (t == "passport") t = "ordinary-passport";
   if (std::find(std::begin(kDocumentTypes), std::end(kDocumentTypes), t) ==
       std::end(kDocumentTypes)) {

@@ -58,13 +58,19 @@ std::string PurposeName(Purpose purpose) {
   return "other";
 }
 
-Result<Purpose> ParsePurpose(std::string_view text) {
+std::string ChoiceKey(std::string_view text) {
   std::string key;
+  key.reserve(text.size());
   for (const char c : text) {
     key.push_back(c == '_' || c == ' '
                       ? '-'
                       : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
+  return key;
+}
+
+Result<Purpose> ParsePurpose(std::string_view text) {
+  const std::string key = ChoiceKey(text);
   if (key == "visit-family" || key == "visiting-family" || key == "visiting-friends") {
     return Purpose::kVisitingFamilyOrFriends;
   }

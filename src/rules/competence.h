@@ -40,6 +40,10 @@ enum class Purpose {
   kOther,
 };
 
+// A choice as the rules name it ("Visiting family" -> "visiting-family"): lower case, '-' for
+// spaces and '_'. Purposes and travel document types are read through it.
+std::string ChoiceKey(std::string_view text);
+
 // "tourism", "business", "visiting-family-or-friends", "cultural", "sports", "official-visit",
 // "medical-reasons", "study", "transit", "airport-transit", "other". Parsing also accepts '_'
 // or ' ' for '-', any case, and "visit-family", "medical".

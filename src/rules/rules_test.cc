@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "rules/admissibility.h"
+#include "rules/check.h"
 #include "rules/competence.h"
 #include "rules/fees.h"
 #include "rules/reference_data.h"
@@ -140,6 +141,16 @@ TEST(Competence, EqualDaysFallBackToFirstEntryArt5_1c) {
   // Without a declared first entry: the state of the earliest stay.
   facts.first_entry_state.clear();
   EXPECT_EQ(DetermineCompetence(Data(), facts)->competent_state, "ES");
+}
+
+TEST(Competence, ChoicesAreReadInAnyCaseWithSpacesOrUnderscores) {
+  EXPECT_EQ(ChoiceKey("Visiting family_or Friends"), "visiting-family-or-friends");
+  EXPECT_EQ(*ParsePurpose("Official Visit"), Purpose::kOfficialVisit);
+  EXPECT_EQ(*ParsePurpose("MEDICAL"), Purpose::kMedicalReasons);
+  EXPECT_EQ(ParsePurpose("Holiday").error().code, "invalid-purpose");
+  EXPECT_EQ(TravelDocumentTypeCode("Alien passport"), "alien-passport");
+  EXPECT_EQ(TravelDocumentTypeCode("PASSPORT"), "ordinary-passport");
+  EXPECT_EQ(TravelDocumentTypeCode("Laissez-passer"), std::nullopt);
 }
 
 TEST(Competence, ChosenByPurposeIsFlaggedForConfirmationVis7d1) {
