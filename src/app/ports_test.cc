@@ -41,7 +41,7 @@ TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
   const auto request = RulesPreChecks::RequestFor(a, D("2027-01-15"), true);
   ASSERT_TRUE(request.ok()) << request.error().message;
   EXPECT_EQ((*request)["travel_document"]["type"], "diplomatic-passport");
-  EXPECT_EQ((*request)["travel_document"]["issuing_country"], "IND");  // field 16 empty: field 7
+  EXPECT_EQ((*request)["travel_document"]["issuing_country"], "IND");   // field 16 empty: field 7
   EXPECT_EQ((*request)["main_purpose"], "Visiting family or friends");  // as ticked
   EXPECT_EQ((*request)["fee_paid"], true);
   EXPECT_EQ((*request)["photo"], true);
