@@ -37,7 +37,6 @@ json Parse(const std::string& text) {
 // Applications are decoded from a document parsed for the purpose, so its parts are moved.
 Application DecodeApplication(json&& doc) { return ApplicationFromDoc(std::move(doc)); }
 
-
 // The canonical bytes an audit entry's hash covers (sorted keys, no whitespace).
 std::string AuditCanonical(std::int64_t seq, std::int64_t at_ms, const std::string& actor,
                            const std::string& role, const std::string& action,
