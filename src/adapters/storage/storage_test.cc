@@ -13,6 +13,7 @@
 #include "adapters/storage/migrations.h"
 #include "adapters/storage/sql.h"
 #include "adapters/storage/sql_store.h"
+#include "base/fibers.h"
 #include "base/time.h"
 #include "support/postgres_server.h"
 #include "support/process.h"
@@ -232,9 +233,10 @@ TEST_P(StorageTest, DocumentsKeptDecodedAreNeverStale) {
   EXPECT_TRUE(account->disabled);
   // What this process keeps of its own write reads as what another process decodes.
   clock_.Advance(std::chrono::microseconds(1500));
+  const domain::Application last_read = *app;  // (a structured binding cannot be captured)
   ASSERT_TRUE(store_
                   ->Write([&](UnitOfWork& u) -> Status {
-                    domain::Application changed = *app;
+                    domain::Application changed = last_read;
                     changed.updated_at = clock_.Now();
                     changed.prechecks = domain::PreCheckOutcome{};
                     changed.prechecks->details = R"({"k":"v"})";
@@ -571,6 +573,56 @@ TEST(SqliteStorageTest, TheWalIsCheckpointedIntoTheDatabaseFile) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_GE(std::filesystem::file_size(file), before + 4'000'000);
+}
+
+// SQLite: a handler on a fiber that waits for its commit frees its thread (base/fibers.h). With
+// one thread, the first write's work (on the writer) waits for the second handler to start: it
+// can only start if the first one's wait suspended its fiber instead of blocking the thread.
+TEST(SqliteStorageTest, AWriteFromAFiberSuspendsItInsteadOfBlockingItsThread) {
+  TempDir tmp;
+  auto db = OpenDatabase("sqlite://" + tmp.path() + "/openvap.db");
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  const auto insert = [&](const std::string& key) {
+    return (*db)->Write([&](SqlConnection& c) -> Status {
+      auto done = c.Execute(
+          "INSERT INTO rate_limits (limit_key, window_start_ms, hits) VALUES ($1, 0, 1)", {key});
+      return done.ok() ? Ok() : Status(done.error());
+    });
+  };
+  std::atomic<bool> second_started{false};
+  std::atomic<bool> first_saw_second{false};
+  Status first = Ok();
+  Status second = Ok();
+  {
+    FiberPool pool(1);
+    pool.Spawn([&] {
+      first = (*db)->Write([&](SqlConnection& c) -> Status {
+        for (int i = 0; i < 1000 && !second_started; ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        first_saw_second = second_started.load();
+        auto done = c.Execute(
+            "INSERT INTO rate_limits (limit_key, window_start_ms, hits) VALUES ('first', 0, 1)",
+            {});
+        return done.ok() ? Ok() : Status(done.error());
+      });
+    });
+    pool.Spawn([&] {
+      second_started = true;
+      second = insert("second");
+    });
+  }
+  EXPECT_TRUE(first_saw_second);
+  EXPECT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(second.ok()) << second.error().message;
+  // Callers off fibers (tests, jobs) still block until their write is durable.
+  EXPECT_TRUE(insert("third").ok());
+  const auto rows = (*db)->Read([&](SqlConnection& c) -> Status {
+    auto n = c.QueryOne("SELECT COUNT(*) FROM rate_limits", {});
+    if (!n.ok()) return n.error();
+    return (*n)->Int(0) == 3 ? Ok() : Status(Error{"storage-error", "rows missing"});
+  });
+  EXPECT_TRUE(rows.ok()) << rows.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StorageTest,
