@@ -35,7 +35,8 @@ turn() {
   echo "$openvap: $(echo "$out" | awk '/Requests\/sec/ {print $2}')/s" \
     "p50 $(echo "$out" | awk '$1 == "50%" {print $2}')" \
     "p99 $(echo "$out" | awk '$1 == "99%" {print $2}')" \
-    "server CPU $(((t1 - t0) * 1000000 / $(getconf CLK_TCK) / count)) us/submission"
+    "server CPU $(((t1 - t0) * 1000000 / $(getconf CLK_TCK) / count)) us/submission," \
+    "$(echo "$out" | awk '/non-200/ {print $3}') answers not 200"
 }
 for _ in $(seq "$rounds"); do
   for binary in "$@"; do turn "$binary"; done

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <thread>
 
 #include "adapters/http/router.h"
 #include "adapters/http/server.h"
@@ -105,10 +107,18 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   http::ServerOptions server_options;
   server_options.host = address->host;
   server_options.port = address->port;
-  // Handlers block on the database; SQLite commits the writes that wait together in one
-  // transaction (group commit), so more waiting handlers make bigger batches: 64 threads by
-  // default (docs/PERFORMANCE.md: submissions/s with 32, 64 and 128 handler threads).
-  server_options.threads = options.threads > 0 ? options.threads : 64;
+  // The writes that wait are committed together (group commit), so many handlers must be able
+  // to wait at once. On SQLite a handler waiting for its commit is a suspended fiber
+  // (base/fibers.h): the handlers run as fibers on two threads per core (at least 4), each at
+  // the full speed of a core, in the order their requests came. On PostgreSQL every query
+  // blocks its thread: 64 handler threads (docs/PERFORMANCE.md).
+  const bool on_postgres = options.platform.database_url.rfind("postgres", 0) == 0;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (on_postgres) {
+    server_options.threads = options.threads > 0 ? options.threads : 64;
+  } else {
+    server_options.fiber_threads = options.threads > 0 ? options.threads : std::max(4, 2 * cores);
+  }
   // Changes wait for the database's writer (SQLite: one at a time; PostgreSQL: row locks), so
   // they are served strictly in the order they arrived; reads, and the verification of a
   // scanned code (no write), run at once.
@@ -174,7 +184,8 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
                   "Directory of the database, keys and uploads (created if missing)")
       ->capture_default_str();
   cmd->add_option("--threads", options->threads,
-                  "Request handler threads (0: 64; handlers wait on the database)")
+                  "Request handler threads (0: on SQLite, twice the cores, at least 4, running "
+                  "the handlers as fibers; on PostgreSQL, 64)")
       ->check(CLI::NonNegativeNumber);
   PlatformConfig& p = options->platform;
   p.base_url.clear();

@@ -12,6 +12,7 @@
 
 #include "adapters/http/router.h"
 #include "adapters/http/server.h"
+#include "base/fibers.h"
 #include "support/http_client.h"
 
 namespace openvap::http {
@@ -256,6 +257,41 @@ TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
   EXPECT_NE(garbage.find("400 Bad Request"), std::string::npos) << garbage;
   EXPECT_EQ(hello, 200);
   EXPECT_EQ(held.status, 200);
+}
+
+// With fiber_threads, a handler that waits (suspends its fiber) leaves its thread to the next
+// request in line: with one thread, the second request is answered while the first waits.
+TEST_F(ServerTest, AHandlerWaitingOnAFiberLeavesItsThreadToTheNextRequest) {
+  std::mutex mu;
+  std::function<void()> resume_first;
+  std::atomic<bool> waiting{false};
+  router_.Add("POST", "/wait", [&](Request&) {
+    const bool suspended = SuspendCurrentFiber([&](const std::function<void()>& resume) {
+      std::lock_guard lock(mu);
+      resume_first = resume;
+      waiting = true;
+    });
+    return JsonResponse(200, {{"suspended", suspended}});
+  });
+  router_.Add("POST", "/next", [&](Request&) { return JsonResponse(200, {{"next", true}}); });
+  ServerOptions options;
+  options.fiber_threads = 1;
+  options.waits_in_line = [](const Request& r) { return r.method == "POST"; };
+  StartServer(options);
+  openvap::testing::HttpResult first;
+  std::thread client([&] { first = HttpClient(base_).Post("/wait", "{}"); });
+  for (int i = 0; i < 1000 && !waiting; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(waiting);
+  const auto next = HttpClient(base_).Post("/next", "{}");  // same thread, first still waiting
+  {
+    std::lock_guard lock(mu);
+    resume_first();
+  }
+  client.join();
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("\"suspended\":true"), std::string::npos) << first.body;
 }
 
 TEST(Server, ReportsAPortInUse) {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/fibers.h"
+
 namespace openvap::http {
 
 namespace asio = boost::asio;
@@ -79,8 +81,9 @@ class Server::Impl {
       threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
     }
     // A few I/O threads (twice the cores, at least 4) accept, read and write every connection;
-    // `threads` others run the handlers, which may block (on the database). A handler that waits
-    // for others anyway (ServerOptions::waits_in_line) queues for those threads in the order its
+    // the handlers run apart from them, on fibers (ServerOptions::fiber_threads) or on
+    // `threads` threads of their own, which they may block (on the database). A handler that
+    // waits for others anyway (ServerOptions::waits_in_line) queues for those in the order its
     // request arrived; any other runs on the I/O thread that read its request while one I/O
     // thread stays free, and queues beyond that. When handlers ran on 64 I/O threads, a request
     // that arrived while all were busy waited until one of them next polled the sockets, in no
@@ -88,7 +91,11 @@ class Server::Impl {
     // every request dearer (docs/PERFORMANCE.md).
     const int io_threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
     inline_limit_ = io_threads - 1;
-    handlers_.emplace(static_cast<std::size_t>(threads));
+    if (options_.fiber_threads > 0) {
+      fibers_.emplace(options_.fiber_threads);
+    } else {
+      handlers_.emplace(static_cast<std::size_t>(threads));
+    }
     for (int i = 0; i < io_threads; ++i) {
       workers_.emplace_back([this] { io_.run(); });
     }
@@ -132,12 +139,39 @@ class Server::Impl {
     bool ended = false;                   // the session is over and `stream` gone
   };
 
+  // Runs the handler on a handler thread, which it may block.
+  asio::awaitable<Response> OnHandlerThread(Request& request) {
+    return asio::co_spawn(
+        handlers_->get_executor(),
+        [this, &request]() -> asio::awaitable<Response> { co_return handler_(request); },
+        asio::use_awaitable);
+  }
+
+  // Runs the handler on a fiber of its own (base/fibers.h): a wait for the database suspends
+  // the fiber, not the thread. The answer comes back on the session's executor.
+  asio::awaitable<Response> OnFiber(Request& request) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+        [this, &request](auto completion) {
+          // Spawn takes a copyable function: the move-only completion is shared.
+          auto done = std::make_shared<decltype(completion)>(std::move(completion));
+          fibers_->Spawn([this, &request, done] {
+            Response response = handler_(request);  // the router answers exceptions itself
+            const auto executor = asio::get_associated_executor(*done);
+            asio::post(executor, [done, response = std::move(response)]() mutable {
+              std::move (*done)(std::move(response));
+            });
+          });
+        },
+        asio::use_awaitable);
+  }
+
   void JoinWorkers() {
     for (std::thread& t : workers_) {
       if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
     }
     workers_.clear();
     if (handlers_) handlers_->join();  // the handlers still running finish
+    fibers_.reset();                   // as do the handlers on fibers
   }
 
   // Called on shutdown whenever a session ends: with none left, cancel the grace timer so
@@ -227,10 +261,11 @@ class Server::Impl {
             inline_handlers_.fetch_sub(1);
           } else {
             if (!in_line) inline_handlers_.fetch_sub(1);
-            response = co_await asio::co_spawn(
-                handlers_->get_executor(),
-                [this, &request]() -> asio::awaitable<Response> { co_return handler_(request); },
-                asio::use_awaitable);
+            if (fibers_) {
+              response = co_await OnFiber(request);
+            } else {
+              response = co_await OnHandlerThread(request);
+            }
           }
         }
       }
@@ -272,7 +307,8 @@ class Server::Impl {
   Tcp::acceptor acceptor_;
   asio::steady_timer grace_timer_;
   std::vector<std::thread> workers_;           // I/O: accepting, reading, writing, handling
-  std::optional<asio::thread_pool> handlers_;  // handling when the I/O threads are taken
+  std::optional<asio::thread_pool> handlers_;  // handling when the I/O threads are taken,
+  std::optional<FiberPool> fibers_;            // or on fibers (ServerOptions::fiber_threads)
   int inline_limit_ = 0;                       // handlers that may run on I/O threads at once
   std::atomic<int> inline_handlers_{0};
   std::atomic<bool> stopping_{false};

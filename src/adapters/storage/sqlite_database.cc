@@ -6,7 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
-#include <future>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/storage/migrations.h"
+#include "base/fibers.h"
 
 namespace openvap::storage {
 namespace {
@@ -237,14 +238,27 @@ class SqliteDatabase final : public Database {
     if (std::this_thread::get_id() == writer_thread_.get_id()) {
       return Error{"storage-error", "a write transaction cannot start inside another one"};
     }
-    PendingWrite pending{&work, {}};
-    std::future<Status> done = pending.result.get_future();
+    PendingWrite pending;
+    pending.work = &work;
     {
       std::lock_guard lock(mu_);
       queue_.push_back(&pending);
     }
     work_cv_.notify_one();
-    return done.get();
+    // Until the batch is durable: a handler on a fiber is suspended (its thread serves others),
+    // any other caller blocks.
+    const bool suspended = SuspendCurrentFiber([&pending](const std::function<void()>& resume) {
+      std::unique_lock lock(pending.mu);
+      if (pending.done) {
+        lock.unlock();
+        resume();
+        return;
+      }
+      pending.resume = resume;
+    });
+    std::unique_lock lock(pending.mu);
+    if (!suspended) pending.cv.wait(lock, [&pending] { return pending.done; });
+    return pending.status;
   }
 
   Status Read(const Work& work) override {
@@ -265,7 +279,25 @@ class SqliteDatabase final : public Database {
  private:
   struct PendingWrite {
     const Work* work;
-    std::promise<Status> result;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status = Ok();
+    std::function<void()> resume;  // set when a suspended fiber waits for it
+
+    // Acknowledges the write to the handler waiting for it. The handler drops this object as
+    // soon as it sees `done`, so nothing here touches it after that.
+    void Finish(Status s) {
+      std::function<void()> resume_waiter;
+      {
+        std::lock_guard lock(mu);
+        status = std::move(s);
+        done = true;
+        resume_waiter = resume;
+        if (!resume_waiter) cv.notify_one();
+      }
+      if (resume_waiter) resume_waiter();
+    }
   };
 
   Result<std::unique_ptr<SqliteConnection>> TakeReader() {
@@ -358,7 +390,7 @@ class SqliteDatabase final : public Database {
         begun = writer_->Step("BEGIN IMMEDIATE");
       }
       if (!begun.ok()) {
-        for (PendingWrite* p : batch) p->result.set_value(begun);
+        for (PendingWrite* p : batch) p->Finish(begun);
         continue;
       }
       for (std::size_t i = 0; i < batch.size(); ++i) results[i] = RunInSavepoint(*batch[i]->work);
@@ -370,7 +402,7 @@ class SqliteDatabase final : public Database {
         }
       }
       // Acknowledged only now: the batch is durable (synchronous=FULL).
-      for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.set_value(results[i]);
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->Finish(results[i]);
     }
   }
 
