@@ -203,10 +203,48 @@ http::Response ErrorResponseFor(const Error& error) {
   return http::ErrorResponse(HttpStatusFor(error), error.code, error.message);
 }
 
+namespace {
+
+// How deeply `text` nests arrays and objects (brackets inside strings do not count).
+int JsonNestingDepth(std::string_view text) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Result<json> ParseJsonObject(const http::Request& request) {
   const std::string_view type = request.Header("content-type");
   if (type.substr(0, type.find(';')) != "application/json") {
     return Error{"unsupported-media-type", "send the body as application/json"};
+  }
+  // No request of the API nests more than a few levels. Deeper bodies are refused before
+  // anything walks them: copying or printing a JSON value recurses once per level, and a body of
+  // a few megabytes of brackets would exhaust a handler's stack and end the process.
+  constexpr int kMaxJsonDepth = 32;
+  if (JsonNestingDepth(request.body) > kMaxJsonDepth) {
+    return Error{"malformed-json", "the body nests arrays and objects more than " +
+                                       std::to_string(kMaxJsonDepth) + " levels deep"};
   }
   json body;
   try {

@@ -165,5 +165,27 @@ TEST(ApiHelpers, ErrorStatusesAndBodyParsing) {
   EXPECT_EQ(ParseJsonObject(text).error().code, "unsupported-media-type");
 }
 
+// A body of nested brackets would exhaust a handler's stack when copied or printed: refused.
+TEST(ApiHelpers, BodiesNestedDeeperThan32LevelsAreRefused) {
+  http::Request r = MakeRequest("POST", "/x", {{"Content-Type", "application/json"}});
+  const auto nested = [](int depth) {
+    return R"({"a": )" + std::string(static_cast<std::size_t>(depth - 1), '[') +
+           std::string(static_cast<std::size_t>(depth - 1), ']') + "}";
+  };
+  r.body = nested(32);
+  EXPECT_TRUE(ParseJsonObject(r).ok());
+  r.body = nested(33);
+  const auto deep = ParseJsonObject(r);
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().code, "malformed-json");
+  EXPECT_EQ(HttpStatusFor(deep.error()), 400);
+  r.body = nested(1'000'000);
+  EXPECT_EQ(ParseJsonObject(r).error().code, "malformed-json");
+  // Brackets inside strings, escaped quotes included, are text.
+  r.body =
+      R"({"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})";
+  EXPECT_TRUE(ParseJsonObject(r).ok());
+}
+
 }  // namespace
 }  // namespace openvap::api
