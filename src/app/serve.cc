@@ -109,15 +109,16 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   server_options.port = address->port;
   // The writes that wait are committed together (group commit), so many handlers must be able
   // to wait at once. On SQLite a handler waiting for its commit is a suspended fiber
-  // (base/fibers.h): the handlers run as fibers on two threads per core (at least 4), each at
-  // the full speed of a core, in the order their requests came. On PostgreSQL every query
+  // (base/fibers.h): the handlers run as fibers on one thread per core (at least 2), each at
+  // the full speed of a core, in the order their requests came (2 and 4 threads on 2 cores:
+  // docs/PERFORMANCE.md). On PostgreSQL every query
   // blocks its thread: 64 handler threads (docs/PERFORMANCE.md).
   const bool on_postgres = options.platform.database_url.rfind("postgres", 0) == 0;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (on_postgres) {
     server_options.threads = options.threads > 0 ? options.threads : 64;
   } else {
-    server_options.fiber_threads = options.threads > 0 ? options.threads : std::max(4, 2 * cores);
+    server_options.fiber_threads = options.threads > 0 ? options.threads : std::max(2, cores);
   }
   // Changes wait for the database's writer (SQLite: one at a time; PostgreSQL: row locks), so
   // they are served strictly in the order they arrived; reads, and the verification of a
@@ -184,7 +185,7 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
                   "Directory of the database, keys and uploads (created if missing)")
       ->capture_default_str();
   cmd->add_option("--threads", options->threads,
-                  "Request handler threads (0: on SQLite, twice the cores, at least 4, running "
+                  "Request handler threads (0: on SQLite, one per core, at least 2, running "
                   "the handlers as fibers; on PostgreSQL, 64)")
       ->check(CLI::NonNegativeNumber);
   PlatformConfig& p = options->platform;
