@@ -110,9 +110,9 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   // The writes that wait are committed together (group commit), so many handlers must be able
   // to wait at once. On SQLite a handler waiting for its commit is a suspended fiber
   // (base/fibers.h): the handlers run as fibers on one thread per core (at least 2), each at
-  // the full speed of a core, in the order their requests came (2 and 4 threads on 2 cores:
-  // docs/PERFORMANCE.md). On PostgreSQL every query
-  // blocks its thread: 64 handler threads (docs/PERFORMANCE.md).
+  // the full speed of a core, in the order their requests came. On PostgreSQL every query
+  // blocks its thread: 64 handler threads (docs/PERFORMANCE.md: threads against fibers, and
+  // 2 against 4 fiber threads on 2 cores).
   const bool on_postgres = options.platform.database_url.rfind("postgres", 0) == 0;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (on_postgres) {
