@@ -17,9 +17,9 @@
 namespace openvap::storage {
 
 std::int64_t ToMillis(Timestamp t);
+Timestamp FromMillis(std::int64_t ms);
 // The text a document is stored as: compact; text that is not UTF-8 is replaced, not refused.
 std::string Dump(const nlohmann::json& doc);
-Timestamp FromMillis(std::int64_t ms);
 
 nlohmann::json ToDoc(const domain::Account& a);
 domain::Account AccountFromDoc(const nlohmann::json& j);
