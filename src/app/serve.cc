@@ -18,6 +18,7 @@
 
 #include "adapters/http/router.h"
 #include "adapters/http/server.h"
+#include "adapters/storage/sql.h"
 #include "app/cli.h"
 #include "app/listen_address.h"
 #include "app/platform.h"
@@ -113,7 +114,8 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   // the full speed of a core, in the order their requests came. On PostgreSQL every query
   // blocks its thread: 64 handler threads (docs/PERFORMANCE.md: threads against fibers, and
   // 2 against 4 fiber threads on 2 cores).
-  const bool on_postgres = options.platform.database_url.rfind("postgres", 0) == 0;
+  const bool on_postgres =
+      storage::DialectOfUrl(options.platform.database_url) == storage::Dialect::kPostgres;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (on_postgres) {
     server_options.threads = options.threads > 0 ? options.threads : 64;

@@ -4,11 +4,14 @@
 
 namespace openvap::storage {
 
+Dialect DialectOfUrl(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://") ? Dialect::kPostgres
+                                                                            : Dialect::kSqlite;
+}
+
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url,
                                                const DatabaseOptions& options) {
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return OpenPostgres(url, options);
-  }
+  if (DialectOfUrl(url) == Dialect::kPostgres) return OpenPostgres(url, options);
   std::string path = url;
   if (path.rfind("sqlite://", 0) == 0) {
     path = path.substr(9);

@@ -71,6 +71,10 @@ struct DatabaseOptions {
   int max_batch = 64;
 };
 
+// The engine `url` names, as OpenDatabase reads it: PostgreSQL for "postgresql://" and
+// "postgres://", SQLite for anything else.
+Dialect DialectOfUrl(std::string_view url);
+
 // Opens `url`: "sqlite:///abs/path.db", "sqlite:relative.db", a plain file path (SQLite), or
 // "postgresql://user@host:port/db" / "postgres://..." (libpq connection URI). Applies the
 // migrations. Errors: "storage-error" saying what failed.

@@ -493,6 +493,14 @@ TEST_P(StorageTest, DecodedDocumentsFollowCommittedDeletions) {
   EXPECT_EQ(decoded.sessions.size(), 0U);
 }
 
+TEST(OpenDatabaseTest, TheEngineIsReadFromTheUrlsScheme) {
+  EXPECT_EQ(DialectOfUrl("postgresql://openvap@127.0.0.1:5432/openvap"), Dialect::kPostgres);
+  EXPECT_EQ(DialectOfUrl("postgres://openvap@db/openvap"), Dialect::kPostgres);
+  EXPECT_EQ(DialectOfUrl("sqlite:///var/lib/openvap/openvap.db"), Dialect::kSqlite);
+  EXPECT_EQ(DialectOfUrl("postgres-backup.db"), Dialect::kSqlite);  // a file path
+  EXPECT_EQ(DialectOfUrl(""), Dialect::kSqlite);
+}
+
 TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
   domain::Application a;
   a.id = ApplicationId("app-1");
