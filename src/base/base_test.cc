@@ -7,6 +7,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/ids.h"
+#include "base/json_text.h"
 #include "base/random.h"
 #include "base/time.h"
 
@@ -187,6 +188,14 @@ TEST(Random, SystemRandomDoesNotRepeat) {
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) seen.insert(r.HexToken(16));
   EXPECT_EQ(seen.size(), 100U);
+}
+
+TEST(JsonText, MembersAreAppendedToObjectText) {
+  std::string object = "{}";
+  AppendJsonMember(object, "form", R"({"1":"DOE"})");
+  EXPECT_EQ(object, R"({"form":{"1":"DOE"}})");
+  AppendJsonMember(object, "details", "null");
+  EXPECT_EQ(object, R"({"form":{"1":"DOE"},"details":null})");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "adapters/api/json_mapping.h"
 
 #include "adapters/http/message.h"
+#include "base/json_text.h"
 #include "base/time.h"
 
 namespace openvap::api {
@@ -8,16 +9,6 @@ namespace openvap::api {
 using nlohmann::json;
 
 namespace {
-
-// Adds to `object`, the text of a JSON object, a member whose value is the JSON text `raw`.
-void AddRawMember(std::string& object, std::string_view key, std::string_view raw) {
-  object.pop_back();  // the closing brace
-  if (object.size() > 1) object += ',';
-  object += http::JsonText(json(key));
-  object += ':';
-  object += raw;
-  object += '}';
-}
 
 json PreCheckJsonWithoutDetails(const domain::PreCheckOutcome& p) {
   json missing = json::array();
@@ -79,16 +70,16 @@ std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
   // as an object, and an empty one stands for none.
   const bool text = p.details.is_string() && !p.details.get_ref<const std::string&>().empty();
   std::string out = http::JsonText(PreCheckJsonWithoutDetails(p));
-  AddRawMember(out, "details",
-               text ? p.details.get_ref<const std::string&>() : http::JsonText(p.details));
+  AppendJsonMember(out, "details",
+                   text ? p.details.get_ref<const std::string&>() : http::JsonText(p.details));
   return out;
 }
 
 std::string ApplicationJsonText(const domain::Application& a) {
   std::string out = http::JsonText(ApplicationJsonOutline(a));
-  AddRawMember(out, "form",
-               http::JsonText(a.form));  // written out from the application, not copied
-  if (a.prechecks) AddRawMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
+  AppendJsonMember(out, "form",
+                   http::JsonText(a.form));  // written out from the application, not copied
+  if (a.prechecks) AppendJsonMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "base/json_text.h"
 #include "base/time.h"
 
 namespace openvap::storage {
@@ -241,17 +242,6 @@ json PreCheckOutline(const domain::PreCheckOutcome& p) {
           {"checked_at", ToMillis(p.checked_at)}};
 }
 
-// Adds to `object`, the text of a JSON object, a member whose value is the JSON text `raw`.
-void AddRawMember(std::string& object, const char* key, std::string_view raw) {
-  object.pop_back();  // the closing brace
-  if (object.size() > 1) object += ',';
-  object += '"';
-  object += key;  // a plain ASCII name
-  object += "\":";
-  object += raw;
-  object += '}';
-}
-
 }  // namespace
 
 std::string Dump(const json& doc) {
@@ -270,11 +260,11 @@ json ToDoc(const domain::Application& a) {
 
 std::string ApplicationDocText(const domain::Application& a) {
   std::string out = Dump(ApplicationOutline(a));
-  AddRawMember(out, "form", Dump(a.form));
+  AppendJsonMember(out, "form", Dump(a.form));
   if (a.prechecks) {
     std::string prechecks = Dump(PreCheckOutline(*a.prechecks));
-    AddRawMember(prechecks, "details", Dump(a.prechecks->details));
-    AddRawMember(out, "prechecks", prechecks);
+    AppendJsonMember(prechecks, "details", Dump(a.prechecks->details));
+    AppendJsonMember(out, "prechecks", prechecks);
   }
   return out;
 }
