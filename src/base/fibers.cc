@@ -25,11 +25,10 @@ struct Fiber {
   // Run by the thread once the fiber is switched out (SuspendCurrentFiber).
   std::function<void()> after_switch;
   ucontext_t* thread_context = nullptr;  // the thread that runs the fiber now
-#if defined(OPENVAP_FIBERS_ASAN)
+  // For AddressSanitizer only: its record of the fiber's stack frames, and the thread's stack.
   void* fake_stack = nullptr;
   const void* thread_stack_bottom = nullptr;
   std::size_t thread_stack_size = 0;
-#endif
 };
 
 namespace {
@@ -60,15 +59,9 @@ void FinishSwitch([[maybe_unused]] void* fake_stack, [[maybe_unused]] Fiber* fib
 
 // Switches from the fiber to the thread running it; `dying` when the fiber will not be resumed.
 void SwitchToThread(Fiber* f, bool dying) {
-#if defined(OPENVAP_FIBERS_ASAN)
   StartSwitch(dying ? nullptr : &f->fake_stack, f->thread_stack_bottom, f->thread_stack_size);
-#else
-  (void)dying;
-#endif
   ::swapcontext(&f->context, f->thread_context);
-#if defined(OPENVAP_FIBERS_ASAN)
   FinishSwitch(f->fake_stack, f);
-#endif
 }
 
 // A new fiber starts here, on its own stack; the thread that switched to it set current_fiber.
