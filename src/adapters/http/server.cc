@@ -76,10 +76,6 @@ class Server::Impl {
     port_ = acceptor_.local_endpoint().port();
     accepting_ = true;
     asio::co_spawn(io_, Accept(), asio::detached);
-    int threads = options_.threads;
-    if (threads <= 0) {
-      threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
-    }
     // A few I/O threads (twice the cores, at least 4) accept, read and write every connection;
     // the handlers run apart from them, on fibers (ServerOptions::fiber_threads) or on
     // `threads` threads of their own, which they may block (on the database). A handler that
@@ -94,6 +90,8 @@ class Server::Impl {
     if (options_.fiber_threads > 0) {
       fibers_.emplace(options_.fiber_threads);
     } else {
+      // By default as many as the I/O threads: twice the cores, at least 4.
+      const int threads = options_.threads > 0 ? options_.threads : io_threads;
       handlers_.emplace(static_cast<std::size_t>(threads));
     }
     for (int i = 0; i < io_threads; ++i) {
