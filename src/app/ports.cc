@@ -141,7 +141,7 @@ Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
 
 Result<json> RulesPreChecks::RequestFor(const domain::Application& a, Date lodged_on,
                                         bool photo_uploaded) {
-  const json& form = a.form;
+  const json& form = a.form.Fields();
   const auto need = [&form](const char* key, const char* what) -> Status {
     if (Text(form, key).empty()) {
       return Error{"invalid-field", std::string("form.") + key + ": fill in " + what +

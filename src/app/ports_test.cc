@@ -21,17 +21,18 @@ Date D(const char* iso) { return *ParseIsoDate(iso); }
 domain::Application Filled() {
   domain::Application a;
   a.id = ApplicationId("app-1");
-  a.form = {{"1", "DOE"},
-            {"3", "ANA"},
-            {"4", "1990-05-01"},
-            {"7", "IND"},
-            {"12", "Diplomatic passport"},
-            {"13", "X1234567"},
-            {"14", "2020-01-01"},
-            {"15", "2030-01-01"},
-            {"23", {"Visiting family or friends"}},
-            {"26", "FR"},
-            {"itinerary", {{{"state", "FR"}, {"from", "2027-03-01"}, {"to", "2027-03-10"}}}}};
+  a.form = domain::ApplicationForm(
+      {{"1", "DOE"},
+       {"3", "ANA"},
+       {"4", "1990-05-01"},
+       {"7", "IND"},
+       {"12", "Diplomatic passport"},
+       {"13", "X1234567"},
+       {"14", "2020-01-01"},
+       {"15", "2030-01-01"},
+       {"23", {"Visiting family or friends"}},
+       {"26", "FR"},
+       {"itinerary", {{{"state", "FR"}, {"from", "2027-03-01"}, {"to", "2027-03-10"}}}}});
   return a;
 }
 
@@ -56,19 +57,19 @@ TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
 
 TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
   domain::Application a = Filled();
-  a.form.erase("7");
+  a.form.Erase("7");
   const auto request = RulesPreChecks::RequestFor(a, D("2027-01-15"), false);
   ASSERT_FALSE(request.ok());
   EXPECT_EQ(request.error().code, "invalid-field");
   EXPECT_EQ(request.error().message.rfind("form.7:", 0), 0U) << request.error().message;
   a = Filled();
-  a.form.erase("itinerary");
+  a.form.Erase("itinerary");
   EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false)
                 .error()
                 .message.rfind("form.itinerary:", 0),
             0U);
   a = Filled();
-  a.form["12"] = "Other travel document (please specify)";
+  a.form.Set("12", "Other travel document (please specify)");
   EXPECT_EQ((*RulesPreChecks::RequestFor(a, D("2027-01-15"), false))["travel_document"]["type"],
             "other");
 }

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "domain/application_form.h"
 #include "domain/application_status.h"
 
 namespace openvap::domain {
@@ -71,8 +72,8 @@ struct Application {
   ApplicationStatus status = ApplicationStatus::kDraft;
   AccountId owner;                  // the account that manages it (applicant or representative)
   bool lodged_by_official = false;  // VAP-HUM: an officer lodged it on the person's behalf
-  nlohmann::json form = nlohmann::json::object();  // Annex I data by field number ("1", "7a", ...)
-  std::vector<std::string> declarations;           // accepted declarations ("D1", ...)
+  ApplicationForm form;                   // Annex I data by field number ("1", "7a", ...)
+  std::vector<std::string> declarations;  // accepted declarations ("D1", ...)
   std::optional<PreCheckOutcome> prechecks;
   std::string notified_state;  // the state the file went to (VIS 7d(8))
   std::optional<Timestamp> submitted_at;

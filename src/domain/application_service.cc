@@ -241,15 +241,10 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
     if (expected_version && *expected_version != a.version) {
       return Error{"conflict", "the application changed in another window; reload it"};
     }
-    for (const auto& [key, value] : fields.items()) {
-      if (value.is_null()) {
-        a.form.erase(key);
-      } else {
-        a.form[key] = value;
-      }
-    }
-    if (a.form.contains("contact_email") && a.form["contact_email"].is_string()) {
-      a.contact_email = a.form["contact_email"].get<std::string>();
+    a.form.Apply(fields);
+    if (const auto email = a.form.Fields().find("contact_email");
+        email != a.form.Fields().end() && email->is_string()) {
+      a.contact_email = email->get<std::string>();
     }
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
@@ -407,7 +402,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     if (a.status != ApplicationStatus::kDraft && a.status != ApplicationStatus::kSubmitted) {
       return Error{"invalid-transition", "this application was already submitted"};
     }
-    for (const std::string& required : RequiredDeclarations(a.form)) {
+    for (const std::string& required : RequiredDeclarations(a.form.Fields())) {
       if (std::find(declarations.begin(), declarations.end(), required) == declarations.end()) {
         return Error{"declaration-missing",
                      "declarations: tick declaration " + required +
@@ -437,8 +432,9 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     a.declarations = declarations;
     a.submitted_at = clock_.Now();
     a.submitted_from_ip = ip_address;  // VIS Art 7b(6)
-    if (a.contact_email.empty() && a.form.contains("19") && a.form["19"].is_string()) {
-      a.contact_email = a.form["19"].get<std::string>();
+    if (const auto email = a.form.Fields().find("19");
+        a.contact_email.empty() && email != a.form.Fields().end() && email->is_string()) {
+      a.contact_email = email->get<std::string>();
     }
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));

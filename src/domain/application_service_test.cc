@@ -87,14 +87,14 @@ TEST_F(ApplicationServiceTest, DraftsAreSavedInStepsWithVersions) {
   auto step2 = service_.SaveForm(
       anna_, draft->id, {{"4", "1990-05-01"}, {"itinerary", json::array()}}, step1->version);
   ASSERT_TRUE(step2.ok());
-  EXPECT_EQ(step2->form["1"], "ERIKSSON");
-  EXPECT_EQ(step2->form["4"], "1990-05-01");
+  EXPECT_EQ(step2->form.Fields().at("1"), "ERIKSSON");
+  EXPECT_EQ(step2->form.Fields().at("4"), "1990-05-01");
   // A stale version (another browser tab) is refused rather than overwritten.
   EXPECT_EQ(service_.SaveForm(anna_, draft->id, {{"1", "X"}}, step1->version).error().code,
             "conflict");
   // null removes a field.
   auto step3 = service_.SaveForm(anna_, draft->id, {{"3", nullptr}}, std::nullopt);
-  EXPECT_FALSE(step3->form.contains("3"));
+  EXPECT_FALSE(step3->form.Fields().contains("3"));
 }
 
 TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {

@@ -180,17 +180,18 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     file.owner = a.owner;
     file.member_state = official.member_state;
     file.authority = official.organisation;
-    file.holder = HolderFromForm(a.form);
-    file.data = a.form;
+    file.holder = HolderFromForm(a.form.Fields());
+    file.data = a.form.Fields();
     file.prechecks = a.prechecks ? a.prechecks->details : json::object();
     file.lodged_at = a.submitted_at.value_or(clock_.Now());
-    file.residence_time_zone = FormText(a.form, "residence_time_zone");
+    file.residence_time_zone = FormText(a.form.Fields(), "residence_time_zone");
     if (file.residence_time_zone.empty()) file.residence_time_zone = "UTC";
     OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(a.owner));
     std::set<std::string> emails;
     if (owner && !a.lodged_by_official) emails.insert(owner->email);
     if (!a.contact_email.empty()) emails.insert(a.contact_email);
-    if (const std::string rep = FormText(a.form, "33a"); rep.find('@') != std::string::npos) {
+    if (const std::string rep = FormText(a.form.Fields(), "33a");
+        rep.find('@') != std::string::npos) {
       if (auto e = NormaliseEmail(rep); e.ok()) emails.insert(*e);
     }
     file.notify_emails.assign(emails.begin(), emails.end());

@@ -38,7 +38,7 @@ Result<TransferPackage> RetentionService::PrepareTransfer(const ApplicationId& i
     package.file = {{"application", a->id.value()},
                     {"kind", ApplicationKindName(a->kind)},
                     {"member_state", a->notified_state},
-                    {"form", a->form},
+                    {"form", a->form.Fields()},
                     {"declarations", a->declarations},
                     {"submitted_from_ip", a->submitted_from_ip},
                     {"lodging", lodging},
@@ -58,7 +58,7 @@ Result<TransferPackage> RetentionService::PrepareTransfer(const ApplicationId& i
 
 Status RetentionService::Reduce(UnitOfWork& uow, Application& a, const std::string& reason) {
   // What stays: the account link and the contact address (VIS 7d(10)).
-  a.form = json::object();
+  a.form = ApplicationForm();
   a.declarations.clear();
   a.lodging = LodgingRecord{};
   a.submitted_from_ip.clear();

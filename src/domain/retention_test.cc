@@ -18,7 +18,7 @@ class RetentionTest : public ::testing::Test {
     a.id = ApplicationId(id);
     a.owner = AccountId("acc-anna");
     a.status = status;
-    a.form = {{"1", "ERIKSSON"}, {"13", "X1234567"}};
+    a.form = ApplicationForm({{"1", "ERIKSSON"}, {"13", "X1234567"}});
     a.contact_email = "anna@example.org";
     a.notified_state = "FR";
     a.lodging.provider_reviewed = true;

@@ -77,15 +77,14 @@ std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
 
 std::string ApplicationJsonText(const domain::Application& a) {
   std::string out = http::JsonText(ApplicationJsonOutline(a));
-  AppendJsonMember(out, "form",
-                   http::JsonText(a.form));  // written out from the application, not copied
+  AppendJsonMember(out, "form", a.form.Text());  // written once per form (ApplicationForm)
   if (a.prechecks) AppendJsonMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
   return out;
 }
 
 json ApplicationJson(const domain::Application& a) {
   json out = ApplicationJsonOutline(a);
-  out["form"] = a.form;
+  out["form"] = a.form.Fields();
   if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);
   return out;
 }

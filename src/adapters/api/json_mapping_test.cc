@@ -14,7 +14,7 @@ domain::Application Submitted() {
   domain::Application a;
   a.id = ApplicationId("app-1");
   a.status = domain::ApplicationStatus::kSubmitted;
-  a.form = {{"1", "DOE"}, {"23", {"Tourism"}}};
+  a.form = domain::ApplicationForm({{"1", "DOE"}, {"23", {"Tourism"}}});
   a.created_at = *ParseIsoTimestamp("2027-01-15T09:00:00Z");
   a.updated_at = a.created_at;
   domain::PreCheckOutcome p;

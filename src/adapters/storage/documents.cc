@@ -250,7 +250,7 @@ std::string Dump(const json& doc) {
 
 json ToDoc(const domain::Application& a) {
   json out = ApplicationOutline(a);
-  out["form"] = a.form;
+  out["form"] = a.form.Fields();
   if (a.prechecks) {
     out["prechecks"] = PreCheckOutline(*a.prechecks);
     out["prechecks"]["details"] = a.prechecks->details;
@@ -260,7 +260,7 @@ json ToDoc(const domain::Application& a) {
 
 std::string ApplicationDocText(const domain::Application& a) {
   std::string out = Dump(ApplicationOutline(a));
-  AppendJsonMember(out, "form", Dump(a.form));
+  AppendJsonMember(out, "form", a.form.Text());  // written once per form (ApplicationForm)
   if (a.prechecks) {
     std::string prechecks = Dump(PreCheckOutline(*a.prechecks));
     AppendJsonMember(prechecks, "details", Dump(a.prechecks->details));
@@ -287,7 +287,7 @@ domain::Application ApplicationFromDoc(const json& j) {
       domain::ParseApplicationStatus(Str(j, "status")).ValueOr(domain::ApplicationStatus::kDraft);
   a.owner = AccountId(Str(j, "owner"));
   a.lodged_by_official = Bool(j, "lodged_by_official");
-  a.form = Sub(j, "form");
+  a.form = domain::ApplicationForm(Sub(j, "form"));
   a.declarations = Strings(j, "declarations");
   a.notified_state = Str(j, "notified_state");
   a.submitted_at = OptTime(j, "submitted_at");
@@ -347,7 +347,7 @@ domain::Application ApplicationFromDoc(json&& j) {
   std::optional<json> details;
   if (const auto p = j.find("prechecks"); p != j.end()) details = take(*p, "details");
   domain::Application a = ApplicationFromDoc(static_cast<const json&>(j));
-  if (form) a.form = std::move(*form);
+  if (form) a.form = domain::ApplicationForm(std::move(*form));
   if (chip_data) a.lodging.chip_data = std::move(*chip_data);
   if (details && a.prechecks) a.prechecks->details = std::move(*details);
   return a;

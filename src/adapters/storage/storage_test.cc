@@ -131,7 +131,7 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
   domain::Application a;
   a.id = ApplicationId("app-1");
   a.owner = AccountId("acc-1");
-  a.form = {{"1", "ERIKSSON"}, {"itinerary", {{{"state", "FR"}}}}};
+  a.form = domain::ApplicationForm({{"1", "ERIKSSON"}, {"itinerary", {{{"state", "FR"}}}}});
   a.created_at = a.updated_at = clock_.Now();
   ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Insert(a); }).ok());
   domain::Application first = a;
@@ -160,7 +160,7 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
   EXPECT_EQ(*read, content);
   ASSERT_EQ(mine.size(), 1U);
   EXPECT_EQ(mine[0].status, domain::ApplicationStatus::kSubmitted);
-  EXPECT_EQ(mine[0].form["itinerary"][0]["state"], "FR");
+  EXPECT_EQ(mine[0].form.Fields()["itinerary"][0]["state"], "FR");
 }
 
 // Documents are kept decoded between transactions (DecodedDocuments): what a store reads must
@@ -173,7 +173,7 @@ TEST_P(StorageTest, DocumentsKeptDecodedAreNeverStale) {
   domain::Application a;
   a.id = ApplicationId("app-1");
   a.owner = AccountId("acc-1");
-  a.form = {{"1", "ERIKSSON"}};
+  a.form = domain::ApplicationForm(nlohmann::json{{"1", "ERIKSSON"}});
   domain::Session session;
   session.token_hash = "hash-1";
   session.account = AccountId("acc-1");
@@ -205,20 +205,20 @@ TEST_P(StorageTest, DocumentsKeptDecodedAreNeverStale) {
   EXPECT_EQ(store_
                 ->Write([&](UnitOfWork& u) -> Status {
                   domain::Application changed = a;
-                  changed.form["1"] = "ROLLED BACK";
+                  changed.form.Set("1", "ROLLED BACK");
                   OPENVAP_RETURN_IF_ERROR(u.Applications().Update(changed));
                   return Error{"invalid-field", "changed my mind"};
                 })
                 .error()
                 .code,
             "invalid-field");
-  EXPECT_EQ(std::get<0>(read(*store_))->form["1"], "ERIKSSON");
+  EXPECT_EQ(std::get<0>(read(*store_))->form.Fields()["1"], "ERIKSSON");
   EXPECT_EQ(std::get<0>(read(*store_))->version, 0);
   // Another process changes the application and the account, and signs the session out.
   ASSERT_TRUE(other
                   .Write([&](UnitOfWork& u) -> Status {
                     domain::Application changed = a;
-                    changed.form["1"] = "ERIKSSON-LINDQVIST";
+                    changed.form.Set("1", "ERIKSSON-LINDQVIST");
                     OPENVAP_RETURN_IF_ERROR(u.Applications().Update(changed));
                     domain::Account account = SomeAccount("acc-1", "a@x.org");
                     account.disabled = true;
@@ -227,7 +227,7 @@ TEST_P(StorageTest, DocumentsKeptDecodedAreNeverStale) {
                   })
                   .ok());
   const auto [app, s, account] = read(*store_);
-  EXPECT_EQ(app->form["1"], "ERIKSSON-LINDQVIST");
+  EXPECT_EQ(app->form.Fields()["1"], "ERIKSSON-LINDQVIST");
   EXPECT_EQ(app->version, 1);
   EXPECT_FALSE(s.has_value());
   EXPECT_TRUE(account->disabled);
@@ -504,7 +504,7 @@ TEST(OpenDatabaseTest, TheEngineIsReadFromTheUrlsScheme) {
 TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
   domain::Application a;
   a.id = ApplicationId("app-1");
-  a.form = {{"1", "ERIKSSON"}, {"itinerary", {{{"state", "FR"}}}}};
+  a.form = domain::ApplicationForm({{"1", "ERIKSSON"}, {"itinerary", {{{"state", "FR"}}}}});
   a.lodging.chip_data = {{"dg1", "P<UTO"}};
   a.prechecks = domain::PreCheckOutcome{};
   a.prechecks->competent_state = "FR";
@@ -513,7 +513,7 @@ TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
   const domain::Application copied = ApplicationFromDoc(doc);
   const domain::Application moved = ApplicationFromDoc(nlohmann::json(doc));
   EXPECT_EQ(ToDoc(moved), ToDoc(copied));
-  EXPECT_EQ(moved.form["1"], "ERIKSSON");
+  EXPECT_EQ(moved.form.Fields()["1"], "ERIKSSON");
   EXPECT_EQ(moved.lodging.chip_data["dg1"], "P<UTO");
   EXPECT_EQ(moved.prechecks->details, R"({"notes":[]})");
   // Parts missing from the document decode to their defaults either way.
@@ -525,8 +525,8 @@ TEST(DocumentsTest, TheTextWrittenDirectlyIsTheDocumentAndReadsBackAsStored) {
   domain::Application a;
   a.id = ApplicationId("app-1");
   a.version = 7;
-  a.form = {
-      {"1", "ERIKSSON \"Q\" \\ \u00e9"}, {"itinerary", {{{"state", "FR"}}}}, {"23", {"Tourism"}}};
+  a.form = domain::ApplicationForm(
+      {{"1", "ERIKSSON \"Q\" \\ \u00e9"}, {"itinerary", {{{"state", "FR"}}}}, {"23", {"Tourism"}}});
   a.lodging.chip_data = {{"dg1", "P<UTO"}};
   a.declarations = {"D1", "D3"};
   // Instants finer than the millisecond a document keeps.

@@ -1,0 +1,56 @@
+#include "domain/application_form.h"
+
+#include <utility>
+
+namespace openvap::domain {
+
+using nlohmann::json;
+
+ApplicationForm::ApplicationForm() : ApplicationForm(json::object()) {}
+
+ApplicationForm::ApplicationForm(json fields)
+    : value_(std::make_shared<Value>(std::move(fields))) {}
+
+const std::string& ApplicationForm::Text() const {
+  std::call_once(value_->text_once, [this] {
+    value_->text = value_->fields.dump(-1, ' ', false, json::error_handler_t::replace);
+  });
+  return value_->text;
+}
+
+json ApplicationForm::Release() {
+  // use_count() == 1: no other copy (in any thread) refers to this value, so nobody reads it
+  // while it is moved out; a count that is off because another thread is dropping its copy
+  // only costs a copy.
+  if (value_.use_count() == 1) {
+    json fields = std::move(value_->fields);
+    return fields.is_object() ? std::move(fields) : json::object();
+  }
+  return value_->fields.is_object() ? value_->fields : json::object();
+}
+
+void ApplicationForm::Apply(const json& changes) {
+  json fields = Release();
+  for (const auto& [field, value] : changes.items()) {
+    if (value.is_null()) {
+      fields.erase(field);
+    } else {
+      fields[field] = value;
+    }
+  }
+  value_ = std::make_shared<Value>(std::move(fields));
+}
+
+void ApplicationForm::Set(const std::string& field, json value) {
+  json fields = Release();
+  fields[field] = std::move(value);
+  value_ = std::make_shared<Value>(std::move(fields));
+}
+
+void ApplicationForm::Erase(const std::string& field) {
+  json fields = Release();
+  fields.erase(field);
+  value_ = std::make_shared<Value>(std::move(fields));
+}
+
+}  // namespace openvap::domain

@@ -1,0 +1,68 @@
+#include "domain/application_form.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace openvap::domain {
+namespace {
+
+using nlohmann::json;
+
+TEST(ApplicationFormTest, AChangedCopyLeavesTheOriginalAsItWas) {
+  ApplicationForm original(json{{"1", "ERIKSSON"}, {"3", "ANNA"}});
+  const std::string text = R"({"1":"ERIKSSON","3":"ANNA"})";
+  EXPECT_EQ(original.Text(), text);
+  ApplicationForm copy = original;
+  EXPECT_EQ(&copy.Text(), &original.Text());  // one value, written once
+  copy.Set("1", "LINDQVIST");
+  copy.Erase("3");
+  EXPECT_EQ(original.Fields(), (json{{"1", "ERIKSSON"}, {"3", "ANNA"}}));
+  EXPECT_EQ(original.Text(), text);
+  EXPECT_EQ(copy.Fields(), (json{{"1", "LINDQVIST"}}));
+  EXPECT_EQ(copy.Text(), R"({"1":"LINDQVIST"})");  // not the text of the value it came from
+  EXPECT_FALSE(copy == original);
+  // A form nobody else shares is changed in place of a copy, with the same outcome.
+  ApplicationForm alone(json{{"1", "ERIKSSON"}});
+  alone.Set("4", "1990-05-01");
+  EXPECT_EQ(alone.Fields(), (json{{"1", "ERIKSSON"}, {"4", "1990-05-01"}}));
+}
+
+TEST(ApplicationFormTest, AStepSetsTheFieldsGivenAndRemovesThoseGivenAsNull) {
+  ApplicationForm form(json{{"1", "ERIKSSON"}, {"3", "ANNA"}, {"4", "1990-05-01"}});
+  const ApplicationForm before = form;
+  form.Apply(json{{"3", nullptr}, {"7", "SWE"}, {"itinerary", json::array()}});
+  EXPECT_EQ(
+      form.Fields(),
+      (json{{"1", "ERIKSSON"}, {"4", "1990-05-01"}, {"7", "SWE"}, {"itinerary", json::array()}}));
+  EXPECT_TRUE(before.Fields().contains("3"));
+  EXPECT_TRUE(ApplicationForm().empty());
+  // An old record whose form is not an object: a change starts from an empty form.
+  ApplicationForm odd(json("text"));
+  EXPECT_EQ(odd.Text(), R"("text")");
+  odd.Set("1", "X");
+  EXPECT_EQ(odd.Fields(), (json{{"1", "X"}}));
+}
+
+TEST(ApplicationFormTest, TheTextIsTheCompactJsonWithInvalidUtf8Replaced) {
+  const ApplicationForm form(json{{"1", "ERIKSSON \"Q\" \\ \u00e9"}, {"x", std::string("a\xff")}});
+  EXPECT_EQ(form.Text(), form.Fields().dump(-1, ' ', false, json::error_handler_t::replace));
+  EXPECT_EQ(json::parse(form.Text())["x"], "a\xef\xbf\xbd");
+}
+
+TEST(ApplicationFormTest, CopiesInSeveralThreadsReadOneText) {
+  const ApplicationForm form(json{{"1", "ERIKSSON"}, {"23", {"Tourism"}}});
+  std::vector<std::string> seen(8);
+  std::vector<std::thread> threads;
+  threads.reserve(seen.size());
+  for (std::string& out : seen) {
+    threads.emplace_back([copy = form, &out] { out = copy.Text(); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& text : seen) EXPECT_EQ(text, R"({"1":"ERIKSSON","23":["Tourism"]})");
+}
+
+}  // namespace
+}  // namespace openvap::domain
