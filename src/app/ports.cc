@@ -244,7 +244,7 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a
   out.visit_required = response.biometrics.visit_required;
   // As JSON text: the application document is loaded on every step of the procedure, and
   // parsing this object each time was a fifth of a submission's cost (docs/PERFORMANCE.md).
-  out.details = rules::ToJson(response).dump();
+  out.details = rules::ToJsonText(response);
   return out;
 }
 

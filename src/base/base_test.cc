@@ -1,8 +1,13 @@
 #include <gtest/gtest.h>
 #include <openvap/result.h>
 
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/clock.h"
@@ -196,6 +201,66 @@ TEST(JsonText, MembersAreAppendedToObjectText) {
   EXPECT_EQ(object, R"({"form":{"1":"DOE"}})");
   AppendJsonMember(object, "details", "null");
   EXPECT_EQ(object, R"({"form":{"1":"DOE"},"details":null})");
+}
+
+TEST(JsonText, TheWriterPutsSeparatorsBetweenMembersAndElements) {
+  JsonWriter w;
+  w.BeginObject().Key("fits").Bool(true).Key("days").BeginArray().Int(3).Int(-4).EndArray();
+  w.Key("empty").BeginObject().EndObject().Key("none").BeginArray().EndArray();
+  w.Key("stays").BeginArray().BeginObject().Key("state").String("FR").EndObject();
+  w.BeginObject().EndObject().EndArray().Key("fee").Number(90).Key("x").Null();
+  w.Key("raw").Raw(R"({"a":1})").EndObject();
+  EXPECT_EQ(std::move(w).Text(),
+            R"({"fits":true,"days":[3,-4],"empty":{},"none":[],"stays":[{"state":"FR"},{}],)"
+            R"("fee":90.0,"x":null,"raw":{"a":1}})");
+}
+
+// The text is nlohmann::json's for the same value, so that either writer may produce a stored
+// document or a response.
+TEST(JsonText, StringsAndNumbersAreWrittenAsNlohmannJsonWritesThem) {
+  std::vector<std::string> texts = {"",
+                                    "ERIKSSON",
+                                    "a\"b\\c/d\x7f",
+                                    "\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e",
+                                    "tab\there\r\n",
+                                    std::string("nul\0end", 7)};
+  std::string controls;
+  for (char c = 0; c < 0x20; ++c) controls += c;
+  texts.push_back(controls);
+  for (const std::string& text : texts) {
+    JsonWriter w;
+    w.String(text);
+    EXPECT_EQ(std::move(w).Text(), nlohmann::json(text).dump()) << text;
+  }
+  for (const double value : {0.0, 90.0, 35.5, 0.1, -2.5e-7, 1e300, 123456789012.0}) {
+    JsonWriter w;
+    w.Number(value);
+    const std::string text = std::move(w).Text();
+    EXPECT_EQ(text, nlohmann::json(value).dump());
+    EXPECT_EQ(nlohmann::json::parse(text).get<double>(), value);
+  }
+  JsonWriter w;
+  w.BeginArray().Number(std::numeric_limits<double>::infinity()).Number(std::nan("")).EndArray();
+  EXPECT_EQ(std::move(w).Text(), "[null,null]");
+}
+
+TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
+  const std::string fffd = "\xef\xbf\xbd";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"a\xff", "a" + fffd},                            // never valid
+      {"\xc3", fffd},                                   // cut short
+      {"\xc3(", fffd + "("},                            // continuation missing
+      {"\xc0\xaf", fffd + fffd},                        // overlong '/'
+      {"\xed\xa0\x80", fffd + fffd + fffd},             // a surrogate
+      {"\xf4\x90\x80\x80", fffd + fffd + fffd + fffd},  // above U+10FFFF
+      {"\xe2\x82", fffd + fffd},                        // cut short, then its continuation alone
+  };
+  for (const auto& [text, expected] : cases) {
+    std::string out;
+    AppendJsonString(out, text);
+    ASSERT_TRUE(nlohmann::json::accept(out)) << out;
+    EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), expected) << out;
+  }
 }
 
 }  // namespace

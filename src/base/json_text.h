@@ -5,6 +5,7 @@
 // pre-check details) go into a document or a response as they are instead of being copied into
 // a JSON tree first (docs/PERFORMANCE.md).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,40 @@ namespace openvap {
 // Adds to `object`, the text of a JSON object ("{...}"), the member `key` whose value is the
 // JSON text `value`. `key` is a plain name that needs no escaping ("form", "details").
 void AppendJsonMember(std::string& object, std::string_view key, std::string_view value);
+
+// Writes compact JSON text directly, without a tree to build and walk first: for the texts
+// written on every request (the pre-check explanation). Separators come by themselves:
+//   JsonWriter w;
+//   w.BeginObject().Key("fits").Bool(true).Key("days").BeginArray().Int(3).EndArray().EndObject();
+//   std::move(w).Text()  // {"fits":true,"days":[3]}
+// Strings are escaped as nlohmann::json's dump() escapes them (the same text for valid UTF-8);
+// invalid UTF-8 becomes U+FFFD, one per byte that starts no valid sequence. The caller nests
+// the calls correctly (a key before each member's value, every Begin closed).
+class JsonWriter {
+ public:
+  JsonWriter& BeginObject();
+  JsonWriter& EndObject();
+  JsonWriter& BeginArray();
+  JsonWriter& EndArray();
+  JsonWriter& Key(std::string_view key);
+  JsonWriter& String(std::string_view text);
+  JsonWriter& Bool(bool value);
+  JsonWriter& Int(std::int64_t value);
+  JsonWriter& Number(double value);  // shortest text that reads back the same; null if not finite
+  JsonWriter& Null();
+  // A value already written as JSON text, put in as it is.
+  JsonWriter& Raw(std::string_view json);
+
+  std::string Text() && { return std::move(out_); }
+
+ private:
+  void Separate();
+  std::string out_;
+  bool after_value_ = false;  // a comma goes before the next key or element
+};
+
+// Appends `text` to `out` as a JSON string literal, quotes included (escaping as JsonWriter).
+void AppendJsonString(std::string& out, std::string_view text);
 
 }  // namespace openvap
 

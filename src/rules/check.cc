@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/json_text.h"
 #include "rules/names.h"
 
 namespace openvap::rules {
@@ -481,80 +482,87 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   return out;
 }
 
-nlohmann::json ToJson(const CheckResponse& r) {
-  json out;
-  out["visa_required"] = r.visa.visa_required;
-  out["airport_transit_visa_required"] = r.airport_transit.required;
-  out["competent_state"] = r.competence.competent_state;
-  out["competence_reason"] = CompetenceReasonName(r.competence.reason);
-  out["competence_needs_confirmation"] = r.competence.needs_confirmation;
-  out["admissible"] = r.admissibility.admissible;
-  json missing = json::array();
-  for (const Error& e : r.admissibility.missing) {
-    missing.push_back({{"code", e.code}, {"message", e.message}});
-  }
-  out["missing"] = missing;
-  out["fee_eur"] = r.fee ? json(r.fee->amount_eur) : json(nullptr);
-  out["visit_required"] = r.biometrics.visit_required;
-  out["stay"] = {
-      {"days_used", r.stay.days_used},
-      {"days_remaining", r.stay.days_remaining},
-      {"fits", r.stay.fits},
-      {"latest_exit", r.stay.latest_exit ? json(FormatIsoDate(*r.stay.latest_exit)) : json()},
-      {"first_day_over",
-       r.stay.first_day_over ? json(FormatIsoDate(*r.stay.first_day_over)) : json()},
+std::string ToJsonText(const CheckResponse& r) {
+  JsonWriter w;
+  const auto date = [&w](const std::optional<Date>& d) -> JsonWriter& {
+    return d ? w.String(FormatIsoDate(*d)) : w.Null();
   };
-  out["max_validity_until"] = FormatIsoDate(r.validity.max_validity_until);
+  w.BeginObject();
+  w.Key("visa_required").Bool(r.visa.visa_required);
+  w.Key("airport_transit_visa_required").Bool(r.airport_transit.required);
+  w.Key("competent_state").String(r.competence.competent_state);
+  w.Key("competence_reason").String(CompetenceReasonName(r.competence.reason));
+  w.Key("competence_needs_confirmation").Bool(r.competence.needs_confirmation);
+  w.Key("admissible").Bool(r.admissibility.admissible);
+  w.Key("missing").BeginArray();
+  for (const Error& e : r.admissibility.missing) {
+    w.BeginObject().Key("code").String(e.code).Key("message").String(e.message).EndObject();
+  }
+  w.EndArray();
+  w.Key("fee_eur");
+  if (r.fee) {
+    w.Number(r.fee->amount_eur);
+  } else {
+    w.Null();
+  }
+  w.Key("visit_required").Bool(r.biometrics.visit_required);
+  w.Key("stay").BeginObject();
+  w.Key("days_used").Int(r.stay.days_used).Key("days_remaining").Int(r.stay.days_remaining);
+  w.Key("fits").Bool(r.stay.fits);
+  w.Key("latest_exit");
+  date(r.stay.latest_exit);
+  w.Key("first_day_over");
+  date(r.stay.first_day_over).EndObject();
+  w.Key("max_validity_until").String(FormatIsoDate(r.validity.max_validity_until));
 
   // The basis of each answer.
-  out["third_country_national"] = r.visa.third_country_national;
-  out["visa_requirement"] = {{"basis", r.visa.basis},
-                             {"list_code", r.visa.list_code},
-                             {"explanation", r.visa.explanation},
-                             {"source", r.visa.source}};
-  out["airport_transit_visa"] = {{"basis", r.airport_transit.basis},
-                                 {"source", r.airport_transit.source}};
-  json days = json::array();
+  w.Key("third_country_national").Bool(r.visa.third_country_national);
+  w.Key("visa_requirement").BeginObject().Key("basis").String(r.visa.basis);
+  w.Key("list_code").String(r.visa.list_code).Key("explanation").String(r.visa.explanation);
+  w.Key("source").String(r.visa.source).EndObject();
+  w.Key("airport_transit_visa").BeginObject().Key("basis").String(r.airport_transit.basis);
+  w.Key("source").String(r.airport_transit.source).EndObject();
+  w.Key("competence").BeginObject().Key("basis").String(r.competence.basis);
+  w.Key("days_by_state").BeginArray();
   for (const auto& [state, n] : r.competence.days_by_state) {
-    days.push_back({{"state", state}, {"days", n}});
+    w.BeginObject().Key("state").String(state).Key("days").Int(n).EndObject();
   }
-  out["competence"] = {{"basis", r.competence.basis},
-                       {"days_by_state", days},
-                       {"lodge_with", r.competence.lodge_with},
-                       {"represented", r.competence.represented}};
-  out["admissibility"] = {{"by_derogation", r.admissibility.by_derogation},
-                          {"earliest_lodging", FormatIsoDate(r.admissibility.earliest_lodging)},
-                          {"latest_lodging", FormatIsoDate(r.admissibility.latest_lodging)}};
+  w.EndArray();
+  w.Key("lodge_with").String(r.competence.lodge_with);
+  w.Key("represented").Bool(r.competence.represented).EndObject();
+  w.Key("admissibility").BeginObject().Key("by_derogation").Bool(r.admissibility.by_derogation);
+  w.Key("earliest_lodging").String(FormatIsoDate(r.admissibility.earliest_lodging));
+  w.Key("latest_lodging").String(FormatIsoDate(r.admissibility.latest_lodging)).EndObject();
   if (r.fee) {
-    out["fee"] = {
-        {"category", r.fee->category},
-        {"legal_basis", r.fee->legal_basis},
-        {"valid_from", r.fee->valid_from ? json(FormatIsoDate(*r.fee->valid_from)) : json()},
-        {"applicable", r.fee->applicable},
-        {"source", r.fee->source}};
+    w.Key("fee").BeginObject().Key("category").String(r.fee->category);
+    w.Key("legal_basis").String(r.fee->legal_basis).Key("valid_from");
+    date(r.fee->valid_from).Key("applicable").Bool(r.fee->applicable);
+    w.Key("source").String(r.fee->source).EndObject();
   }
-  out["biometrics"] = {
-      {"reusable", r.biometrics.reusable},
-      {"reusable_until",
-       r.biometrics.reusable_until ? json(FormatIsoDate(*r.biometrics.reusable_until)) : json()},
-      {"basis", r.biometrics.basis}};
-  out["validity"] = {{"cascade_step", CascadeStepName(r.validity.step)},
-                     {"basis", r.validity.basis},
-                     {"travel_document_limit", FormatIsoDate(r.validity.travel_document_limit)},
-                     {"limited_by_travel_document", r.validity.limited_by_travel_document}};
+  w.Key("biometrics").BeginObject().Key("reusable").Bool(r.biometrics.reusable);
+  w.Key("reusable_until");
+  date(r.biometrics.reusable_until).Key("basis").String(r.biometrics.basis).EndObject();
+  w.Key("validity").BeginObject().Key("cascade_step").String(CascadeStepName(r.validity.step));
+  w.Key("basis").String(r.validity.basis);
+  w.Key("travel_document_limit").String(FormatIsoDate(r.validity.travel_document_limit));
+  w.Key("limited_by_travel_document").Bool(r.validity.limited_by_travel_document).EndObject();
   if (r.decision) {
     const RefusalNotification& d = *r.decision;
-    out["decision"] = {
-        {"message_sent_on", FormatIsoDate(d.message_sent_on)},
-        {"presumed_access_on", FormatIsoDate(d.presumed_access_on)},
-        {"notified_on", FormatIsoDate(d.notified_on)},
-        {"presumed", d.presumed},
-        {"appeal_period_starts_at", FormatIsoTimestamp(d.appeal_period_starts_at)},
-        {"appeal_deadline", d.appeal_deadline ? json(FormatIsoDate(*d.appeal_deadline)) : json()},
-        {"basis", d.basis}};
+    w.Key("decision").BeginObject();
+    w.Key("message_sent_on").String(FormatIsoDate(d.message_sent_on));
+    w.Key("presumed_access_on").String(FormatIsoDate(d.presumed_access_on));
+    w.Key("notified_on").String(FormatIsoDate(d.notified_on)).Key("presumed").Bool(d.presumed);
+    w.Key("appeal_period_starts_at").String(FormatIsoTimestamp(d.appeal_period_starts_at));
+    w.Key("appeal_deadline");
+    date(d.appeal_deadline).Key("basis").String(d.basis).EndObject();
   }
-  out["notes"] = r.notes;
-  return out;
+  w.Key("notes").BeginArray();
+  for (const std::string& note : r.notes) w.String(note);
+  w.EndArray();
+  w.EndObject();
+  return std::move(w).Text();
 }
+
+nlohmann::json ToJson(const CheckResponse& r) { return json::parse(ToJsonText(r)); }
 
 }  // namespace openvap::rules

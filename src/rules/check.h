@@ -99,7 +99,10 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
 
 // The response fields of issue 4 (visa_required, airport_transit_visa_required, competent_state,
 // competence_reason, competence_needs_confirmation, admissible, missing, fee_eur,
-// visit_required, stay, max_validity_until) plus the basis of each answer.
+// visit_required, stay, max_validity_until) plus the basis of each answer. ToJsonText writes the
+// same as compact JSON text directly, members in the order listed (what the platform keeps with
+// an application on every submission); ToJson is that text read into a tree.
+std::string ToJsonText(const CheckResponse& response);
 nlohmann::json ToJson(const CheckResponse& response);
 
 }  // namespace openvap::rules

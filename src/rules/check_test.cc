@@ -201,6 +201,52 @@ TEST(Check, DecisionDatesInTheResponse) {
   EXPECT_EQ(out["decision"]["appeal_deadline"], "2027-04-19");
 }
 
+// The text kept with an application: every member of the contract, in the documented order,
+// and the same value as the tree ToJson gives.
+TEST(Check, TheResponseTextListsEveryMemberInOrder) {
+  json request = IssueExample();
+  request["decision"] = {{"message_sent_at", "2027-03-27T23:30:00Z"},
+                         {"residence_time_zone", "America/New_York"},
+                         {"appeal_period_days", 15}};
+  auto parsed = ParseCheckRequest(request);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  auto response = Check(*parsed, FakeZones());
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  response->notes.emplace_back("a \"quoted\" note\n");
+  const std::string text = ToJsonText(*response);
+  const auto ordered = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : ordered.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"visa_required",
+                                            "airport_transit_visa_required",
+                                            "competent_state",
+                                            "competence_reason",
+                                            "competence_needs_confirmation",
+                                            "admissible",
+                                            "missing",
+                                            "fee_eur",
+                                            "visit_required",
+                                            "stay",
+                                            "max_validity_until",
+                                            "third_country_national",
+                                            "visa_requirement",
+                                            "airport_transit_visa",
+                                            "competence",
+                                            "admissibility",
+                                            "fee",
+                                            "biometrics",
+                                            "validity",
+                                            "decision",
+                                            "notes"}));
+  EXPECT_EQ(json::parse(text), ToJson(*response));
+  EXPECT_EQ(ordered["fee_eur"].dump(), "90.0");
+  EXPECT_EQ(ordered["stay"]["first_day_over"], nullptr);
+  EXPECT_EQ(ordered["competence"]["days_by_state"][0]["state"], "FR");
+  EXPECT_EQ(ordered["notes"].back(), "a \"quoted\" note\n");
+  EXPECT_EQ(ordered["decision"]["appeal_period_starts_at"].get<std::string>().substr(0, 10),
+            "2027-04-04");
+}
+
 std::string ParseError(const json& request) {
   auto parsed = ParseCheckRequest(request);
   EXPECT_FALSE(parsed.ok());
