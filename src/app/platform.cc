@@ -391,7 +391,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
   p.ees = std::make_unique<outbound::Destination>(config.ees);
 
   p.credentials = std::make_unique<auth::Credentials>(p.random);
-  p.prechecks = std::make_unique<RulesPreChecks>(*p.store, *p.reference, p.zones);
+  p.prechecks = std::make_unique<RulesPreChecks>(*p.reference, p.zones);
   p.texts = std::make_unique<AnnexViDecisionTexts>(*p.reference);
   p.calendar = std::make_unique<ResidenceCalendar>(p.zones);
   p.verifier = std::make_unique<TrustStoreSealVerifier>(p.trust);

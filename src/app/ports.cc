@@ -2,6 +2,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <array>
 
 #include "rules/check.h"
@@ -139,8 +140,8 @@ Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
   }
 }
 
-Result<json> RulesPreChecks::RequestFor(const domain::Application& a, Date lodged_on,
-                                        bool photo_uploaded) {
+Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application& a, Date lodged_on,
+                                                       bool photo_uploaded) {
   const json& form = a.form.Fields();
   const auto need = [&form](const char* key, const char* what) -> Status {
     if (Text(form, key).empty()) {
@@ -207,31 +208,30 @@ Result<json> RulesPreChecks::RequestFor(const domain::Application& a, Date lodge
     for (const char* key : kMandatoryUnlessFamily) complete = complete && form.contains(key);
   }
   request["form_complete"] = complete;
-  // VIS 7b(5): every text of the form in the Latin alphabet.
-  json texts = json::object();
-  for (const auto& [key, value] : form.items()) {
-    if (value.is_string()) texts[key] = value;
-  }
-  request["form"] = texts;
-  return request;
-}
-
-Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a,
-                                                    Date lodged_on) const {
-  bool photo = false;
-  OPENVAP_RETURN_IF_ERROR(store_.Read([&](domain::UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(auto documents, uow.Applications().ListDocuments(a.id));
-    for (const auto& d : documents) photo = photo || d.kind == "photo";
-    return Ok();
-  }));
-  OPENVAP_ASSIGN_OR_RETURN(const json request, RequestFor(a, lodged_on, photo));
   auto parsed = rules::ParseCheckRequest(request);
   if (!parsed.ok()) {
     return Error{"invalid-field",
                  "the form does not give what the checks need: " + parsed.error().message};
   }
+  // VIS 7b(5): every text of the form in the Latin alphabet, handed over as they are (as the
+  // request's "form" member would be read, without copying the form into the request first).
+  for (const auto& [key, value] : form.items()) {
+    if (value.is_string()) {
+      parsed->form_data.emplace_back("form." + key, value.get_ref<const std::string&>());
+    }
+  }
+  return parsed;
+}
+
+Result<domain::PreCheckOutcome> RulesPreChecks::Run(
+    const domain::Application& a, const std::vector<domain::ApplicationDocument>& documents,
+    Date lodged_on) const {
+  const bool photo =
+      std::any_of(documents.begin(), documents.end(),
+                  [](const domain::ApplicationDocument& d) { return d.kind == "photo"; });
+  OPENVAP_ASSIGN_OR_RETURN(const rules::CheckRequest request, RequestFor(a, lodged_on, photo));
   OPENVAP_ASSIGN_OR_RETURN(const rules::CheckResponse response,
-                           rules::Check(*parsed, data_, zones_));
+                           rules::Check(request, data_, zones_));
   domain::PreCheckOutcome out;
   out.visa_required = response.visa.visa_required;
   out.airport_transit_visa_required = response.airport_transit.required;

@@ -14,6 +14,7 @@
 #include "domain/examination_service.h"
 #include "domain/store.h"
 #include "domain/verification_service.h"
+#include "rules/check.h"
 #include "rules/notification.h"
 #include "rules/reference_data.h"
 #include "trust/trust_store.h"
@@ -31,24 +32,23 @@ class SystemTimeZones final : public rules::TimeZones {
 };
 
 // VIS 7d(1), 7d(4), 7d(7)-(8): the application's form and lodging facts as a rules request
-// (docs/rules.md), and the answer as the outcome kept with the application. Reads the list of
-// uploaded documents (is there a photo?) from the store.
+// (docs/rules.md), and the answer as the outcome kept with the application.
 class RulesPreChecks final : public domain::PreChecks {
  public:
-  RulesPreChecks(domain::Store& store, const rules::ReferenceData& data,
-                 const rules::TimeZones& zones)
-      : store_(store), data_(data), zones_(zones) {}
+  RulesPreChecks(const rules::ReferenceData& data, const rules::TimeZones& zones)
+      : data_(data), zones_(zones) {}
   Result<domain::PreCheckOutcome> Run(const domain::Application& application,
+                                      const std::vector<domain::ApplicationDocument>& documents,
                                       Date lodged_on) const override;
   std::vector<std::string> NonLatinFields(const nlohmann::json& form) const override;
 
   // The rules request for `application` (exposed for tests). Errors: "invalid-field" naming
-  // the form field the pre-checks need ("form.7: ...").
-  static Result<nlohmann::json> RequestFor(const domain::Application& application, Date lodged_on,
-                                           bool photo_uploaded);
+  // the form field the pre-checks need ("form.7: ...", or "the form does not give what the
+  // checks need: stays[0].from: ...").
+  static Result<rules::CheckRequest> RequestFor(const domain::Application& application,
+                                                Date lodged_on, bool photo_uploaded);
 
  private:
-  domain::Store& store_;
   const rules::ReferenceData& data_;
   const rules::TimeZones& zones_;
 };

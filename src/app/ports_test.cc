@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "app/pki.h"
 #include "domain/decision.h"
 #include "rules/check.h"
@@ -39,20 +43,49 @@ domain::Application Filled() {
 TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
   domain::Application a = Filled();
   a.fee_paid = true;
+  a.form.Set("17", "Жена");  // not Latin (VIS 7b(5))
   const auto request = RulesPreChecks::RequestFor(a, D("2027-01-15"), true);
   ASSERT_TRUE(request.ok()) << request.error().message;
-  EXPECT_EQ((*request)["travel_document"]["type"], "diplomatic-passport");
-  EXPECT_EQ((*request)["travel_document"]["issuing_country"], "IND");   // field 16 empty: field 7
-  EXPECT_EQ((*request)["main_purpose"], "Visiting family or friends");  // as ticked
-  EXPECT_EQ((*request)["fee_paid"], true);
-  EXPECT_EQ((*request)["photo"], true);
-  EXPECT_EQ((*request)["form_complete"], false);  // fields 5, 6, 8, ... missing
-  const auto parsed = rules::ParseCheckRequest(*request);
-  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  EXPECT_EQ(parsed->main_purpose, rules::Purpose::kVisitingFamilyOrFriends);
-  const auto answer = rules::Check(*parsed);
+  EXPECT_EQ(request->travel_document.type, "diplomatic-passport");
+  EXPECT_EQ(request->travel_document.issuing_country, "IND");  // field 16 empty: field 7
+  EXPECT_EQ(request->main_purpose, rules::Purpose::kVisitingFamilyOrFriends);  // as ticked
+  EXPECT_EQ(request->fee_paid, true);
+  EXPECT_EQ(request->photo, true);
+  EXPECT_EQ(request->form_complete, false);  // fields 5, 6, 8, ... missing
+  ASSERT_EQ(request->stays.size(), 1U);
+  EXPECT_EQ(request->stays[0].state, "FR");
+  // Every text of the form, by its path, for the Latin-alphabet check; not the lists.
+  EXPECT_NE(std::find(request->form_data.begin(), request->form_data.end(),
+                      std::pair<std::string, std::string>("form.1", "DOE")),
+            request->form_data.end());
+  for (const auto& [field, text] : request->form_data) EXPECT_NE(field, "form.23");
+  const auto answer = rules::Check(*request);
   ASSERT_TRUE(answer.ok()) << answer.error().message;
   EXPECT_EQ(answer->competence.competent_state, "FR");
+  std::vector<std::string> missing;
+  for (const Error& m : answer->admissibility.missing) missing.push_back(m.code);
+  EXPECT_NE(std::find(missing.begin(), missing.end(), "non-latin-characters"), missing.end());
+}
+
+TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const SystemTimeZones zones;
+  const RulesPreChecks prechecks(*data, zones);
+  domain::Application a = Filled();
+  const auto without = prechecks.Run(a, {}, D("2027-01-15"));
+  ASSERT_TRUE(without.ok()) << without.error().message;
+  const auto missing = [](const domain::PreCheckOutcome& o, const std::string& code) {
+    return std::any_of(o.missing.begin(), o.missing.end(),
+                       [&code](const domain::MissingItem& m) { return m.code == code; });
+  };
+  EXPECT_TRUE(missing(*without, "photo-missing"));
+  domain::ApplicationDocument photo;
+  photo.kind = "photo";
+  const auto with = prechecks.Run(a, {photo}, D("2027-01-15"));
+  ASSERT_TRUE(with.ok()) << with.error().message;
+  EXPECT_FALSE(missing(*with, "photo-missing"));
+  EXPECT_EQ(json::parse(with->details.get<std::string>())["competent_state"], "FR");
 }
 
 TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
@@ -69,9 +102,13 @@ TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
                 .message.rfind("form.itinerary:", 0),
             0U);
   a = Filled();
+  a.form.Set("itinerary", json::array({{{"state", "FR"}, {"from", "soon"}, {"to", "2027-03-10"}}}));
+  EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false).error().message,
+            "the form does not give what the checks need: stays[0].from: expected an ISO 8601 "
+            "date (YYYY-MM-DD), got \"soon\"");
+  a = Filled();
   a.form.Set("12", "Other travel document (please specify)");
-  EXPECT_EQ((*RulesPreChecks::RequestFor(a, D("2027-01-15"), false))["travel_document"]["type"],
-            "other");
+  EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false)->travel_document.type, "other");
 }
 
 TEST(AnnexViDecisionTexts, GroundsLanguagesAndStates) {

@@ -362,8 +362,15 @@ Result<Bytes> ApplicationService::DocumentContent(const Principal& who, const Ap
 
 Result<PreCheckOutcome> ApplicationService::PreCheck(const Principal& who,
                                                      const ApplicationId& id) {
-  OPENVAP_ASSIGN_OR_RETURN(const Application a, Get(who, id));
-  return prechecks_.Run(a, UtcDateOf(clock_.Now()));
+  Application a;
+  std::vector<ApplicationDocument> documents;
+  // A write, as Get: an official's read of the application is audited (VAP-DP).
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(a, Load(uow, who, id, false));
+    OPENVAP_ASSIGN_OR_RETURN(documents, uow.Applications().ListDocuments(id));
+    return Ok();
+  }));
+  return prechecks_.Run(a, documents, UtcDateOf(clock_.Now()));
 }
 
 Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
@@ -386,7 +393,8 @@ Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
 
 Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
   if (a.status == ApplicationStatus::kSubmitted) {
-    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, UtcDateOf(clock_.Now())));
+    OPENVAP_ASSIGN_OR_RETURN(const auto documents, uow.Applications().ListDocuments(a.id));
+    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, documents, UtcDateOf(clock_.Now())));
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
     }
@@ -416,13 +424,15 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
   // that snapshot; the version check of Update refuses it if the application changed meanwhile,
   // and then a second write loads it again and checks it afresh.
   Application snapshot;
+  std::vector<ApplicationDocument> documents;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(snapshot, Load(uow, who, id, true));
+    OPENVAP_ASSIGN_OR_RETURN(documents, uow.Applications().ListDocuments(id));
     return Ok();
   }));
   OPENVAP_RETURN_IF_ERROR(check(snapshot));
   OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome checked,
-                           prechecks_.Run(snapshot, UtcDateOf(clock_.Now())));
+                           prechecks_.Run(snapshot, documents, UtcDateOf(clock_.Now())));
   Application out;
   const auto apply = [&](UnitOfWork& uow, Application a, const PreCheckOutcome& outcome) -> Status {
     if (a.status == ApplicationStatus::kDraft) {
@@ -463,8 +473,9 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     written = store_.Write([&](UnitOfWork& uow) -> Status {
       OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
       OPENVAP_RETURN_IF_ERROR(check(a));
+      OPENVAP_ASSIGN_OR_RETURN(const auto uploads, uow.Applications().ListDocuments(id));
       OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome again,
-                               prechecks_.Run(a, UtcDateOf(clock_.Now())));
+                               prechecks_.Run(a, uploads, UtcDateOf(clock_.Now())));
       return apply(uow, std::move(a), again);
     });
   }

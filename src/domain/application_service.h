@@ -21,11 +21,15 @@
 namespace openvap::domain {
 
 // The automated pre-checks (VIS 7d(1), 7d(4), 7d(7)): a port so that the domain does not
-// depend on how the rules engine is called. `lodged_on` is the day of the check.
+// depend on how the rules engine is called. `documents` are the application's uploads (is there a
+// photo?), read by the caller in the same transaction as the application; `lodged_on` is the day
+// of the check. Pure: no store, no clock.
 class PreChecks {
  public:
   virtual ~PreChecks() = default;
-  virtual Result<PreCheckOutcome> Run(const Application& application, Date lodged_on) const = 0;
+  virtual Result<PreCheckOutcome> Run(const Application& application,
+                                      const std::vector<ApplicationDocument>& documents,
+                                      Date lodged_on) const = 0;
   // VIS Art 7b(5): the alphabetic characters of the form data must be Latin. Returns the
   // fields (by number) that are not.
   virtual std::vector<std::string> NonLatinFields(const nlohmann::json& form) const = 0;

@@ -20,9 +20,14 @@ class ScriptedPreChecks : public PreChecks {
   // change made by someone else while the checks run.
   std::function<void()> on_run;
   mutable int runs = 0;
+  mutable std::vector<std::string> document_kinds;  // of the last run
 
-  Result<PreCheckOutcome> Run(const Application& a, Date) const override {
+  Result<PreCheckOutcome> Run(const Application& a,
+                              const std::vector<ApplicationDocument>& documents,
+                              Date) const override {
     ++runs;
+    document_kinds.clear();
+    for (const ApplicationDocument& d : documents) document_kinds.push_back(d.kind);
     if (on_run) on_run();
     PreCheckOutcome o;
     o.competent_state = "FR";
@@ -141,6 +146,7 @@ TEST_F(ApplicationServiceTest, UploadsAreCheckedByContentAndSize) {
 TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddress) {
   const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
   ASSERT_TRUE(service_.SaveForm(anna_, draft.id, {{"27", "multiple"}}, {}).ok());
+  ASSERT_TRUE(service_.AddDocument(anna_, draft.id, "travel-document", "p.pdf", pdf_).ok());
   const auto missing =
       service_.Submit(anna_, draft.id, {"D1", "D3", "D4", "D5", "D6"}, "203.0.113.5");
   EXPECT_EQ(missing.error().code, "declaration-missing");
@@ -149,6 +155,8 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
       service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6"}, "203.0.113.5");
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
   EXPECT_EQ(submitted->submitted_from_ip, "203.0.113.5");
+  // The pre-checks saw the uploads (a photo or not), read with the application.
+  EXPECT_EQ(prechecks_.document_kinds, std::vector<std::string>{"travel-document"});
   // The fee is not paid: submitted, told what is missing, not notified.
   EXPECT_EQ(submitted->status, ApplicationStatus::kSubmitted);
   ASSERT_TRUE(submitted->prechecks.has_value());

@@ -15,7 +15,8 @@ using nlohmann::json;
 
 class PassingPreChecks : public PreChecks {
  public:
-  Result<PreCheckOutcome> Run(const Application&, Date) const override {
+  Result<PreCheckOutcome> Run(const Application&, const std::vector<ApplicationDocument>&,
+                              Date) const override {
     PreCheckOutcome o;
     o.competent_state = "FR";
     o.competence_reason = "sole-destination";
