@@ -193,80 +193,82 @@ domain::ServiceProviderKey ProviderKeyFromDoc(const json& j) {
           OptTime(j, "revoked_at")};
 }
 
-namespace {
-
-// The document of `a` without its large parts: the form and the pre-check details.
-json ApplicationOutline(const domain::Application& a) {
-  json out = {{"id", a.id.value()},
-              {"kind", domain::ApplicationKindName(a.kind)},
-              {"status", domain::ApplicationStatusName(a.status)},
-              {"owner", a.owner.value()},
-              {"lodged_by_official", a.lodged_by_official},
-              {"declarations", a.declarations},
-              {"notified_state", a.notified_state},
-              {"submitted_at", Opt(a.submitted_at)},
-              {"submitted_from_ip", a.submitted_from_ip},
-              {"fee_paid", a.fee_paid},
-              {"fee_payment_reference", a.fee_payment_reference},
-              {"appointment", Opt(a.appointment)},
-              {"appointment_location", a.appointment_location},
-              {"humanitarian_derogation", Opt(a.humanitarian_derogation)},
-              {"contact_email", a.contact_email},
-              {"purged", a.purged},
-              {"created_at", ToMillis(a.created_at)},
-              {"updated_at", ToMillis(a.updated_at)},
-              {"version", a.version}};
-  const auto& l = a.lodging;
-  out["lodging"] = {{"biometrics_collected_on", Opt(l.biometrics_collected_on)},
-                    {"biometrics_travel_document", l.biometrics_travel_document},
-                    {"travel_document_verified", l.travel_document_verified},
-                    {"documents_quality_checked", l.documents_quality_checked},
-                    {"provider_reviewed", l.provider_reviewed},
-                    {"doubts", l.doubts}};
-  out["lodging"]["chip_data"] = l.chip_data;
-  return out;
-}
-
-json PreCheckOutline(const domain::PreCheckOutcome& p) {
-  json missing = json::array();
-  for (const auto& m : p.missing) missing.push_back({{"code", m.code}, {"message", m.message}});
-  return {{"visa_required", p.visa_required},
-          {"airport_transit_visa_required", p.airport_transit_visa_required},
-          {"competent_state", p.competent_state},
-          {"competence_reason", p.competence_reason},
-          {"competence_needs_confirmation", p.competence_needs_confirmation},
-          {"admissible", p.admissible},
-          {"missing", std::move(missing)},
-          {"fee_eur", p.fee_eur},
-          {"visit_required", p.visit_required},
-          {"checked_at", ToMillis(p.checked_at)}};
-}
-
-}  // namespace
-
 std::string Dump(const json& doc) {
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-json ToDoc(const domain::Application& a) {
-  json out = ApplicationOutline(a);
-  out["form"] = a.form.Fields();
-  if (a.prechecks) {
-    out["prechecks"] = PreCheckOutline(*a.prechecks);
-    out["prechecks"]["details"] = a.prechecks->details;
-  }
-  return out;
-}
+json ToDoc(const domain::Application& a) { return json::parse(ApplicationDocText(a)); }
 
 std::string ApplicationDocText(const domain::Application& a) {
-  std::string out = Dump(ApplicationOutline(a));
-  AppendJsonMember(out, "form", a.form.Text());  // written once per form (ApplicationForm)
+  // Written directly (no JSON tree first): every write of an application writes it, on the
+  // store's one writer (docs/PERFORMANCE.md). The form's text is the one its value keeps.
+  JsonWriter w;
+  const auto strings = [&w](const std::vector<std::string>& list) {
+    w.BeginArray();
+    for (const std::string& s : list) w.String(s);
+    w.EndArray();
+  };
+  const auto text = [&w](const std::optional<std::string>& s) { s ? w.String(*s) : w.Null(); };
+  w.BeginObject();
+  w.Key("id").String(a.id.value());
+  w.Key("kind").String(domain::ApplicationKindName(a.kind));
+  w.Key("status").String(domain::ApplicationStatusName(a.status));
+  w.Key("owner").String(a.owner.value());
+  w.Key("lodged_by_official").Bool(a.lodged_by_official);
+  w.Key("declarations");
+  strings(a.declarations);
+  w.Key("notified_state").String(a.notified_state);
+  w.Key("submitted_at");
+  a.submitted_at ? w.Int(ToMillis(*a.submitted_at)) : w.Null();
+  w.Key("submitted_from_ip").String(a.submitted_from_ip);
+  w.Key("fee_paid").Bool(a.fee_paid);
+  w.Key("fee_payment_reference").String(a.fee_payment_reference);
+  w.Key("appointment");
+  text(a.appointment);
+  w.Key("appointment_location").String(a.appointment_location);
+  w.Key("humanitarian_derogation");
+  text(a.humanitarian_derogation);
+  w.Key("contact_email").String(a.contact_email);
+  w.Key("purged").Bool(a.purged);
+  w.Key("created_at").Int(ToMillis(a.created_at));
+  w.Key("updated_at").Int(ToMillis(a.updated_at));
+  w.Key("version").Int(a.version);
+  const domain::LodgingRecord& l = a.lodging;
+  w.Key("lodging").BeginObject().Key("biometrics_collected_on");
+  l.biometrics_collected_on ? w.String(FormatIsoDate(*l.biometrics_collected_on)) : w.Null();
+  w.Key("biometrics_travel_document").String(l.biometrics_travel_document);
+  w.Key("travel_document_verified").Bool(l.travel_document_verified);
+  w.Key("documents_quality_checked").Bool(l.documents_quality_checked);
+  w.Key("provider_reviewed").Bool(l.provider_reviewed);
+  w.Key("doubts");
+  strings(l.doubts);
+  w.Key("chip_data").Raw(Dump(l.chip_data)).EndObject();
+  w.Key("form").Raw(a.form.Text());
   if (a.prechecks) {
-    std::string prechecks = Dump(PreCheckOutline(*a.prechecks));
-    AppendJsonMember(prechecks, "details", Dump(a.prechecks->details));
-    AppendJsonMember(out, "prechecks", prechecks);
+    const domain::PreCheckOutcome& p = *a.prechecks;
+    w.Key("prechecks").BeginObject();
+    w.Key("visa_required").Bool(p.visa_required);
+    w.Key("airport_transit_visa_required").Bool(p.airport_transit_visa_required);
+    w.Key("competent_state").String(p.competent_state);
+    w.Key("competence_reason").String(p.competence_reason);
+    w.Key("competence_needs_confirmation").Bool(p.competence_needs_confirmation);
+    w.Key("admissible").Bool(p.admissible);
+    w.Key("missing").BeginArray();
+    for (const domain::MissingItem& m : p.missing) {
+      w.BeginObject().Key("code").String(m.code).Key("message").String(m.message).EndObject();
+    }
+    w.EndArray();
+    w.Key("fee_eur").Number(p.fee_eur);
+    w.Key("visit_required").Bool(p.visit_required);
+    w.Key("checked_at").Int(ToMillis(p.checked_at));
+    // JSON text kept as a string (RulesPreChecks); an older record may hold an object.
+    w.Key("details");
+    p.details.is_string() ? w.String(p.details.get_ref<const std::string&>())
+                          : w.Raw(Dump(p.details));
+    w.EndObject();
   }
-  return out;
+  w.EndObject();
+  return std::move(w).Text();
 }
 
 domain::Application AsStored(domain::Application a) {
