@@ -195,14 +195,6 @@ TEST(Random, SystemRandomDoesNotRepeat) {
   EXPECT_EQ(seen.size(), 100U);
 }
 
-TEST(JsonText, MembersAreAppendedToObjectText) {
-  std::string object = "{}";
-  AppendJsonMember(object, "form", R"({"1":"DOE"})");
-  EXPECT_EQ(object, R"({"form":{"1":"DOE"}})");
-  AppendJsonMember(object, "details", "null");
-  EXPECT_EQ(object, R"({"form":{"1":"DOE"},"details":null})");
-}
-
 TEST(JsonText, TheWriterPutsSeparatorsBetweenMembersAndElements) {
   JsonWriter w;
   w.BeginObject().Key("fits").Bool(true).Key("days").BeginArray().Int(3).Int(-4).EndArray();

@@ -8,16 +8,6 @@
 
 namespace openvap {
 
-void AppendJsonMember(std::string& object, std::string_view key, std::string_view value) {
-  object.pop_back();  // the closing brace
-  if (object.size() > 1) object += ',';
-  object += '"';
-  object += key;
-  object += "\":";
-  object += value;
-  object += '}';
-}
-
 namespace {
 
 // The length of the valid UTF-8 sequence at the start of `s` (RFC 3629 section 4: no overlong

@@ -1,19 +1,16 @@
 #ifndef OPENVAP_BASE_JSON_TEXT_H_
 #define OPENVAP_BASE_JSON_TEXT_H_
 
-// Composing JSON text from parts already written as JSON text, so that large parts (a form, the
-// pre-check details) go into a document or a response as they are instead of being copied into
-// a JSON tree first (docs/PERFORMANCE.md).
+// Writing JSON text directly, for the documents and responses written on every request (the
+// stored application, the pre-check explanation, the application in a response): no JSON tree
+// is built, copied and walked first, and large parts already written as JSON text (a form, the
+// pre-check details) go in as they are (docs/PERFORMANCE.md).
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace openvap {
-
-// Adds to `object`, the text of a JSON object ("{...}"), the member `key` whose value is the
-// JSON text `value`. `key` is a plain name that needs no escaping ("form", "details").
-void AppendJsonMember(std::string& object, std::string_view key, std::string_view value);
 
 // Writes compact JSON text directly, without a tree to build and walk first: for the texts
 // written on every request (the pre-check explanation). Separators come by themselves:

@@ -10,80 +10,108 @@ using nlohmann::json;
 
 namespace {
 
-json PreCheckJsonWithoutDetails(const domain::PreCheckOutcome& p) {
-  json missing = json::array();
-  for (const auto& m : p.missing) missing.push_back({{"code", m.code}, {"message", m.message}});
-  return {{"visa_required", p.visa_required},
-          {"airport_transit_visa_required", p.airport_transit_visa_required},
-          {"competent_state", p.competent_state},
-          {"competence_reason", p.competence_reason},
-          {"competence_needs_confirmation", p.competence_needs_confirmation},
-          {"admissible", p.admissible},
-          {"missing", missing},
-          {"fee_eur", p.fee_eur},
-          {"visit_required", p.visit_required},
-          {"checked_at", FormatIsoTimestamp(p.checked_at)}};
+// The pre-check outcome without its details, as members of an object the caller opened.
+void WritePreCheckMembers(JsonWriter& w, const domain::PreCheckOutcome& p) {
+  w.Key("visa_required").Bool(p.visa_required);
+  w.Key("airport_transit_visa_required").Bool(p.airport_transit_visa_required);
+  w.Key("competent_state").String(p.competent_state);
+  w.Key("competence_reason").String(p.competence_reason);
+  w.Key("competence_needs_confirmation").Bool(p.competence_needs_confirmation);
+  w.Key("admissible").Bool(p.admissible);
+  w.Key("missing").BeginArray();
+  for (const domain::MissingItem& m : p.missing) {
+    w.BeginObject().Key("code").String(m.code).Key("message").String(m.message).EndObject();
+  }
+  w.EndArray();
+  w.Key("fee_eur").Number(p.fee_eur);
+  w.Key("visit_required").Bool(p.visit_required);
+  w.Key("checked_at").String(FormatIsoTimestamp(p.checked_at));
 }
 
-// Without the form and the pre-checks, the two large parts.
-json ApplicationJsonOutline(const domain::Application& a) {
-  json out = {{"id", a.id.value()},
-              {"kind", domain::ApplicationKindName(a.kind)},
-              {"status", domain::ApplicationStatusName(a.status)},
-              {"version", a.version},
-              {"declarations", a.declarations},
-              {"fee_paid", a.fee_paid},
-              {"lodged_by_official", a.lodged_by_official},
-              {"created_at", FormatIsoTimestamp(a.created_at)},
-              {"updated_at", FormatIsoTimestamp(a.updated_at)}};
-  if (!a.notified_state.empty()) out["notified_state"] = a.notified_state;
-  if (a.submitted_at) out["submitted_at"] = FormatIsoTimestamp(*a.submitted_at);
+// The application without the form and the pre-checks, its two large parts, as members of an
+// object the caller opened.
+void WriteApplicationMembers(JsonWriter& w, const domain::Application& a) {
+  const auto strings = [&w](const std::vector<std::string>& list) {
+    w.BeginArray();
+    for (const std::string& s : list) w.String(s);
+    w.EndArray();
+  };
+  w.Key("id").String(a.id.value());
+  w.Key("kind").String(domain::ApplicationKindName(a.kind));
+  w.Key("status").String(domain::ApplicationStatusName(a.status));
+  w.Key("version").Int(a.version);
+  w.Key("declarations");
+  strings(a.declarations);
+  w.Key("fee_paid").Bool(a.fee_paid);
+  w.Key("lodged_by_official").Bool(a.lodged_by_official);
+  w.Key("created_at").String(FormatIsoTimestamp(a.created_at));
+  w.Key("updated_at").String(FormatIsoTimestamp(a.updated_at));
+  if (!a.notified_state.empty()) w.Key("notified_state").String(a.notified_state);
+  if (a.submitted_at) w.Key("submitted_at").String(FormatIsoTimestamp(*a.submitted_at));
   if (a.appointment) {
-    out["appointment"] = {{"slot", *a.appointment}, {"organisation", a.appointment_location}};
+    w.Key("appointment").BeginObject().Key("slot").String(*a.appointment);
+    w.Key("organisation").String(a.appointment_location).EndObject();
   }
-  json lodging = {{"travel_document_verified", a.lodging.travel_document_verified},
-                  {"documents_quality_checked", a.lodging.documents_quality_checked},
-                  {"provider_reviewed", a.lodging.provider_reviewed},
-                  {"doubts", a.lodging.doubts}};
+  w.Key("lodging").BeginObject();
+  w.Key("travel_document_verified").Bool(a.lodging.travel_document_verified);
+  w.Key("documents_quality_checked").Bool(a.lodging.documents_quality_checked);
+  w.Key("provider_reviewed").Bool(a.lodging.provider_reviewed);
+  w.Key("doubts");
+  strings(a.lodging.doubts);
   if (a.lodging.biometrics_collected_on) {
-    lodging["biometrics_collected_on"] = FormatIsoDate(*a.lodging.biometrics_collected_on);
+    w.Key("biometrics_collected_on").String(FormatIsoDate(*a.lodging.biometrics_collected_on));
   }
-  out["lodging"] = lodging;
-  if (a.humanitarian_derogation) out["humanitarian_derogation"] = *a.humanitarian_derogation;
-  if (a.purged) out["purged"] = true;
-  return out;
+  w.EndObject();
+  if (a.humanitarian_derogation) {
+    w.Key("humanitarian_derogation").String(*a.humanitarian_derogation);
+  }
+  if (a.purged) w.Key("purged").Bool(true);
+}
+
+// The details are kept as JSON text written by the platform itself (RulesPreChecks): put into
+// a response as they are. An older record may hold them as an object, and an empty text stands
+// for none.
+std::string DetailsText(const json& details) {
+  const bool text = details.is_string() && !details.get_ref<const std::string&>().empty();
+  return text ? details.get_ref<const std::string&>() : http::JsonText(details);
+}
+
+json DetailsJson(const json& details) {
+  return details.is_string() ? json::parse(details.get_ref<const std::string&>(), nullptr, false)
+                             : details;
 }
 
 }  // namespace
 
 json PreCheckJson(const domain::PreCheckOutcome& p) {
-  json out = PreCheckJsonWithoutDetails(p);
-  // Kept as JSON text with the application (parsed only here, for the reader).
-  out["details"] = p.details.is_string()
-                       ? json::parse(p.details.get_ref<const std::string&>(), nullptr, false)
-                       : p.details;
+  JsonWriter w;
+  WritePreCheckMembers(w.BeginObject(), p);
+  json out = json::parse(std::move(w.EndObject()).Text());
+  out["details"] = DetailsJson(p.details);
   return out;
 }
 
 std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
-  // The text was written by the platform itself (RulesPreChecks); an older record may hold it
-  // as an object, and an empty one stands for none.
-  const bool text = p.details.is_string() && !p.details.get_ref<const std::string&>().empty();
-  std::string out = http::JsonText(PreCheckJsonWithoutDetails(p));
-  AppendJsonMember(out, "details",
-                   text ? p.details.get_ref<const std::string&>() : http::JsonText(p.details));
-  return out;
+  JsonWriter w;
+  WritePreCheckMembers(w.BeginObject(), p);
+  return std::move(w.Key("details").Raw(DetailsText(p.details)).EndObject()).Text();
 }
 
 std::string ApplicationJsonText(const domain::Application& a) {
-  std::string out = http::JsonText(ApplicationJsonOutline(a));
-  AppendJsonMember(out, "form", a.form.Text());  // written once per form (ApplicationForm)
-  if (a.prechecks) AppendJsonMember(out, "prechecks", PreCheckJsonText(*a.prechecks));
-  return out;
+  JsonWriter w;
+  WriteApplicationMembers(w.BeginObject(), a);
+  w.Key("form").Raw(a.form.Text());  // written once per form (ApplicationForm)
+  if (a.prechecks) {
+    WritePreCheckMembers(w.Key("prechecks").BeginObject(), *a.prechecks);
+    w.Key("details").Raw(DetailsText(a.prechecks->details)).EndObject();
+  }
+  return std::move(w.EndObject()).Text();
 }
 
 json ApplicationJson(const domain::Application& a) {
-  json out = ApplicationJsonOutline(a);
+  JsonWriter w;
+  WriteApplicationMembers(w.BeginObject(), a);
+  json out = json::parse(std::move(w.EndObject()).Text());
   out["form"] = a.form.Fields();
   if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);
   return out;

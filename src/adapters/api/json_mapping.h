@@ -19,10 +19,10 @@ namespace openvap::api {
 // (the same, with the pre-check details and lodging record).
 nlohmann::json ApplicationJson(const domain::Application& a);
 nlohmann::json PreCheckJson(const domain::PreCheckOutcome& p);
-// The same two as JSON text for a response body: the pre-check details, which the platform keeps
-// as JSON text, are copied in as they are rather than parsed and written out again (that was a
-// tenth of a submission's cost, docs/PERFORMANCE.md). Equal to ApplicationJson(a).dump() once
-// parsed.
+// The same two as JSON text for a response body, written directly: the form's text is the one
+// its value keeps, and the pre-check details, which the platform keeps as JSON text, are copied
+// in as they are rather than parsed and written out again (docs/PERFORMANCE.md). Equal to
+// ApplicationJson(a) once parsed.
 std::string ApplicationJsonText(const domain::Application& a);
 std::string PreCheckJsonText(const domain::PreCheckOutcome& p);
 nlohmann::json DocumentJson(const domain::ApplicationDocument& d);

@@ -37,6 +37,22 @@ TEST(JsonMappingTest, TheTextOfAnApplicationIsItsJsonWithTheDetailsAsTheyAre) {
   EXPECT_EQ(json::parse(ApplicationJsonText(a))["prechecks"]["details"]["x"], 1);
   a.prechecks->details = nullptr;
   EXPECT_TRUE(json::parse(ApplicationJsonText(a))["prechecks"]["details"].is_null());
+  // The members present only when they apply.
+  a.notified_state = "FR";
+  a.submitted_at = a.created_at;
+  a.appointment = "slot-1";
+  a.appointment_location = "org-1";
+  a.lodging.biometrics_collected_on = *ParseIsoDate("2027-01-20");
+  a.lodging.doubts = {"photo \"old\""};
+  a.humanitarian_derogation = "in hospital";
+  a.purged = true;
+  const json full = json::parse(ApplicationJsonText(a));
+  EXPECT_EQ(full, ApplicationJson(a));
+  EXPECT_EQ(full["appointment"], (json{{"slot", "slot-1"}, {"organisation", "org-1"}}));
+  EXPECT_EQ(full["submitted_at"], FormatIsoTimestamp(a.created_at));
+  EXPECT_EQ(full["lodging"]["biometrics_collected_on"], "2027-01-20");
+  EXPECT_EQ(full["lodging"]["doubts"][0], "photo \"old\"");
+  EXPECT_EQ(full["purged"], true);
   a.prechecks.reset();
   EXPECT_EQ(json::parse(ApplicationJsonText(a)), ApplicationJson(a));
   EXPECT_FALSE(ApplicationJson(a).contains("prechecks"));
