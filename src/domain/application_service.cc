@@ -381,7 +381,8 @@ Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
       Audit(Principal::System(), "application.notify", a.id, {{"state", a.notified_state}})));
   if (!a.lodged_by_official) {
     OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
-        "msg-" + random_.HexToken(8), a.owner, a.id, "notified", "Your application is complete",
+        NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "notified",
+        "Your application is complete",
         "Your application " + a.id.value() +
             " passed the automated checks and was sent to the "
             "authorities of " +
@@ -454,14 +455,14 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     } else if (!a.lodged_by_official) {
       std::string list;
       for (const MissingItem& m : a.prechecks->missing) list += "\n- " + m.message;
-      OPENVAP_RETURN_IF_ERROR(
-          uow.Messages().Insert(AccountMessage{"msg-" + random_.HexToken(8), a.owner, a.id,
-                                               "incomplete", "Your application is not complete yet",
-                                               "Your application " + a.id.value() +
-                                                   " was submitted, but these parts are still "
-                                                   "missing:" +
-                                                   list,
-                                               clock_.Now(), std::nullopt}));
+      OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(
+          AccountMessage{NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "incomplete",
+                         "Your application is not complete yet",
+                         "Your application " + a.id.value() +
+                             " was submitted, but these parts are still "
+                             "missing:" +
+                             list,
+                         clock_.Now(), std::nullopt}));
     }
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));

@@ -4,6 +4,7 @@
 
 #include "domain/application_status.h"
 #include "domain/principal.h"
+#include "domain/store.h"
 #include "domain/visa.h"
 
 namespace openvap::domain {
@@ -112,6 +113,19 @@ TEST(Visa, ValidityOnADay) {
   EXPECT_EQ(VisaValidityName(VisaValidity::kNotYetValid), "not-yet-valid");
   EXPECT_EQ(*ParseVisaTypeCode("LTV"), VisaType::kLimitedTerritorialValidity);
   EXPECT_FALSE(ParseVisaTypeCode("B").ok());
+}
+
+TEST(AccountMessageId, NewerMessagesSortAfterOlderOnes) {
+  SeededRandom random(7);
+  const Timestamp t = *ParseIsoTimestamp("2027-01-15T09:00:00Z");
+  const std::string first = NewAccountMessageId(t, random);
+  const std::string same_ms = NewAccountMessageId(t, random);
+  const std::string later = NewAccountMessageId(t + std::chrono::milliseconds(1), random);
+  EXPECT_EQ(first.rfind("msg-01a318933e80-", 0), 0U) << first;  // 1800003600000 ms
+  EXPECT_EQ(first.size(), 4U + 12 + 1 + 16);
+  EXPECT_NE(first, same_ms);
+  EXPECT_LT(first, later);
+  EXPECT_LT(same_ms, later);
 }
 
 }  // namespace

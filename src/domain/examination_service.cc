@@ -148,9 +148,9 @@ Status ExaminationService::Announce(UnitOfWork& uow, Decision& decision, const s
   OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(decision.application));
   decision.message_sent_at = clock_.Now();
   if (application) {
-    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(
-        AccountMessage{"msg-" + random_.HexToken(8), application->owner, decision.application,
-                       "decision", subject, summary, clock_.Now(), std::nullopt}));
+    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
+        NewAccountMessageId(clock_.Now(), random_), application->owner, decision.application,
+        "decision", subject, summary, clock_.Now(), std::nullopt}));
   }
   std::vector<std::string> to;
   if (file) to = file->notify_emails;
@@ -206,7 +206,7 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
                                 {{"application", a.id.value()}, {"state", official.member_state}},
                                 clock_.Now()}));
     OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
-        "msg-" + random_.HexToken(8), a.owner, a.id, "accepted",
+        NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "accepted",
         "Your application is being examined",
         "The authorities of " + official.member_state +
             " confirmed that they are competent and that your application is admissible. "
@@ -654,9 +654,10 @@ Result<int> ExaminationService::ApplyPresumedNotifications() {
                                " (Visa Code Art 32(2)). The time limit for an appeal runs "
                                "from that day.";
       if (a) {
-        OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
-            "msg-" + random_.HexToken(8), a->owner, d.application, "presumed-notification",
-            "Presumed notification of a decision", text, now, std::nullopt}));
+        OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(
+            AccountMessage{NewAccountMessageId(clock_.Now(), random_), a->owner, d.application,
+                           "presumed-notification", "Presumed notification of a decision", text,
+                           now, std::nullopt}));
       }
       OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(d.application));
       if (file && !file->notify_emails.empty()) {

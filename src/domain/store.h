@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "domain/account.h"
 #include "domain/application.h"
 #include "domain/decision.h"
@@ -122,6 +124,12 @@ struct AccountMessage {
   Timestamp created_at{};
   std::optional<Timestamp> read_at;
 };
+
+// A new message's id: "msg-", its creation time in milliseconds (12 hex digits), '-', 16 random
+// hex digits. Newer messages sort after older ones, so the store's index of ids grows at its end
+// instead of at a random place (a random id dirtied one more index page per message in every
+// commit, more as the table grew; docs/PERFORMANCE.md).
+std::string NewAccountMessageId(Timestamp created_at, RandomSource& random);
 
 class MessageRepository {
  public:
