@@ -72,7 +72,7 @@ struct Application {
   ApplicationStatus status = ApplicationStatus::kDraft;
   AccountId owner;                  // the account that manages it (applicant or representative)
   bool lodged_by_official = false;  // VAP-HUM: an officer lodged it on the person's behalf
-  ApplicationForm form;                   // Annex I data by field number ("1", "7a", ...)
+  ApplicationForm form;             // Annex I data by field number ("1", "7a", ...)
   std::vector<std::string> declarations;  // accepted declarations ("D1", ...)
   std::optional<PreCheckOutcome> prechecks;
   std::string notified_state;  // the state the file went to (VIS 7d(8))
