@@ -236,6 +236,25 @@ TEST(JsonText, StringsAndNumbersAreWrittenAsNlohmannJsonWritesThem) {
   EXPECT_EQ(std::move(w).Text(), "[null,null]");
 }
 
+// Long plain runs are skipped eight bytes at a time: a character that needs escaping (or is not
+// ASCII) is found at every offset of such a run, and bytes next to the limits are left alone.
+TEST(JsonText, EveryOffsetOfALongTextIsLookedAt) {
+  const std::string plain = "The applicant ~ !#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}\x7f";
+  const std::vector<std::string> specials = {"\"",       std::string(1, 0x5c), "\n",
+                                             "\x1f",     std::string(1, '\0'), " ",
+                                             "\xc3\xa9", "\xe2\x82\xac",       "\xff"};
+  for (const std::string& special : specials) {
+    for (std::size_t at = 0; at <= plain.size(); ++at) {
+      const std::string text = plain.substr(0, at) + special + plain.substr(at);
+      std::string out;
+      AppendJsonString(out, text);
+      EXPECT_EQ(out,
+                nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+          << at;
+    }
+  }
+}
+
 TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
   const std::string fffd = "\xef\xbf\xbd";
   const std::vector<std::pair<std::string, std::string>> cases = {

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <system_error>
 
@@ -34,6 +35,19 @@ std::size_t Utf8SequenceLength(std::string_view s) {
   return 0;
 }
 
+// Whether none of the eight bytes at `p` is a control character, '"', '\\' or a non-ASCII byte
+// (the classic "has a zero byte" / "has a byte less than n" word tricks).
+bool PlainAscii(const char* p) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, sizeof x);
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;
+  return ((x & kHighs) | below_space | has_zero(x ^ (kOnes * '"')) |
+          has_zero(x ^ (kOnes * '\\'))) == 0;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -43,6 +57,9 @@ void AppendJsonString(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // The run of bytes written as they are: printable ASCII other than '"' and '\\'.
     std::size_t run = i;
+    // Eight bytes at a time while none of them needs attention (the usual case: long texts of
+    // plain ASCII, such as the pre-check details).
+    while (run + 8 <= text.size() && PlainAscii(text.data() + run)) run += 8;
     while (run < text.size()) {
       const auto c = static_cast<unsigned char>(text[run]);
       if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
