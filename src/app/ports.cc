@@ -112,9 +112,11 @@ std::string_view DecisionVerb(domain::DecisionKind kind) {
   }
 }
 
-std::string Text(const json& form, const char* key) {
+// The text of a form field, empty when the field is absent or not a text.
+const std::string& TextOf(const json& form, const char* key) {
+  static const std::string kNone;
   const auto it = form.find(key);
-  return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it != form.end() && it->is_string() ? it->get_ref<const std::string&>() : kNone;
 }
 
 // The Annex I fields the harmonised form marks as mandatory for everyone, and those that
@@ -144,7 +146,7 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
                                                        bool photo_uploaded) {
   const json& form = a.form.Fields();
   const auto need = [&form](const char* key, const char* what) -> Status {
-    if (Text(form, key).empty()) {
+    if (TextOf(form, key).empty()) {
       return Error{"invalid-field", std::string("form.") + key + ": fill in " + what +
                                         " so that the platform can check your application"};
     }
@@ -162,31 +164,37 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
                  "({\"state\": \"FR\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\"})"};
   }
   const bool family =
-      form.value("family_member_of_eu_citizen", false) || !Text(form, "17a").empty();
-  json request = {
-      {"nationality", Text(form, "7")},
-      {"date_of_birth", Text(form, "4")},
-      {"travel_document",
-       // Annex I field 12 ("Ordinary passport", ..., "Other travel document"): unknown
-       // kinds are "other" for the rules.
-       {{"type", Text(form, "12").empty()
-                     ? std::string("ordinary-passport")
-                     : rules::TravelDocumentTypeCode(Text(form, "12")).value_or("other")},
-        {"number", Text(form, "13")},
-        {"issuing_country", Text(form, "16").empty() ? Text(form, "7") : Text(form, "16")},
-        {"issued_on", Text(form, "14")},
-        {"expires_on", Text(form, "15")}}},
-      {"stays", *itinerary},
-      {"lodged_on", FormatIsoDate(lodged_on)},
-      {"family_member_of_eu_citizen", family},
-      {"seafarer", form.value("seafarer", false)},
-      {"fee_paid", a.fee_paid},
-      {"photo", photo_uploaded},
-      {"biometrics_collected", a.lodging.biometrics_collected_on.has_value()},
-      {"humanitarian", a.humanitarian_derogation.has_value()},
-  };
-  if (!Text(form, "26").empty()) request["first_entry_state"] = Text(form, "26");
-  if (!Text(form, "chosen_state").empty()) request["chosen_state"] = Text(form, "chosen_state");
+      form.value("family_member_of_eu_citizen", false) || !TextOf(form, "17a").empty();
+  // Member by member (not an initializer list, which copies every value once more): the request
+  // is built on every submission.
+  json request = json::object();
+  request["nationality"] = TextOf(form, "7");
+  request["date_of_birth"] = TextOf(form, "4");
+  json& document = request["travel_document"];
+  // Annex I field 12 ("Ordinary passport", ..., "Other travel document"): unknown kinds are
+  // "other" for the rules.
+  const std::string& type = TextOf(form, "12");
+  document["type"] = type.empty() ? std::string("ordinary-passport")
+                                  : rules::TravelDocumentTypeCode(type).value_or("other");
+  document["number"] = TextOf(form, "13");
+  const std::string& issuer = TextOf(form, "16");
+  document["issuing_country"] = issuer.empty() ? TextOf(form, "7") : issuer;
+  document["issued_on"] = TextOf(form, "14");
+  document["expires_on"] = TextOf(form, "15");
+  request["stays"] = *itinerary;
+  request["lodged_on"] = FormatIsoDate(lodged_on);
+  request["family_member_of_eu_citizen"] = family;
+  request["seafarer"] = form.value("seafarer", false);
+  request["fee_paid"] = a.fee_paid;
+  request["photo"] = photo_uploaded;
+  request["biometrics_collected"] = a.lodging.biometrics_collected_on.has_value();
+  request["humanitarian"] = a.humanitarian_derogation.has_value();
+  if (const std::string& state = TextOf(form, "26"); !state.empty()) {
+    request["first_entry_state"] = state;
+  }
+  if (const std::string& chosen = TextOf(form, "chosen_state"); !chosen.empty()) {
+    request["chosen_state"] = chosen;
+  }
   const auto purposes = form.find("23");
   if (purposes != form.end() && purposes->is_array() && !purposes->empty() &&
       (*purposes)[0].is_string()) {
@@ -196,11 +204,11 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
   if (previous != form.end() && previous->is_array()) request["previous_stays"] = *previous;
   if (a.lodging.biometrics_collected_on) {
     // VIS 7d(4): fingerprints collected with this travel document.
-    request["biometrics"] = {
-        {"collected_on", FormatIsoDate(*a.lodging.biometrics_collected_on)},
-        {"travel_document_number", a.lodging.biometrics_travel_document.empty()
-                                       ? Text(form, "13")
-                                       : a.lodging.biometrics_travel_document}};
+    json& biometrics = request["biometrics"];
+    biometrics["collected_on"] = FormatIsoDate(*a.lodging.biometrics_collected_on);
+    biometrics["travel_document_number"] = a.lodging.biometrics_travel_document.empty()
+                                               ? TextOf(form, "13")
+                                               : a.lodging.biometrics_travel_document;
   }
   bool complete = true;
   for (const char* key : kMandatoryFields) complete = complete && form.contains(key);
