@@ -110,17 +110,17 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
   server_options.port = address->port;
   // The writes that wait are committed together (group commit), so many handlers must be able
   // to wait at once. On SQLite a handler waiting for its commit is a suspended fiber
-  // (base/fibers.h): the handlers run as fibers on the I/O threads, each at the full speed of
-  // a core, the request read, handled and answered on one thread. On PostgreSQL every query
-  // blocks its thread: 64 handler threads (docs/PERFORMANCE.md: threads against fibers, fiber
-  // threads against the I/O threads).
+  // (base/fibers.h): the handlers run as fibers on one thread per core (at least 2), each at
+  // the full speed of a core, in the order their requests came. On PostgreSQL every query
+  // blocks its thread: 64 handler threads (docs/PERFORMANCE.md: threads against fibers, and
+  // 2 against 4 fiber threads on 2 cores).
   const bool on_postgres =
       storage::DialectOfUrl(options.platform.database_url) == storage::Dialect::kPostgres;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (on_postgres) {
     server_options.threads = options.threads > 0 ? options.threads : 64;
   } else {
-    server_options.handlers_on_fibers = true;
-    server_options.io_threads = options.threads;  // 0: the server's default
+    server_options.fiber_threads = options.threads > 0 ? options.threads : std::max(2, cores);
   }
   // Changes wait for the database's writer (SQLite: one at a time; PostgreSQL: row locks), so
   // they are served strictly in the order they arrived; reads, and the verification of a
@@ -187,8 +187,8 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
                   "Directory of the database, keys and uploads (created if missing)")
       ->capture_default_str();
   cmd->add_option("--threads", options->threads,
-                  "Request handler threads (0: on SQLite, the I/O threads, twice the cores and at "
-                  "least 4, running the handlers as fibers; on PostgreSQL, 64)")
+                  "Request handler threads (0: on SQLite, one per core, at least 2, running "
+                  "the handlers as fibers; on PostgreSQL, 64)")
       ->check(CLI::NonNegativeNumber);
   PlatformConfig& p = options->platform;
   p.base_url.clear();

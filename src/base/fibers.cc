@@ -81,26 +81,9 @@ FiberPool::FiberPool(int threads, std::size_t stack_bytes) : stack_bytes_(stack_
   for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Run(); });
 }
 
-FiberPool::FiberPool(Scheduler schedule, std::size_t stack_bytes)
-    : stack_bytes_(stack_bytes), schedule_(std::move(schedule)) {}
-
 FiberPool::~FiberPool() {
   {
     std::unique_lock lock(mu_);
-    if (schedule_) {
-      // The scheduler's loop may be gone: run what becomes ready here.
-      while (live_ > 0) {
-        if (ready_.empty()) {
-          ready_cv_.wait(lock, [this] { return live_ == 0 || !ready_.empty(); });
-          continue;
-        }
-        Fiber* f = ready_.front();
-        ready_.pop_front();
-        lock.unlock();
-        RunFiber(f);
-        lock.lock();
-      }
-    }
     finished_cv_.wait(lock, [this] { return live_ == 0; });
     stopping_ = true;
   }
@@ -171,30 +154,13 @@ void FiberPool::Spawn(std::function<void()> work) {
 // once the destructor may run.
 void FiberPool::Finished() {
   std::lock_guard lock(mu_);
-  if (--live_ == 0) {
-    finished_cv_.notify_all();
-    ready_cv_.notify_all();  // a destructor running ready fibers waits there
-  }
+  if (--live_ == 0) finished_cv_.notify_all();
 }
 
 void FiberPool::Ready(Fiber* fiber) {
   std::lock_guard lock(mu_);
   ready_.push_back(fiber);
   ready_cv_.notify_one();
-  // One task per ready fiber, which runs the oldest. Handed over under the lock: a destructor
-  // that runs this fiber itself cannot end the pool before that.
-  if (schedule_) schedule_([this] { RunReadyFiber(); });
-}
-
-void FiberPool::RunReadyFiber() {
-  Fiber* f = nullptr;
-  {
-    std::lock_guard lock(mu_);
-    if (ready_.empty()) return;  // the destructor ran it
-    f = ready_.front();
-    ready_.pop_front();
-  }
-  RunFiber(f);
 }
 
 void FiberPool::Run() {
@@ -207,28 +173,24 @@ void FiberPool::Run() {
       f = ready_.front();
       ready_.pop_front();
     }
-    RunFiber(f);
+    current_fiber = f;
+    f->thread_context = &thread_context;
+    void* fake_stack = nullptr;
+    StartSwitch(&fake_stack, f->stack, stack_bytes_);
+    ::swapcontext(&thread_context, &f->context);
+    FinishSwitch(fake_stack, nullptr);
+    current_fiber = nullptr;
+    if (f->finished) {
+      GiveBackStack(f->stack);
+      delete f;
+      Finished();
+      continue;
+    }
+    // Suspended: only now may anyone resume it.
+    std::function<void()> after_switch = std::move(f->after_switch);
+    f->after_switch = nullptr;
+    after_switch();
   }
-}
-
-void FiberPool::RunFiber(Fiber* f) {
-  current_fiber = f;
-  f->thread_context = &thread_context;
-  void* fake_stack = nullptr;
-  StartSwitch(&fake_stack, f->stack, stack_bytes_);
-  ::swapcontext(&thread_context, &f->context);
-  FinishSwitch(fake_stack, nullptr);
-  current_fiber = nullptr;
-  if (f->finished) {
-    GiveBackStack(f->stack);
-    delete f;
-    Finished();  // the last thing: the pool may be destroyed from here on
-    return;
-  }
-  // Suspended: only now may anyone resume it.
-  std::function<void()> after_switch = std::move(f->after_switch);
-  f->after_switch = nullptr;
-  after_switch();
 }
 
 bool SuspendCurrentFiber(const std::function<void(const std::function<void()>& resume)>& arm) {

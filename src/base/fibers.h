@@ -31,25 +31,11 @@ struct Fiber;
 
 class FiberPool {
  public:
-  // Runs a fiber until it waits or ends (FiberPool(Scheduler)).
-  using Task = std::function<void()>;
-  using Scheduler = std::function<void(Task task)>;
-
-  // `threads` threads of the pool's own run the fibers; each fiber gets a stack of
-  // `stack_bytes` (memory is committed as the stack grows; a guard page below it stops an
-  // overflow).
+  // `threads` threads run the fibers; each fiber gets a stack of `stack_bytes` (memory is
+  // committed as the stack grows; a guard page below it stops an overflow).
   explicit FiberPool(int threads, std::size_t stack_bytes = kDefaultStackBytes);
-  // The fibers run wherever `schedule` runs the tasks it is given — the threads of an event
-  // loop, for instance (asio::post), so that a request's handler starts and ends on the thread
-  // that reads and answers it instead of being handed to another thread and back. `schedule`
-  // is called from any thread (a fiber is made ready by whoever resumes it) and must not run
-  // the task before it returns.
-  explicit FiberPool(Scheduler schedule, std::size_t stack_bytes = kDefaultStackBytes);
   // Waits until every fiber has finished, then joins the threads: whatever suspended fibers
-  // wait for must still end (stop it after the pool). With a Scheduler, the destructor runs the
-  // fibers that become ready meanwhile itself (the event loop may have stopped); tasks handed to
-  // `schedule` and not run by then must never run (destroy the pool after the loop's threads
-  // have stopped).
+  // wait for must still end (stop it after the pool).
   ~FiberPool();
   FiberPool(const FiberPool&) = delete;
   FiberPool& operator=(const FiberPool&) = delete;
@@ -66,13 +52,10 @@ class FiberPool {
   void Ready(Fiber* fiber);
   void Finished();
   void Run();
-  void RunReadyFiber();  // the task handed to the Scheduler
-  void RunFiber(Fiber* f);
   char* TakeStack();
   void GiveBackStack(char* stack);
 
   std::size_t stack_bytes_;
-  Scheduler schedule_;  // null: the pool's own threads run the fibers
   std::mutex mu_;
   std::condition_variable ready_cv_;
   std::condition_variable finished_cv_;

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -110,99 +109,6 @@ TEST(FiberPoolTest, DeepStacksFitAndStacksAreReused) {
     for (int i = 0; i < 1000; ++i) pool.Spawn([&] { total.fetch_add(depth(500)); });
   }
   EXPECT_EQ(total.load(), 1000 * 500);
-}
-
-// An event loop as the tests need one: one thread running the tasks handed to it, in order;
-// once stopped, tasks handed to it are dropped (as asio's io_context drops its handlers).
-class EventLoop {
- public:
-  EventLoop() : thread_([this] { Run(); }) {}
-  ~EventLoop() { Stop(); }
-  void Post(FiberPool::Task task) {
-    std::lock_guard lock(mu_);
-    if (!stopped_) tasks_.push_back(std::move(task));
-    cv_.notify_one();
-  }
-  void Stop() {
-    {
-      std::lock_guard lock(mu_);
-      stopped_ = true;
-    }
-    cv_.notify_one();
-    if (thread_.joinable()) thread_.join();
-  }
-  std::thread::id id() const { return thread_.get_id(); }
-
- private:
-  void Run() {
-    for (;;) {
-      FiberPool::Task task;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stopped_ || !tasks_.empty(); });
-        if (stopped_) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<FiberPool::Task> tasks_;
-  bool stopped_ = false;
-  std::thread thread_;
-};
-
-TEST(FiberPoolTest, FibersRunWhereTheSchedulerRunsTheirTasks) {
-  constexpr int kFibers = 100;
-  Parking parking;
-  EventLoop loop;
-  std::atomic<int> finished{0};
-  std::atomic<int> elsewhere{0};
-  {
-    FiberPool pool([&loop](FiberPool::Task task) { loop.Post(std::move(task)); });
-    for (int i = 0; i < kFibers; ++i) {
-      pool.Spawn([&] {
-        if (std::this_thread::get_id() != loop.id()) elsewhere.fetch_add(1);
-        EXPECT_TRUE(SuspendCurrentFiber([&](const std::function<void()>& r) { parking.Park(r); }));
-        if (std::this_thread::get_id() != loop.id()) elsewhere.fetch_add(1);
-        finished.fetch_add(1);
-      });
-    }
-    auto resumes = parking.WaitFor(kFibers);  // one loop thread: every fiber ran to its wait
-    std::thread([&resumes] {
-      for (const auto& resume : resumes) resume();  // from another thread
-    }).join();
-  }  // the pool waits for every fiber to finish
-  EXPECT_EQ(finished.load(), kFibers);
-  EXPECT_EQ(elsewhere.load(), 0);
-}
-
-// The loop stops while fibers wait (a server's grace period over): the pool's destructor runs
-// the fibers resumed after that itself.
-TEST(FiberPoolTest, FibersResumedAfterTheLoopStoppedAreRunByTheDestructor) {
-  Parking parking;
-  EventLoop loop;
-  std::atomic<int> finished{0};
-  std::thread resumer;
-  {
-    FiberPool pool([&loop](FiberPool::Task task) { loop.Post(std::move(task)); });
-    for (int i = 0; i < 3; ++i) {
-      pool.Spawn([&] {
-        EXPECT_TRUE(SuspendCurrentFiber([&](const std::function<void()>& r) { parking.Park(r); }));
-        finished.fetch_add(1);
-      });
-    }
-    auto resumes = parking.WaitFor(3);
-    loop.Stop();
-    resumer = std::thread([resumes] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the destructor waits
-      for (const auto& resume : resumes) resume();
-    });
-  }
-  resumer.join();
-  EXPECT_EQ(finished.load(), 3);
 }
 
 }  // namespace

@@ -259,9 +259,8 @@ TEST_F(ServerTest, ConnectionsAreServedWhileEveryHandlerThreadIsBusy) {
   EXPECT_EQ(held.status, 200);
 }
 
-// With handlers on fibers, a handler that waits (suspends its fiber) leaves its thread to the
-// next request in line: with one I/O thread, the second request is answered while the first
-// waits.
+// With fiber_threads, a handler that waits (suspends its fiber) leaves its thread to the next
+// request in line: with one thread, the second request is answered while the first waits.
 TEST_F(ServerTest, AHandlerWaitingOnAFiberLeavesItsThreadToTheNextRequest) {
   std::mutex mu;
   std::function<void()> resume_first;
@@ -276,8 +275,7 @@ TEST_F(ServerTest, AHandlerWaitingOnAFiberLeavesItsThreadToTheNextRequest) {
   });
   router_.Add("POST", "/next", [&](Request&) { return JsonResponse(200, {{"next", true}}); });
   ServerOptions options;
-  options.handlers_on_fibers = true;
-  options.io_threads = 1;
+  options.fiber_threads = 1;
   options.waits_in_line = [](const Request& r) { return r.method == "POST"; };
   StartServer(options);
   openvap::testing::HttpResult first;

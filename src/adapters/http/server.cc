@@ -77,23 +77,18 @@ class Server::Impl {
     accepting_ = true;
     asio::co_spawn(io_, Accept(), asio::detached);
     // A few I/O threads (twice the cores, at least 4) accept, read and write every connection;
-    // the handlers run as fibers on them (ServerOptions::handlers_on_fibers) or apart from
-    // them on `threads` threads of their own, which they may block (on the database). A handler that
+    // the handlers run apart from them, on fibers (ServerOptions::fiber_threads) or on
+    // `threads` threads of their own, which they may block (on the database). A handler that
     // waits for others anyway (ServerOptions::waits_in_line) queues for those in the order its
     // request arrived; any other runs on the I/O thread that read its request while one I/O
     // thread stays free, and queues beyond that. When handlers ran on 64 I/O threads, a request
     // that arrived while all were busy waited until one of them next polled the sockets, in no
     // particular order (submission p99 four times its p90), and the 64 threads polling made
     // every request dearer (docs/PERFORMANCE.md).
-    const int io_threads =
-        options_.io_threads > 0
-            ? options_.io_threads
-            : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+    const int io_threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
     inline_limit_ = io_threads - 1;
-    if (options_.handlers_on_fibers) {
-      // A fiber made ready (its request read, or its commit durable) is run by an I/O thread.
-      fibers_.emplace(
-          FiberPool::Scheduler([this](FiberPool::Task task) { asio::post(io_, std::move(task)); }));
+    if (options_.fiber_threads > 0) {
+      fibers_.emplace(options_.fiber_threads);
     } else {
       // By default as many as the I/O threads: twice the cores, at least 4.
       const int threads = options_.threads > 0 ? options_.threads : io_threads;
@@ -150,9 +145,8 @@ class Server::Impl {
         asio::use_awaitable);
   }
 
-  // Runs the handler on a fiber of its own (base/fibers.h), on an I/O thread: a wait for the
-  // database suspends the fiber, not the thread. The answer comes back on the session's
-  // executor.
+  // Runs the handler on a fiber of its own (base/fibers.h): a wait for the database suspends
+  // the fiber, not the thread. The answer comes back on the session's executor.
   asio::awaitable<Response> OnFiber(Request& request) {
     return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
         [this, &request](auto completion) {
@@ -175,7 +169,7 @@ class Server::Impl {
     }
     workers_.clear();
     if (handlers_) handlers_->join();  // the handlers still running finish
-    fibers_.reset();  // as do the handlers on fibers (run here once the I/O threads are gone)
+    fibers_.reset();                   // as do the handlers on fibers
   }
 
   // Called on shutdown whenever a session ends: with none left, cancel the grace timer so
@@ -312,7 +306,7 @@ class Server::Impl {
   asio::steady_timer grace_timer_;
   std::vector<std::thread> workers_;           // I/O: accepting, reading, writing, handling
   std::optional<asio::thread_pool> handlers_;  // handling when the I/O threads are taken,
-  std::optional<FiberPool> fibers_;            // or on fibers (ServerOptions::handlers_on_fibers)
+  std::optional<FiberPool> fibers_;            // or on fibers (ServerOptions::fiber_threads)
   int inline_limit_ = 0;                       // handlers that may run on I/O threads at once
   std::atomic<int> inline_handlers_{0};
   std::atomic<bool> stopping_{false};

@@ -17,22 +17,19 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port (tests); see Server::port()
   // Threads running handlers, which may block (0: twice the hardware threads, at least 4);
-  // unused with handlers_on_fibers. Connections are read and written by the I/O threads
-  // (io_threads), which also run the handlers that do not wait in line while one of them is
-  // free.
+  // unused with fiber_threads.
+  // Connections are read and written by twice as many threads as the machine has cores (at
+  // least 4), which also run the handlers that do not wait in line while one of them is free.
   int threads = 0;
   // Requests whose handlers wait for others anyway (such as writes queued for a single database
   // writer): they always queue for the handler threads, served in the order they arrived, so
   // that none waits much longer than the rest. Null: none.
   std::function<bool(const Request&)> waits_in_line{};
-  // Handlers that do not run inline run as fibers (base/fibers.h) on the I/O threads instead of
-  // on `threads` threads of their own: a request is read, handled and answered on one thread,
-  // with no hand-over to another thread and back. For handlers whose long waits suspend the
-  // fiber (SQLite's commit); a wait that blocks (a PostgreSQL round trip) would hold an I/O
-  // thread.
-  bool handlers_on_fibers = false;
-  // I/O threads (0: twice the hardware threads, at least 4).
-  int io_threads = 0;
+  // > 0: handlers that do not run on an I/O thread run as fibers (base/fibers.h) on this many
+  // threads instead of on `threads` threads of their own. For handlers whose long waits suspend
+  // the fiber (SQLite's commit); a wait that blocks (a PostgreSQL round trip) holds one of these
+  // few threads.
+  int fiber_threads = 0;
   std::size_t max_body_bytes = std::size_t{16} * 1024 * 1024;  // larger bodies get 413
   std::size_t max_header_bytes = std::size_t{16} * 1024;       // larger headers get 431
   std::chrono::seconds idle_timeout{30};                       // keep-alive and slow-client limit
