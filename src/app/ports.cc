@@ -112,13 +112,6 @@ std::string_view DecisionVerb(domain::DecisionKind kind) {
   }
 }
 
-// The text of a form field, empty when the field is absent or not a text.
-const std::string& TextOf(const json& form, const char* key) {
-  static const std::string kNone;
-  const auto it = form.find(key);
-  return it != form.end() && it->is_string() ? it->get_ref<const std::string&>() : kNone;
-}
-
 // The Annex I fields the harmonised form marks as mandatory for everyone, and those that
 // family members of EU/EEA/CH citizens skip (fields marked *; Annex I footnote).
 constexpr std::array<const char*, 17> kMandatoryFields = {
@@ -145,8 +138,8 @@ Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
 Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application& a, Date lodged_on,
                                                        bool photo_uploaded) {
   const json& form = a.form.Fields();
-  const auto need = [&form](const char* key, const char* what) -> Status {
-    if (TextOf(form, key).empty()) {
+  const auto need = [&a](const char* key, const char* what) -> Status {
+    if (a.form.FieldText(key).empty()) {
       return Error{"invalid-field", std::string("form.") + key + ": fill in " + what +
                                         " so that the platform can check your application"};
     }
@@ -164,23 +157,23 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
                  "({\"state\": \"FR\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\"})"};
   }
   const bool family =
-      form.value("family_member_of_eu_citizen", false) || !TextOf(form, "17a").empty();
+      form.value("family_member_of_eu_citizen", false) || !a.form.FieldText("17a").empty();
   // Member by member (not an initializer list, which copies every value once more): the request
   // is built on every submission.
   json request = json::object();
-  request["nationality"] = TextOf(form, "7");
-  request["date_of_birth"] = TextOf(form, "4");
+  request["nationality"] = a.form.FieldText("7");
+  request["date_of_birth"] = a.form.FieldText("4");
   json& document = request["travel_document"];
   // Annex I field 12 ("Ordinary passport", ..., "Other travel document"): unknown kinds are
   // "other" for the rules.
-  const std::string& type = TextOf(form, "12");
+  const std::string& type = a.form.FieldText("12");
   document["type"] = type.empty() ? std::string("ordinary-passport")
                                   : rules::TravelDocumentTypeCode(type).value_or("other");
-  document["number"] = TextOf(form, "13");
-  const std::string& issuer = TextOf(form, "16");
-  document["issuing_country"] = issuer.empty() ? TextOf(form, "7") : issuer;
-  document["issued_on"] = TextOf(form, "14");
-  document["expires_on"] = TextOf(form, "15");
+  document["number"] = a.form.FieldText("13");
+  const std::string& issuer = a.form.FieldText("16");
+  document["issuing_country"] = issuer.empty() ? a.form.FieldText("7") : issuer;
+  document["issued_on"] = a.form.FieldText("14");
+  document["expires_on"] = a.form.FieldText("15");
   request["stays"] = *itinerary;
   request["lodged_on"] = FormatIsoDate(lodged_on);
   request["family_member_of_eu_citizen"] = family;
@@ -189,10 +182,10 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
   request["photo"] = photo_uploaded;
   request["biometrics_collected"] = a.lodging.biometrics_collected_on.has_value();
   request["humanitarian"] = a.humanitarian_derogation.has_value();
-  if (const std::string& state = TextOf(form, "26"); !state.empty()) {
+  if (const std::string& state = a.form.FieldText("26"); !state.empty()) {
     request["first_entry_state"] = state;
   }
-  if (const std::string& chosen = TextOf(form, "chosen_state"); !chosen.empty()) {
+  if (const std::string& chosen = a.form.FieldText("chosen_state"); !chosen.empty()) {
     request["chosen_state"] = chosen;
   }
   const auto purposes = form.find("23");
@@ -207,7 +200,7 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
     json& biometrics = request["biometrics"];
     biometrics["collected_on"] = FormatIsoDate(*a.lodging.biometrics_collected_on);
     biometrics["travel_document_number"] = a.lodging.biometrics_travel_document.empty()
-                                               ? TextOf(form, "13")
+                                               ? a.form.FieldText("13")
                                                : a.lodging.biometrics_travel_document;
   }
   bool complete = true;

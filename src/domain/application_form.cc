@@ -18,6 +18,19 @@ const std::string& ApplicationForm::Text() const {
   return value_->text;
 }
 
+const std::string* ApplicationForm::FindText(std::string_view field) const {
+  const json& fields = value_->fields;
+  if (!fields.is_object()) return nullptr;
+  const auto it = fields.find(field);
+  return it != fields.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+
+const std::string& ApplicationForm::FieldText(std::string_view field) const {
+  static const std::string kNone;
+  const std::string* text = FindText(field);
+  return text != nullptr ? *text : kNone;
+}
+
 json ApplicationForm::Release() {
   // use_count() == 1: no other copy (in any thread) refers to this value, so nobody reads it
   // while it is moved out; a count that is off because another thread is dropping its copy

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace openvap::domain {
 
@@ -26,6 +27,10 @@ class ApplicationForm {
 
   const nlohmann::json& Fields() const { return value_->fields; }
   bool empty() const { return value_->fields.empty(); }
+
+  // The text of `field`: null when the field is absent or not a text (FieldText: empty then).
+  const std::string* FindText(std::string_view field) const;
+  const std::string& FieldText(std::string_view field) const;
 
   // The fields as compact JSON text (invalid UTF-8 replaced by U+FFFD), written the first time
   // it is asked for and shared by every copy. Safe to call from several threads.

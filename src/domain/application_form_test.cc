@@ -46,6 +46,20 @@ TEST(ApplicationFormTest, AStepSetsTheFieldsGivenAndRemovesThoseGivenAsNull) {
   EXPECT_EQ(odd.Fields(), (json{{"1", "X"}}));
 }
 
+TEST(ApplicationFormTest, AFieldsTextIsFoundOnlyWhenItIsAText) {
+  const ApplicationForm form(json{{"1", "ERIKSSON"}, {"19", ""}, {"23", {"Tourism"}}});
+  ASSERT_NE(form.FindText("1"), nullptr);
+  EXPECT_EQ(*form.FindText("1"), "ERIKSSON");
+  ASSERT_NE(form.FindText("19"), nullptr);  // an empty text is still a text
+  EXPECT_EQ(*form.FindText("19"), "");
+  EXPECT_EQ(form.FindText("23"), nullptr);  // a list
+  EXPECT_EQ(form.FindText("3"), nullptr);   // absent
+  EXPECT_EQ(form.FieldText("1"), "ERIKSSON");
+  EXPECT_EQ(form.FieldText("23"), "");
+  EXPECT_EQ(form.FieldText("3"), "");
+  EXPECT_EQ(ApplicationForm(json("text")).FindText("1"), nullptr);  // not an object
+}
+
 TEST(ApplicationFormTest, TheTextIsTheCompactJsonWithInvalidUtf8Replaced) {
   const ApplicationForm form(json{{"1", "ERIKSSON \"Q\" \\ \u00e9"}, {"x", std::string("a\xff")}});
   EXPECT_EQ(form.Text(), form.Fields().dump(-1, ' ', false, json::error_handler_t::replace));

@@ -242,10 +242,7 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
       return Error{"conflict", "the application changed in another window; reload it"};
     }
     a.form.Apply(fields);
-    if (const auto email = a.form.Fields().find("contact_email");
-        email != a.form.Fields().end() && email->is_string()) {
-      a.contact_email = email->get<std::string>();
-    }
+    if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
     json keys = json::array();
@@ -443,9 +440,8 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     a.declarations = declarations;
     a.submitted_at = clock_.Now();
     a.submitted_from_ip = ip_address;  // VIS Art 7b(6)
-    if (const auto email = a.form.Fields().find("19");
-        a.contact_email.empty() && email != a.form.Fields().end() && email->is_string()) {
-      a.contact_email = email->get<std::string>();
+    if (const std::string* email = a.form.FindText("19"); email && a.contact_email.empty()) {
+      a.contact_email = *email;
     }
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));

@@ -19,24 +19,19 @@ AuditEvent Audit(const Principal& who, std::string action, std::string subject,
                     std::move(subject), std::move(details)};
 }
 
-std::string FormText(const json& form, const char* field) {
-  const auto it = form.find(field);
-  return it != form.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // VIS Art 9(4)(a)-(c) from the Annex I fields.
-VisaHolder HolderFromForm(const json& form) {
+VisaHolder HolderFromForm(const ApplicationForm& form) {
   VisaHolder h;
-  h.surname = FormText(form, "1");
-  h.given_names = FormText(form, "3");
-  if (auto dob = ParseIsoDate(FormText(form, "4")); dob.ok()) h.date_of_birth = *dob;
-  const std::string sex = FormText(form, "8");
+  h.surname = form.FieldText("1");
+  h.given_names = form.FieldText("3");
+  if (auto dob = ParseIsoDate(form.FieldText("4")); dob.ok()) h.date_of_birth = *dob;
+  const std::string& sex = form.FieldText("8");
   h.sex = sex == "Male" || sex == "M" ? "M" : sex == "Female" || sex == "F" ? "F" : "X";
-  h.nationality = FormText(form, "7");
-  h.travel_document_type = FormText(form, "12");
-  h.travel_document_number = FormText(form, "13");
-  h.travel_document_issuing_country = FormText(form, "16");
-  if (auto exp = ParseIsoDate(FormText(form, "15")); exp.ok()) {
+  h.nationality = form.FieldText("7");
+  h.travel_document_type = form.FieldText("12");
+  h.travel_document_number = form.FieldText("13");
+  h.travel_document_issuing_country = form.FieldText("16");
+  if (auto exp = ParseIsoDate(form.FieldText("15")); exp.ok()) {
     h.travel_document_expires_on = *exp;
   }
   return h;
@@ -180,18 +175,17 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     file.owner = a.owner;
     file.member_state = official.member_state;
     file.authority = official.organisation;
-    file.holder = HolderFromForm(a.form.Fields());
+    file.holder = HolderFromForm(a.form);
     file.data = a.form.Fields();
     file.prechecks = a.prechecks ? a.prechecks->details : json::object();
     file.lodged_at = a.submitted_at.value_or(clock_.Now());
-    file.residence_time_zone = FormText(a.form.Fields(), "residence_time_zone");
+    file.residence_time_zone = a.form.FieldText("residence_time_zone");
     if (file.residence_time_zone.empty()) file.residence_time_zone = "UTC";
     OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(a.owner));
     std::set<std::string> emails;
     if (owner && !a.lodged_by_official) emails.insert(owner->email);
     if (!a.contact_email.empty()) emails.insert(a.contact_email);
-    if (const std::string rep = FormText(a.form.Fields(), "33a");
-        rep.find('@') != std::string::npos) {
+    if (const std::string& rep = a.form.FieldText("33a"); rep.find('@') != std::string::npos) {
       if (auto e = NormaliseEmail(rep); e.ok()) emails.insert(*e);
     }
     file.notify_emails.assign(emails.begin(), emails.end());
