@@ -201,10 +201,11 @@ TEST(JsonText, TheWriterPutsSeparatorsBetweenMembersAndElements) {
   w.Key("empty").BeginObject().EndObject().Key("none").BeginArray().EndArray();
   w.Key("stays").BeginArray().BeginObject().Key("state").String("FR").EndObject();
   w.BeginObject().EndObject().EndArray().Key("fee").Number(90).Key("x").Null();
-  w.Key("raw").Raw(R"({"a":1})").EndObject();
+  w.Key("raw").Raw(R"({"a":1})").Key("texts").Strings({"a", "b"}).Key("no_texts").Strings({});
+  w.EndObject();
   EXPECT_EQ(std::move(w).Text(),
             R"({"fits":true,"days":[3,-4],"empty":{},"none":[],"stays":[{"state":"FR"},{}],)"
-            R"("fee":90.0,"x":null,"raw":{"a":1}})");
+            R"("fee":90.0,"x":null,"raw":{"a":1},"texts":["a","b"],"no_texts":[]})");
 }
 
 // The text is nlohmann::json's for the same value, so that either writer may produce a stored

@@ -159,6 +159,12 @@ JsonWriter& JsonWriter::String(std::string_view text) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Strings(const std::vector<std::string>& texts) {
+  BeginArray();
+  for (const std::string& text : texts) String(text);
+  return EndArray();
+}
+
 JsonWriter& JsonWriter::Bool(bool value) { return Raw(value ? "true" : "false"); }
 
 JsonWriter& JsonWriter::Int(std::int64_t value) {

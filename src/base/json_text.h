@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace openvap {
 
@@ -28,6 +29,7 @@ class JsonWriter {
   JsonWriter& EndArray();
   JsonWriter& Key(std::string_view key);
   JsonWriter& String(std::string_view text);
+  JsonWriter& Strings(const std::vector<std::string>& texts);  // an array of strings
   JsonWriter& Bool(bool value);
   JsonWriter& Int(std::int64_t value);
   JsonWriter& Number(double value);  // shortest text that reads back the same; null if not finite

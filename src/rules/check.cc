@@ -556,10 +556,7 @@ std::string ToJsonText(const CheckResponse& r) {
     w.Key("appeal_deadline");
     date(d.appeal_deadline).Key("basis").String(d.basis).EndObject();
   }
-  w.Key("notes").BeginArray();
-  for (const std::string& note : r.notes) w.String(note);
-  w.EndArray();
-  w.EndObject();
+  w.Key("notes").Strings(r.notes).EndObject();
   return std::move(w).Text();
 }
 

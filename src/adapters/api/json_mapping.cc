@@ -31,17 +31,11 @@ void WritePreCheckMembers(JsonWriter& w, const domain::PreCheckOutcome& p) {
 // The application without the form and the pre-checks, its two large parts, as members of an
 // object the caller opened.
 void WriteApplicationMembers(JsonWriter& w, const domain::Application& a) {
-  const auto strings = [&w](const std::vector<std::string>& list) {
-    w.BeginArray();
-    for (const std::string& s : list) w.String(s);
-    w.EndArray();
-  };
   w.Key("id").String(a.id.value());
   w.Key("kind").String(domain::ApplicationKindName(a.kind));
   w.Key("status").String(domain::ApplicationStatusName(a.status));
   w.Key("version").Int(a.version);
-  w.Key("declarations");
-  strings(a.declarations);
+  w.Key("declarations").Strings(a.declarations);
   w.Key("fee_paid").Bool(a.fee_paid);
   w.Key("lodged_by_official").Bool(a.lodged_by_official);
   w.Key("created_at").String(FormatIsoTimestamp(a.created_at));
@@ -56,8 +50,7 @@ void WriteApplicationMembers(JsonWriter& w, const domain::Application& a) {
   w.Key("travel_document_verified").Bool(a.lodging.travel_document_verified);
   w.Key("documents_quality_checked").Bool(a.lodging.documents_quality_checked);
   w.Key("provider_reviewed").Bool(a.lodging.provider_reviewed);
-  w.Key("doubts");
-  strings(a.lodging.doubts);
+  w.Key("doubts").Strings(a.lodging.doubts);
   if (a.lodging.biometrics_collected_on) {
     w.Key("biometrics_collected_on").String(FormatIsoDate(*a.lodging.biometrics_collected_on));
   }

@@ -203,11 +203,6 @@ std::string ApplicationDocText(const domain::Application& a) {
   // Written directly (no JSON tree first): every write of an application writes it, on the
   // store's one writer (docs/PERFORMANCE.md). The form's text is the one its value keeps.
   JsonWriter w;
-  const auto strings = [&w](const std::vector<std::string>& list) {
-    w.BeginArray();
-    for (const std::string& s : list) w.String(s);
-    w.EndArray();
-  };
   const auto text = [&w](const std::optional<std::string>& s) { s ? w.String(*s) : w.Null(); };
   w.BeginObject();
   w.Key("id").String(a.id.value());
@@ -215,8 +210,7 @@ std::string ApplicationDocText(const domain::Application& a) {
   w.Key("status").String(domain::ApplicationStatusName(a.status));
   w.Key("owner").String(a.owner.value());
   w.Key("lodged_by_official").Bool(a.lodged_by_official);
-  w.Key("declarations");
-  strings(a.declarations);
+  w.Key("declarations").Strings(a.declarations);
   w.Key("notified_state").String(a.notified_state);
   w.Key("submitted_at");
   a.submitted_at ? w.Int(ToMillis(*a.submitted_at)) : w.Null();
@@ -240,8 +234,7 @@ std::string ApplicationDocText(const domain::Application& a) {
   w.Key("travel_document_verified").Bool(l.travel_document_verified);
   w.Key("documents_quality_checked").Bool(l.documents_quality_checked);
   w.Key("provider_reviewed").Bool(l.provider_reviewed);
-  w.Key("doubts");
-  strings(l.doubts);
+  w.Key("doubts").Strings(l.doubts);
   w.Key("chip_data").Raw(Dump(l.chip_data)).EndObject();
   w.Key("form").Raw(a.form.Text());
   if (a.prechecks) {
