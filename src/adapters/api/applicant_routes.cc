@@ -50,9 +50,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = ApplicantSide(),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(list, s.applications.ListMine(c.principal));
-             json out = json::array();
-             for (const auto& a : list) out.push_back(ApplicationJson(a));
-             return Json(200, {{"applications", out}});
+             return http::JsonTextResponse(200, ApplicationListJsonText(list));
            }});
 
   api.Add({.method = "GET",

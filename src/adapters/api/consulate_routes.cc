@@ -134,9 +134,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
                  c.request.query["status"].empty() ? "notified" : c.request.query["status"];
              OPENVAP_API_TRY(status, domain::ParseApplicationStatus(name));
              OPENVAP_API_TRY(list, s.examination.Queue(c.principal, status));
-             json out = json::array();
-             for (const auto& a : list) out.push_back(ApplicationJson(a));
-             return Ok200({{"applications", out}});
+             return http::JsonTextResponse(200, ApplicationListJsonText(list));
            }});
 
   api.Add({.method = "POST",

@@ -101,6 +101,13 @@ std::string ApplicationJsonText(const domain::Application& a) {
   return std::move(w.EndObject()).Text();
 }
 
+std::string ApplicationListJsonText(const std::vector<domain::Application>& list) {
+  JsonWriter w;
+  w.BeginObject().Key("applications").BeginArray();
+  for (const domain::Application& a : list) w.Raw(ApplicationJsonText(a));
+  return std::move(w.EndArray().EndObject()).Text();
+}
+
 json ApplicationJson(const domain::Application& a) {
   JsonWriter w;
   WriteApplicationMembers(w.BeginObject(), a);

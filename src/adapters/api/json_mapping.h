@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "domain/application.h"
 #include "domain/decision.h"
@@ -25,6 +26,8 @@ nlohmann::json PreCheckJson(const domain::PreCheckOutcome& p);
 // ApplicationJson(a) once parsed.
 std::string ApplicationJsonText(const domain::Application& a);
 std::string PreCheckJsonText(const domain::PreCheckOutcome& p);
+// {"applications": [...]}, each as ApplicationJsonText writes it (list responses).
+std::string ApplicationListJsonText(const std::vector<domain::Application>& list);
 nlohmann::json DocumentJson(const domain::ApplicationDocument& d);
 nlohmann::json DecisionJson(const domain::Decision& d);
 nlohmann::json PaymentJson(const domain::Payment& p);

@@ -59,4 +59,14 @@ TEST(JsonMappingTest, TheTextOfAnApplicationIsItsJsonWithTheDetailsAsTheyAre) {
 }
 
 }  // namespace
+TEST(JsonMappingTest, AListIsEachApplicationsText) {
+  domain::Application with = Submitted();
+  domain::Application without = Submitted();
+  without.id = ApplicationId("app-2");
+  without.prechecks.reset();
+  const json list = json::parse(ApplicationListJsonText({with, without}));
+  EXPECT_EQ(list, (json{{"applications", {ApplicationJson(with), ApplicationJson(without)}}}));
+  EXPECT_EQ(json::parse(ApplicationListJsonText({})), (json{{"applications", json::array()}}));
+}
+
 }  // namespace openvap::api
