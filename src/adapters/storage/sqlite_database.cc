@@ -167,7 +167,18 @@ class SqliteConnection final : public SqlConnection {
   std::map<std::string, Prepared, std::less<>> statements_;
 };
 
+// SQLite counts the memory it allocates under one process-wide mutex unless told not to: every
+// allocation of every connection then takes that lock, and the handlers' readers and the writer
+// queue on it (docs/PERFORMANCE.md). Nothing here reads those counts. sqlite3_config works only
+// before SQLite is initialised; if something in the process initialised it earlier, the counts
+// stay on and only the speed differs.
+void TurnOffMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, bool read_only) {
+  TurnOffMemoryStatistics();
   sqlite3* db = nullptr;
   const int flags =
       (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
