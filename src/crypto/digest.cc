@@ -14,8 +14,15 @@ Sha1Digest Sha1(ByteView data) {
 }
 
 Sha256Digest Sha256(ByteView data) {
+  // SHA256() looks the algorithm up in OpenSSL's provider store, under its lock, on every call;
+  // a session token is hashed on every request and the audit chain on every write, so the
+  // algorithm is fetched once (OpenSSL 3 "explicit fetching", crypto(7)) and kept.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   Sha256Digest out{};
-  SHA256(data.data(), data.size(), out.data());
+  if (kSha256 == nullptr ||
+      EVP_Digest(data.data(), data.size(), out.data(), nullptr, kSha256, nullptr) != 1) {
+    SHA256(data.data(), data.size(), out.data());
+  }
   return out;
 }
 
