@@ -363,15 +363,23 @@ domain::ApplicationDocument DocumentFromDoc(const json& j) {
           Int(j, "size"), Str(j, "sha256"), Time(j, "uploaded_at")};
 }
 
-json ToDoc(const domain::AccountMessage& m) {
-  return {{"id", m.id},
-          {"account", m.account.value()},
-          {"application", m.application ? json(m.application->value()) : json(nullptr)},
-          {"kind", m.kind},
-          {"subject", m.subject},
-          {"body", m.body},
-          {"created_at", ToMillis(m.created_at)},
-          {"read_at", Opt(m.read_at)}};
+std::string MessageDocText(const domain::AccountMessage& m) {
+  // Written directly (no JSON tree first): most submissions add a message, on the store's one
+  // writer (docs/PERFORMANCE.md).
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("id").String(m.id);
+  w.Key("account").String(m.account.value());
+  w.Key("application");
+  m.application ? w.String(m.application->value()) : w.Null();
+  w.Key("kind").String(m.kind);
+  w.Key("subject").String(m.subject);
+  w.Key("body").String(m.body);
+  w.Key("created_at").Int(ToMillis(m.created_at));
+  w.Key("read_at");
+  m.read_at ? w.Int(ToMillis(*m.read_at)) : w.Null();
+  w.EndObject();
+  return std::move(w).Text();
 }
 
 domain::AccountMessage MessageFromDoc(const json& j) {

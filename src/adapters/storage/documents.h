@@ -40,7 +40,8 @@ domain::Application ApplicationFromDoc(const nlohmann::json& j);
 domain::Application ApplicationFromDoc(nlohmann::json&& j);
 nlohmann::json ToDoc(const domain::ApplicationDocument& d);
 domain::ApplicationDocument DocumentFromDoc(const nlohmann::json& j);
-nlohmann::json ToDoc(const domain::AccountMessage& m);
+// A message's stored document, written directly as JSON text.
+std::string MessageDocText(const domain::AccountMessage& m);
 domain::AccountMessage MessageFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::ApplicationFile& f);
 domain::ApplicationFile FileFromDoc(const nlohmann::json& j);

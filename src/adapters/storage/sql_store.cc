@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "adapters/storage/documents.h"
+#include "base/json_text.h"
 #include "crypto/digest.h"
 
 namespace openvap::storage {
@@ -37,17 +38,20 @@ json Parse(const std::string& text) {
 // Applications are decoded from a document parsed for the purpose, so its parts are moved.
 Application DecodeApplication(json&& doc) { return ApplicationFromDoc(std::move(doc)); }
 
-// The canonical bytes an audit entry's hash covers (sorted keys, no whitespace).
-std::string AuditCanonical(std::int64_t seq, std::int64_t at_ms, const std::string& actor,
-                           const std::string& role, const std::string& action,
-                           const std::string& subject, const std::string& details) {
-  return Dump(json{{"seq", seq},
-                   {"at_ms", at_ms},
-                   {"actor", actor},
-                   {"role", role},
-                   {"action", action},
-                   {"subject", subject},
-                   {"details", Parse(details)}});
+// The canonical bytes an audit entry's hash covers: compact JSON with its keys in sorted order,
+// `details` being the stored text of the details (itself compact with sorted keys, as Dump
+// writes it). Written directly, not through a tree: every write appends an entry, on the one
+// writer (docs/PERFORMANCE.md). Chains written before by dumping a tree of the same members have
+// the same bytes (storage test). The details go in as stored, so that a change to their text,
+// even of spacing only, breaks the chain.
+std::string AuditCanonical(std::int64_t seq, std::int64_t at_ms, std::string_view actor,
+                           std::string_view role, std::string_view action, std::string_view subject,
+                           std::string_view details) {
+  JsonWriter w;
+  w.BeginObject().Key("action").String(action).Key("actor").String(actor);
+  w.Key("at_ms").Int(at_ms).Key("details").Raw(details).Key("role").String(role);
+  w.Key("seq").Int(seq).Key("subject").String(subject).EndObject();
+  return std::move(w).Text();
 }
 
 std::string ChainHash(const std::string& prev, const std::string& canonical) {
@@ -278,7 +282,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Status Insert(const domain::AccountMessage& m) override {
     return Done(c_.Execute(
         "INSERT INTO account_messages (id, account, created_ms, doc) VALUES ($1, $2, $3, $4)",
-        {m.id, m.account.value(), ToMillis(m.created_at), Dump(ToDoc(m))}));
+        {m.id, m.account.value(), ToMillis(m.created_at), MessageDocText(m)}));
   }
   Status MarkRead(const std::string& id, Timestamp at) override {
     OPENVAP_ASSIGN_OR_RETURN(
@@ -287,7 +291,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     if (!found) return Error{"not-found", "no message " + id};
     found->read_at = at;
     return Done(c_.Execute("UPDATE account_messages SET doc = $2 WHERE id = $1",
-                           {id, Dump(ToDoc(*found))}));
+                           {id, MessageDocText(*found)}));
   }
   Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
     return Many<domain::AccountMessage>(
