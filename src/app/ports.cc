@@ -158,70 +158,88 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
   }
   const bool family =
       form.value("family_member_of_eu_citizen", false) || !a.form.FieldText("17a").empty();
-  // Member by member (not an initializer list, which copies every value once more): the request
-  // is built on every submission.
-  json request = json::object();
-  request["nationality"] = a.form.FieldText("7");
-  request["date_of_birth"] = a.form.FieldText("4");
-  json& document = request["travel_document"];
+  // Read as ParseCheckRequest reads a JSON request, member by member, with its checks and
+  // messages, but from the form's values where they are: no request is built to be read again
+  // (docs/PERFORMANCE.md).
+  const auto unusable = [](const Error& e) {
+    return Error{"invalid-field", "the form does not give what the checks need: " + e.message};
+  };
+  rules::CheckRequest r;
+  r.lodged_on = lodged_on;
+  const auto read = [&unusable](auto result, auto& into) -> Status {
+    if (!result.ok()) return unusable(result.error());
+    into = *std::move(result);
+    return Ok();
+  };
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadCountryCode("nationality", a.form.FieldText("7"), 3, true), r.nationality));
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadRequiredDate("date_of_birth", a.form.FieldText("4")), r.date_of_birth));
   // Annex I field 12 ("Ordinary passport", ..., "Other travel document"): unknown kinds are
   // "other" for the rules.
   const std::string& type = a.form.FieldText("12");
-  document["type"] = type.empty() ? std::string("ordinary-passport")
-                                  : rules::TravelDocumentTypeCode(type).value_or("other");
-  document["number"] = a.form.FieldText("13");
+  r.travel_document.type =
+      type.empty() ? "ordinary-passport" : rules::TravelDocumentTypeCode(type).value_or("other");
+  r.travel_document.number = a.form.FieldText("13");
   const std::string& issuer = a.form.FieldText("16");
-  document["issuing_country"] = issuer.empty() ? a.form.FieldText("7") : issuer;
-  document["issued_on"] = a.form.FieldText("14");
-  document["expires_on"] = a.form.FieldText("15");
-  request["stays"] = *itinerary;
-  request["lodged_on"] = FormatIsoDate(lodged_on);
-  request["family_member_of_eu_citizen"] = family;
-  request["seafarer"] = form.value("seafarer", false);
-  request["fee_paid"] = a.fee_paid;
-  request["photo"] = photo_uploaded;
-  request["biometrics_collected"] = a.lodging.biometrics_collected_on.has_value();
-  request["humanitarian"] = a.humanitarian_derogation.has_value();
-  if (const std::string& state = a.form.FieldText("26"); !state.empty()) {
-    request["first_entry_state"] = state;
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadCountryCode("travel_document.issuing_country",
+                                  issuer.empty() ? a.form.FieldText("7") : issuer, 3, false),
+           r.travel_document.issuing_country));
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadRequiredDate("travel_document.issued_on", a.form.FieldText("14")),
+           r.travel_document.issued_on));
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadRequiredDate("travel_document.expires_on", a.form.FieldText("15")),
+           r.travel_document.expires_on));
+  if (Status consistent = rules::CheckRequestConsistency(r); !consistent.ok()) {
+    return unusable(consistent.error());
   }
-  if (const std::string& chosen = a.form.FieldText("chosen_state"); !chosen.empty()) {
-    request["chosen_state"] = chosen;
-  }
+  OPENVAP_RETURN_IF_ERROR(read(rules::ReadStays(&*itinerary), r.stays));
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadCountryCode("first_entry_state", a.form.FieldText("26"), 2, false),
+           r.first_entry_state));
   const auto purposes = form.find("23");
   if (purposes != form.end() && purposes->is_array() && !purposes->empty() &&
       (*purposes)[0].is_string()) {
-    request["main_purpose"] = (*purposes)[0];  // as ticked ("Tourism"): the rules read any case
+    // As ticked ("Tourism"): the rules read any case.
+    OPENVAP_RETURN_IF_ERROR(
+        read(rules::ReadMainPurpose((*purposes)[0].get_ref<const std::string&>()), r.main_purpose));
   }
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadCountryCode("chosen_state", a.form.FieldText("chosen_state"), 2, false),
+           r.chosen_state));
   const auto previous = form.find("previous_stays");
-  if (previous != form.end() && previous->is_array()) request["previous_stays"] = *previous;
+  if (previous != form.end() && previous->is_array()) {
+    OPENVAP_RETURN_IF_ERROR(
+        read(rules::ReadPeriods("previous_stays", &*previous), r.previous_stays));
+  }
   if (a.lodging.biometrics_collected_on) {
     // VIS 7d(4): fingerprints collected with this travel document.
-    json& biometrics = request["biometrics"];
-    biometrics["collected_on"] = FormatIsoDate(*a.lodging.biometrics_collected_on);
-    biometrics["travel_document_number"] = a.lodging.biometrics_travel_document.empty()
+    r.biometrics = rules::BiometricsRecord{*a.lodging.biometrics_collected_on,
+                                           a.lodging.biometrics_travel_document.empty()
                                                ? a.form.FieldText("13")
-                                               : a.lodging.biometrics_travel_document;
+                                               : a.lodging.biometrics_travel_document};
   }
+  r.family_member_of_eu_citizen = family;
+  r.seafarer = form.value("seafarer", false);
   bool complete = true;
   for (const char* key : kMandatoryFields) complete = complete && form.contains(key);
   if (!family) {
     for (const char* key : kMandatoryUnlessFamily) complete = complete && form.contains(key);
   }
-  request["form_complete"] = complete;
-  auto parsed = rules::ParseCheckRequest(request);
-  if (!parsed.ok()) {
-    return Error{"invalid-field",
-                 "the form does not give what the checks need: " + parsed.error().message};
-  }
-  // VIS 7b(5): every text of the form in the Latin alphabet, handed over as they are (as the
-  // request's "form" member would be read, without copying the form into the request first).
+  r.form_complete = complete;
+  r.photo = photo_uploaded;
+  r.fee_paid = a.fee_paid;
+  r.biometrics_collected = a.lodging.biometrics_collected_on.has_value();
+  r.humanitarian = a.humanitarian_derogation.has_value();
+  // VIS 7b(5): every text of the form in the Latin alphabet, handed over as they are.
   for (const auto& [key, value] : form.items()) {
     if (value.is_string()) {
-      parsed->form_data.emplace_back("form." + key, value.get_ref<const std::string&>());
+      r.form_data.emplace_back("form." + key, value.get_ref<const std::string&>());
     }
   }
-  return parsed;
+  return r;
 }
 
 Result<domain::PreCheckOutcome> RulesPreChecks::Run(

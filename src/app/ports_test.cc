@@ -111,6 +111,109 @@ TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
   EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false)->travel_document.type, "other");
 }
 
+// The form is read as `openvap rules check` reads the JSON request that the form stands for:
+// the same request (the rules answer it alike) and, for a form that cannot be checked, the same
+// message. The JSON below is that mapping, written out.
+TEST(RulesPreChecks, TheFormIsReadAsTheJsonRequestItStandsFor) {
+  const auto as_json = [](const domain::Application& a, const char* lodged_on, bool photo) {
+    const auto text = [&a](const char* key) { return a.form.FieldText(key); };
+    const json& form = a.form.Fields();
+    json r = {{"nationality", text("7")},
+              {"date_of_birth", text("4")},
+              {"travel_document",
+               {{"type", rules::TravelDocumentTypeCode(text("12")).value_or("other")},
+                {"number", text("13")},
+                {"issuing_country", text("16").empty() ? text("7") : text("16")},
+                {"issued_on", text("14")},
+                {"expires_on", text("15")}}},
+              {"stays", form["itinerary"]},
+              {"lodged_on", lodged_on},
+              {"family_member_of_eu_citizen", !text("17a").empty()},
+              {"seafarer", form.value("seafarer", false)},
+              {"fee_paid", a.fee_paid},
+              {"photo", photo},
+              {"biometrics_collected", a.lodging.biometrics_collected_on.has_value()},
+              {"humanitarian", a.humanitarian_derogation.has_value()},
+              {"form_complete", false},
+              {"main_purpose", form["23"][0]}};
+    if (!text("26").empty()) r["first_entry_state"] = text("26");
+    if (!text("chosen_state").empty()) r["chosen_state"] = text("chosen_state");
+    if (form.contains("previous_stays")) r["previous_stays"] = form["previous_stays"];
+    if (a.lodging.biometrics_collected_on) {
+      r["biometrics"] = {{"collected_on", FormatIsoDate(*a.lodging.biometrics_collected_on)},
+                         {"travel_document_number", a.lodging.biometrics_travel_document}};
+    }
+    json texts = json::object();
+    for (const auto& [key, value] : form.items()) {
+      if (value.is_string()) texts[key] = value;
+    }
+    r["form"] = texts;
+    return r;
+  };
+  std::vector<domain::Application> forms;
+  forms.push_back(Filled());
+  domain::Application rich = Filled();
+  rich.form.Set("16", "D");
+  rich.form.Set("17a", "DOE JOHN (spouse)");
+  rich.form.Set("seafarer", true);
+  rich.form.Set("chosen_state", "fr");
+  rich.form.Set("previous_stays", json::array({{{"from", "2026-06-01"}, {"to", "2026-06-20"}}}));
+  rich.form.Set("itinerary",
+                json::array({{{"state", "DE"}, {"from", "2027-03-01"}, {"to", "2027-03-03"}},
+                             {{"state", "fr"}, {"from", "2027-03-03"}, {"to", "2027-03-20"}}}));
+  rich.fee_paid = true;
+  rich.lodging.biometrics_collected_on = D("2025-02-01");
+  rich.lodging.biometrics_travel_document = "X7654321";
+  forms.push_back(rich);
+  const std::vector<std::pair<const char*, json>> bad = {
+      {"7", "IN"},           {"7", "I1D"},           {"4", "1990-02-30"}, {"4", "2028-01-01"},
+      {"14", "01/01/2020"},  {"15", "2019-12-31"},   {"16", "FRANCE"},    {"26", "FRA"},
+      {"chosen_state", "F"}, {"23", {"Sightseeing"}}};
+  for (const auto& [key, value] : bad) {
+    domain::Application a = Filled();
+    a.form.Set(key, value);
+    forms.push_back(a);
+  }
+  for (const json& periods :
+       {json::array({{{"from", "2026-06-20"}, {"to", "2026-06-01"}}}), json::array({"2026-06-01"}),
+        json::array({{{"from", "2026-06-01"}}})}) {
+    domain::Application a = Filled();
+    a.form.Set("previous_stays", periods);
+    forms.push_back(a);
+  }
+  for (const json& stays :
+       {json::array({{{"state", "FR"}, {"from", "2027-03-10"}, {"to", "2027-03-01"}}}),
+        json::array({{{"state", "FRA"}, {"from", "2027-03-01"}, {"to", "2027-03-10"}}}),
+        json::array({{{"state", "FR"}, {"from", "2027-03-01"}, {"to", "2040-03-10"}}}),
+        json::array({"FR"})}) {
+    domain::Application a = Filled();
+    a.form.Set("itinerary", stays);
+    forms.push_back(a);
+  }
+  for (const domain::Application& a : forms) {
+    const json request = as_json(a, "2027-01-15", false);
+    const auto direct = RulesPreChecks::RequestFor(a, D("2027-01-15"), false);
+    const auto parsed = rules::ParseCheckRequest(request);
+    ASSERT_EQ(direct.ok(), parsed.ok())
+        << request.dump() << "\n"
+        << (direct.ok() ? parsed.error().message : direct.error().message);
+    if (!parsed.ok()) {
+      EXPECT_EQ(direct.error().message,
+                "the form does not give what the checks need: " + parsed.error().message);
+      continue;
+    }
+    const auto from_form = rules::Check(*direct);
+    const auto from_json = rules::Check(*parsed);
+    ASSERT_EQ(from_form.ok(), from_json.ok()) << request.dump();
+    if (!from_json.ok()) {
+      EXPECT_EQ(from_form.error().message, from_json.error().message);
+      continue;
+    }
+    EXPECT_EQ(rules::ToJsonText(*from_form), rules::ToJsonText(*from_json)) << request.dump();
+    EXPECT_EQ(direct->form_data.size(), parsed->form_data.size());
+  }
+}
+
 TEST(AnnexViDecisionTexts, GroundsLanguagesAndStates) {
   const auto& data = rules::ReferenceData::Embedded();
   ASSERT_TRUE(data.ok());

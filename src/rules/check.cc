@@ -41,18 +41,24 @@ Result<std::string> RequiredString(const json& object, const std::string& prefix
   return *text;
 }
 
+// A date's text, named by `path` in the message when it is not one.
+Result<Date> DateText(const std::string& path, std::string_view text) {
+  auto date = ParseIsoDate(text);
+  if (!date.ok()) {
+    return Invalid(path,
+                   "expected an ISO 8601 date (YYYY-MM-DD), got \"" + std::string(text) + "\"");
+  }
+  return *date;
+}
+
 Result<std::optional<Date>> OptionalDate(const json& object, const std::string& prefix,
                                          const std::string& key) {
   const json* value = Member(object, key);
   if (value == nullptr) return std::optional<Date>();
   const std::string path = Join(prefix, key);
   if (!value->is_string()) return Invalid(path, "expected an ISO 8601 date (YYYY-MM-DD)");
-  auto date = ParseIsoDate(value->get<std::string>());
-  if (!date.ok()) {
-    return Invalid(
-        path, "expected an ISO 8601 date (YYYY-MM-DD), got \"" + value->get<std::string>() + "\"");
-  }
-  return std::optional<Date>(*date);
+  OPENVAP_ASSIGN_OR_RETURN(const Date date, DateText(path, value->get_ref<const std::string&>()));
+  return std::optional<Date>(date);
 }
 
 Result<Date> RequiredDate(const json& object, const std::string& prefix, const std::string& key) {
@@ -92,18 +98,7 @@ std::string Upper(std::string text) {
 Result<std::string> CountryCode(const json& object, const std::string& prefix,
                                 const std::string& key, std::size_t length, bool required) {
   OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(object, prefix, key));
-  if (!text || text->empty()) {
-    if (required) return Invalid(Join(prefix, key), "required");
-    return std::string();
-  }
-  std::string code = Upper(*text);
-  const bool icao_germany = length == 3 && code == "D";
-  if (!icao_germany && (code.size() != length || !IsUpperAlpha(code))) {
-    return Invalid(Join(prefix, key), "expected an ISO 3166-1 alpha-" +
-                                          std::string(length == 2 ? "2" : "3") + " code, got \"" +
-                                          *text + "\"");
-  }
-  return code;
+  return ReadCountryCode(Join(prefix, key), text.value_or(std::string()), length, required);
 }
 
 // A bound on planned stays that keeps the day-by-day rules cheap on hostile input.
@@ -124,6 +119,93 @@ std::optional<std::string> TravelDocumentTypeCode(std::string_view text) {
     return std::nullopt;
   }
   return t;
+}
+
+Result<std::string> ReadCountryCode(const std::string& path, std::string_view text,
+                                    std::size_t length, bool required) {
+  if (text.empty()) {
+    if (required) return Invalid(path, "required");
+    return std::string();
+  }
+  std::string code = Upper(std::string(text));
+  const bool icao_germany = length == 3 && code == "D";
+  if (!icao_germany && (code.size() != length || !IsUpperAlpha(code))) {
+    return Invalid(path, "expected an ISO 3166-1 alpha-" + std::string(length == 2 ? "2" : "3") +
+                             " code, got \"" + std::string(text) + "\"");
+  }
+  return code;
+}
+
+Result<Date> ReadRequiredDate(const std::string& path, std::string_view text) {
+  if (text.empty()) return Invalid(path, "required (an ISO 8601 date, YYYY-MM-DD)");
+  return DateText(path, text);
+}
+
+Result<std::vector<PlannedStay>> ReadStays(const json* list) {
+  if (list == nullptr || list->is_null()) return Invalid("stays", "required (at least one stay)");
+  if (!list->is_array()) return Invalid("stays", "expected an array");
+  if (list->empty()) return Invalid("stays", "at least one stay is needed");
+  std::vector<PlannedStay> out;
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string p = "stays[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return Invalid(p, "expected an object {state, from, to}");
+    PlannedStay stay;
+    OPENVAP_ASSIGN_OR_RETURN(stay.state, CountryCode(item, p, "state", 2, true));
+    OPENVAP_ASSIGN_OR_RETURN(stay.from, RequiredDate(item, p, "from"));
+    OPENVAP_ASSIGN_OR_RETURN(stay.to, RequiredDate(item, p, "to"));
+    if (stay.to < stay.from) return Invalid(p + ".to", "before " + p + ".from");
+    if (DaysBetween(stay.from, stay.to) >= kMaxStayDays) {
+      return Invalid(p + ".to", "a planned stay of more than ten years is not a short stay");
+    }
+    out.push_back(stay);
+  }
+  return out;
+}
+
+Result<std::vector<Period>> ReadPeriods(const std::string& key, const json* list) {
+  std::vector<Period> out;
+  if (list == nullptr || list->is_null()) return out;
+  if (!list->is_array()) return Invalid(key, "expected an array");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string p = key + "[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return Invalid(p, "expected an object {from, to}");
+    Period period;
+    OPENVAP_ASSIGN_OR_RETURN(period.from, RequiredDate(item, p, "from"));
+    OPENVAP_ASSIGN_OR_RETURN(period.to, RequiredDate(item, p, "to"));
+    if (period.to < period.from) return Invalid(p + ".to", "before " + p + ".from");
+    out.push_back(period);
+  }
+  return out;
+}
+
+Result<Purpose> ReadMainPurpose(std::string_view text) {
+  auto parsed = ParsePurpose(text);
+  if (!parsed.ok()) return Invalid("main_purpose", parsed.error().message);
+  return *parsed;
+}
+
+namespace {
+
+Status TravelDocumentDatesInOrder(const CheckTravelDocument& d) {
+  if (d.expires_on < d.issued_on) {
+    return Invalid("travel_document.expires_on", "before travel_document.issued_on");
+  }
+  return Ok();
+}
+
+Status BornBeforeLodging(const CheckRequest& r) {
+  if (r.date_of_birth > r.lodged_on) return Invalid("date_of_birth", "after lodged_on");
+  return Ok();
+}
+
+}  // namespace
+
+Status CheckRequestConsistency(const CheckRequest& r) {
+  OPENVAP_RETURN_IF_ERROR(TravelDocumentDatesInOrder(r.travel_document));
+  return BornBeforeLodging(r);
 }
 
 namespace {
@@ -148,52 +230,9 @@ Result<CheckTravelDocument> ParseTravelDocument(const json& root) {
   OPENVAP_ASSIGN_OR_RETURN(out.issuing_country, CountryCode(*doc, p, "issuing_country", 3, false));
   OPENVAP_ASSIGN_OR_RETURN(out.issued_on, RequiredDate(*doc, p, "issued_on"));
   OPENVAP_ASSIGN_OR_RETURN(out.expires_on, RequiredDate(*doc, p, "expires_on"));
-  if (out.expires_on < out.issued_on) {
-    return Invalid(p + ".expires_on", "before travel_document.issued_on");
-  }
+  OPENVAP_RETURN_IF_ERROR(TravelDocumentDatesInOrder(out));
   OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> biometric, OptionalBool(*doc, p, "biometric"));
   out.biometric = biometric.value_or(true);
-  return out;
-}
-
-Result<std::vector<Period>> ParsePeriods(const json& root, const std::string& key) {
-  std::vector<Period> out;
-  const json* list = Member(root, key);
-  if (list == nullptr) return out;
-  if (!list->is_array()) return Invalid(key, "expected an array");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string p = key + "[" + std::to_string(i) + "]";
-    const json& item = (*list)[i];
-    if (!item.is_object()) return Invalid(p, "expected an object {from, to}");
-    Period period;
-    OPENVAP_ASSIGN_OR_RETURN(period.from, RequiredDate(item, p, "from"));
-    OPENVAP_ASSIGN_OR_RETURN(period.to, RequiredDate(item, p, "to"));
-    if (period.to < period.from) return Invalid(p + ".to", "before " + p + ".from");
-    out.push_back(period);
-  }
-  return out;
-}
-
-Result<std::vector<PlannedStay>> ParseStays(const json& root) {
-  const json* list = Member(root, "stays");
-  if (list == nullptr) return Invalid("stays", "required (at least one stay)");
-  if (!list->is_array()) return Invalid("stays", "expected an array");
-  if (list->empty()) return Invalid("stays", "at least one stay is needed");
-  std::vector<PlannedStay> out;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string p = "stays[" + std::to_string(i) + "]";
-    const json& item = (*list)[i];
-    if (!item.is_object()) return Invalid(p, "expected an object {state, from, to}");
-    PlannedStay stay;
-    OPENVAP_ASSIGN_OR_RETURN(stay.state, CountryCode(item, p, "state", 2, true));
-    OPENVAP_ASSIGN_OR_RETURN(stay.from, RequiredDate(item, p, "from"));
-    OPENVAP_ASSIGN_OR_RETURN(stay.to, RequiredDate(item, p, "to"));
-    if (stay.to < stay.from) return Invalid(p + ".to", "before " + p + ".from");
-    if (DaysBetween(stay.from, stay.to) >= kMaxStayDays) {
-      return Invalid(p + ".to", "a planned stay of more than ten years is not a short stay");
-    }
-    out.push_back(stay);
-  }
   return out;
 }
 
@@ -291,21 +330,20 @@ Result<CheckRequest> ParseCheckRequest(const json& root) {
   OPENVAP_ASSIGN_OR_RETURN(r.nationality, CountryCode(root, "", "nationality", 3, true));
   OPENVAP_ASSIGN_OR_RETURN(r.date_of_birth, RequiredDate(root, "", "date_of_birth"));
   OPENVAP_ASSIGN_OR_RETURN(r.travel_document, ParseTravelDocument(root));
-  OPENVAP_ASSIGN_OR_RETURN(r.stays, ParseStays(root));
+  OPENVAP_ASSIGN_OR_RETURN(r.stays, ReadStays(Member(root, "stays")));
   OPENVAP_ASSIGN_OR_RETURN(r.first_entry_state,
                            CountryCode(root, "", "first_entry_state", 2, false));
   OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> purpose,
                            OptionalString(root, "", "main_purpose"));
   if (purpose) {
-    auto parsed = ParsePurpose(*purpose);
-    if (!parsed.ok()) return Invalid("main_purpose", parsed.error().message);
-    r.main_purpose = *parsed;
+    OPENVAP_ASSIGN_OR_RETURN(r.main_purpose, ReadMainPurpose(*purpose));
   }
   OPENVAP_ASSIGN_OR_RETURN(r.chosen_state, CountryCode(root, "", "chosen_state", 2, false));
   OPENVAP_ASSIGN_OR_RETURN(r.lodging_country, CountryCode(root, "", "lodging_country", 3, false));
   OPENVAP_ASSIGN_OR_RETURN(r.lodged_on, RequiredDate(root, "", "lodged_on"));
-  if (r.date_of_birth > r.lodged_on) return Invalid("date_of_birth", "after lodged_on");
-  OPENVAP_ASSIGN_OR_RETURN(r.previous_stays, ParsePeriods(root, "previous_stays"));
+  OPENVAP_RETURN_IF_ERROR(BornBeforeLodging(r));
+  OPENVAP_ASSIGN_OR_RETURN(r.previous_stays,
+                           ReadPeriods("previous_stays", Member(root, "previous_stays")));
   OPENVAP_ASSIGN_OR_RETURN(r.previous_visas, ParsePreviousVisas(root));
   OPENVAP_ASSIGN_OR_RETURN(r.biometrics, ParseBiometrics(root));
   OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> family,

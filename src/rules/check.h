@@ -89,6 +89,22 @@ std::optional<std::string> TravelDocumentTypeCode(std::string_view text);
 // path, e.g. "travel_document.expires_on: expected an ISO 8601 date (YYYY-MM-DD)".
 Result<CheckRequest> ParseCheckRequest(const nlohmann::json& json);
 
+// ParseCheckRequest's readers of single members, for callers that hold the facts apart instead
+// of in a JSON request (the platform reads them from the application form on every
+// submission): the same checks and the same messages, which start with `path`. An empty text is
+// an absent member.
+Result<std::string> ReadCountryCode(const std::string& path, std::string_view text,
+                                    std::size_t length, bool required);  // alpha-2 or alpha-3
+Result<Date> ReadRequiredDate(const std::string& path, std::string_view text);
+// The member "stays" (null when absent): at least one {state, from, to}.
+Result<std::vector<PlannedStay>> ReadStays(const nlohmann::json* stays);
+// A member `key` of periods {from, to} (null when absent: none).
+Result<std::vector<Period>> ReadPeriods(const std::string& key, const nlohmann::json* periods);
+Result<Purpose> ReadMainPurpose(std::string_view text);
+// The checks across members: the travel document expires after its issue, the applicant was
+// born on or before the lodging date.
+Status CheckRequestConsistency(const CheckRequest& request);
+
 // Runs every rule over the embedded reference data. Time zones are fixed offsets only unless
 // `zones` is given. Errors "invalid-field" (a state or nationality the tables do not know, an
 // unknown time zone) or the reference data's own parse error.
