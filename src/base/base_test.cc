@@ -134,6 +134,31 @@ TEST(Time, ParsesAndFormatsDates) {
   }
 }
 
+// Every day of 1600-2400 and the years outside 0000-9999 are written as "%04d-%02u-%02u" writes
+// them; instants add the time of day to the second, also before 1970.
+TEST(Time, FormatsEveryDayAndInstantAsPrintfWould) {
+  const auto printf_date = [](int y, unsigned m, unsigned d) {
+    char buf[24];
+    (void)std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+    return std::string(buf);
+  };
+  for (std::chrono::sys_days at{D(1600, 1, 1)}; at <= std::chrono::sys_days{D(2400, 12, 31)};
+       at += std::chrono::days(1)) {
+    const Date date{at};
+    ASSERT_EQ(FormatIsoDate(date),
+              printf_date(static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                          static_cast<unsigned>(date.day())));
+  }
+  EXPECT_EQ(FormatIsoDate(D(0, 1, 1)), "0000-01-01");
+  EXPECT_EQ(FormatIsoDate(D(9999, 12, 31)), "9999-12-31");
+  EXPECT_EQ(FormatIsoDate(D(-1, 3, 4)), printf_date(-1, 3, 4));
+  EXPECT_EQ(FormatIsoDate(D(12345, 6, 7)), "12345-06-07");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("1969-12-31T23:59:59.999Z")),
+            "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2027-03-09T07:08:05Z")), "2027-03-09T07:08:05Z");
+  EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("1900-01-01T00:00:00Z")), "1900-01-01T00:00:00Z");
+}
+
 TEST(Time, ParsesInstantsWithZonesAndFractions) {
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26T12:00:00Z")), "2023-07-26T12:00:00Z");
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2023-07-26T12:00:00+02:00")),
@@ -254,6 +279,53 @@ TEST(JsonText, EveryOffsetOfALongTextIsLookedAt) {
           << at;
     }
   }
+}
+
+// Long texts: the room made for a text grows when escaping makes it longer (texts where every
+// byte becomes \u00XX, or a quote pair), sequences of several bytes and invalid ones at many
+// places of a long text, all written as nlohmann::json writes them, after what `out` held.
+TEST(JsonText, LongTextsAreWrittenWholeWhateverTheyGrowTo) {
+  const auto nlohmann_text = [](const std::string& text) {
+    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string plain;
+  while (plain.size() < 3000) plain += "Visa Code Art 24(2) ";
+  // Each special, and what it reads as (invalid UTF-8: one U+FFFD per byte that starts no
+  // valid sequence).
+  const std::string fffd = "\xef\xbf\xbd";
+  const std::vector<std::pair<std::string, std::string>> specials = {
+      {"\"", "\""},
+      {"\n", "\n"},
+      {std::string(1, '\0'), std::string(1, '\0')},
+      {"\xc3\xa9", "\xc3\xa9"},
+      {"\xf0\x9d\x84\x9e", "\xf0\x9d\x84\x9e"},
+      {"\xff", fffd},
+      {"\xe2\x82", fffd + fffd}};
+  for (const auto& [special, reads_as] : specials) {
+    for (std::size_t at : {1013U, 1017U, 1020U, 1021U, 1022U, 1023U, 1024U, 1025U, 1031U, 2046U,
+                           2047U, 2048U, 2049U}) {
+      std::string out = "prefix:";
+      AppendJsonString(out, plain.substr(0, at) + special + plain.substr(at));
+      ASSERT_EQ(out, "prefix:" + nlohmann_text(plain.substr(0, at) + reads_as + plain.substr(at)))
+          << at;
+    }
+  }
+  std::string controls;
+  std::string euros;
+  std::string quotes;
+  for (int i = 0; i < 2500; ++i) {
+    controls += static_cast<char>(i % 0x20);
+    euros += "\xe2\x82\xac";
+    quotes += i % 3 == 0 ? "\\" : "\"";
+  }
+  for (const std::string& text : {controls, euros, quotes, controls + euros}) {
+    std::string out;
+    AppendJsonString(out, text);
+    EXPECT_EQ(out, nlohmann_text(text));
+  }
+  std::string out;
+  AppendJsonString(out, euros.substr(1));  // two bytes that start nothing, then euros
+  EXPECT_EQ(out, nlohmann_text(fffd + fffd + euros.substr(3)));
 }
 
 TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
