@@ -328,6 +328,20 @@ TEST(JsonText, LongTextsAreWrittenWholeWhateverTheyGrowTo) {
   EXPECT_EQ(out, nlohmann_text(fffd + fffd + euros.substr(3)));
 }
 
+// Short plain texts take one append: every length up to past that limit, plain and with a
+// character to escape last.
+TEST(JsonText, ShortTextsOfEveryLengthAreWrittenWhole) {
+  for (std::size_t n = 0; n <= 80; ++n) {
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i) text += static_cast<char>('a' + i % 26);
+    for (const std::string& t : {text, text + "\"", text + "\xc3\xa9"}) {
+      std::string out = "[";
+      AppendJsonString(out, t);
+      EXPECT_EQ(out, "[" + nlohmann::json(t).dump()) << n;
+    }
+  }
+}
+
 TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
   const std::string fffd = "\xef\xbf\xbd";
   const std::vector<std::pair<std::string, std::string>> cases = {

@@ -59,6 +59,21 @@ int PlainBytesBefore(std::uint64_t special) {
   }
 }
 
+// Whether `text` can go into a JSON string as it is: printable ASCII other than '"' and '\\'.
+bool IsPlain(std::string_view text) {
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (SpecialBytes(word) != 0) return false;
+  }
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
@@ -70,6 +85,16 @@ void AppendJsonString(std::string& out, std::string_view text) {
   // submission: docs/PERFORMANCE.md).
   constexpr std::size_t kRoomNeeded = 16;  // an eight-byte copy or the longest escape, \u00XX
   constexpr std::string_view kHex = "0123456789abcdef";
+  // Most texts are short and plain (keys, codes, dates, ids): one append, quotes included.
+  constexpr std::size_t kShort = 64;
+  if (text.size() <= kShort && IsPlain(text)) {
+    std::array<char, kShort + 2> quoted{};
+    quoted[0] = '"';
+    std::memcpy(quoted.data() + 1, text.data(), text.size());
+    quoted[text.size() + 1] = '"';
+    out.append(quoted.data(), text.size() + 2);
+    return;
+  }
   out += '"';
   std::size_t written = out.size();
   out.resize(written + text.size() + text.size() / 8 + kRoomNeeded);
