@@ -50,6 +50,15 @@ class DecodedDocuments {
     return it->second->value;
   }
 
+  // The document remembered under `key` whatever the row holds now, or null: for a caller that
+  // checks by other means that it is still the row's (e.g. the row's version). Does not count as
+  // a use.
+  std::shared_ptr<const T> Peek(const std::string& key) const {
+    std::lock_guard lock(mu_);
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : it->second->value;
+  }
+
   // Remembers at `now` that `text` under `key` decodes to `value` (which must be exactly what
   // decoding `text` gives).
   void Remember(const std::string& key, std::string text, std::shared_ptr<const T> value,

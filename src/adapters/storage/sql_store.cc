@@ -1,5 +1,6 @@
 #include "adapters/storage/sql_store.h"
 
+#include <array>
 #include <utility>
 
 #include "adapters/storage/documents.h"
@@ -184,14 +185,27 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     const std::int64_t read_version = a.version;
     ++a.version;  // the version this write stores, if the row is still at the one read
     std::string text = ApplicationDocText(a);
+    // Only the columns that change are set: the table has four indexes, and SQLite rewrites the
+    // entry of every index with a column in the SET list (a submission changes two of them).
+    // What the row holds is known when the application at the version read is kept decoded: the
+    // version is checked by the UPDATE itself, and a version has one content (docs/PERFORMANCE.md).
+    // Otherwise every column is set.
+    std::shared_ptr<const Application> before =
+        decoded_ != nullptr ? decoded_->applications.Peek(a.id.value()) : nullptr;
+    if (before != nullptr && before->version != read_version) before = nullptr;
     std::vector<SqlValue> row = ApplicationRow(a, text);
-    row.emplace_back(read_version);
-    const auto changed = c_.Execute(
-        "UPDATE applications SET owner = $2, status = $3, notified_state = $4, "
-        "appointment_location = $5, submitted_ms = $6, created_ms = $7, "
-        "updated_ms = $8, version = $9, doc = $10, purged = $11 "
-        "WHERE id = $1 AND version = $12",
-        row);
+    const std::vector<SqlValue> was =
+        before != nullptr ? ApplicationRow(*before, std::string()) : std::vector<SqlValue>();
+    std::string sql = "UPDATE applications SET version = $2, doc = $3";
+    std::vector<SqlValue> params = {row[0], row[kVersionColumn], std::move(row[kDocColumn])};
+    for (std::size_t i = 1; i < row.size(); ++i) {
+      if (i == kVersionColumn || i == kDocColumn || (!was.empty() && was[i] == row[i])) continue;
+      params.push_back(std::move(row[i]));
+      sql += std::string(", ") + kApplicationColumns[i] + " = $" + std::to_string(params.size());
+    }
+    params.emplace_back(read_version);
+    sql += " WHERE id = $1 AND version = $" + std::to_string(params.size());
+    const auto changed = c_.Execute(sql, params);
     if (!changed.ok() || *changed == 0) {
       a.version = read_version;
       if (!changed.ok()) return changed.error();
@@ -543,6 +557,14 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     if (*r == 0) return Error{"not-found", std::string("no such ") + what};
     return Ok();
   }
+
+  // The columns of `applications` in the order of ApplicationRow.
+  static constexpr std::array<const char*, 11> kApplicationColumns = {
+      "id",           "owner",      "status",     "notified_state", "appointment_location",
+      "submitted_ms", "created_ms", "updated_ms", "version",        "doc",
+      "purged"};
+  static constexpr std::size_t kVersionColumn = 8;
+  static constexpr std::size_t kDocColumn = 9;
 
   static std::vector<SqlValue> ApplicationRow(const Application& a, std::string doc_text) {
     return {a.id.value(),

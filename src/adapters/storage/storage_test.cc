@@ -165,6 +165,75 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
   EXPECT_EQ(mine[0].form.Fields()["itinerary"][0]["state"], "FR");
 }
 
+// An update sets only the columns that changed when the application at the version read is
+// kept decoded, every column otherwise (a store that never saw it): either way the row's
+// columns, which the lists and queues select on, are the application's.
+TEST_P(StorageTest, AnUpdateLeavesEveryColumnAsTheApplicationSays) {
+  domain::Application a;
+  a.id = ApplicationId("app-cols");
+  a.owner = AccountId("acc-1");
+  a.created_at = a.updated_at = clock_.Now();
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Insert(a); }).ok());
+  const auto columns_are = [&](const domain::Application& want) {
+    std::string got;
+    const Status read = db_->Read([&](SqlConnection& c) -> Status {
+      auto row = c.QueryOne(
+          "SELECT owner, status, notified_state, appointment_location, submitted_ms, "
+          "created_ms, updated_ms, version, purged FROM applications WHERE id = $1",
+          {want.id.value()});
+      if (!row.ok()) return row.error();
+      const SqlRow& r = **row;
+      got = r.Text(0) + "|" + r.Text(1) + "|" + r.Text(2) + "|" + r.Text(3) + "|" +
+            (r.IsNull(4) ? std::string("null") : std::to_string(r.Int(4))) + "|" +
+            std::to_string(r.Int(5)) + "|" + std::to_string(r.Int(6)) + "|" +
+            std::to_string(r.Int(7)) + "|" + std::to_string(r.Int(8));
+      return Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.error().message;
+    return got == want.owner.value() + "|" +
+                       std::string(domain::ApplicationStatusName(want.status)) + "|" +
+                       want.notified_state + "|" + want.appointment_location + "|" +
+                       (want.submitted_at ? std::to_string(ToMillis(*want.submitted_at))
+                                          : std::string("null")) +
+                       "|" + std::to_string(ToMillis(want.created_at)) + "|" +
+                       std::to_string(ToMillis(want.updated_at)) + "|" +
+                       std::to_string(want.version) + "|" + (want.purged ? "1" : "0")
+               ? ::testing::AssertionSuccess()
+               : ::testing::AssertionFailure() << got;
+  };
+  const auto update = [&](SqlStore& store, domain::Application& app) {
+    return store.Write([&](UnitOfWork& u) { return u.Applications().Update(app); });
+  };
+  a.status = domain::ApplicationStatus::kSubmitted;
+  a.submitted_at = a.updated_at = clock_.Now() + std::chrono::seconds(1);
+  ASSERT_TRUE(update(*store_, a).ok());
+  EXPECT_TRUE(columns_are(a));
+  a.status = domain::ApplicationStatus::kNotified;
+  a.notified_state = "FR";
+  a.appointment_location = "fr-delhi";
+  ASSERT_TRUE(update(*store_, a).ok());
+  EXPECT_TRUE(columns_are(a));
+  a.form.Set("1", "ERIKSSON");  // only the document changes
+  ASSERT_TRUE(update(*store_, a).ok());
+  EXPECT_TRUE(columns_are(a));
+  // A store that has not seen the application sets every column.
+  SqlStore other(*db_, clock_, random_);
+  a.notified_state = "DE";
+  a.purged = true;
+  a.updated_at = clock_.Now() + std::chrono::seconds(2);
+  ASSERT_TRUE(update(other, a).ok());
+  EXPECT_TRUE(columns_are(a));
+  // The first store's copy is a version behind now: it sets every column too, and a stale
+  // version is still refused.
+  domain::Application stale = a;
+  stale.version -= 1;
+  EXPECT_EQ(update(*store_, stale).error().code, "conflict");
+  a.appointment_location = "";
+  ASSERT_TRUE(update(*store_, a).ok());
+  EXPECT_TRUE(columns_are(a));
+  EXPECT_EQ(a.version, 5);
+}
+
 // Documents are kept decoded between transactions (DecodedDocuments): what a store reads must
 // still be what its rows hold after a rolled-back write, and after changes made by another
 // process on the same database.
