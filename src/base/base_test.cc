@@ -153,6 +153,7 @@ TEST(Time, FormatsEveryDayAndInstantAsPrintfWould) {
   EXPECT_EQ(FormatIsoDate(D(9999, 12, 31)), "9999-12-31");
   EXPECT_EQ(FormatIsoDate(D(-1, 3, 4)), printf_date(-1, 3, 4));
   EXPECT_EQ(FormatIsoDate(D(12345, 6, 7)), "12345-06-07");
+  EXPECT_EQ(FormatIsoDate(D(2027, 13, 120)), printf_date(2027, 13, 120));  // not a day: as printf
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("1969-12-31T23:59:59.999Z")),
             "1969-12-31T23:59:59Z");
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2027-03-09T07:08:05Z")), "2027-03-09T07:08:05Z");

@@ -65,7 +65,7 @@ std::string FormatIsoDate(Date date) {
   // Dates are written a dozen times per request (documents, pre-checks, responses): digits by
   // hand rather than through snprintf's format interpreter (docs/PERFORMANCE.md).
   const int y = static_cast<int>(date.year());
-  if (y < 0 || y > 9999) {
+  if (y < 0 || y > 9999 || !date.ok()) {
     char buf[24];
     (void)std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, static_cast<unsigned>(date.month()),
                         static_cast<unsigned>(date.day()));
