@@ -59,7 +59,11 @@ int PlainBytesBefore(std::uint64_t special) {
   }
 }
 
-// Whether `text` can go into a JSON string as it is: printable ASCII other than '"' and '\\'.
+// Whether byte `c` goes into a JSON string as it is: printable ASCII other than '"' and '\\'
+// (SpecialBytes marks the others, eight at a time).
+bool PlainByte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+// Whether all of `text` goes into a JSON string as it is.
 bool IsPlain(std::string_view text) {
   std::size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
@@ -68,8 +72,7 @@ bool IsPlain(std::string_view text) {
     if (SpecialBytes(word) != 0) return false;
   }
   for (; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+    if (!PlainByte(static_cast<unsigned char>(text[i]))) return false;
   }
   return true;
 }
@@ -124,7 +127,7 @@ void AppendJsonString(std::string& out, std::string_view text) {
       p += plain;
     }
     const auto c = static_cast<unsigned char>(*s);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {  // in the last few bytes
+    if (PlainByte(c)) {  // in the last few bytes
       *p++ = static_cast<char>(c);
       ++s;
       continue;

@@ -101,6 +101,18 @@ Result<std::string> CountryCode(const json& object, const std::string& prefix,
   return ReadCountryCode(Join(prefix, key), text.value_or(std::string()), length, required);
 }
 
+Status TravelDocumentDatesInOrder(const CheckTravelDocument& d) {
+  if (d.expires_on < d.issued_on) {
+    return Invalid("travel_document.expires_on", "before travel_document.issued_on");
+  }
+  return Ok();
+}
+
+Status BornBeforeLodging(const CheckRequest& r) {
+  if (r.date_of_birth > r.lodged_on) return Invalid("date_of_birth", "after lodged_on");
+  return Ok();
+}
+
 // A bound on planned stays that keeps the day-by-day rules cheap on hostile input.
 constexpr int kMaxStayDays = 3653;
 
@@ -186,22 +198,6 @@ Result<Purpose> ReadMainPurpose(std::string_view text) {
   if (!parsed.ok()) return Invalid("main_purpose", parsed.error().message);
   return *parsed;
 }
-
-namespace {
-
-Status TravelDocumentDatesInOrder(const CheckTravelDocument& d) {
-  if (d.expires_on < d.issued_on) {
-    return Invalid("travel_document.expires_on", "before travel_document.issued_on");
-  }
-  return Ok();
-}
-
-Status BornBeforeLodging(const CheckRequest& r) {
-  if (r.date_of_birth > r.lodged_on) return Invalid("date_of_birth", "after lodged_on");
-  return Ok();
-}
-
-}  // namespace
 
 Status CheckRequestConsistency(const CheckRequest& r) {
   OPENVAP_RETURN_IF_ERROR(TravelDocumentDatesInOrder(r.travel_document));
