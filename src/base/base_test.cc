@@ -263,6 +263,11 @@ TEST(JsonText, StringsAndNumbersAreWrittenAsNlohmannJsonWritesThem) {
   EXPECT_EQ(std::move(w).Text(), "[null,null]");
 }
 
+// `text` as nlohmann::json writes it, invalid UTF-8 replaced (what AppendJsonString matches).
+std::string NlohmannText(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // Long plain runs are skipped eight bytes at a time: a character that needs escaping (or is not
 // ASCII) is found at every offset of such a run, and bytes next to the limits are left alone.
 TEST(JsonText, EveryOffsetOfALongTextIsLookedAt) {
@@ -275,9 +280,7 @@ TEST(JsonText, EveryOffsetOfALongTextIsLookedAt) {
       const std::string text = plain.substr(0, at) + special + plain.substr(at);
       std::string out;
       AppendJsonString(out, text);
-      EXPECT_EQ(out,
-                nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-          << at;
+      EXPECT_EQ(out, NlohmannText(text)) << at;
     }
   }
 }
@@ -286,9 +289,6 @@ TEST(JsonText, EveryOffsetOfALongTextIsLookedAt) {
 // byte becomes \u00XX, or a quote pair), sequences of several bytes and invalid ones at many
 // places of a long text, all written as nlohmann::json writes them, after what `out` held.
 TEST(JsonText, LongTextsAreWrittenWholeWhateverTheyGrowTo) {
-  const auto nlohmann_text = [](const std::string& text) {
-    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
   std::string plain;
   while (plain.size() < 3000) plain += "Visa Code Art 24(2) ";
   // Each special, and what it reads as (invalid UTF-8: one U+FFFD per byte that starts no
@@ -307,7 +307,7 @@ TEST(JsonText, LongTextsAreWrittenWholeWhateverTheyGrowTo) {
                            2047U, 2048U, 2049U}) {
       std::string out = "prefix:";
       AppendJsonString(out, plain.substr(0, at) + special + plain.substr(at));
-      ASSERT_EQ(out, "prefix:" + nlohmann_text(plain.substr(0, at) + reads_as + plain.substr(at)))
+      ASSERT_EQ(out, "prefix:" + NlohmannText(plain.substr(0, at) + reads_as + plain.substr(at)))
           << at;
     }
   }
@@ -322,11 +322,11 @@ TEST(JsonText, LongTextsAreWrittenWholeWhateverTheyGrowTo) {
   for (const std::string& text : {controls, euros, quotes, controls + euros}) {
     std::string out;
     AppendJsonString(out, text);
-    EXPECT_EQ(out, nlohmann_text(text));
+    EXPECT_EQ(out, NlohmannText(text));
   }
   std::string out;
   AppendJsonString(out, euros.substr(1));  // two bytes that start nothing, then euros
-  EXPECT_EQ(out, nlohmann_text(fffd + fffd + euros.substr(3)));
+  EXPECT_EQ(out, NlohmannText(fffd + fffd + euros.substr(3)));
 }
 
 // Short plain texts take one append: every length up to past that limit, plain and with a

@@ -58,7 +58,6 @@ TEST(JsonMappingTest, TheTextOfAnApplicationIsItsJsonWithTheDetailsAsTheyAre) {
   EXPECT_FALSE(ApplicationJson(a).contains("prechecks"));
 }
 
-}  // namespace
 TEST(JsonMappingTest, AListIsEachApplicationsText) {
   domain::Application with = Submitted();
   domain::Application without = Submitted();
@@ -69,4 +68,5 @@ TEST(JsonMappingTest, AListIsEachApplicationsText) {
   EXPECT_EQ(json::parse(ApplicationListJsonText({})), (json{{"applications", json::array()}}));
 }
 
+}  // namespace
 }  // namespace openvap::api

@@ -29,6 +29,15 @@ using openvap::testing::TempDir;
 
 enum class Engine { kSqlite, kPostgres };
 
+// Runs one statement in a write transaction of its own.
+Status ExecuteInWrite(Database& db, const std::string& sql,
+                      const std::vector<SqlValue>& params = {}) {
+  return db.Write([&](SqlConnection& c) -> Status {
+    auto done = c.Execute(sql, params);
+    return done.ok() ? Ok() : Status(done.error());
+  });
+}
+
 class StorageTest : public ::testing::TestWithParam<Engine> {
  protected:
   StorageTest() : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")), random_(17) {}
@@ -464,12 +473,8 @@ TEST_P(StorageTest, TheAuditTrailIsHashChainedAndTamperingIsFound) {
                     .ok());
   }
   EXPECT_FALSE(VerifyAuditChain(*db_)->has_value());
-  ASSERT_TRUE(db_->Write([](SqlConnection& c) -> Status {
-                   auto r =
-                       c.Execute("UPDATE audit_trail SET actor = 'someone-else' WHERE seq = 3");
-                   return r.ok() ? Ok() : Status(r.error());
-                 })
-                  .ok());
+  ASSERT_TRUE(
+      ExecuteInWrite(*db_, "UPDATE audit_trail SET actor = 'someone-else' WHERE seq = 3").ok());
   const auto bad = VerifyAuditChain(*db_);
   ASSERT_TRUE(bad->has_value());
   EXPECT_EQ(**bad, 3);
@@ -516,11 +521,8 @@ TEST_P(StorageTest, AuditHashesCoverTheEntryAsSortedCompactJsonAndEveryByteOfIts
   EXPECT_TRUE(pinned.ok()) << pinned.error().message;
   EXPECT_FALSE(VerifyAuditChain(*db_)->has_value());
   ASSERT_TRUE(
-      db_->Write([](SqlConnection& c) -> Status {
-           auto r = c.Execute(
-               "UPDATE audit_trail SET details = REPLACE(details, ',', ', ') WHERE seq = 2");
-           return r.ok() ? Ok() : Status(r.error());
-         })
+      ExecuteInWrite(*db_,
+                     "UPDATE audit_trail SET details = REPLACE(details, ',', ', ') WHERE seq = 2")
           .ok());
   const auto bad = VerifyAuditChain(*db_);
   ASSERT_TRUE(bad->has_value());
@@ -715,14 +717,10 @@ TEST(SqliteStorageTest, TheWalIsCheckpointedIntoTheDatabaseFile) {
   const auto before = std::filesystem::file_size(file);
   const std::string blob(3000, 'x');  // about a page per row
   for (int i = 0; i < 1500; ++i) {
-    ASSERT_TRUE((*db)
-                    ->Write([&](SqlConnection& c) -> Status {
-                      auto done = c.Execute(
-                          "INSERT INTO rate_limits (limit_key, window_start_ms, hits) "
-                          "VALUES ($1, 0, 1)",
-                          {blob + std::to_string(i)});
-                      return done.ok() ? Ok() : Status(done.error());
-                    })
+    ASSERT_TRUE(ExecuteInWrite(**db,
+                               "INSERT INTO rate_limits (limit_key, window_start_ms, hits) "
+                               "VALUES ($1, 0, 1)",
+                               {blob + std::to_string(i)})
                     .ok());
   }
   // The checkpoint runs beside the writes: wait for it (at most 20 s).
@@ -740,11 +738,9 @@ TEST(SqliteStorageTest, AWriteFromAFiberSuspendsItInsteadOfBlockingItsThread) {
   auto db = OpenDatabase("sqlite://" + tmp.path() + "/openvap.db");
   ASSERT_TRUE(db.ok()) << db.error().message;
   const auto insert = [&](const std::string& key) {
-    return (*db)->Write([&](SqlConnection& c) -> Status {
-      auto done = c.Execute(
-          "INSERT INTO rate_limits (limit_key, window_start_ms, hits) VALUES ($1, 0, 1)", {key});
-      return done.ok() ? Ok() : Status(done.error());
-    });
+    return ExecuteInWrite(
+        **db, "INSERT INTO rate_limits (limit_key, window_start_ms, hits) VALUES ($1, 0, 1)",
+        {key});
   };
   std::atomic<bool> second_started{false};
   std::atomic<bool> first_saw_second{false};
@@ -789,11 +785,8 @@ TEST(SqliteStorageTest, SqliteDoesNotCountItsMemoryUnderAProcessWideLock) {
   TempDir tmp;
   auto db = OpenDatabase("sqlite://" + tmp.path() + "/openvap.db");
   ASSERT_TRUE(db.ok()) << db.error().message;
-  const Status written = (*db)->Write([](SqlConnection& c) -> Status {
-    auto done = c.Execute(
-        "INSERT INTO rate_limits (limit_key, window_start_ms, hits) VALUES ('k', 0, 1)", {});
-    return done.ok() ? Ok() : Status(done.error());
-  });
+  const Status written = ExecuteInWrite(
+      **db, "INSERT INTO rate_limits (limit_key, window_start_ms, hits) VALUES ('k', 0, 1)");
   ASSERT_TRUE(written.ok()) << written.error().message;
   EXPECT_EQ(sqlite3_memory_used(), 0);
 }
