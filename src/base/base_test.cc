@@ -329,6 +329,27 @@ TEST(JsonText, LongTextsAreWrittenWholeWhateverTheyGrowTo) {
   EXPECT_EQ(out, NlohmannText(fffd + fffd + euros.substr(3)));
 }
 
+// The writer puts every piece into room it keeps after its text, growing it as needed: a
+// document of many members and long texts (one that grows sixfold when escaped) comes out
+// whole, as nlohmann::json writes the same value, and the room asked for is not kept with it.
+TEST(JsonText, TheWriterGrowsItsRoomForAnyDocument) {
+  std::string controls;
+  for (int i = 0; i < 3000; ++i) controls += static_cast<char>(i % 0x20);
+  nlohmann::json expected = nlohmann::json::object();
+  JsonWriter w;
+  w.BeginObject();
+  for (int i = 0; i < 300; ++i) {
+    const std::string key = "member_" + std::to_string(1000 + i);
+    const std::string value = i % 50 == 7 ? controls : "value \"" + std::to_string(i) + "\"";
+    w.Key(key).String(value);
+    expected[key] = value;
+  }
+  w.EndObject();
+  const std::string text = std::move(w).Text();
+  EXPECT_EQ(text, expected.dump());
+  EXPECT_LE(text.capacity(), 2 * text.size() + 256);
+}
+
 // Short plain texts take one append: every length up to past that limit, plain and with a
 // character to escape last.
 TEST(JsonText, ShortTextsOfEveryLengthAreWrittenWhole) {

@@ -63,55 +63,22 @@ int PlainBytesBefore(std::uint64_t special) {
 // (SpecialBytes marks the others, eight at a time).
 bool PlainByte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
-// Whether all of `text` goes into a JSON string as it is.
-bool IsPlain(std::string_view text) {
-  std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    if (SpecialBytes(word) != 0) return false;
-  }
-  for (; i < text.size(); ++i) {
-    if (!PlainByte(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
-}
+// The most bytes one byte of a text can become inside a JSON string: a control character is
+// written \u00XX (an invalid UTF-8 byte becomes U+FFFD, three bytes).
+constexpr std::size_t kMostBytesPerByte = 6;
 
-}  // namespace
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  // Written through a pointer into room made beforehand (grown when short), cut to what was
-  // written at the end. Eight bytes at a time: copied first, then looked at; when one of them
-  // needs attention, the plain ones before it are kept and the writing goes on from it. So a
-  // text costs a few instructions per eight bytes plus a few per escaped character (the
-  // pre-check details are a JSON text of a few kB with hundreds of quotes, escaped on every
-  // submission: docs/PERFORMANCE.md).
-  constexpr std::size_t kRoomNeeded = 16;  // an eight-byte copy or the longest escape, \u00XX
+// Writes `text` escaped (without the quotes) at `p`, which has room for kMostBytesPerByte bytes
+// per byte of `text`; returns where the escaped text ends. Eight bytes at a time: copied first,
+// then looked at; when one of them needs attention, the plain ones before it are kept and the
+// writing goes on from it. So a text costs a few instructions per eight bytes plus a few per
+// escaped character (the pre-check details are a JSON text of a few kB with hundreds of quotes,
+// escaped on every submission: docs/PERFORMANCE.md). The eight-byte copy never passes the room:
+// with eight bytes or more left to read, at least 6 * 8 bytes of room are left.
+char* EscapeInto(char* p, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
-  // Most texts are short and plain (keys, codes, dates, ids): one append, quotes included.
-  constexpr std::size_t kShort = 64;
-  if (text.size() <= kShort && IsPlain(text)) {
-    std::array<char, kShort + 2> quoted{};
-    quoted[0] = '"';
-    std::memcpy(quoted.data() + 1, text.data(), text.size());
-    quoted[text.size() + 1] = '"';
-    out.append(quoted.data(), text.size() + 2);
-    return;
-  }
-  out += '"';
-  std::size_t written = out.size();
-  out.resize(written + text.size() + text.size() / 8 + kRoomNeeded);
-  char* p = out.data() + written;
-  char* limit = out.data() + out.size();
   const char* s = text.data();
   const char* const end = s + text.size();
   while (s < end) {
-    if (static_cast<std::size_t>(limit - p) < kRoomNeeded) {
-      written = static_cast<std::size_t>(p - out.data());
-      out.resize(std::max(2 * out.size(), written + kRoomNeeded));
-      p = out.data() + written;
-      limit = out.data() + out.size();
-    }
     if (end - s >= 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, s, sizeof word);
@@ -179,52 +146,87 @@ void AppendJsonString(std::string& out, std::string_view text) {
     }
     ++s;
   }
-  out.resize(static_cast<std::size_t>(p - out.data()));
-  out += '"';
+  return p;
 }
 
-void JsonWriter::Separate() {
-  if (after_value_) out_ += ',';
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  const std::size_t written = out.size();
+  out.resize(written + kMostBytesPerByte * text.size() + 2);
+  char* p = out.data() + written;
+  *p++ = '"';
+  p = EscapeInto(p, text);
+  *p++ = '"';
+  out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
+// The writer keeps its text in `out_` with room after it: out_[0, size_) is written, and every
+// piece is put into the room directly, the separator with it (no std::string append per piece:
+// a stored application is some fifty members, written on every submission).
+char* JsonWriter::Grow(std::size_t bytes) {
+  out_.resize(std::max({2 * out_.size(), size_ + bytes, std::size_t{256}}));
+  return out_.data() + size_;
+}
+
+std::string JsonWriter::Text() && {
+  out_.resize(size_);
+  // The room asked for a long string (six bytes per byte) is not kept with the text.
+  if (out_.capacity() > 2 * size_ + 256) out_.shrink_to_fit();
+  return std::move(out_);
+}
+
+void JsonWriter::Put(char separator_or_zero, std::string_view bytes) {
+  char* const start = Room(bytes.size() + 1);
+  char* p = start;
+  if (separator_or_zero != 0) *p++ = separator_or_zero;
+  std::memcpy(p, bytes.data(), bytes.size());
+  size_ += static_cast<std::size_t>(p - start) + bytes.size();
+}
+
+void JsonWriter::PutString(std::string_view text, bool is_key) {
+  char* const start = Room(kMostBytesPerByte * text.size() + 4);
+  char* p = start;
+  if (after_value_) *p++ = ',';
+  *p++ = '"';
+  p = EscapeInto(p, text);
+  *p++ = '"';
+  if (is_key) *p++ = ':';
+  size_ += static_cast<std::size_t>(p - start);
+  after_value_ = !is_key;
 }
 
 JsonWriter& JsonWriter::BeginObject() {
-  Separate();
-  out_ += '{';
+  Put(after_value_ ? ',' : 0, "{");
   after_value_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::EndObject() {
-  out_ += '}';
+  Put(0, "}");
   after_value_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::BeginArray() {
-  Separate();
-  out_ += '[';
+  Put(after_value_ ? ',' : 0, "[");
   after_value_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::EndArray() {
-  out_ += ']';
+  Put(0, "]");
   after_value_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
-  Separate();
-  AppendJsonString(out_, key);
-  out_ += ':';
-  after_value_ = false;
+  PutString(key, /*is_key=*/true);
   return *this;
 }
 
 JsonWriter& JsonWriter::String(std::string_view text) {
-  Separate();
-  AppendJsonString(out_, text);
-  after_value_ = true;
+  PutString(text, /*is_key=*/false);
   return *this;
 }
 
@@ -234,7 +236,9 @@ JsonWriter& JsonWriter::Strings(const std::vector<std::string>& texts) {
   return EndArray();
 }
 
-JsonWriter& JsonWriter::Bool(bool value) { return Raw(value ? "true" : "false"); }
+JsonWriter& JsonWriter::Bool(bool value) {
+  return Raw(value ? std::string_view("true") : std::string_view("false"));
+}
 
 JsonWriter& JsonWriter::Int(std::int64_t value) {
   std::array<char, 24> buffer{};
@@ -249,15 +253,14 @@ JsonWriter& JsonWriter::Number(double value) {
   std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
   Raw(text);
   // A whole number keeps a fraction, so that it reads back as a floating-point number.
-  if (text.find_first_of(".e") == std::string_view::npos) out_ += ".0";
+  if (text.find_first_of(".e") == std::string_view::npos) Put(0, ".0");
   return *this;
 }
 
-JsonWriter& JsonWriter::Null() { return Raw("null"); }
+JsonWriter& JsonWriter::Null() { return Raw(std::string_view("null")); }
 
 JsonWriter& JsonWriter::Raw(std::string_view json) {
-  Separate();
-  out_ += json;
+  Put(after_value_ ? ',' : 0, json);
   after_value_ = true;
   return *this;
 }

@@ -37,11 +37,19 @@ class JsonWriter {
   // A value already written as JSON text, put in as it is.
   JsonWriter& Raw(std::string_view json);
 
-  std::string Text() && { return std::move(out_); }
+  std::string Text() &&;
 
  private:
-  void Separate();
-  std::string out_;
+  // Where `bytes` more bytes go, made room for if needed.
+  char* Room(std::size_t bytes) {
+    return out_.size() - size_ >= bytes ? out_.data() + size_ : Grow(bytes);
+  }
+  char* Grow(std::size_t bytes);
+  // `bytes` after the separator, if not 0 (no text to escape: a brace, a number, a JSON text).
+  void Put(char separator_or_zero, std::string_view bytes);
+  void PutString(std::string_view text, bool is_key);  // escaped and quoted, ':' after a key
+  std::string out_;  // out_[0, size_) is written; the rest is room (see Room)
+  std::size_t size_ = 0;
   bool after_value_ = false;  // a comma goes before the next key or element
 };
 
