@@ -197,6 +197,11 @@ std::string Dump(const json& doc) {
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+const std::string* DetailsKeptApart(const domain::Application& a) {
+  if (!a.prechecks || !a.prechecks->details.is_string()) return nullptr;
+  return &a.prechecks->details.get_ref<const std::string&>();
+}
+
 json ToDoc(const domain::Application& a) { return json::parse(ApplicationDocText(a)); }
 
 std::string ApplicationDocText(const domain::Application& a) {
@@ -254,10 +259,8 @@ std::string ApplicationDocText(const domain::Application& a) {
     w.Key("fee_eur").Number(p.fee_eur);
     w.Key("visit_required").Bool(p.visit_required);
     w.Key("checked_at").Int(ToMillis(p.checked_at));
-    // JSON text kept as a string (RulesPreChecks); an older record may hold an object.
-    w.Key("details");
-    p.details.is_string() ? w.String(p.details.get_ref<const std::string&>())
-                          : w.Raw(Dump(p.details));
+    // Text (RulesPreChecks) is kept apart; an older record may hold an object.
+    if (DetailsKeptApart(a) == nullptr) w.Key("details").Raw(Dump(p.details));
     w.EndObject();
   }
   w.EndObject();
@@ -273,7 +276,7 @@ domain::Application AsStored(domain::Application a) {
   return a;
 }
 
-domain::Application ApplicationFromDoc(const json& j) {
+domain::Application ApplicationFromDoc(const json& j, const std::string* details_kept_apart) {
   domain::Application a;
   a.id = ApplicationId(Str(j, "id"));
   a.kind =
@@ -319,14 +322,14 @@ domain::Application ApplicationFromDoc(const json& j) {
     }
     o.fee_eur = Real(p, "fee_eur");
     o.visit_required = Bool(p, "visit_required");
-    o.details = Sub(p, "details");
+    o.details = details_kept_apart != nullptr ? json(*details_kept_apart) : Sub(p, "details");
     o.checked_at = Time(p, "checked_at");
     a.prechecks = std::move(o);
   }
   return a;
 }
 
-domain::Application ApplicationFromDoc(json&& j) {
+domain::Application ApplicationFromDoc(json&& j, std::optional<std::string> details_kept_apart) {
   // The large parts are moved out of the document first, then put into the application.
   const auto take = [](json& parent, const char* key) -> std::optional<json> {
     if (!parent.is_object()) return std::nullopt;
@@ -340,7 +343,11 @@ domain::Application ApplicationFromDoc(json&& j) {
   std::optional<json> chip_data;
   if (const auto l = j.find("lodging"); l != j.end()) chip_data = take(*l, "chip_data");
   std::optional<json> details;
-  if (const auto p = j.find("prechecks"); p != j.end()) details = take(*p, "details");
+  if (details_kept_apart) {
+    details = json(std::move(*details_kept_apart));
+  } else if (const auto p = j.find("prechecks"); p != j.end()) {
+    details = take(*p, "details");
+  }
   domain::Application a = ApplicationFromDoc(static_cast<const json&>(j));
   if (form) a.form = domain::ApplicationForm(std::move(*form));
   if (chip_data) a.lodging.chip_data = std::move(*chip_data);

@@ -6,6 +6,8 @@
 // that adding a field needs no migration of old rows.
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "domain/account.h"
 #include "domain/application.h"
@@ -29,15 +31,24 @@ nlohmann::json ToDoc(const domain::OneTimeToken& t);
 domain::OneTimeToken TokenFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::ServiceProviderKey& k);
 domain::ServiceProviderKey ProviderKeyFromDoc(const nlohmann::json& j);
+// An application is stored as a document plus, beside it, the pre-check details when they are
+// the JSON text the platform writes (column `precheck_details`): a few kB kept as they are
+// instead of escaped into the document on every submission and unescaped on every read
+// (docs/PERFORMANCE.md). DetailsKeptApart is that text, or null when the details go into the
+// document (no pre-checks, or details held as a JSON value: an older record).
+const std::string* DetailsKeptApart(const domain::Application& a);
+// The document (without the details kept apart), as a tree and as the text stored, written
+// directly: the form and the details are not copied into a tree first.
 nlohmann::json ToDoc(const domain::Application& a);
-// The stored text of ToDoc(a), written directly: the form and the pre-check details are not
-// copied into a tree first (docs/PERFORMANCE.md).
 std::string ApplicationDocText(const domain::Application& a);
 // `a` as a read of its stored document gives it back: instants to the millisecond.
 domain::Application AsStored(domain::Application a);
-domain::Application ApplicationFromDoc(const nlohmann::json& j);
+// The application of a stored document and the details kept apart beside it (null: none).
+domain::Application ApplicationFromDoc(const nlohmann::json& j,
+                                       const std::string* details_kept_apart = nullptr);
 // The same, moving the large parts (form, pre-check details, chip data) out of `j`.
-domain::Application ApplicationFromDoc(nlohmann::json&& j);
+domain::Application ApplicationFromDoc(nlohmann::json&& j,
+                                       std::optional<std::string> details_kept_apart);
 nlohmann::json ToDoc(const domain::ApplicationDocument& d);
 domain::ApplicationDocument DocumentFromDoc(const nlohmann::json& j);
 // A message's stored document, written directly as JSON text.

@@ -158,6 +158,13 @@ ALTER TABLE applications ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX applications_stale ON applications (status, purged, updated_ms)
 )SQL";
 
+// Version 4: the pre-check details beside the application's document instead of escaped into it
+// (documents.h, DetailsKeptApart; docs/PERFORMANCE.md). Rows written before keep them in the
+// document (NULL here) until their next write.
+constexpr const char* kVersion4 = R"SQL(
+ALTER TABLE applications ADD COLUMN precheck_details TEXT
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
   const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
@@ -188,6 +195,7 @@ const std::vector<Migration>& Migrations() {
        kVersion1},
       {2, "sandbox payment provider", kVersion2},
       {3, "purged applications", kVersion3},
+      {4, "pre-check details beside the application document", kVersion4},
   };
   return *migrations;
 }

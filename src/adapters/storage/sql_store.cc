@@ -36,8 +36,33 @@ json Parse(const std::string& text) {
   return j.is_discarded() ? json::object() : j;
 }
 
+// The text an application's row is decoded from (and kept decoded by): its document and, when
+// there are pre-check details kept apart (DetailsKeptApart), a NUL and those details. The
+// document is JSON, which holds no NUL, so that different rows give different texts.
+std::string ApplicationRowText(std::string doc, const std::string* details_kept_apart) {
+  if (details_kept_apart != nullptr) {
+    doc.reserve(doc.size() + 1 + details_kept_apart->size());
+    doc += '\0';
+    doc += *details_kept_apart;
+  }
+  return doc;
+}
+std::string ApplicationRowText(const SqlRow& r) {
+  if (r.IsNull(1)) return r.Text(0);
+  const std::string details = r.Text(1);
+  return ApplicationRowText(r.Text(0), &details);
+}
+
 // Applications are decoded from a document parsed for the purpose, so its parts are moved.
-Application DecodeApplication(json&& doc) { return ApplicationFromDoc(std::move(doc)); }
+Application DecodeApplication(const std::string& row_text) {
+  const std::size_t cut = std::min(row_text.find('\0'), row_text.size());
+  json doc = json::parse(row_text.begin(), row_text.begin() + static_cast<std::ptrdiff_t>(cut),
+                         nullptr, false);
+  if (doc.is_discarded()) doc = json::object();
+  std::optional<std::string> details;
+  if (cut < row_text.size()) details.emplace(row_text, cut + 1);
+  return ApplicationFromDoc(std::move(doc), std::move(details));
+}
 
 // The canonical bytes an audit entry's hash covers: compact JSON with its keys in sorted order,
 // `details` being the stored text of the details (itself compact with sorted keys, as Dump
@@ -170,14 +195,15 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     std::string text = ApplicationDocText(a);
     auto done = c_.Execute(
         "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
-        "submitted_ms, created_ms, updated_ms, version, doc, purged) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "submitted_ms, created_ms, updated_ms, version, doc, purged, precheck_details) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         ApplicationRow(a, text));
     if (!done.ok() && done.error().code == "unique-violation") {
       return Error{"already-exists", "application id taken"};
     }
     if (!done.ok()) return done.error();
-    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(text),
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(),
+              ApplicationRowText(std::move(text), DetailsKeptApart(a)),
               std::make_shared<const Application>(AsStored(a))});
     return Ok();
   }
@@ -215,32 +241,37 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       if (!exists) return Error{"not-found", "no application " + a.id.value()};
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
-    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(), std::move(text),
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(),
+              ApplicationRowText(std::move(text), DetailsKeptApart(a)),
               std::make_shared<const Application>(AsStored(a))});
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
-    return Decoded(decoded_ ? &decoded_->applications : nullptr, id.value(),
-                   std::string("SELECT doc FROM applications WHERE id = $1") + Lock(),
-                   DecodeApplication);
+    return Decoded(
+        decoded_ ? &decoded_->applications : nullptr, id.value(),
+        std::string("SELECT doc, precheck_details FROM applications WHERE id = $1") + Lock(),
+        ApplicationRowText, DecodeApplication);
   }
   Result<std::vector<Application>> ListByOwner(const AccountId& owner) override {
     return Many<Application>(
-        "SELECT doc FROM applications WHERE owner = $1 ORDER BY created_ms DESC LIMIT 500",
-        {owner.value()}, DecodeApplication);
+        "SELECT doc, precheck_details FROM applications WHERE owner = $1 ORDER BY created_ms DESC "
+        "LIMIT 500",
+        {owner.value()}, ApplicationRowText, DecodeApplication);
   }
   Result<std::vector<Application>> ListByAppointmentLocation(const std::string& org) override {
     return Many<Application>(
-        "SELECT doc FROM applications WHERE appointment_location = $1 AND status IN "
+        "SELECT doc, precheck_details FROM applications WHERE appointment_location = $1 AND status "
+        "IN "
         "('submitted', 'notified') ORDER BY submitted_ms LIMIT 500",
-        {org}, DecodeApplication);
+        {org}, ApplicationRowText, DecodeApplication);
   }
   Result<std::vector<Application>> ListForState(const std::string& state,
                                                 ApplicationStatus status) override {
     return Many<Application>(
-        "SELECT doc FROM applications WHERE notified_state = $1 AND status = $2 "
+        "SELECT doc, precheck_details FROM applications WHERE notified_state = $1 AND status = $2 "
         "ORDER BY submitted_ms LIMIT 500",
-        {state, std::string(domain::ApplicationStatusName(status))}, DecodeApplication);
+        {state, std::string(domain::ApplicationStatusName(status))}, ApplicationRowText,
+        DecodeApplication);
   }
   Status InsertDocument(const ApplicationId& app, const domain::ApplicationDocument& d,
                         ByteView content) override {
@@ -286,10 +317,11 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Result<std::vector<Application>> ListStale(ApplicationStatus status, Timestamp cutoff,
                                              int limit) override {
     return Many<Application>(
-        "SELECT doc FROM applications WHERE status = $1 AND purged = 0 AND updated_ms < $2 "
+        "SELECT doc, precheck_details FROM applications WHERE status = $1 AND purged = 0 AND "
+        "updated_ms < $2 "
         "ORDER BY updated_ms LIMIT $3",
         {std::string(domain::ApplicationStatusName(status)), ToMillis(cutoff), std::int64_t{limit}},
-        DecodeApplication);
+        ApplicationRowText, DecodeApplication);
   }
 
   // ---- account messages ----
@@ -520,25 +552,43 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   template <typename T, typename F>
   Result<std::vector<T>> Many(const std::string& sql, const std::vector<SqlValue>& params,
                               F from_doc) {
+    return Many<T>(sql, params, DocText,
+                   [&from_doc](const std::string& text) { return from_doc(Parse(text)); });
+  }
+  // Rows decoded from the text `row_text` makes of each (a row of more than a document).
+  template <typename T, typename F>
+  Result<std::vector<T>> Many(const std::string& sql, const std::vector<SqlValue>& params,
+                              std::string (*row_text)(const SqlRow&), F from_text) {
     OPENVAP_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, params));
     std::vector<T> out;
     out.reserve(rows.size());
-    for (const SqlRow& r : rows) out.push_back(from_doc(Parse(r.Text(0))));
+    for (const SqlRow& r : rows) out.push_back(from_text(row_text(r)));
     return out;
   }
+
+  static std::string DocText(const SqlRow& r) { return r.Text(0); }
 
   // One document by its key, decoded from its row's text, or taken from `cache` when that text
   // was decoded before.
   template <typename T, typename F>
   Result<std::optional<T>> Decoded(DecodedDocuments<T>* cache, const std::string& key,
                                    const std::string& sql, F from_doc) {
-    if (cache == nullptr) return One<T>(sql, {key}, from_doc);
+    return Decoded(cache, key, sql, DocText,
+                   [&from_doc](const std::string& text) { return from_doc(Parse(text)); });
+  }
+  // The same for a row of more than a document: decoded from the text `row_text` makes of it,
+  // which the cache compares.
+  template <typename T, typename F>
+  Result<std::optional<T>> Decoded(DecodedDocuments<T>* cache, const std::string& key,
+                                   const std::string& sql, std::string (*row_text)(const SqlRow&),
+                                   F from_text) {
     OPENVAP_ASSIGN_OR_RETURN(auto row, c_.QueryOne(sql, {key}));
     if (!row) return std::optional<T>{};
-    std::string text = row->Text(0);
+    std::string text = row_text(*row);
+    if (cache == nullptr) return std::optional<T>(from_text(text));
     const Timestamp now = clock_.Now();
     if (auto known = cache->Find(key, text, now)) return std::optional<T>(*known);
-    auto decoded = std::make_shared<const T>(from_doc(Parse(text)));
+    auto decoded = std::make_shared<const T>(from_text(text));
     cache->Remember(key, std::move(text), decoded, now);
     return std::optional<T>(*decoded);
   }
@@ -559,10 +609,10 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   }
 
   // The columns of `applications` in the order of ApplicationRow.
-  static constexpr std::array<const char*, 11> kApplicationColumns = {
-      "id",           "owner",      "status",     "notified_state", "appointment_location",
-      "submitted_ms", "created_ms", "updated_ms", "version",        "doc",
-      "purged"};
+  static constexpr std::array<const char*, 12> kApplicationColumns = {
+      "id",           "owner",           "status",     "notified_state", "appointment_location",
+      "submitted_ms", "created_ms",      "updated_ms", "version",        "doc",
+      "purged",       "precheck_details"};
   static constexpr std::size_t kVersionColumn = 8;
   static constexpr std::size_t kDocColumn = 9;
 
@@ -577,7 +627,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
             ToMillis(a.updated_at),
             a.version,
             std::move(doc_text),
-            std::int64_t{a.purged ? 1 : 0}};
+            std::int64_t{a.purged ? 1 : 0},
+            DetailsKeptApart(a) != nullptr ? SqlValue(*DetailsKeptApart(a)) : SqlValue(nullptr)};
   }
 
   static std::vector<SqlValue> DecisionRow(const domain::Decision& d) {

@@ -188,14 +188,16 @@ TEST_P(StorageTest, AnUpdateLeavesEveryColumnAsTheApplicationSays) {
     const Status read = db_->Read([&](SqlConnection& c) -> Status {
       auto row = c.QueryOne(
           "SELECT owner, status, notified_state, appointment_location, submitted_ms, "
-          "created_ms, updated_ms, version, purged FROM applications WHERE id = $1",
+          "created_ms, updated_ms, version, purged, precheck_details, doc FROM applications "
+          "WHERE id = $1",
           {want.id.value()});
       if (!row.ok()) return row.error();
       const SqlRow& r = **row;
       got = r.Text(0) + "|" + r.Text(1) + "|" + r.Text(2) + "|" + r.Text(3) + "|" +
             (r.IsNull(4) ? std::string("null") : std::to_string(r.Int(4))) + "|" +
             std::to_string(r.Int(5)) + "|" + std::to_string(r.Int(6)) + "|" +
-            std::to_string(r.Int(7)) + "|" + std::to_string(r.Int(8));
+            std::to_string(r.Int(7)) + "|" + std::to_string(r.Int(8)) + "|" +
+            (r.IsNull(9) ? std::string("null") : r.Text(9)) + "|" + r.Text(10);
       return Ok();
     });
     EXPECT_TRUE(read.ok()) << read.error().message;
@@ -206,7 +208,9 @@ TEST_P(StorageTest, AnUpdateLeavesEveryColumnAsTheApplicationSays) {
                                           : std::string("null")) +
                        "|" + std::to_string(ToMillis(want.created_at)) + "|" +
                        std::to_string(ToMillis(want.updated_at)) + "|" +
-                       std::to_string(want.version) + "|" + (want.purged ? "1" : "0")
+                       std::to_string(want.version) + "|" + (want.purged ? "1" : "0") + "|" +
+                       (DetailsKeptApart(want) ? *DetailsKeptApart(want) : std::string("null")) +
+                       "|" + ApplicationDocText(want)
                ? ::testing::AssertionSuccess()
                : ::testing::AssertionFailure() << got;
   };
@@ -225,10 +229,18 @@ TEST_P(StorageTest, AnUpdateLeavesEveryColumnAsTheApplicationSays) {
   a.form.Set("1", "ERIKSSON");  // only the document changes
   ASSERT_TRUE(update(*store_, a).ok());
   EXPECT_TRUE(columns_are(a));
+  a.prechecks = domain::PreCheckOutcome{};  // details kept beside the document
+  a.prechecks->details = R"({"competent_state":"FR","notes":["a \"b\""]})";
+  ASSERT_TRUE(update(*store_, a).ok());
+  EXPECT_TRUE(columns_are(a));
+  a.prechecks->competent_state = "FR";  // the details stay as they are
+  ASSERT_TRUE(update(*store_, a).ok());
+  EXPECT_TRUE(columns_are(a));
   // A store that has not seen the application sets every column.
   SqlStore other(*db_, clock_, random_);
   a.notified_state = "DE";
   a.purged = true;
+  a.prechecks.reset();  // reduced to contact data (VAP-XFER): no details left beside it either
   a.updated_at = clock_.Now() + std::chrono::seconds(2);
   ASSERT_TRUE(update(other, a).ok());
   EXPECT_TRUE(columns_are(a));
@@ -240,7 +252,62 @@ TEST_P(StorageTest, AnUpdateLeavesEveryColumnAsTheApplicationSays) {
   a.appointment_location = "";
   ASSERT_TRUE(update(*store_, a).ok());
   EXPECT_TRUE(columns_are(a));
-  EXPECT_EQ(a.version, 5);
+  EXPECT_EQ(a.version, 7);
+}
+
+// Rows written before the details were kept beside the document (migration 4) hold them in it,
+// as an escaped text or a JSON value: they read as they were written, and their next write
+// moves text details beside the document.
+TEST_P(StorageTest, DetailsKeptInTheDocumentByAnOlderRowReadAsWritten) {
+  domain::Application a;
+  a.id = ApplicationId("app-old");
+  a.owner = AccountId("acc-1");
+  a.prechecks = domain::PreCheckOutcome{};
+  a.prechecks->competent_state = "FR";
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Insert(a); }).ok());
+  for (const nlohmann::json& details :
+       {nlohmann::json(R"({"notes":["x\ny"],"q":"\""})"), nlohmann::json{{"x", 1}}}) {
+    nlohmann::json doc = ToDoc(a);
+    doc["prechecks"]["details"] = details;
+    ASSERT_TRUE(ExecuteInWrite(*db_,
+                               "UPDATE applications SET doc = $2, precheck_details = NULL "
+                               "WHERE id = $1",
+                               {a.id.value(), Dump(doc)})
+                    .ok());
+    SqlStore fresh(*db_, clock_, random_);  // one that never saw the row
+    for (SqlStore* reader : {store_.get(), &fresh}) {
+      domain::Application read;
+      ASSERT_TRUE(reader
+                      ->Read([&](UnitOfWork& u) -> Status {
+                        OPENVAP_ASSIGN_OR_RETURN(auto found, u.Applications().Find(a.id));
+                        if (!found) return Error{"not-found", "gone"};
+                        read = std::move(*found);
+                        return Ok();
+                      })
+                      .ok());
+      ASSERT_TRUE(read.prechecks.has_value());
+      EXPECT_EQ(read.prechecks->details, details);
+      EXPECT_EQ(read.prechecks->competent_state, "FR");
+    }
+  }
+  // Written again with text details: they move beside the document.
+  a.prechecks->details = R"({"moved":true})";
+  a.version = 0;
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Update(a); }).ok());
+  std::string column;
+  std::string stored_doc;
+  ASSERT_TRUE(db_->Read([&](SqlConnection& c) -> Status {
+                   OPENVAP_ASSIGN_OR_RETURN(
+                       auto row, c.QueryOne("SELECT precheck_details, doc FROM applications "
+                                            "WHERE id = $1",
+                                            {a.id.value()}));
+                   column = (*row).Text(0);
+                   stored_doc = (*row).Text(1);
+                   return Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(column, R"({"moved":true})");
+  EXPECT_FALSE(nlohmann::json::parse(stored_doc)["prechecks"].contains("details"));
 }
 
 // Documents are kept decoded between transactions (DecodedDocuments): what a store reads must
@@ -635,15 +702,18 @@ TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
   a.prechecks->competent_state = "FR";
   a.prechecks->details = R"({"notes":[]})";
   const nlohmann::json doc = ToDoc(a);
-  const domain::Application copied = ApplicationFromDoc(doc);
-  const domain::Application moved = ApplicationFromDoc(nlohmann::json(doc));
+  const std::string* apart = DetailsKeptApart(a);
+  ASSERT_NE(apart, nullptr);
+  const domain::Application copied = ApplicationFromDoc(doc, apart);
+  const domain::Application moved = ApplicationFromDoc(nlohmann::json(doc), *apart);
   EXPECT_EQ(ToDoc(moved), ToDoc(copied));
   EXPECT_EQ(moved.form.Fields()["1"], "ERIKSSON");
   EXPECT_EQ(moved.lodging.chip_data["dg1"], "P<UTO");
   EXPECT_EQ(moved.prechecks->details, R"({"notes":[]})");
   // Parts missing from the document decode to their defaults either way.
   const nlohmann::json bare = {{"id", "app-2"}};
-  EXPECT_EQ(ToDoc(ApplicationFromDoc(nlohmann::json(bare))), ToDoc(ApplicationFromDoc(bare)));
+  EXPECT_EQ(ToDoc(ApplicationFromDoc(nlohmann::json(bare), std::nullopt)),
+            ToDoc(ApplicationFromDoc(bare)));
 }
 
 TEST(DocumentsTest, TheTextWrittenDirectlyIsTheDocumentAndReadsBackAsStored) {
@@ -669,7 +739,11 @@ TEST(DocumentsTest, TheTextWrittenDirectlyIsTheDocumentAndReadsBackAsStored) {
     a.prechecks->details = details;
     const std::string text = ApplicationDocText(a);
     EXPECT_EQ(nlohmann::json::parse(text), ToDoc(a)) << text;
-    const domain::Application read = ApplicationFromDoc(nlohmann::json::parse(text));
+    // Details that are text are kept beside the document, as they are; others go into it.
+    const std::string* apart = DetailsKeptApart(a);
+    EXPECT_EQ(apart != nullptr, details.is_string());
+    EXPECT_EQ(nlohmann::json::parse(text)["prechecks"].contains("details"), apart == nullptr);
+    const domain::Application read = ApplicationFromDoc(nlohmann::json::parse(text), apart);
     const domain::Application stored = AsStored(a);
     EXPECT_EQ(ToDoc(read), ToDoc(stored));
     EXPECT_EQ(read.created_at, stored.created_at);
