@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Instructions per submission of the whole server, counted by valgrind's callgrind
 # (docs/PERFORMANCE.md). On this machine wall time and CPU time drift by tens of percent within
-# minutes; the number of instructions the server runs per submission does not (about 1% from
-# run to run), so it tells apart changes of a few percent that timed runs cannot. It does not
-# see waiting, locks or the kernel: confirm a change with compare.sh.
+# minutes; the number of instructions the server runs per submission drifts much less (1-7%
+# from run to run: the background checkpoint's share follows the number of submissions), and
+# within one profile (KEEP) each part is exact, so compare the parts a change touches. It does
+# not see waiting, locks or the kernel: confirm a change with compare.sh.
 #
 # Each turn: `openvap serve --demo` on SQLite under callgrind, N prepared applications
 # (prepare.py), the counters zeroed, then `wrk -t1 -c${C:-20} -d${DUR:-15}s` of submit.lua, the
