@@ -350,8 +350,8 @@ TEST(JsonText, TheWriterGrowsItsRoomForAnyDocument) {
   EXPECT_LE(text.capacity(), 2 * text.size() + 256);
 }
 
-// Short plain texts take one append: every length up to past that limit, plain and with a
-// character to escape last.
+// Short texts of every length (past the eight bytes looked at together, several times), plain
+// and with a character to escape last, are written whole.
 TEST(JsonText, ShortTextsOfEveryLengthAreWrittenWhole) {
   for (std::size_t n = 0; n <= 80; ++n) {
     std::string text;

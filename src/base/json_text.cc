@@ -71,9 +71,9 @@ constexpr std::size_t kMostBytesPerByte = 6;
 // per byte of `text`; returns where the escaped text ends. Eight bytes at a time: copied first,
 // then looked at; when one of them needs attention, the plain ones before it are kept and the
 // writing goes on from it. So a text costs a few instructions per eight bytes plus a few per
-// escaped character (the pre-check details are a JSON text of a few kB with hundreds of quotes,
-// escaped on every submission: docs/PERFORMANCE.md). The eight-byte copy never passes the room:
-// with eight bytes or more left to read, at least 6 * 8 bytes of room are left.
+// escaped character (docs/PERFORMANCE.md). The eight-byte copy never passes the room: with eight
+// bytes or more left to read, at least 6 * 8 bytes of room are left. (The room is asked for
+// whole, six times the text: for a moment only, and texts written here are a request's at most.)
 char* EscapeInto(char* p, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   const char* s = text.data();
