@@ -4,7 +4,9 @@
 # minutes; the number of instructions the server runs per submission drifts much less (1-7%
 # from run to run: the background checkpoint's share follows the number of submissions), and
 # within one profile (KEEP) each part is exact, so compare the parts a change touches. It does
-# not see waiting, locks or the kernel: confirm a change with compare.sh.
+# not see waiting, locks or the kernel: confirm a change with compare.sh. Under callgrind the
+# server is ~50 times slower and gets 20 connections, so its write batches are small: the
+# per-commit work (COMMIT, checkpoint) weighs more per submission than at full load.
 #
 # Each turn: `openvap serve --demo` on SQLite under callgrind, N prepared applications
 # (prepare.py), the counters zeroed, then `wrk -t1 -c${C:-20} -d${DUR:-15}s` of submit.lua, the
