@@ -364,6 +364,28 @@ TEST(JsonText, ShortTextsOfEveryLengthAreWrittenWhole) {
   }
 }
 
+TEST(JsonText, TextsThatAreUtf8WithoutNulAreToldApart) {
+  std::string long_plain;
+  while (long_plain.size() < 100) long_plain += "Visa Code Art 24 ";
+  for (const std::string& good :
+       {std::string(), std::string("ERIKSSON"), long_plain, long_plain + "\xc3\xa9",
+        "\xe2\x82\xac" + long_plain + "\xf0\x9d\x84\x9e", std::string("tab\tnew\nline\x7f")}) {
+    EXPECT_TRUE(IsUtf8WithoutNul(good)) << good;
+  }
+  for (const std::string& bad :
+       {std::string(1, '\0'), long_plain + std::string(1, '\0'), std::string("\xff"),
+        long_plain + "\xc3", "\xed\xa0\x80" + long_plain,
+        long_plain.substr(0, 13) + "\xc0\xaf" + long_plain}) {
+    EXPECT_FALSE(IsUtf8WithoutNul(bad)) << bad;
+  }
+  // A NUL or a bad byte at every offset of a long plain text is found.
+  for (std::size_t at = 0; at <= long_plain.size(); ++at) {
+    for (const std::string& bad : {std::string(1, '\0'), std::string("\x80")}) {
+      EXPECT_FALSE(IsUtf8WithoutNul(long_plain.substr(0, at) + bad + long_plain.substr(at))) << at;
+    }
+  }
+}
+
 TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
   const std::string fffd = "\xef\xbf\xbd";
   const std::vector<std::pair<std::string, std::string>> cases = {

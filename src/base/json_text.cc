@@ -161,6 +161,32 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
+bool IsUtf8WithoutNul(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.size() - i >= 8) {  // eight ASCII bytes, none of them NUL, at a time
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (((word & kHighs) | ((word - kOnes) & ~word & kHighs)) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = Utf8SequenceLength(text.substr(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 // The writer keeps its text in `out_` with room after it: out_[0, size_) is written, and every
 // piece is put into the room directly, the separator with it (no std::string append per piece:
 // a stored application is some fifty members, written on every submission).

@@ -56,6 +56,10 @@ class JsonWriter {
 // Appends `text` to `out` as a JSON string literal, quotes included (escaping as JsonWriter).
 void AppendJsonString(std::string& out, std::string_view text);
 
+// Whether `text` is valid UTF-8 (RFC 3629) without a NUL: what any text column of SQLite and
+// PostgreSQL stores as it is and gives back the same (JSON text written by JsonWriter is).
+bool IsUtf8WithoutNul(std::string_view text);
+
 }  // namespace openvap
 
 #endif  // OPENVAP_BASE_JSON_TEXT_H_

@@ -199,7 +199,8 @@ std::string Dump(const json& doc) {
 
 const std::string* DetailsKeptApart(const domain::Application& a) {
   if (!a.prechecks || !a.prechecks->details.is_string()) return nullptr;
-  return &a.prechecks->details.get_ref<const std::string&>();
+  const auto& text = a.prechecks->details.get_ref<const std::string&>();
+  return IsUtf8WithoutNul(text) ? &text : nullptr;
 }
 
 json ToDoc(const domain::Application& a) { return json::parse(ApplicationDocText(a)); }
@@ -259,7 +260,8 @@ std::string ApplicationDocText(const domain::Application& a) {
     w.Key("fee_eur").Number(p.fee_eur);
     w.Key("visit_required").Bool(p.visit_required);
     w.Key("checked_at").Int(ToMillis(p.checked_at));
-    // Text (RulesPreChecks) is kept apart; an older record may hold an object.
+    // Text (RulesPreChecks) is kept apart; an older record may hold an object, and a text that
+    // a text column would not keep as it is (a NUL, invalid UTF-8) goes in escaped.
     if (DetailsKeptApart(a) == nullptr) w.Key("details").Raw(Dump(p.details));
     w.EndObject();
   }
@@ -273,6 +275,10 @@ domain::Application AsStored(domain::Application a) {
   a.created_at = millis(a.created_at);
   a.updated_at = millis(a.updated_at);
   if (a.prechecks) a.prechecks->checked_at = millis(a.prechecks->checked_at);
+  // Details that go into the document as a string read back with invalid UTF-8 replaced.
+  if (a.prechecks && a.prechecks->details.is_string() && DetailsKeptApart(a) == nullptr) {
+    a.prechecks->details = json::parse(Dump(a.prechecks->details));
+  }
   return a;
 }
 

@@ -35,13 +35,15 @@ domain::ServiceProviderKey ProviderKeyFromDoc(const nlohmann::json& j);
 // the JSON text the platform writes (column `precheck_details`): a few kB kept as they are
 // instead of escaped into the document on every submission and unescaped on every read
 // (docs/PERFORMANCE.md). DetailsKeptApart is that text, or null when the details go into the
-// document (no pre-checks, or details held as a JSON value: an older record).
+// document (no pre-checks, details held as a JSON value by an older record, or a text that a text
+// column would not give back as it is: with a NUL or invalid UTF-8, see IsUtf8WithoutNul).
 const std::string* DetailsKeptApart(const domain::Application& a);
 // The document (without the details kept apart), as a tree and as the text stored, written
 // directly: the form and the details are not copied into a tree first.
 nlohmann::json ToDoc(const domain::Application& a);
 std::string ApplicationDocText(const domain::Application& a);
-// `a` as a read of its stored document gives it back: instants to the millisecond.
+// `a` as a read of its stored document gives it back: instants to the millisecond, details
+// that go into the document as text with invalid UTF-8 replaced.
 domain::Application AsStored(domain::Application a);
 // The application of a stored document and the details kept apart beside it (null: none).
 domain::Application ApplicationFromDoc(const nlohmann::json& j,

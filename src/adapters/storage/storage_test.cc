@@ -310,6 +310,37 @@ TEST_P(StorageTest, DetailsKeptInTheDocumentByAnOlderRowReadAsWritten) {
   EXPECT_FALSE(nlohmann::json::parse(stored_doc)["prechecks"].contains("details"));
 }
 
+// Details that a text column would not give back as they are (a NUL, which PostgreSQL refuses;
+// invalid UTF-8) are not kept beside the document but escaped into it as before: the write
+// succeeds on both engines and reads back as the document keeps it.
+TEST_P(StorageTest, DetailsATextColumnWouldNotKeepGoIntoTheDocument) {
+  domain::Application a;
+  a.id = ApplicationId("app-odd");
+  a.owner = AccountId("acc-1");
+  a.prechecks = domain::PreCheckOutcome{};
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Insert(a); }).ok());
+  for (const auto& [details, reads_as] : std::vector<std::pair<std::string, std::string>>{
+           {std::string("{\"n\":\"a\0b\"}", 11), std::string("{\"n\":\"a\0b\"}", 11)},
+           {"{\"n\":\"\xff\"}", "{\"n\":\"\xef\xbf\xbd\"}"}}) {
+    a.prechecks->details = details;
+    EXPECT_EQ(DetailsKeptApart(a), nullptr);
+    const Status written = store_->Write([&](UnitOfWork& u) { return u.Applications().Update(a); });
+    ASSERT_TRUE(written.ok()) << written.error().message;
+    SqlStore fresh(*db_, clock_, random_);
+    for (SqlStore* reader : {store_.get(), &fresh}) {
+      std::optional<domain::Application> read;
+      ASSERT_TRUE(reader
+                      ->Read([&](UnitOfWork& u) -> Status {
+                        OPENVAP_ASSIGN_OR_RETURN(read, u.Applications().Find(a.id));
+                        return Ok();
+                      })
+                      .ok());
+      ASSERT_TRUE(read && read->prechecks && read->prechecks->details.is_string());
+      EXPECT_EQ(read->prechecks->details.get<std::string>(), reads_as);  // printable on failure
+    }
+  }
+}
+
 // Documents are kept decoded between transactions (DecodedDocuments): what a store reads must
 // still be what its rows hold after a rolled-back write, and after changes made by another
 // process on the same database.
