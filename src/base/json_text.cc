@@ -37,16 +37,23 @@ std::size_t Utf8SequenceLength(std::string_view s) {
   return 0;
 }
 
+// Eight bytes looked at together, as one word (the classic "has a zero byte" / "has a byte less
+// than n" word tricks): the marks below are each byte's high bit. A borrow only ever runs
+// upwards from a marked byte, so the lowest marked byte is exact; bytes above it may be marked
+// wrongly.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// The zero bytes of `x`, and the bytes that are not ASCII.
+std::uint64_t ZeroBytes(std::uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+std::uint64_t NonAsciiBytes(std::uint64_t x) { return x & kHighs; }
+
 // The bytes of `x` that a JSON string cannot hold as they are (control characters, '"', '\\')
-// or that are not ASCII, each marked by its high bit (the classic "has a zero byte" / "has a
-// byte less than n" word tricks). A borrow only ever runs upwards from a marked byte, so the
-// lowest marked byte is exact; bytes above it may be marked wrongly.
+// or that are not ASCII.
 std::uint64_t SpecialBytes(std::uint64_t x) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
   const std::uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;
-  return (x & kHighs) | below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'));
+  return NonAsciiBytes(x) | below_space | ZeroBytes(x ^ (kOnes * '"')) |
+         ZeroBytes(x ^ (kOnes * '\\'));
 }
 
 // How many bytes at the start of an eight-byte word come before its lowest marked byte, in memory
@@ -162,14 +169,12 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 bool IsUtf8WithoutNul(std::string_view text) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
   std::size_t i = 0;
   while (i < text.size()) {
     if (text.size() - i >= 8) {  // eight ASCII bytes, none of them NUL, at a time
       std::uint64_t word = 0;
       std::memcpy(&word, text.data() + i, sizeof word);
-      if (((word & kHighs) | ((word - kOnes) & ~word & kHighs)) == 0) {
+      if ((NonAsciiBytes(word) | ZeroBytes(word)) == 0) {
         i += 8;
         continue;
       }

@@ -202,9 +202,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       return Error{"already-exists", "application id taken"};
     }
     if (!done.ok()) return done.error();
-    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(),
-              ApplicationRowText(std::move(text), DetailsKeptApart(a)),
-              std::make_shared<const Application>(AsStored(a))});
+    ApplicationWritten(a, std::move(text));
     return Ok();
   }
   Status Update(Application& a) override {
@@ -241,9 +239,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       if (!exists) return Error{"not-found", "no application " + a.id.value()};
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
-    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(),
-              ApplicationRowText(std::move(text), DetailsKeptApart(a)),
-              std::make_shared<const Application>(AsStored(a))});
+    ApplicationWritten(a, std::move(text));
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
@@ -260,9 +256,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   }
   Result<std::vector<Application>> ListByAppointmentLocation(const std::string& org) override {
     return Many<Application>(
-        "SELECT doc, precheck_details FROM applications WHERE appointment_location = $1 AND status "
-        "IN "
-        "('submitted', 'notified') ORDER BY submitted_ms LIMIT 500",
+        "SELECT doc, precheck_details FROM applications WHERE appointment_location = $1 "
+        "AND status IN ('submitted', 'notified') ORDER BY submitted_ms LIMIT 500",
         {org}, ApplicationRowText, DecodeApplication);
   }
   Result<std::vector<Application>> ListForState(const std::string& state,
@@ -317,9 +312,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Result<std::vector<Application>> ListStale(ApplicationStatus status, Timestamp cutoff,
                                              int limit) override {
     return Many<Application>(
-        "SELECT doc, precheck_details FROM applications WHERE status = $1 AND purged = 0 AND "
-        "updated_ms < $2 "
-        "ORDER BY updated_ms LIMIT $3",
+        "SELECT doc, precheck_details FROM applications WHERE status = $1 AND purged = 0 "
+        "AND updated_ms < $2 ORDER BY updated_ms LIMIT $3",
         {std::string(domain::ApplicationStatusName(status)), ToMillis(cutoff), std::int64_t{limit}},
         ApplicationRowText, DecodeApplication);
   }
@@ -597,6 +591,14 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     if (changes_ != nullptr) changes_->push_back(std::move(change));
   }
 
+  // Application `a` was stored with the document `doc_text`: kept decoded once committed, under
+  // the text a read of its row gives.
+  void ApplicationWritten(const Application& a, std::string doc_text) {
+    Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(),
+              ApplicationRowText(std::move(doc_text), DetailsKeptApart(a)),
+              std::make_shared<const Application>(AsStored(a))});
+  }
+
   template <typename T>
   static Status Done(const Result<T>& r) {
     return r.ok() ? Ok() : Status(r.error());
@@ -617,6 +619,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   static constexpr std::size_t kDocColumn = 9;
 
   static std::vector<SqlValue> ApplicationRow(const Application& a, std::string doc_text) {
+    const std::string* details = DetailsKeptApart(a);
     return {a.id.value(),
             a.owner.value(),
             std::string(domain::ApplicationStatusName(a.status)),
@@ -628,7 +631,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
             a.version,
             std::move(doc_text),
             std::int64_t{a.purged ? 1 : 0},
-            DetailsKeptApart(a) != nullptr ? SqlValue(*DetailsKeptApart(a)) : SqlValue(nullptr)};
+            details != nullptr ? SqlValue(*details) : SqlValue(nullptr)};
   }
 
   static std::vector<SqlValue> DecisionRow(const domain::Decision& d) {

@@ -38,6 +38,17 @@ Status ExecuteInWrite(Database& db, const std::string& sql,
   });
 }
 
+// Application `id` as a read transaction of `store` finds it (nullopt: none, or the read failed).
+std::optional<domain::Application> FindApplication(SqlStore& store, const ApplicationId& id) {
+  std::optional<domain::Application> found;
+  const Status read = store.Read([&](UnitOfWork& u) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(found, u.Applications().Find(id));
+    return Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.error().message;
+  return found;
+}
+
 class StorageTest : public ::testing::TestWithParam<Engine> {
  protected:
   StorageTest() : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")), random_(17) {}
@@ -276,18 +287,10 @@ TEST_P(StorageTest, DetailsKeptInTheDocumentByAnOlderRowReadAsWritten) {
                     .ok());
     SqlStore fresh(*db_, clock_, random_);  // one that never saw the row
     for (SqlStore* reader : {store_.get(), &fresh}) {
-      domain::Application read;
-      ASSERT_TRUE(reader
-                      ->Read([&](UnitOfWork& u) -> Status {
-                        OPENVAP_ASSIGN_OR_RETURN(auto found, u.Applications().Find(a.id));
-                        if (!found) return Error{"not-found", "gone"};
-                        read = std::move(*found);
-                        return Ok();
-                      })
-                      .ok());
-      ASSERT_TRUE(read.prechecks.has_value());
-      EXPECT_EQ(read.prechecks->details, details);
-      EXPECT_EQ(read.prechecks->competent_state, "FR");
+      const std::optional<domain::Application> read = FindApplication(*reader, a.id);
+      ASSERT_TRUE(read && read->prechecks);
+      EXPECT_EQ(read->prechecks->details, details);
+      EXPECT_EQ(read->prechecks->competent_state, "FR");
     }
   }
   // Written again with text details: they move beside the document.
@@ -328,13 +331,7 @@ TEST_P(StorageTest, DetailsATextColumnWouldNotKeepGoIntoTheDocument) {
     ASSERT_TRUE(written.ok()) << written.error().message;
     SqlStore fresh(*db_, clock_, random_);
     for (SqlStore* reader : {store_.get(), &fresh}) {
-      std::optional<domain::Application> read;
-      ASSERT_TRUE(reader
-                      ->Read([&](UnitOfWork& u) -> Status {
-                        OPENVAP_ASSIGN_OR_RETURN(read, u.Applications().Find(a.id));
-                        return Ok();
-                      })
-                      .ok());
+      const std::optional<domain::Application> read = FindApplication(*reader, a.id);
       ASSERT_TRUE(read && read->prechecks && read->prechecks->details.is_string());
       EXPECT_EQ(read->prechecks->details.get<std::string>(), reads_as);  // printable on failure
     }
