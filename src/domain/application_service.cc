@@ -371,9 +371,18 @@ Result<PreCheckOutcome> ApplicationService::PreCheck(const Principal& who,
 }
 
 Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
+  OPENVAP_RETURN_IF_ERROR(MarkNotified(a));
+  return RecordNotification(uow, a);
+}
+
+Status ApplicationService::MarkNotified(Application& a) {
   OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kNotified, Role::kSystem));
   a.status = ApplicationStatus::kNotified;
   if (!a.lodged_by_official) a.notified_state = a.prechecks->competent_state;
+  return Ok();
+}
+
+Status ApplicationService::RecordNotification(UnitOfWork& uow, const Application& a) {
   OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
       Audit(Principal::System(), "application.notify", a.id, {{"state", a.notified_state}})));
   if (!a.lodged_by_official) {
@@ -429,10 +438,11 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     return Ok();
   }));
   OPENVAP_RETURN_IF_ERROR(check(snapshot));
-  OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome checked,
+  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked,
                            prechecks_.Run(snapshot, documents, UtcDateOf(clock_.Now())));
-  Application out;
-  const auto apply = [&](UnitOfWork& uow, Application a, const PreCheckOutcome& outcome) -> Status {
+  // The submitted version of `a`, made before the write: the one SQLite writer serves every
+  // write in turn, so it is spared what needs no transaction (and nothing is copied).
+  const auto submitted = [&](Application a, PreCheckOutcome outcome) -> Result<Application> {
     if (a.status == ApplicationStatus::kDraft) {
       OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kSubmitted, who.role));
       a.status = ApplicationStatus::kSubmitted;
@@ -443,11 +453,22 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     if (const std::string* email = a.form.FindText("19"); email && a.contact_email.empty()) {
       a.contact_email = *email;
     }
+    a.prechecks = std::move(outcome);
+    if (a.prechecks->admissible || a.humanitarian_derogation) {
+      OPENVAP_RETURN_IF_ERROR(MarkNotified(a));
+    }
+    a.updated_at = clock_.Now();
+    return a;
+  };
+  // Stores the submitted `a` in the write: the audit entries, the message, the new version. A
+  // unit may run again from the start (a retried transaction): it changes nothing of `a` but the
+  // version Update raises, which it sets back first.
+  const auto record = [&](UnitOfWork& uow, Application& a, std::int64_t read_version) -> Status {
+    a.version = read_version;
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));
-    a.prechecks = outcome;
-    if (a.prechecks->admissible || a.humanitarian_derogation) {
-      OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
+    if (a.status == ApplicationStatus::kNotified) {
+      OPENVAP_RETURN_IF_ERROR(RecordNotification(uow, a));
     } else if (!a.lodged_by_official) {
       std::string list;
       for (const MissingItem& m : a.prechecks->missing) list += "\n- " + m.message;
@@ -460,20 +481,21 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
                              list,
                          clock_.Now(), std::nullopt}));
     }
-    a.updated_at = clock_.Now();
-    OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
-    out = std::move(a);
-    return Ok();
+    return uow.Applications().Update(a);
   };
-  Status written = store_.Write([&](UnitOfWork& uow) { return apply(uow, snapshot, checked); });
+  OPENVAP_ASSIGN_OR_RETURN(Application out, submitted(std::move(snapshot), std::move(checked)));
+  const std::int64_t read_version = out.version;
+  Status written = store_.Write([&](UnitOfWork& uow) { return record(uow, out, read_version); });
   if (!written.ok() && written.error().code == "conflict") {
     written = store_.Write([&](UnitOfWork& uow) -> Status {
       OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
       OPENVAP_RETURN_IF_ERROR(check(a));
       OPENVAP_ASSIGN_OR_RETURN(const auto uploads, uow.Applications().ListDocuments(id));
-      OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome again,
+      OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome again,
                                prechecks_.Run(a, uploads, UtcDateOf(clock_.Now())));
-      return apply(uow, std::move(a), again);
+      const std::int64_t version = a.version;
+      OPENVAP_ASSIGN_OR_RETURN(out, submitted(std::move(a), std::move(again)));
+      return record(uow, out, version);
     });
   }
   OPENVAP_RETURN_IF_ERROR(written);

@@ -99,7 +99,11 @@ class ApplicationService {
  private:
   Result<Application> Load(UnitOfWork& uow, const Principal& who, const ApplicationId& id,
                            bool for_change);
+  // Notify = MarkNotified (the application's new state) + RecordNotification (in the write:
+  // the audit entry and the applicant's message), VAP-NOTIFY.
   Status Notify(UnitOfWork& uow, Application& application);
+  static Status MarkNotified(Application& application);
+  Status RecordNotification(UnitOfWork& uow, const Application& application);
 
   Store& store_;
   const PreChecks& prechecks_;

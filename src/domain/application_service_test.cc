@@ -198,6 +198,63 @@ TEST_F(ApplicationServiceTest,
   EXPECT_EQ(prechecks_.runs, 3);
 }
 
+// A store that runs every write twice, as a database does that retries a transaction from
+// the start (PostgreSQL on a serialisation failure): the first run's effects are discarded.
+class RetryingStore final : public Store {
+ public:
+  explicit RetryingStore(Store& inner) : inner_(inner) {}
+  Status Write(const std::function<Status(UnitOfWork&)>& work) override {
+    Status first = inner_.Write([&](UnitOfWork& uow) -> Status {
+      OPENVAP_RETURN_IF_ERROR(work(uow));
+      return Error{"serialization-failure", "could not serialize access"};
+    });
+    if (first.ok() || first.error().code != "serialization-failure") return first;
+    return inner_.Write(work);
+  }
+  Status Read(const std::function<Status(UnitOfWork&)>& work) override { return inner_.Read(work); }
+
+ private:
+  Store& inner_;
+};
+
+// Submission prepares the submitted application before its write; the write's unit, run again
+// from the start, stores the same: one version on, one audit entry of each kind, one message.
+TEST_F(ApplicationServiceTest, ASubmissionWhoseTransactionIsRetriedIsStoredOnce) {
+  RetryingStore retrying(store_);
+  ApplicationService service(retrying, prechecks_, clock_, random_, UploadLimits{});
+  for (const bool paid : {false, true}) {
+    auto draft = *service.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+    ASSERT_TRUE(store_
+                    .Write([&](UnitOfWork& uow) -> Status {
+                      draft.fee_paid = paid;
+                      return uow.Applications().Update(draft);
+                    })
+                    .ok());
+    const int runs_before = prechecks_.runs;
+    const auto submitted = service.Submit(anna_, draft.id, RequiredDeclarations({}), "ip");
+    ASSERT_TRUE(submitted.ok()) << submitted.error().message;
+    EXPECT_EQ(prechecks_.runs, runs_before + 1);  // the second run is no conflict with the first
+    EXPECT_EQ(submitted->status,
+              paid ? ApplicationStatus::kNotified : ApplicationStatus::kSubmitted);
+    EXPECT_EQ(submitted->version, draft.version + 1);
+    const fakes::StoreState state = store_.Snapshot();
+    EXPECT_EQ(state.applications.at(draft.id.value()).version, draft.version + 1);
+    EXPECT_EQ(state.applications.at(draft.id.value()).status, submitted->status);
+    int submits = 0;
+    int notifies = 0;
+    for (const auto& e : state.audit) {
+      if (e.subject != "application:" + draft.id.value()) continue;
+      submits += e.action == "application.submit";
+      notifies += e.action == "application.notify";
+    }
+    EXPECT_EQ(submits, 1);
+    EXPECT_EQ(notifies, paid ? 1 : 0);
+    int messages = 0;
+    for (const auto& m : state.messages) messages += m.application == draft.id;
+    EXPECT_EQ(messages, 1);  // "complete" (notified) or "not complete yet"
+  }
+}
+
 TEST_F(ApplicationServiceTest, ACompletedFileIsNotifiedToTheCompetentState) {
   const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
   ASSERT_TRUE(service_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip").ok());

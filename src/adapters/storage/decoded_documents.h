@@ -3,13 +3,15 @@
 
 // Documents already decoded from their JSON text, by row key, each with the exact text it was
 // decoded from. A look-up hits only when the row's text, just read, is byte for byte the one
-// remembered, so the cache never serves anything that decoding the row would not give: it
-// stays right across transactions, rollbacks and several processes sharing one PostgreSQL
-// database, with no invalidation. It saves the parse of documents read again and again (the
-// session and account on every request, an application on every step of the procedure:
-// docs/PERFORMANCE.md). Bounded: the least recently used entry goes first, and none is served
-// longer than `max_age` after it was remembered, so that personal data whose rows were deleted
-// by another process do not stay here for long either (VAP-DP). Thread-safe.
+// remembered (Find), or, for rows whose every change raises a version column, when the row's
+// version is the remembered document's (FindMatching: applications) — so the cache never serves
+// anything that decoding the row would not give: it stays right across transactions, rollbacks
+// and several processes sharing one PostgreSQL database, with no invalidation. It saves the parse
+// of documents read again and again (the session and account on every request, an application on
+// every step of the procedure: docs/PERFORMANCE.md). Bounded: the least recently used entry goes
+// first, and none is served longer than `max_age` after it was remembered, so that personal data
+// whose rows were deleted by another process do not stay here for long either (VAP-DP).
+// Thread-safe.
 
 #include <chrono>
 #include <cstddef>
@@ -35,6 +37,18 @@ class DecodedDocuments {
   // The document decoded from `text` under `key`, or null when it is not remembered (or was
   // remembered more than max_age before `now`).
   std::shared_ptr<const T> Find(const std::string& key, std::string_view text, Timestamp now) {
+    return FindMatching(key, now, [text](const T& /*document*/, const std::string& remembered) {
+      return remembered == text;
+    });
+  }
+
+  // The document remembered under `key` when `is_the_rows(document, its_text)` says that it is
+  // still what the row holds, or null (also when remembered more than max_age before `now`).
+  // For a caller that knows the row by less than its text: applications by their version, which
+  // every change of the row raises (SqlStore), so that one version has one content.
+  template <typename IsTheRows>
+  std::shared_ptr<const T> FindMatching(const std::string& key, Timestamp now,
+                                        IsTheRows is_the_rows) {
     Entry dropped;  // destroyed after the lock is released
     std::lock_guard lock(mu_);
     const auto it = index_.find(key);
@@ -45,7 +59,7 @@ class DecodedDocuments {
       index_.erase(it);
       return nullptr;
     }
-    if (it->second->text != text) return nullptr;
+    if (!is_the_rows(*it->second->value, it->second->text)) return nullptr;
     entries_.splice(entries_.begin(), entries_, it->second);
     return it->second->value;
   }

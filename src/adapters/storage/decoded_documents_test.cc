@@ -31,6 +31,34 @@ TEST(DecodedDocumentsTest, AHitNeedsTheSameTextByteForByte) {
   EXPECT_EQ(cache.size(), 1U);
 }
 
+// FindMatching: the caller says from the kept document (and its text) whether it is still the
+// row's, e.g. by the row's version; a hit counts as a use, and age still ends it.
+TEST(DecodedDocumentsTest, AHitByMatchNeedsTheCallersYes) {
+  const Timestamp noon = Noon();
+  DecodedDocuments<int> cache(2, minutes(5));
+  cache.Remember("a", "text-a", std::make_shared<const int>(7), noon);
+  cache.Remember("b", "text-b", std::make_shared<const int>(8), noon);
+  const auto version_is = [](int wanted) {
+    return [wanted](const int& kept, const std::string&) { return kept == wanted; };
+  };
+  EXPECT_EQ(cache.FindMatching("a", noon, version_is(6)), nullptr);  // the row moved on
+  ASSERT_NE(cache.FindMatching("a", noon, version_is(7)), nullptr);  // "b" is now the older
+  EXPECT_EQ(*cache.FindMatching("a", noon, version_is(7)), 7);
+  EXPECT_EQ(cache.FindMatching("zz", noon, version_is(7)), nullptr);
+  std::string seen_text;
+  (void)cache.FindMatching("b", noon, [&](const int&, const std::string& text) {
+    seen_text = text;
+    return false;  // a miss is no use: "b" stays the least recently used
+  });
+  EXPECT_EQ(seen_text, "text-b");
+  cache.Remember("c", "text-c", std::make_shared<const int>(9), noon);
+  EXPECT_EQ(cache.FindMatching("b", noon, version_is(8)), nullptr);
+  EXPECT_NE(cache.FindMatching("a", noon, version_is(7)), nullptr);
+  EXPECT_NE(cache.FindMatching("a", noon + minutes(5), version_is(7)), nullptr);
+  EXPECT_EQ(cache.FindMatching("a", noon + minutes(5) + seconds(1), version_is(7)), nullptr);
+  EXPECT_EQ(cache.size(), 1U);  // too old: dropped
+}
+
 TEST(DecodedDocumentsTest, TheLeastRecentlyUsedGoesFirstAndForgottenKeysAreGone) {
   const Timestamp noon = Noon();
   DecodedDocuments<int> cache(2, minutes(5));

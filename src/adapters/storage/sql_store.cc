@@ -243,6 +243,25 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
+    // A kept application is known by the row's version alone: every change of the row goes
+    // through Update, whose version check lets one write store version n + 1 over n, so a
+    // version has one content (Insert takes a new random id, and a deleted row is forgotten).
+    // Reading the version reads none of the 5-kB document and its details, and nothing is
+    // compared (docs/PERFORMANCE.md); only a version not kept reads the row.
+    if (decoded_ != nullptr) {
+      OPENVAP_ASSIGN_OR_RETURN(
+          auto row,
+          c_.QueryOne(std::string("SELECT version FROM applications WHERE id = $1") + Lock(),
+                      {id.value()}));
+      if (!row) return std::optional<Application>{};
+      const std::int64_t version = row->Int(0);
+      if (auto known = decoded_->applications.FindMatching(
+              id.value(), clock_.Now(), [version](const Application& kept, const std::string&) {
+                return kept.version == version;
+              })) {
+        return std::optional<Application>(*known);
+      }
+    }
     return Decoded(
         decoded_ ? &decoded_->applications : nullptr, id.value(),
         std::string("SELECT doc, precheck_details FROM applications WHERE id = $1") + Lock(),
