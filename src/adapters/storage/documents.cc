@@ -206,6 +206,11 @@ const std::string* DetailsKeptApart(const domain::Application& a) {
 json ToDoc(const domain::Application& a) { return json::parse(ApplicationDocText(a)); }
 
 std::string ApplicationDocText(const domain::Application& a) {
+  return ApplicationDocText(a, DetailsKeptApart(a));
+}
+
+std::string ApplicationDocText(const domain::Application& a,
+                               const std::string* details_kept_apart) {
   // Written directly (no JSON tree first): every write of an application writes it, on the
   // store's one writer (docs/PERFORMANCE.md). The form's text is the one its value keeps.
   JsonWriter w;
@@ -262,7 +267,7 @@ std::string ApplicationDocText(const domain::Application& a) {
     w.Key("checked_at").Int(ToMillis(p.checked_at));
     // Text (RulesPreChecks) is kept apart; an older record may hold an object, and a text that
     // a text column would not keep as it is (a NUL, invalid UTF-8) goes in escaped.
-    if (DetailsKeptApart(a) == nullptr) w.Key("details").Raw(Dump(p.details));
+    if (details_kept_apart == nullptr) w.Key("details").Raw(Dump(p.details));
     w.EndObject();
   }
   w.EndObject();
@@ -270,13 +275,18 @@ std::string ApplicationDocText(const domain::Application& a) {
 }
 
 domain::Application AsStored(domain::Application a) {
+  const bool details_kept_apart = DetailsKeptApart(a) != nullptr;
+  return AsStored(std::move(a), details_kept_apart);
+}
+
+domain::Application AsStored(domain::Application a, bool details_kept_apart) {
   const auto millis = [](Timestamp t) { return FromMillis(ToMillis(t)); };
   if (a.submitted_at) a.submitted_at = millis(*a.submitted_at);
   a.created_at = millis(a.created_at);
   a.updated_at = millis(a.updated_at);
   if (a.prechecks) a.prechecks->checked_at = millis(a.prechecks->checked_at);
   // Details that go into the document as a string read back with invalid UTF-8 replaced.
-  if (a.prechecks && a.prechecks->details.is_string() && DetailsKeptApart(a) == nullptr) {
+  if (a.prechecks && a.prechecks->details.is_string() && !details_kept_apart) {
     a.prechecks->details = json::parse(Dump(a.prechecks->details));
   }
   return a;

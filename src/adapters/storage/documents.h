@@ -39,12 +39,16 @@ domain::ServiceProviderKey ProviderKeyFromDoc(const nlohmann::json& j);
 // column would not give back as it is: with a NUL or invalid UTF-8, see IsUtf8WithoutNul).
 const std::string* DetailsKeptApart(const domain::Application& a);
 // The document (without the details kept apart), as a tree and as the text stored, written
-// directly: the form and the details are not copied into a tree first.
+// directly: the form and the details are not copied into a tree first. A write that has
+// DetailsKeptApart(a) already passes it (working it out scans the details).
 nlohmann::json ToDoc(const domain::Application& a);
 std::string ApplicationDocText(const domain::Application& a);
+std::string ApplicationDocText(const domain::Application& a, const std::string* details_kept_apart);
 // `a` as a read of its stored document gives it back: instants to the millisecond, details
-// that go into the document as text with invalid UTF-8 replaced.
+// that go into the document as text with invalid UTF-8 replaced. `details_kept_apart`:
+// DetailsKeptApart(a) != nullptr, for a write that has it already.
 domain::Application AsStored(domain::Application a);
+domain::Application AsStored(domain::Application a, bool details_kept_apart);
 // The application of a stored document and the details kept apart beside it (null: none).
 domain::Application ApplicationFromDoc(const nlohmann::json& j,
                                        const std::string* details_kept_apart = nullptr);

@@ -192,23 +192,25 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
 
   // ---- applications (temporary storage) ----
   Status Insert(const Application& a) override {
-    std::string text = ApplicationDocText(a);
+    const std::string* details = DetailsKeptApart(a);  // once per write: it scans the details
+    std::string text = ApplicationDocText(a, details);
     auto done = c_.Execute(
         "INSERT INTO applications (id, owner, status, notified_state, appointment_location, "
         "submitted_ms, created_ms, updated_ms, version, doc, purged, precheck_details) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        ApplicationRow(a, text));
+        ApplicationRow(a, text, details));
     if (!done.ok() && done.error().code == "unique-violation") {
       return Error{"already-exists", "application id taken"};
     }
     if (!done.ok()) return done.error();
-    ApplicationWritten(a, std::move(text));
+    ApplicationWritten(a, std::move(text), details);
     return Ok();
   }
   Status Update(Application& a) override {
     const std::int64_t read_version = a.version;
     ++a.version;  // the version this write stores, if the row is still at the one read
-    std::string text = ApplicationDocText(a);
+    const std::string* details = DetailsKeptApart(a);  // once per write: it scans the details
+    std::string text = ApplicationDocText(a, details);
     // Only the columns that change are set: the table has four indexes, and SQLite rewrites the
     // entry of every index with a column in the SET list (a submission changes two of them).
     // What the row holds is known when the application at the version read is kept decoded: the
@@ -217,9 +219,10 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     std::shared_ptr<const Application> before =
         decoded_ != nullptr ? decoded_->applications.Peek(a.id.value()) : nullptr;
     if (before != nullptr && before->version != read_version) before = nullptr;
-    std::vector<SqlValue> row = ApplicationRow(a, text);
+    std::vector<SqlValue> row = ApplicationRow(a, text, details);
     const std::vector<SqlValue> was =
-        before != nullptr ? ApplicationRow(*before, std::string()) : std::vector<SqlValue>();
+        before != nullptr ? ApplicationRow(*before, std::string(), DetailsKeptApart(*before))
+                          : std::vector<SqlValue>();
     std::string sql = "UPDATE applications SET version = $2, doc = $3";
     std::vector<SqlValue> params = {row[0], row[kVersionColumn], std::move(row[kDocColumn])};
     for (std::size_t i = 1; i < row.size(); ++i) {
@@ -239,7 +242,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       if (!exists) return Error{"not-found", "no application " + a.id.value()};
       return Error{"conflict", "the application was changed meanwhile; reload it"};
     }
-    ApplicationWritten(a, std::move(text));
+    ApplicationWritten(a, std::move(text), details);
     return Ok();
   }
   Result<std::optional<Application>> Find(const ApplicationId& id) override {
@@ -610,12 +613,12 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     if (changes_ != nullptr) changes_->push_back(std::move(change));
   }
 
-  // Application `a` was stored with the document `doc_text`: kept decoded once committed, under
-  // the text a read of its row gives.
-  void ApplicationWritten(const Application& a, std::string doc_text) {
+  // Application `a` was stored with the document `doc_text` and `details` (DetailsKeptApart(a))
+  // beside it: kept decoded once committed, under the text a read of its row gives.
+  void ApplicationWritten(const Application& a, std::string doc_text, const std::string* details) {
     Changing({CommittedChange::Kind::kApplicationWritten, a.id.value(),
-              ApplicationRowText(std::move(doc_text), DetailsKeptApart(a)),
-              std::make_shared<const Application>(AsStored(a))});
+              ApplicationRowText(std::move(doc_text), details),
+              std::make_shared<const Application>(AsStored(a, details != nullptr))});
   }
 
   template <typename T>
@@ -637,8 +640,9 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   static constexpr std::size_t kVersionColumn = 8;
   static constexpr std::size_t kDocColumn = 9;
 
-  static std::vector<SqlValue> ApplicationRow(const Application& a, std::string doc_text) {
-    const std::string* details = DetailsKeptApart(a);
+  // `details`: DetailsKeptApart(a), worked out once by the write.
+  static std::vector<SqlValue> ApplicationRow(const Application& a, std::string doc_text,
+                                              const std::string* details) {
     return {a.id.value(),
             a.owner.value(),
             std::string(domain::ApplicationStatusName(a.status)),
