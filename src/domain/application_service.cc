@@ -367,7 +367,16 @@ Result<PreCheckOutcome> ApplicationService::PreCheck(const Principal& who,
     OPENVAP_ASSIGN_OR_RETURN(documents, uow.Applications().ListDocuments(id));
     return Ok();
   }));
-  return prechecks_.Run(a, documents, UtcDateOf(clock_.Now()));
+  return RunPreChecks(a, documents);
+}
+
+Result<PreCheckOutcome> ApplicationService::RunPreChecks(
+    const Application& application, const std::vector<ApplicationDocument>& documents) const {
+  const Timestamp now = clock_.Now();
+  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome outcome,
+                           prechecks_.Run(application, documents, UtcDateOf(now)));
+  outcome.checked_at = now;
+  return outcome;
 }
 
 Status ApplicationService::Notify(UnitOfWork& uow, Application& a) {
@@ -401,7 +410,7 @@ Status ApplicationService::RecordNotification(UnitOfWork& uow, const Application
 Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
   if (a.status == ApplicationStatus::kSubmitted) {
     OPENVAP_ASSIGN_OR_RETURN(const auto documents, uow.Applications().ListDocuments(a.id));
-    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, prechecks_.Run(a, documents, UtcDateOf(clock_.Now())));
+    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, RunPreChecks(a, documents));
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
     }
@@ -438,8 +447,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     return Ok();
   }));
   OPENVAP_RETURN_IF_ERROR(check(snapshot));
-  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked,
-                           prechecks_.Run(snapshot, documents, UtcDateOf(clock_.Now())));
+  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked, RunPreChecks(snapshot, documents));
   // The submitted version of `a`, made before the write: the one SQLite writer serves every
   // write in turn, so it is spared what needs no transaction (and nothing is copied).
   const auto submitted = [&](Application a, PreCheckOutcome outcome) -> Result<Application> {
@@ -491,8 +499,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
       OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
       OPENVAP_RETURN_IF_ERROR(check(a));
       OPENVAP_ASSIGN_OR_RETURN(const auto uploads, uow.Applications().ListDocuments(id));
-      OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome again,
-                               prechecks_.Run(a, uploads, UtcDateOf(clock_.Now())));
+      OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome again, RunPreChecks(a, uploads));
       const std::int64_t version = a.version;
       OPENVAP_ASSIGN_OR_RETURN(out, submitted(std::move(a), std::move(again)));
       return record(uow, out, version);

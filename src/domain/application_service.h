@@ -104,6 +104,10 @@ class ApplicationService {
   Status Notify(UnitOfWork& uow, Application& application);
   static Status MarkNotified(Application& application);
   Status RecordNotification(UnitOfWork& uow, const Application& application);
+  // The pre-checks of `application` as of now: lodged today, the outcome stamped with the time
+  // it was checked (shown to the applicant and the officer).
+  Result<PreCheckOutcome> RunPreChecks(const Application& application,
+                                       const std::vector<ApplicationDocument>& documents) const;
 
   Store& store_;
   const PreChecks& prechecks_;

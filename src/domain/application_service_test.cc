@@ -167,6 +167,35 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
   EXPECT_NE(messages[0].body.find("pay the visa fee"), std::string::npos);
 }
 
+// The outcome says when the checks ran (the applicant and the officer see it): on submission, on
+// a check asked for later, and when a change (a payment) makes the platform check again.
+TEST_F(ApplicationServiceTest, ThePreChecksAreStampedWithTheTimeTheyRan) {
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const Timestamp submitted_at = clock_.Now();
+  const auto submitted = service_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip");
+  ASSERT_TRUE(submitted.ok()) << submitted.error().message;
+  EXPECT_EQ(submitted->prechecks->checked_at, submitted_at);
+  EXPECT_EQ(store_.Snapshot().applications.at(draft.id.value()).prechecks->checked_at,
+            submitted_at);
+
+  clock_.Advance(std::chrono::hours(2));
+  const auto asked = service_.PreCheck(anna_, draft.id);
+  ASSERT_TRUE(asked.ok()) << asked.error().message;
+  EXPECT_EQ(asked->checked_at, submitted_at + std::chrono::hours(2));
+
+  clock_.Advance(std::chrono::hours(1));
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    auto a = **uow.Applications().Find(draft.id);
+                    a.fee_paid = true;
+                    return service_.Reevaluate(uow, a);
+                  })
+                  .ok());
+  const auto& rechecked = store_.Snapshot().applications.at(draft.id.value());
+  EXPECT_EQ(rechecked.status, ApplicationStatus::kNotified);
+  EXPECT_EQ(rechecked.prechecks->checked_at, submitted_at + std::chrono::hours(3));
+}
+
 TEST_F(ApplicationServiceTest,
        AChangeDuringThePreChecksIsCheckedAgainBeforeTheSubmissionIsWritten) {
   const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
