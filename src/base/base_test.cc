@@ -362,6 +362,21 @@ TEST(JsonText, ShortTextsOfEveryLengthAreWrittenWhole) {
       EXPECT_EQ(out, "[" + nlohmann::json(t).dump()) << n;
     }
   }
+  // A character to escape, or one that is not ASCII, at every place of a short text (shorter
+  // than the eight bytes looked at together, or a few past them) is found.
+  const std::vector<std::string> specials = {
+      "\"", std::string(1, 0x5c), "\n", "\x1f", std::string(1, '\0'), "\xc3\xa9", "\xff"};
+  for (std::size_t n = 0; n <= 17; ++n) {
+    const std::string text = std::string("Visa Code Art 24(2)").substr(0, n);
+    for (const std::string& special : specials) {
+      for (std::size_t at = 0; at <= n; ++at) {
+        const std::string t = text.substr(0, at) + special + text.substr(at);
+        std::string out;
+        AppendJsonString(out, t);
+        EXPECT_EQ(out, NlohmannText(t)) << n << " " << at;
+      }
+    }
+  }
 }
 
 TEST(JsonText, TextsThatAreUtf8WithoutNulAreToldApart) {

@@ -232,6 +232,11 @@ std::string Pad(std::string text, std::size_t width) {
 }  // namespace
 
 Status CheckLatinAlphabet(std::string_view field, std::string_view text) {
+  // ASCII is Latin or neutral (below U+0370) throughout: most form texts need no decoding.
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return Ok();
+  }
   std::u32string code_points;
   if (!DecodeUtf8(text, code_points)) {
     return Error{"invalid-utf8", std::string(field) + ": the text is not valid UTF-8"};

@@ -14,6 +14,10 @@ TEST(LatinAlphabet, LatinLettersWithDiacriticsDigitsAndPunctuationPass) {
   EXPECT_TRUE(CheckLatinAlphabet("surname", "Øvergård Ærø ŁĘŻKA Şahin Nguyễn").ok());
   EXPECT_TRUE(CheckLatinAlphabet("address", "12, rue de l'Église — 75001 Paris №5 €").ok());
   EXPECT_TRUE(CheckLatinAlphabet("empty", "").ok());
+  // Every ASCII character, controls included, is below U+0370 (read without decoding).
+  std::string ascii;
+  for (int c = 0; c < 0x80; ++c) ascii += static_cast<char>(c);
+  EXPECT_TRUE(CheckLatinAlphabet("ascii", ascii).ok());
 }
 
 TEST(LatinAlphabet, OtherScriptsFailNamingFieldCharacterAndPosition) {
