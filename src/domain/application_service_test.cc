@@ -191,7 +191,7 @@ TEST_F(ApplicationServiceTest, ThePreChecksAreStampedWithTheTimeTheyRan) {
                     return service_.Reevaluate(uow, a);
                   })
                   .ok());
-  const auto& rechecked = store_.Snapshot().applications.at(draft.id.value());
+  const Application rechecked = store_.Snapshot().applications.at(draft.id.value());
   EXPECT_EQ(rechecked.status, ApplicationStatus::kNotified);
   EXPECT_EQ(rechecked.prechecks->checked_at, submitted_at + std::chrono::hours(3));
 }
