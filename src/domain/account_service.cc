@@ -1,6 +1,7 @@
 #include "domain/account_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace openvap::domain {
@@ -220,6 +221,19 @@ Result<Session> AccountService::LiveSession(UnitOfWork& uow, const std::string& 
 Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_token,
                                                     const std::string& code) {
   const std::string hash = credentials_.HashToken(session_token);
+  // The attempt is counted against the account before the code is looked at, outside the write
+  // that uses the code (Throttle::Allow runs a transaction of its own).
+  std::optional<AccountId> account_id;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    account_id = session.account;
+    return Ok();
+  }));
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool allowed,
+      throttle_.Allow("mfa:" + account_id->value(), 10,
+                      std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  if (!allowed) return Error{"rate-limited", "too many codes tried; wait and sign in again"};
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
   bool bad_code = false;
   const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
@@ -229,11 +243,6 @@ Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_t
     if (!account || !account->mfa_enabled || !account->totp_secret) {
       return Error{"mfa-not-enrolled", "set up an authenticator app first"};
     }
-    OPENVAP_ASSIGN_OR_RETURN(
-        const bool allowed,
-        throttle_.Allow("mfa:" + account->id.value(), 10,
-                        std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
-    if (!allowed) return Error{"rate-limited", "too many codes tried; wait and sign in again"};
     std::string used;
     const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
     if (step && (!account->last_totp_step || *step > *account->last_totp_step)) {

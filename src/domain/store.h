@@ -255,7 +255,8 @@ class Throttle {
  public:
   virtual ~Throttle() = default;
   // Counts one attempt for `key`; false once more than `limit` attempts fell in the current
-  // `window`.
+  // `window`. Called outside any unit of work of the Store: the SQL store counts in a write
+  // transaction of its own, and SQLite's one writer cannot start one inside another.
   virtual Result<bool> Allow(const std::string& key, int limit, std::chrono::seconds window) = 0;
 };
 

@@ -366,8 +366,31 @@ class Uow final : public domain::UnitOfWork,
 
 }  // namespace
 
+namespace {
+
+// Whether this thread is inside a unit of work of an InMemoryStore. The SQL store refuses a write
+// transaction, and so a Throttle count, inside one (SQLite has one writer): so does the fake,
+// so that the use cases' tests catch what the real store would refuse.
+thread_local bool in_unit_of_work = false;
+
+class UnitOfWorkScope {
+ public:
+  UnitOfWorkScope() { in_unit_of_work = true; }
+  ~UnitOfWorkScope() { in_unit_of_work = false; }
+  UnitOfWorkScope(const UnitOfWorkScope&) = delete;
+  UnitOfWorkScope& operator=(const UnitOfWorkScope&) = delete;
+};
+
+Error NestedTransaction() {
+  return Error{"storage-error", "a write transaction cannot start inside another one"};
+}
+
+}  // namespace
+
 Status InMemoryStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
+  if (in_unit_of_work) return NestedTransaction();
   std::lock_guard lock(mu_);
+  const UnitOfWorkScope scope;
   StoreState copy = state_;
   Uow uow(copy);
   Status status = work(uow);
@@ -376,7 +399,9 @@ Status InMemoryStore::Write(const std::function<Status(domain::UnitOfWork&)>& wo
 }
 
 Status InMemoryStore::Read(const std::function<Status(domain::UnitOfWork&)>& work) {
+  if (in_unit_of_work) return NestedTransaction();
   std::lock_guard lock(mu_);
+  const UnitOfWorkScope scope;
   StoreState copy = state_;
   Uow uow(copy);
   return work(uow);
@@ -388,6 +413,7 @@ StoreState InMemoryStore::Snapshot() const {
 }
 
 Result<bool> InMemoryThrottle::Allow(const std::string& key, int limit, std::chrono::seconds) {
+  if (in_unit_of_work) return NestedTransaction();  // domain::Throttle's contract
   std::lock_guard lock(mu_);
   return ++counts_[key] <= limit;
 }

@@ -164,10 +164,10 @@ std::string Day(int from_today) {
   return FormatIsoDate(AddDays(UtcDateOf(Timestamp(now)), from_today));
 }
 
-std::string TotpNow(const std::string& secret) {
+std::string TotpNow(const std::string& secret, std::chrono::seconds ahead) {
   SystemRandom random;
   auth::Credentials credentials(random);
-  auto code = credentials.TotpCode(secret, SystemClock().Now());
+  auto code = credentials.TotpCode(secret, SystemClock().Now() + ahead);
   return code.ok() ? *code : "";
 }
 

@@ -6,6 +6,7 @@
 // several integration tests share: registering with e-mail verification, TOTP enrolment,
 // signing in staff, calling the API with the CSRF token.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -81,8 +82,9 @@ VerificationTokenOf TokenFromMailFolder(const std::string& mail_dir);  // no --s
 std::string SignUp(ApiSession& session, const std::string& email, const std::string& password,
                    const std::string& role, const VerificationTokenOf& token_of);
 
-// The current TOTP code for `secret` (RFC 6238, 30 s, 6 digits).
-std::string TotpNow(const std::string& secret);
+// The current TOTP code for `secret` (RFC 6238, 30 s, 6 digits), or the one `ahead` from now
+// (the server accepts one step early or late).
+std::string TotpNow(const std::string& secret, std::chrono::seconds ahead = {});
 
 // The decoded text parts of an RFC 5322 message (base64 bodies decoded).
 std::string MailText(const std::string& message);

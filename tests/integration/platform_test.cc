@@ -237,6 +237,57 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   }));
 }
 
+// VAP-ACCT: someone who signed out comes back and passes the second factor with the
+// authenticator app or a recovery code (each code once). The whole procedure above only ever
+// signs in once, right after enrolment; on SQLite the second factor failed with 503 (the login
+// throttle's count ran as a write inside the sign-in's write).
+TEST_P(WholeProcedure, AReturningUserPassesTheSecondFactor) {
+  TempDir dir;
+  SmtpSink smtp;
+  std::string database;
+  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("returning");
+  PlatformServer server(dir.path() + "/data", database, smtp.url());
+  ASSERT_FALSE(server.url().empty());
+  const std::string email = "returning@example.org";
+  const std::string password = "correct horse battery staple";
+  ApiSession user(server.url());
+  user.Expect(202, "POST", "/api/v1/accounts",
+              {{"email", email}, {"password", password}, {"display_name", "Returning User"}});
+  const std::string token = TokenFromSmtp(smtp)(email);
+  ASSERT_FALSE(token.empty());
+  user.Expect(200, "POST", "/api/v1/accounts/verify-email", {{"token", token}});
+  const json first =
+      user.Expect(201, "POST", "/api/v1/sessions", {{"email", email}, {"password", password}});
+  ASSERT_TRUE(first.value("mfa_enrolment_required", false)) << first;
+  const std::string secret = user.Expect(200, "POST", "/api/v1/me/mfa/totp").value("secret", "");
+  const json enrolled =
+      user.Expect(200, "POST", "/api/v1/me/mfa/totp/confirm", {{"code", TotpNow(secret)}});
+  const json recovery = enrolled.value("recovery_codes", json::array());
+  ASSERT_FALSE(recovery.empty()) << enrolled;
+  user.Expect(200, "DELETE", "/api/v1/sessions/current");
+
+  // Back with a recovery code: nothing but the second factor is open before it.
+  const json second =
+      user.Expect(201, "POST", "/api/v1/sessions", {{"email", email}, {"password", password}});
+  EXPECT_FALSE(second.value("mfa_verified", true)) << second;
+  EXPECT_EQ(user.Call("GET", "/api/v1/applications").status, 403);
+  const json passed = user.Expect(200, "POST", "/api/v1/sessions/mfa", {{"code", recovery[0]}});
+  EXPECT_TRUE(passed.value("mfa_verified", false)) << passed;
+  user.Expect(200, "GET", "/api/v1/applications");
+  user.Expect(200, "DELETE", "/api/v1/sessions/current");
+
+  // Back with the app. The code of the next 30-s step: the enrolment used this step's, and a
+  // code is taken once (the server accepts one step early or late).
+  user.Expect(201, "POST", "/api/v1/sessions", {{"email", email}, {"password", password}});
+  const HttpResult reused = user.Call("POST", "/api/v1/sessions/mfa", {{"code", recovery[0]}});
+  EXPECT_EQ(reused.status, 422) << reused.body;
+  EXPECT_NE(reused.body.find("invalid-code"), std::string::npos) << reused.body;
+  const json with_app = user.Expect(200, "POST", "/api/v1/sessions/mfa",
+                                    {{"code", TotpNow(secret, std::chrono::seconds(30))}});
+  EXPECT_TRUE(with_app.value("mfa_verified", false)) << with_app;
+  EXPECT_TRUE(user.Expect(200, "GET", "/api/v1/me").value("mfa_verified", false));
+}
+
 INSTANTIATE_TEST_SUITE_P(Storage, WholeProcedure, ::testing::Values("sqlite", "postgresql"));
 
 }  // namespace
