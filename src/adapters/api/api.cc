@@ -1,6 +1,8 @@
 #include "adapters/api/api.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -205,6 +207,17 @@ http::Response ErrorResponseFor(const Error& error) {
 
 namespace {
 
+// The parser's message without its "[json.exception.parse_error.101] " prefix, which names the
+// library rather than the problem.
+std::string JsonErrorText(const json::exception& e) {
+  std::string_view text = e.what();
+  if (text.rfind("[json.exception.", 0) == 0) {
+    const std::size_t end = text.find("] ");
+    if (end != std::string_view::npos) text.remove_prefix(end + 2);
+  }
+  return std::string(text);
+}
+
 // How deeply `text` nests arrays and objects (brackets inside strings do not count).
 int JsonNestingDepth(std::string_view text) {
   int depth = 0;
@@ -249,8 +262,9 @@ Result<json> ParseJsonObject(const http::Request& request) {
   json body;
   try {
     body = json::parse(request.body);
-  } catch (const json::parse_error& e) {
-    return Error{"malformed-json", std::string("the body is not valid JSON: ") + e.what()};
+  } catch (const json::exception& e) {
+    // A syntax error, or a number beyond a double (1e400: out_of_range), in any member.
+    return Error{"malformed-json", "the body is not valid JSON: " + JsonErrorText(e)};
   }
   if (!body.is_object()) return Error{"invalid-request", "the body must be a JSON object"};
   return body;
@@ -284,7 +298,23 @@ Result<std::int64_t> RequireInteger(const json& object, const std::string& field
   const auto it = object.find(field);
   if (it == object.end() || it->is_null()) return FieldError(path, field, "is required");
   if (!it->is_number_integer()) return FieldError(path, field, "must be a whole number");
+  // JSON keeps numbers above 2^63 - 1 unsigned; read as int64 they would wrap.
+  if (it->is_number_unsigned() &&
+      it->get<std::uint64_t>() >
+          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return FieldError(path, field, "is too large");
+  }
   return it->get<std::int64_t>();
+}
+
+Result<int> RequireSmallInteger(const json& object, const std::string& field, int min, int max,
+                                const std::string& path) {
+  OPENVAP_ASSIGN_OR_RETURN(const std::int64_t value, RequireInteger(object, field, path));
+  if (value < min || value > max) {
+    return FieldError(path, field,
+                      "must be from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return static_cast<int>(value);
 }
 
 json ObjectSchema(std::initializer_list<std::pair<const char*, json>> props,

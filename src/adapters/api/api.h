@@ -113,6 +113,10 @@ Result<bool> RequireBool(const nlohmann::json& object, const std::string& field,
                          const std::string& path = "");
 Result<std::int64_t> RequireInteger(const nlohmann::json& object, const std::string& field,
                                     const std::string& path = "");
+// A whole number from `min` to `max`; anything else is an "invalid-field" naming the range
+// (a number is never cut to fit).
+Result<int> RequireSmallInteger(const nlohmann::json& object, const std::string& field, int min,
+                                int max, const std::string& path = "");
 
 // Small JSON Schema builders for route declarations.
 nlohmann::json ObjectSchema(std::initializer_list<std::pair<const char*, nlohmann::json>> props,

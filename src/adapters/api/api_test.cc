@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/api/consulate_requests.h"
+
 namespace openvap::api {
 namespace {
 
@@ -159,6 +161,21 @@ TEST(ApiHelpers, ErrorStatusesAndBodyParsing) {
 
   r.body = "{not json";
   EXPECT_EQ(ParseJsonObject(r).error().code, "malformed-json");
+  EXPECT_EQ(ParseJsonObject(r).error().message.find("[json.exception"), std::string::npos);
+  // A number beyond a double, anywhere in the body, is malformed JSON, not a failure of the
+  // server (it was a 500 on every route with a body, the public ones included).
+  for (const char* huge : {R"({"code": 1e400})", R"({"code": "x", "other": -1e309})",
+                           R"({"a": [{"b": 1e400}]})", "1e400", "[1e400]"}) {
+    r.body = huge;
+    const auto parsed = ParseJsonObject(r);
+    ASSERT_FALSE(parsed.ok()) << huge;
+    EXPECT_EQ(parsed.error().code, "malformed-json") << huge;
+    EXPECT_EQ(HttpStatusFor(parsed.error()), 400) << huge;
+    EXPECT_NE(parsed.error().message.find("number overflow"), std::string::npos)
+        << parsed.error().message;
+  }
+  r.body = R"({"code": 1e308})";
+  EXPECT_TRUE(ParseJsonObject(r).ok());
   r.body = "[1,2]";
   EXPECT_EQ(ParseJsonObject(r).error().code, "invalid-request");
   http::Request text = MakeRequest("POST", "/x", {{"Content-Type", "text/plain"}});
@@ -185,6 +202,54 @@ TEST(ApiHelpers, BodiesNestedDeeperThan32LevelsAreRefused) {
   r.body =
       R"({"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})";
   EXPECT_TRUE(ParseJsonObject(r).ok());
+}
+
+// Numbers are read whole or refused, never cut to fit: 2^32 + 1 was recorded as ground 1.
+TEST(ConsulateRequests, NumbersAreNeverCutToFit) {
+  const auto refused = [](const Result<domain::OfficialAct>& r) {
+    return r.ok() ? std::string("accepted") : r.error().code + ": " + r.error().message;
+  };
+  EXPECT_EQ(ParseAct(json::parse(R"({"grounds": [2, 9], "remarks": "no booking"})"))->grounds,
+            (std::vector<int>{2, 9}));
+  for (const char* body : {R"({"grounds": [4294967297]})", R"({"grounds": [-4294967295]})",
+                           R"({"grounds": [18446744073709551615]})", R"({"grounds": [0]})",
+                           R"({"grounds": [1.5]})", R"({"grounds": ["1"]})"}) {
+    EXPECT_EQ(refused(ParseAct(json::parse(body))).rfind("invalid-field: grounds: ", 0), 0U)
+        << body;
+  }
+  EXPECT_EQ(refused(ParseAct(json::parse(R"({"grounds": [1, 2, 1]})"))),
+            "invalid-field: grounds: 1 is given twice");
+  json long_remarks = {{"grounds", {1}}, {"remarks", std::string(2001, 'x')}};
+  EXPECT_EQ(refused(ParseAct(long_remarks)), "invalid-field: remarks: at most 2000 characters");
+
+  json terms = {{"type", "C"},
+                {"valid_from", "2027-03-01"},
+                {"valid_until", "2027-03-31"},
+                {"entries", 1},
+                {"duration_of_stay_days", 15}};
+  ASSERT_TRUE(ParseTerms(terms).ok());
+  EXPECT_EQ(ParseTerms(terms)->duration_of_stay_days, 15);
+  terms["entries"] = "multiple";
+  EXPECT_EQ(ParseTerms(terms)->entries, 0);
+  for (const json& entries : {json(4294967297LL), json(3), json(-1), json(1.0)}) {
+    terms["entries"] = entries;
+    EXPECT_EQ(ParseTerms(terms).error().message, "entries: 1, 2 or \"multiple\"") << entries;
+  }
+  terms["entries"] = 2;
+  for (const json& days : {json(4294967311LL), json(18446744073709551615ULL), json(-1)}) {
+    terms["duration_of_stay_days"] = days;
+    const auto parsed = ParseTerms(terms);
+    ASSERT_FALSE(parsed.ok()) << days;
+    EXPECT_EQ(parsed.error().message.rfind("duration_of_stay_days: ", 0), 0U)
+        << parsed.error().message;
+  }
+}
+
+TEST(ApiHelpers, IntegersAboveTheLargestInt64AreRefusedNotWrapped) {
+  const json body = json::parse(R"({"n": 18446744073709551615, "m": 9223372036854775807})");
+  EXPECT_EQ(RequireInteger(body, "n").error().message, "n: is too large");
+  EXPECT_EQ(*RequireInteger(body, "m"), 9223372036854775807LL);
+  EXPECT_EQ(RequireSmallInteger(body, "m", 0, 10).error().message, "m: must be from 0 to 10");
 }
 
 }  // namespace
