@@ -94,13 +94,21 @@ Result<domain::PaymentProvider::Event> SandboxPaymentProvider::ParseWebhook(
     return Error{"invalid-signature", "the webhook's X-Signature does not match its body"};
   }
   const json event = json::parse(body, nullptr, false);
-  if (event.is_discarded() || !event.is_object() || !event.contains("event_id") ||
-      !event.contains("checkout_id") || !event.contains("status")) {
-    return Error{"malformed-request", "the webhook body is not a sandbox payment event"};
+  // Signed is not well-formed: every member is checked before it is read (a number where a
+  // text belongs threw, and the provider got a 500 that it would retry for ever).
+  const auto text = [&event](const char* member) -> const std::string* {
+    const auto it = event.find(member);
+    return it != event.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+  };
+  if (event.is_discarded() || !event.is_object() || text("event_id") == nullptr ||
+      text("checkout_id") == nullptr || text("status") == nullptr) {
+    return Error{"malformed-request",
+                 "the webhook body is not a sandbox payment event: event_id, checkout_id and "
+                 "status must be texts"};
   }
-  auto status = domain::ParsePaymentStatus(event.value("status", ""));
+  auto status = domain::ParsePaymentStatus(*text("status"));
   if (!status.ok()) return Error{"malformed-request", "unknown payment status in the webhook"};
-  return Event{event.value("event_id", ""), event.value("checkout_id", ""), *status};
+  return Event{*text("event_id"), *text("checkout_id"), *status};
 }
 
 Status SandboxPaymentProvider::Refund(const domain::Payment& payment) {

@@ -75,6 +75,16 @@ TEST_F(SandboxTest, PayingOnTheHostedPageRedirectsBackAndSendsASignedWebhook) {
   EXPECT_EQ(
       provider_->ParseWebhook(SandboxPaymentProvider::Sign("secret-1", "{}"), "{}").error().code,
       "malformed-request");
+  // Signed, but a member of the wrong type: refused, not thrown (it was a 500).
+  for (const char* wrong : {R"({"event_id": 1, "checkout_id": "chk_x", "status": "paid"})",
+                            R"({"event_id": "e", "checkout_id": 7, "status": "paid"})",
+                            R"({"event_id": "e", "checkout_id": "chk_x", "status": null})",
+                            R"({"event_id": "e", "checkout_id": "chk_x", "status": {}})", "[]"}) {
+    const auto refused =
+        provider_->ParseWebhook(SandboxPaymentProvider::Sign("secret-1", wrong), wrong);
+    ASSERT_FALSE(refused.ok()) << wrong;
+    EXPECT_EQ(refused.error().code, "malformed-request") << wrong;
+  }
 
   // Paying twice does not notify twice; the page says it is paid.
   const auto again =
