@@ -1,8 +1,11 @@
 // The consulate's and central authority's routes (VIS 7d(9)-(11), 7g; VC Arts 18-19, 24-34,
 // 32a, 33, 28): the queue with pre-check results, competence, admissibility, decisions,
 // decisions on issued visas, sticker replacement, slots, lodging on a person's behalf.
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
+#include "adapters/api/consulate_requests.h"
 #include "adapters/api/json_mapping.h"
 #include "adapters/api/platform_routes.h"
 #include "base/time.h"
@@ -26,49 +29,6 @@ Result<Date> RequireDate(const json& body, const std::string& field, const std::
                  (path.empty() ? field : path + "." + field) + ": not a date (YYYY-MM-DD)"};
   }
   return *date;
-}
-
-Result<domain::VisaTerms> ParseTerms(const json& body) {
-  domain::VisaTerms t;
-  OPENVAP_ASSIGN_OR_RETURN(const std::string type, RequireString(body, "type"));
-  OPENVAP_ASSIGN_OR_RETURN(t.type, domain::ParseVisaTypeCode(type));
-  OPENVAP_ASSIGN_OR_RETURN(t.valid_from, RequireDate(body, "valid_from", ""));
-  OPENVAP_ASSIGN_OR_RETURN(t.valid_until, RequireDate(body, "valid_until", ""));
-  const auto entries = body.find("entries");
-  if (entries == body.end()) return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
-  if (entries->is_string() && *entries == "multiple") {
-    t.entries = 0;
-  } else if (entries->is_number_integer()) {
-    t.entries = entries->get<int>();
-  } else {
-    return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
-  }
-  OPENVAP_ASSIGN_OR_RETURN(const std::int64_t days, RequireInteger(body, "duration_of_stay_days"));
-  t.duration_of_stay_days = static_cast<int>(days);
-  if (body.contains("territory")) {
-    if (!body["territory"].is_array()) return Error{"invalid-field", "territory: a list"};
-    for (const auto& s : body["territory"]) {
-      if (!s.is_string()) return Error{"invalid-field", "territory: alpha-2 codes"};
-      t.territory.push_back(s.get<std::string>());
-    }
-  }
-  OPENVAP_ASSIGN_OR_RETURN(const auto remarks, OptionalString(body, "remarks"));
-  t.remarks = remarks.value_or("");
-  return t;
-}
-
-Result<domain::OfficialAct> ParseAct(const json& body) {
-  domain::OfficialAct act;
-  if (body.contains("grounds")) {
-    if (!body["grounds"].is_array()) return Error{"invalid-field", "grounds: a list of numbers"};
-    for (const auto& g : body["grounds"]) {
-      if (!g.is_number_integer()) return Error{"invalid-field", "grounds: Annex VI numbers"};
-      act.grounds.push_back(g.get<int>());
-    }
-  }
-  OPENVAP_ASSIGN_OR_RETURN(const auto remarks, OptionalString(body, "remarks"));
-  act.remarks = remarks.value_or("");
-  return act;
 }
 
 Result<domain::VisaHolder> ParseHolder(const json& body, const std::string& path) {
@@ -121,6 +81,66 @@ http::Response FromStatus(const Status& s, const char* done) {
 }
 
 }  // namespace
+
+Result<domain::VisaTerms> ParseTerms(const json& body) {
+  domain::VisaTerms t;
+  OPENVAP_ASSIGN_OR_RETURN(const std::string type, RequireString(body, "type"));
+  OPENVAP_ASSIGN_OR_RETURN(t.type, domain::ParseVisaTypeCode(type));
+  OPENVAP_ASSIGN_OR_RETURN(t.valid_from, RequireDate(body, "valid_from", ""));
+  OPENVAP_ASSIGN_OR_RETURN(t.valid_until, RequireDate(body, "valid_until", ""));
+  const auto entries = body.find("entries");
+  if (entries == body.end()) return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
+  if (entries->is_string() && *entries == "multiple") {
+    t.entries = 0;
+  } else if (entries->is_number_integer() && entries->get<std::int64_t>() >= 0 &&
+             entries->get<std::int64_t>() <= 2) {
+    t.entries = entries->get<int>();
+  } else {
+    return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(t.duration_of_stay_days,
+                           RequireSmallInteger(body, "duration_of_stay_days", 0, 366));
+  if (body.contains("territory")) {
+    if (!body["territory"].is_array()) return Error{"invalid-field", "territory: a list"};
+    for (const auto& s : body["territory"]) {
+      if (!s.is_string()) return Error{"invalid-field", "territory: alpha-2 codes"};
+      t.territory.push_back(s.get<std::string>());
+    }
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const auto remarks, OptionalString(body, "remarks"));
+  t.remarks = remarks.value_or("");
+  return t;
+}
+
+Result<domain::OfficialAct> ParseAct(const json& body) {
+  domain::OfficialAct act;
+  if (body.contains("grounds")) {
+    if (!body["grounds"].is_array()) return Error{"invalid-field", "grounds: a list of numbers"};
+    // Each ground once, as a number of the form (a number was cut to 32 bits before: 2^32 + 1
+    // was recorded as ground 1).
+    for (const auto& g : body["grounds"]) {
+      const bool small =
+          g.is_number_integer() && g.get<std::int64_t>() >= 1 && g.get<std::int64_t>() <= 99;
+      if (!small) {
+        return Error{"invalid-field",
+                     "grounds: " + g.dump() + " is not a ground of the Annex VI form"};
+      }
+      const int ground = g.get<int>();
+      if (std::find(act.grounds.begin(), act.grounds.end(), ground) != act.grounds.end()) {
+        return Error{"invalid-field", "grounds: " + std::to_string(ground) + " is given twice"};
+      }
+      act.grounds.push_back(ground);
+    }
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const auto remarks, OptionalString(body, "remarks"));
+  act.remarks = remarks.value_or("");
+  constexpr std::size_t kMaxRemarks = 2000;  // the decision's text carries them, twice
+  if (act.remarks.size() > kMaxRemarks) {
+    return Error{"invalid-field",
+                 "remarks: at most " + std::to_string(kMaxRemarks) + " characters"};
+  }
+  return act;
+}
 
 void AddConsulateRoutes(Api& api, PlatformServices& s) {
   api.Add({.method = "GET",
