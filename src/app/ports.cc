@@ -326,6 +326,11 @@ std::string AnnexViDecisionTexts::StateAlpha3(const std::string& state) const {
   return s != nullptr ? s->iso3 : state;
 }
 
+bool AnnexViDecisionTexts::VisaCanBeValidIn(const std::string& state, Date date) const {
+  const rules::SchengenState* s = data_.FindStateByIso2(state);
+  return s != nullptr && s->AppliesInFullOn(date);
+}
+
 Date ResidenceCalendar::LocalDate(Timestamp now, const std::string& zone) const {
   auto local = rules::LocalDateOf(zones_, zone.empty() ? "UTC" : zone, now);
   return local.ok() ? *local : UtcDateOf(now);  // an unknown zone counts in UTC

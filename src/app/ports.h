@@ -64,6 +64,7 @@ class AnnexViDecisionTexts final : public domain::DecisionTexts {
   bool GroundAppliesTo(int number, domain::DecisionKind kind) const override;
   std::string StateLanguage(const std::string& state) const override;
   std::string StateAlpha3(const std::string& state) const override;
+  bool VisaCanBeValidIn(const std::string& state, Date date) const override;
 
  private:
   const rules::ReferenceData& data_;

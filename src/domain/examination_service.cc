@@ -268,6 +268,11 @@ Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& h
   if (DaysBetween(t.valid_from, t.valid_until) < 0) {
     return Error{"invalid-field", "valid_until: must not be before valid_from"};
   }
+  const Date today = UtcDateOf(clock_.Now());
+  if (DaysBetween(today, t.valid_until) < 0) {
+    return Error{"invalid-field", "valid_until: " + FormatIsoDate(t.valid_until) +
+                                      " has passed; the visa would never be valid"};
+  }
   if (t.entries < 0 || t.entries > 2) {
     return Error{"invalid-field", "entries: 1, 2 or 0 for multiple entries"};
   }
@@ -286,12 +291,29 @@ Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& h
                  "a long-stay D visa is for more than 90 days and valid for at most one year "
                  "(CISA Art 18(2))"};
   }
+  // The stay is taken within the validity (VC Art 24(1), CISA Art 18(2)): it cannot be longer.
+  const auto validity_days = DaysBetween(t.valid_from, t.valid_until) + 1;
+  if (t.type != VisaType::kAirportTransit && t.duration_of_stay_days > validity_days) {
+    return Error{"invalid-field",
+                 "duration_of_stay_days: " + std::to_string(t.duration_of_stay_days) +
+                     " days do not fit in a validity of " + std::to_string(validity_days) +
+                     " days"};
+  }
   if (t.type == VisaType::kLimitedTerritorialValidity) {
     if (t.territory.empty()) {
       return Error{"invalid-field", "territory: name the states where the LTV visa is valid"};
     }
-    for (const std::string& s : t.territory) {
-      if (s.size() != 2) return Error{"invalid-field", "territory: use ISO alpha-2 codes"};
+  }
+  for (std::size_t i = 0; i < t.territory.size(); ++i) {
+    const std::string& s = t.territory[i];
+    if (s.size() != 2) return Error{"invalid-field", "territory: use ISO alpha-2 codes"};
+    if (!texts_.VisaCanBeValidIn(s, t.valid_from)) {
+      return Error{"invalid-field",
+                   "territory: " + s + " is not a state where a Schengen visa can be valid"};
+    }
+    if (std::find(t.territory.begin(), t.territory.begin() + static_cast<std::ptrdiff_t>(i), s) !=
+        t.territory.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Error{"invalid-field", "territory: " + s + " is named twice"};
     }
   }
   if (holder.travel_document_expires_on) {
@@ -419,7 +441,8 @@ Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
     OPENVAP_RETURN_IF_ERROR(Announce(
         uow, out, annul ? "Your visa was annulled" : "Your visa was revoked",
         std::string("Your visa ") + number.value() + (annul ? " was annulled" : " was revoked") +
-            ". The decision, its reasons and how to appeal are available here."));
+            (IsAppealable(out) ? ". The decision, its reasons and how to appeal are available here."
+                               : " at your request. The decision is available here.")));
     OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
     // VIS Art 13(3): the data go to the Entry/Exit System.
     OPENVAP_RETURN_IF_ERROR(
@@ -633,7 +656,7 @@ Result<int> ExaminationService::ApplyPresumedNotifications() {
     OPENVAP_ASSIGN_OR_RETURN(auto due, uow.Registry().DecisionsAwaitingPresumedNotification(
                                            now - std::chrono::hours(24 * 7)));
     for (Decision& d : due) {
-      if (!IsAppealable(d.kind)) continue;
+      if (!IsAppealable(d)) continue;
       const Date presumed =
           calendar_.PresumedNotificationDay(*d.message_sent_at, d.residence_time_zone);
       if (DaysBetween(presumed, calendar_.LocalDate(now, d.residence_time_zone)) < 0) continue;

@@ -55,6 +55,9 @@ class StubTexts : public DecisionTexts {
   std::string StateAlpha3(const std::string& state) const override {
     return state == "FR" ? "FRA" : state == "DE" ? "DEU" : "XXX";
   }
+  bool VisaCanBeValidIn(const std::string& state, Date) const override {
+    return state == "FR" || state == "DE" || state == "IT" || state == "BE";
+  }
 };
 
 class UtcCalendar : public NotificationCalendar {
@@ -195,6 +198,28 @@ TEST_F(ExaminationTest, VisaTermsFollowTheCode) {
   t = Terms();
   t.type = VisaType::kLimitedTerritorialValidity;
   EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("territory"), std::string::npos);
+  // The stay fits in the validity; a visa is not issued already expired; the territory names
+  // states where a visa can be valid, each once (all were accepted before).
+  t = Terms();  // 2027-03-01 to 2027-03-31: 31 days
+  t.duration_of_stay_days = 32;
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("validity of 31 days"),
+            std::string::npos);
+  t.type = VisaType::kLongStay;
+  t.duration_of_stay_days = 180;
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("validity of 31 days"),
+            std::string::npos);
+  t = Terms();
+  t.valid_from = D("2026-12-01");
+  t.valid_until = D("2027-01-14");  // the clock says 2027-01-15
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("has passed"), std::string::npos);
+  t = Terms();
+  t.type = VisaType::kLimitedTerritorialValidity;
+  t.territory = {"FR", "XX"};
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("XX is not a state"),
+            std::string::npos);
+  t.territory = {"FR", "DE", "FR"};
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("FR is named twice"),
+            std::string::npos);
   t = Terms();
   t.valid_until = D("2029-10-02");  // passport expires 2030-01-01: limit 2029-10-01
   EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("2029-10-01"), std::string::npos);
@@ -253,6 +278,24 @@ TEST_F(ExaminationTest, AnnulmentRevocationAndTheEes) {
   const auto jobs = store_.Snapshot().jobs;
   EXPECT_EQ(jobs.back().kind, "ees-export");
   EXPECT_EQ(exam_.Annul(anna_, visa.number, {{1}, ""}).error().code, "forbidden");
+}
+
+// VC Art 34(7), Annex VI ground 17: a revocation at the holder's own request is not subject to
+// appeal, and the message does not say how to appeal; any other ground is.
+TEST_F(ExaminationTest, ARevocationAtTheHoldersRequestIsNotAppealable) {
+  const auto asked = *exam_.Issue(consul_fr_, Accepted(), Terms());
+  const auto revoked = exam_.Revoke(consul_fr_, asked.number, {{17}, ""});
+  ASSERT_TRUE(revoked.ok()) << revoked.error().message;
+  EXPECT_FALSE(IsAppealable(*revoked));
+  const auto message = store_.Snapshot().messages.back();
+  EXPECT_NE(message.body.find("at your request"), std::string::npos) << message.body;
+  EXPECT_EQ(message.body.find("appeal"), std::string::npos) << message.body;
+
+  const auto other = *exam_.Issue(consul_fr_, Accepted(), Terms());
+  const auto withdrawn = exam_.Revoke(consul_fr_, other.number, {{2}, "the purpose changed"});
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.error().message;
+  EXPECT_TRUE(IsAppealable(*withdrawn));
+  EXPECT_NE(store_.Snapshot().messages.back().body.find("how to appeal"), std::string::npos);
 }
 
 TEST_F(ExaminationTest, ExtensionReSealsTheVisa) {
