@@ -1,5 +1,6 @@
 #include "domain/decision.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -34,10 +35,17 @@ Result<DecisionKind> ParseDecisionKind(std::string_view name) {
   return Error{"invalid-field", "kind: unknown decision '" + std::string(name) + "'"};
 }
 
-bool IsAppealable(DecisionKind kind) {
-  return kind == DecisionKind::kRefuse || kind == DecisionKind::kAnnul ||
-         kind == DecisionKind::kRevoke || kind == DecisionKind::kRefuseConfirmation ||
-         kind == DecisionKind::kInadmissible;
+bool IsAppealable(const Decision& d) {
+  constexpr int kAtTheHoldersRequest = 17;
+  if (d.kind == DecisionKind::kRevoke &&
+      std::all_of(d.grounds.begin(), d.grounds.end(),
+                  [](int g) { return g == kAtTheHoldersRequest; }) &&
+      !d.grounds.empty()) {
+    return false;
+  }
+  return d.kind == DecisionKind::kRefuse || d.kind == DecisionKind::kAnnul ||
+         d.kind == DecisionKind::kRevoke || d.kind == DecisionKind::kRefuseConfirmation ||
+         d.kind == DecisionKind::kInadmissible;
 }
 
 }  // namespace openvap::domain

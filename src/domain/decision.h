@@ -33,10 +33,6 @@ enum class DecisionKind {
 std::string_view DecisionKindName(DecisionKind kind);
 Result<DecisionKind> ParseDecisionKind(std::string_view name);
 
-// Whether the person concerned may appeal (VC Arts 32(3), 34(7)); revocation at the holder's
-// request (ground 17, Art 34(3)) is not subject to appeal.
-bool IsAppealable(DecisionKind kind);
-
 struct Decision {
   DecisionId id;
   ApplicationId application;
@@ -61,6 +57,11 @@ struct Decision {
   std::optional<Timestamp> presumed_message_sent_at;
   std::string residence_time_zone;  // IANA name, from the form (VC Art 32(2))
 };
+
+// Whether the person concerned may appeal (VC Arts 32(3), 34(7)): refusals, annulments,
+// revocations, refused confirmations and inadmissibility — except a revocation at the holder's
+// own request (ground 17 alone, Art 34(3), Annex VI: "not subject to the right of appeal").
+bool IsAppealable(const Decision& d);
 
 }  // namespace openvap::domain
 

@@ -135,7 +135,7 @@ json DecisionJson(const domain::Decision& d) {
               {"decided_at", FormatIsoTimestamp(d.decided_at)},
               {"grounds", d.grounds},
               {"text", {{d.state_language, d.text_state_language}, {"en", d.text_english}}},
-              {"appealable", domain::IsAppealable(d.kind)}};
+              {"appealable", domain::IsAppealable(d)}};
   if (d.visa) out["visa_number"] = d.visa->value();
   if (!d.remarks.empty()) out["remarks"] = d.remarks;
   if (!d.confirmation_number.empty()) out["confirmation_number"] = d.confirmation_number;
