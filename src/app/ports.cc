@@ -233,6 +233,30 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
   r.fee_paid = a.fee_paid;
   r.biometrics_collected = a.lodging.biometrics_collected_on.has_value();
   r.humanitarian = a.humanitarian_derogation.has_value();
+  const auto optional_text = [&a](const char* key) {
+    const std::string& text = a.form.FieldText(key);
+    return text.empty() ? std::nullopt : std::optional<std::string>(text);
+  };
+  OPENVAP_RETURN_IF_ERROR(
+      read(rules::ReadFeeExemption(optional_text("fee_exemption")), r.fee_exemption));
+  // The procedure sets the fee: an extension (VC Art 33(1)-(2)), a confirmation in a new travel
+  // document (Art 32a(3)); every other kind is an application (Art 16).
+  switch (a.kind) {
+    case domain::ApplicationKind::kVisaExtension: {
+      const std::string& reason = a.form.FieldText("extension_reason");
+      r.procedure = reason == "force-majeure" || reason == "humanitarian"
+                        ? rules::Procedure::kExtensionForceMajeure
+                        : rules::Procedure::kExtension;
+      break;
+    }
+    case domain::ApplicationKind::kVisaConfirmation:
+      r.procedure = rules::Procedure::kConfirmation;
+      break;
+    case domain::ApplicationKind::kShortStayVisa:
+    case domain::ApplicationKind::kLongStayVisa:
+      r.procedure = rules::Procedure::kApplication;
+      break;
+  }
   // VIS 7b(5): every text of the form in the Latin alphabet, handed over as they are.
   for (const auto& [key, value] : form.items()) {
     if (value.is_string()) {

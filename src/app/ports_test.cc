@@ -88,6 +88,36 @@ TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
   EXPECT_EQ(json::parse(with->details.get<std::string>())["competent_state"], "FR");
 }
 
+// The fee follows the procedure (VC Art 16, Art 33(1)-(2), Art 32a(3)) and a mandatory waiver
+// claimed on the form (Art 16(4)(b)-(d)): an extension or a confirmation was charged the EUR 90
+// of an application, and a student could not claim the waiver.
+TEST(RulesPreChecks, TheProcedureAndAClaimedWaiverSetTheFee) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const SystemTimeZones zones;
+  const RulesPreChecks prechecks(*data, zones);
+  const auto fee = [&](domain::ApplicationKind kind, const char* key, const char* value) {
+    domain::Application a = Filled();
+    a.kind = kind;
+    if (key != nullptr) a.form.Set(key, value);
+    const auto outcome = prechecks.Run(a, {}, D("2027-01-15"));
+    EXPECT_TRUE(outcome.ok()) << outcome.error().message;
+    return outcome.ok() ? outcome->fee_eur : -1.0;
+  };
+  using Kind = domain::ApplicationKind;
+  EXPECT_EQ(fee(Kind::kShortStayVisa, nullptr, nullptr), 90.0);
+  EXPECT_EQ(fee(Kind::kVisaExtension, nullptr, nullptr), 30.0);
+  EXPECT_EQ(fee(Kind::kVisaExtension, "extension_reason", "serious-personal-reasons"), 30.0);
+  EXPECT_EQ(fee(Kind::kVisaExtension, "extension_reason", "force-majeure"), 0.0);
+  EXPECT_EQ(fee(Kind::kVisaExtension, "extension_reason", "humanitarian"), 0.0);
+  EXPECT_EQ(fee(Kind::kVisaConfirmation, nullptr, nullptr), 20.0);
+  EXPECT_EQ(fee(Kind::kShortStayVisa, "fee_exemption", "researcher"), 0.0);
+  EXPECT_EQ(fee(Kind::kShortStayVisa, "fee_exemption", "none"), 90.0);
+  domain::Application a = Filled();
+  a.form.Set("fee_exemption", "klingon");  // written around the form's own check
+  EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false).error().code, "invalid-field");
+}
+
 TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
   domain::Application a = Filled();
   a.form.Erase("7");
@@ -221,6 +251,10 @@ TEST(AnnexViDecisionTexts, GroundsLanguagesAndStates) {
   EXPECT_EQ(texts.StateLanguage("FR"), "fr");
   EXPECT_EQ(texts.StateLanguage("DE"), "de");
   EXPECT_EQ(texts.StateAlpha3("DE"), "DEU");
+  // Where a visa can be valid: the states applying the Schengen acquis in full.
+  EXPECT_TRUE(texts.VisaCanBeValidIn("FR", D("2027-01-15")));
+  EXPECT_FALSE(texts.VisaCanBeValidIn("IE", D("2027-01-15")));
+  EXPECT_FALSE(texts.VisaCanBeValidIn("XX", D("2027-01-15")));
   EXPECT_NE(texts.Ground(1, "en")->find("travel document"), std::string::npos);
   EXPECT_NE(texts.Ground(1, "fr")->find("document de voyage"), std::string::npos);
   EXPECT_NE(texts.Ground(16, "de")->find("Reisekrankenversicherung"), std::string::npos);

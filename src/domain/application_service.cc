@@ -29,10 +29,20 @@ constexpr std::array<std::string_view, 71> kAnnexIFields = {
 // the planned stays per state (VIS 7d(1): "the number of days for the applicant's intended
 // stay"), a state chosen by main purpose (7d(1)), legal presence without residence (7d(1)
 // last sentence; VC Art 6(2)), the time zone of residence (VC Art 32(2)), seafarers (VC Art
-// 9(1)), previous stays in the last 180 days, and the applicant's e-mail for messages.
-constexpr std::array<std::string_view, 8> kPlatformFields = {
-    "itinerary", "chosen_state",   "legally_present_not_residing", "residence_time_zone",
-    "seafarer",  "previous_stays", "family_member_of_eu_citizen",  "contact_email"};
+// 9(1)), previous stays in the last 180 days, the applicant's e-mail for messages, a mandatory
+// fee waiver claimed (VC Art 16(4)(b)-(d), proven by the supporting documents) and the reason
+// for an extension (VC Art 33(1): force majeure or humanitarian, free; 33(2): serious personal
+// reasons, EUR 30).
+constexpr std::array<std::string_view, 10> kPlatformFields = {
+    "itinerary",     "chosen_state",    "legally_present_not_residing", "residence_time_zone",
+    "seafarer",      "previous_stays",  "family_member_of_eu_citizen",  "contact_email",
+    "fee_exemption", "extension_reason"};
+
+// The values of the platform's fields that take one of a few.
+constexpr std::array<std::string_view, 4> kFeeExemptions = {
+    "none", "pupil-student-teacher", "researcher", "non-profit-representative"};
+constexpr std::array<std::string_view, 3> kExtensionReasons = {"serious-personal-reasons",
+                                                               "force-majeure", "humanitarian"};
 
 // Date fields, entered as ISO 8601 (YYYY-MM-DD) online.
 constexpr std::array<std::string_view, 10> kDateFields = {"4",   "14",  "15",  "17c", "20c",
@@ -96,6 +106,16 @@ Status CheckField(const std::string& key, const json& value) {
   }
   if (Contains(kDateFields, key) && !ParseIsoDate(text).ok()) {
     return Error{"invalid-field", "form." + key + ": not a date (YYYY-MM-DD)"};
+  }
+  if (key == "fee_exemption" && !Contains(kFeeExemptions, text)) {
+    return Error{"invalid-field",
+                 "form.fee_exemption: none, pupil-student-teacher, researcher or "
+                 "non-profit-representative (Visa Code Art 16(4)(b)-(d))"};
+  }
+  if (key == "extension_reason" && !Contains(kExtensionReasons, text)) {
+    return Error{"invalid-field",
+                 "form.extension_reason: serious-personal-reasons, force-majeure or humanitarian "
+                 "(Visa Code Art 33)"};
   }
   return Ok();
 }

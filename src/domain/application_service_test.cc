@@ -113,6 +113,15 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
   EXPECT_EQ(cyrillic.error().code, "invalid-field");
   EXPECT_NE(cyrillic.error().message.find("Latin"), std::string::npos);
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, json::array(), {}).error().code, "invalid-field");
+  // The platform's fields that take one of a few values (fee waiver, reason for an extension).
+  EXPECT_NE(service_.SaveForm(anna_, draft.id, {{"fee_exemption", "klingon"}}, {})
+                .error()
+                .message.find("form.fee_exemption: none, pupil-student-teacher"),
+            std::string::npos);
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"fee_exemption", "researcher"}}, {}).ok());
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"extension_reason", "bored"}}, {}).error().code,
+            "invalid-field");
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"extension_reason", "force-majeure"}}, {}).ok());
 }
 
 TEST_F(ApplicationServiceTest, UploadsAreCheckedByContentAndSize) {

@@ -300,7 +300,9 @@ Result<std::optional<RefusalNotificationFacts>> ParseDecision(const json& root) 
   return std::optional<RefusalNotificationFacts>(facts);
 }
 
-Result<FeeExemption> ParseFeeExemption(const std::optional<std::string>& text) {
+}  // namespace
+
+Result<FeeExemption> ReadFeeExemption(const std::optional<std::string>& text) {
   if (!text || text->empty() || *text == "none") return FeeExemption::kNone;
   if (*text == "pupil-student-teacher") return FeeExemption::kPupilStudentTeacher;
   if (*text == "researcher") return FeeExemption::kResearcher;
@@ -309,7 +311,7 @@ Result<FeeExemption> ParseFeeExemption(const std::optional<std::string>& text) {
                  "expected none, pupil-student-teacher, researcher or non-profit-representative");
 }
 
-Result<Procedure> ParseProcedure(const std::optional<std::string>& text) {
+Result<Procedure> ReadProcedure(const std::optional<std::string>& text) {
   if (!text || text->empty() || *text == "application") return Procedure::kApplication;
   if (*text == "extension") return Procedure::kExtension;
   if (*text == "extension-force-majeure") return Procedure::kExtensionForceMajeure;
@@ -317,8 +319,6 @@ Result<Procedure> ParseProcedure(const std::optional<std::string>& text) {
   return Invalid("procedure",
                  "expected application, extension, extension-force-majeure or confirmation");
 }
-
-}  // namespace
 
 Result<CheckRequest> ParseCheckRequest(const json& root) {
   if (!root.is_object()) return Invalid("(request)", "expected a JSON object");
@@ -362,10 +362,10 @@ Result<CheckRequest> ParseCheckRequest(const json& root) {
   r.urgent = urgent.value_or(false);
   OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> exemption,
                            OptionalString(root, "", "fee_exemption"));
-  OPENVAP_ASSIGN_OR_RETURN(r.fee_exemption, ParseFeeExemption(exemption));
+  OPENVAP_ASSIGN_OR_RETURN(r.fee_exemption, ReadFeeExemption(exemption));
   OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> procedure,
                            OptionalString(root, "", "procedure"));
-  OPENVAP_ASSIGN_OR_RETURN(r.procedure, ParseProcedure(procedure));
+  OPENVAP_ASSIGN_OR_RETURN(r.procedure, ReadProcedure(procedure));
   // Name fields and free form data, checked for Latin characters.
   for (const char* key : {"surname", "given_names"}) {
     OPENVAP_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(root, "", key));

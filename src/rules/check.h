@@ -101,6 +101,10 @@ Result<std::vector<PlannedStay>> ReadStays(const nlohmann::json* stays);
 // A member `key` of periods {from, to} (null when absent: none).
 Result<std::vector<Period>> ReadPeriods(const std::string& key, const nlohmann::json* periods);
 Result<Purpose> ReadMainPurpose(std::string_view text);
+// "fee_exemption": none (or absent), pupil-student-teacher, researcher, non-profit-representative.
+Result<FeeExemption> ReadFeeExemption(const std::optional<std::string>& text);
+// "procedure": application (or absent), extension, extension-force-majeure, confirmation.
+Result<Procedure> ReadProcedure(const std::optional<std::string>& text);
 // The checks across members: the travel document expires after its issue, the applicant was
 // born on or before the lodging date.
 Status CheckRequestConsistency(const CheckRequest& request);
