@@ -213,6 +213,14 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
 Status ExaminationService::DeclineCompetence(const Principal& official, const ApplicationId& id,
                                              const std::string& competent_state,
                                              const std::string& remarks) {
+  // The state named must be one that examines visa applications, and not the official's own.
+  if (!competent_state.empty() &&
+      (competent_state == official.member_state ||
+       !texts_.VisaCanBeValidIn(competent_state, UtcDateOf(clock_.Now())))) {
+    return Error{"invalid-field", "competent_state: " + competent_state +
+                                      " is not another state of the Schengen area (alpha-2, "
+                                      "e.g. DE)"};
+  }
   return store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(Application a,
                              LoadForOfficial(uow, official, id, ApplicationStatus::kNotified));
@@ -231,6 +239,10 @@ Status ExaminationService::DeclineCompetence(const Principal& official, const Ap
     OPENVAP_RETURN_IF_ERROR(
         Announce(uow, d, "Your application was sent to the wrong state", d.text_english));
     OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    // VIS Art 7d(11) with VC Art 18(4): the file is not re-submitted to the competent state, so
+    // the fee is reimbursed.
+    OPENVAP_RETURN_IF_ERROR(uow.Jobs().Schedule(Job{
+        "refund-fee", "refund-fee:" + id.value(), {{"application", id.value()}}, clock_.Now()}));
     return uow.Audit().Append(Audit(official, "application.decline-competence",
                                     "application:" + id.value(),
                                     {{"competent_state", competent_state}}));

@@ -348,8 +348,15 @@ TEST_F(ExaminationTest, AnErroneousStickerIsReplacedByADigitalVisa) {
 
 TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
   const ApplicationId a = Notified();
+  for (const char* wrong : {"FR", "XX", "de", "Deutschland"}) {
+    EXPECT_EQ(exam_.DeclineCompetence(consul_fr_, a, wrong, "").error().code, "invalid-field")
+        << wrong;
+  }
   ASSERT_TRUE(exam_.DeclineCompetence(consul_fr_, a, "DE", "main destination is Berlin").ok());
   EXPECT_EQ(store_.Snapshot().applications.at(a.value()).status, ApplicationStatus::kNotCompetent);
+  // Not re-submitted to the competent state: the fee is reimbursed (VC Art 18(4)).
+  EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-fee");
+  EXPECT_EQ(store_.Snapshot().jobs.back().payload["application"], a.value());
   const ApplicationId b = Notified();
   EXPECT_EQ(exam_.DeclareInadmissible(consul_fr_, b, "").error().code, "invalid-field");
   ASSERT_TRUE(exam_.DeclareInadmissible(consul_fr_, b, "travel document copy unreadable").ok());
