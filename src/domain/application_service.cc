@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string_view>
 #include <utility>
 
@@ -37,6 +38,36 @@ constexpr std::array<std::string_view, 10> kPlatformFields = {
     "itinerary",     "chosen_state",    "legally_present_not_residing", "residence_time_zone",
     "seafarer",      "previous_stays",  "family_member_of_eu_citizen",  "contact_email",
     "fee_exemption", "extension_reason"};
+
+// The Annex I fields that are a choice (application_form_fields.csv), as the online form sends
+// them; letter case does not matter. Field 8 also takes "Other" (the Spanish edition's box; a
+// passport's sex may be X, ICAO 9303), fields 9 and 12 "Other" with the details in 9a / 12a.
+// Field 27 is sent as a code, which RequiredDeclarations reads.
+constexpr std::array<std::string_view, 3> kSexes = {"Male", "Female", "Other"};
+constexpr std::array<std::string_view, 7> kCivilStatuses = {
+    "Single", "Married", "Registered Partnership", "Separated", "Divorced", "Widow(er)", "Other"};
+constexpr std::array<std::string_view, 6> kTravelDocumentTypes = {
+    "Ordinary passport", "Diplomatic passport", "Service passport",
+    "Official passport", "Special passport",    "Other travel document"};
+constexpr std::array<std::string_view, 3> kEntries = {"single", "two", "multiple"};
+
+template <std::size_t N>
+bool ContainsIgnoringCase(const std::array<std::string_view, N>& set, std::string_view text) {
+  return std::any_of(set.begin(), set.end(), [text](std::string_view choice) {
+    return choice.size() == text.size() &&
+           std::equal(choice.begin(), choice.end(), text.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  });
+}
+
+template <std::size_t N>
+std::string Choices(const std::array<std::string_view, N>& set) {
+  std::string out;
+  for (std::string_view choice : set) out += (out.empty() ? "" : ", ") + std::string(choice);
+  return out;
+}
 
 // The values of the platform's fields that take one of a few.
 constexpr std::array<std::string_view, 4> kFeeExemptions = {
@@ -107,6 +138,14 @@ Status CheckField(const std::string& key, const json& value) {
   if (Contains(kDateFields, key) && !ParseIsoDate(text).ok()) {
     return Error{"invalid-field", "form." + key + ": not a date (YYYY-MM-DD)"};
   }
+  const auto choice = [&key, &text](const auto& set) -> Status {
+    if (ContainsIgnoringCase(set, text)) return Ok();
+    return Error{"invalid-field", "form." + key + ": one of " + Choices(set)};
+  };
+  if (key == "8") return choice(kSexes);
+  if (key == "9") return choice(kCivilStatuses);
+  if (key == "12") return choice(kTravelDocumentTypes);
+  if (key == "27") return choice(kEntries);
   if (key == "fee_exemption" && !Contains(kFeeExemptions, text)) {
     return Error{"invalid-field",
                  "form.fee_exemption: none, pupil-student-teacher, researcher or "
@@ -262,6 +301,13 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
       return Error{"conflict", "the application changed in another window; reload it"};
     }
     a.form.Apply(fields);
+    // Annex I field 27: the first stay's departure is not before its arrival.
+    const std::string& arrival = a.form.FieldText("27a");
+    const std::string& departure = a.form.FieldText("27b");
+    if (!arrival.empty() && !departure.empty() && departure < arrival) {  // both ISO dates
+      return Error{"invalid-field", "form.27b: the departure (" + departure +
+                                        ") is before the arrival (" + arrival + ", form.27a)"};
+    }
     if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));

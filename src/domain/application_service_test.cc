@@ -113,6 +113,22 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
   EXPECT_EQ(cyrillic.error().code, "invalid-field");
   EXPECT_NE(cyrillic.error().message.find("Latin"), std::string::npos);
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, json::array(), {}).error().code, "invalid-field");
+  // Annex I's choices (application_form_fields.csv), in any letter case; field 27 as a code.
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"8", "Banana"}}, {}).error().message,
+            "form.8: one of Male, Female, Other");
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"8", "female"}}, {}).ok());
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"9", "123"}}, {}).error().code, "invalid-field");
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"9", "Widow(er)"}}, {}).ok());
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"12", "Passport of Atlantis"}}, {}).error().code,
+            "invalid-field");
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"12", "Other travel document"}}, {}).ok());
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"27", "seventeen"}}, {}).error().message,
+            "form.27: one of single, two, multiple");
+  // The first stay's departure is not before its arrival, whichever step brings the second.
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"27a", "2027-03-10"}}, {}).ok());
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"27b", "2027-03-01"}}, {}).error().message,
+            "form.27b: the departure (2027-03-01) is before the arrival (2027-03-10, form.27a)");
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"27b", "2027-03-10"}}, {}).ok());
   // The platform's fields that take one of a few values (fee waiver, reason for an extension).
   EXPECT_NE(service_.SaveForm(anna_, draft.id, {{"fee_exemption", "klingon"}}, {})
                 .error()
