@@ -83,6 +83,9 @@ constexpr std::array<std::string_view, 10> kDateFields = {"4",   "14",  "15",  "
 constexpr std::array<std::string_view, 7> kListFields = {
     "7b", "23", "25", "32a", "32e", "itinerary", "previous_stays"};
 
+// The declarations of Annex I that the applicant ticks (RequiredDeclarations: which are needed).
+constexpr std::array<std::string_view, 6> kDeclarations = {"D1", "D2", "D3", "D4", "D5", "D6"};
+
 constexpr std::array<std::string_view, 4> kDocumentKinds = {
     "travel-document", "photo", "supporting-document", "travel-insurance"};
 
@@ -488,6 +491,16 @@ Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
 Result<Application> ApplicationService::Submit(const Principal& who, const ApplicationId& id,
                                                const std::vector<std::string>& declarations,
                                                const std::string& ip_address) {
+  // The declarations are those of the form (Annex I, D1 to D6), each ticked once: they are
+  // stored as the applicant's signature.
+  for (auto d = declarations.begin(); d != declarations.end(); ++d) {
+    if (!Contains(kDeclarations, *d)) {
+      return Error{"invalid-field", "declarations: \"" + *d + "\" is not one of D1 to D6"};
+    }
+    if (std::find(declarations.begin(), d, *d) != d) {
+      return Error{"invalid-field", "declarations: " + *d + " is ticked twice"};
+    }
+  }
   const auto check = [&](const Application& a) -> Status {
     if (a.status != ApplicationStatus::kDraft && a.status != ApplicationStatus::kSubmitted) {
       return Error{"invalid-transition", "this application was already submitted"};

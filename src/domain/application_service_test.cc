@@ -176,6 +176,15 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
       service_.Submit(anna_, draft.id, {"D1", "D3", "D4", "D5", "D6"}, "203.0.113.5");
   EXPECT_EQ(missing.error().code, "declaration-missing");
   EXPECT_NE(missing.error().message.find("D2"), std::string::npos);
+  // Only the form's declarations, each once (they were stored as given).
+  EXPECT_EQ(service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6", "X"}, "")
+                .error()
+                .message,
+            "declarations: \"X\" is not one of D1 to D6");
+  EXPECT_EQ(service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6", "D1"}, "")
+                .error()
+                .message,
+            "declarations: D1 is ticked twice");
   const auto submitted =
       service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6"}, "203.0.113.5");
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
