@@ -7,6 +7,13 @@
 namespace openvap::domain {
 namespace {
 
+// Texts that go into the seal, the PDF and the register hold no control characters (a NUL in a
+// holder's name made a visa whose PDF could never be written).
+bool IsPlainText(std::string_view text) {
+  return std::none_of(text.begin(), text.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
 using nlohmann::json;
 
 std::string Actor(const Principal& who) {
@@ -276,10 +283,42 @@ Status ExaminationService::DeclareInadmissible(const Principal& official, const 
   });
 }
 
+Status ExaminationService::ValidateHolder(const VisaHolder& h) const {
+  const auto plain = [](const std::string& text) { return IsPlainText(text); };
+  for (const auto& [name, text] :
+       {std::pair<const char*, const std::string*>{"surname", &h.surname},
+        {"given_names", &h.given_names},
+        {"travel_document_number", &h.travel_document_number},
+        {"travel_document_type", &h.travel_document_type}}) {
+    if (!plain(*text))
+      return Error{"invalid-field", std::string("holder.") + name + ": plain text"};
+  }
+  if (h.surname.empty()) return Error{"invalid-field", "holder.surname: is required"};
+  if (!h.sex.empty() && h.sex != "F" && h.sex != "M" && h.sex != "X") {
+    return Error{"invalid-field", "holder.sex: F, M or X (ICAO 9303)"};
+  }
+  const auto code = [](const std::string& text) {
+    return text.size() == 3 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  };
+  if (!h.nationality.empty() && !code(h.nationality)) {
+    return Error{"invalid-field", "holder.nationality: an ICAO alpha-3 code such as IND"};
+  }
+  if (!h.travel_document_issuing_country.empty() && !code(h.travel_document_issuing_country)) {
+    return Error{"invalid-field",
+                 "holder.travel_document_issuing_country: an ICAO alpha-3 code such as IND"};
+  }
+  if (h.date_of_birth && DaysBetween(*h.date_of_birth, UtcDateOf(clock_.Now())) < 0) {
+    return Error{"invalid-field", "holder.date_of_birth: is in the future"};
+  }
+  return Ok();
+}
+
 Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder) const {
   if (DaysBetween(t.valid_from, t.valid_until) < 0) {
     return Error{"invalid-field", "valid_until: must not be before valid_from"};
   }
+  if (!IsPlainText(t.remarks)) return Error{"invalid-field", "remarks: plain text"};
   const Date today = UtcDateOf(clock_.Now());
   if (DaysBetween(today, t.valid_until) < 0) {
     return Error{"invalid-field", "valid_until: " + FormatIsoDate(t.valid_until) +
@@ -593,9 +632,17 @@ Result<DigitalVisa> ExaminationService::ReplaceSticker(const Principal& official
                                                        const VisaHolder& holder,
                                                        const VisaTerms& corrected) {
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
-  if (sticker_number.size() < 4) {
-    return Error{"invalid-field", "sticker_number: the number printed on the sticker"};
+  // The state's own sticker: its ICAO code and the nine digits printed on it (Reg (EC) No
+  // 1683/95 Annex, items 5-6).
+  const std::string prefix = texts_.StateAlpha3(official.member_state);
+  if (sticker_number.size() != prefix.size() + 9 || sticker_number.rfind(prefix, 0) != 0 ||
+      !std::all_of(sticker_number.begin() + static_cast<std::ptrdiff_t>(prefix.size()),
+                   sticker_number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Error{"invalid-field", "sticker_number: " + prefix +
+                                      " and the nine digits printed on the sticker, e.g. " +
+                                      prefix + "012345678"};
   }
+  OPENVAP_RETURN_IF_ERROR(ValidateHolder(holder));
   DigitalVisa visa;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     const ApplicationId legacy("legacy-sticker-" + sticker_number);

@@ -152,6 +152,8 @@ class ExaminationService {
   Result<Decision> WithdrawVisa(const Principal& official, const VisaNumber& number,
                                 const OfficialAct& act, DecisionKind kind);
   Status ValidateTerms(const VisaTerms& terms, const VisaHolder& holder) const;
+  // The holder given by an official (sticker replacement): codes, dates and plain texts.
+  Status ValidateHolder(const VisaHolder& holder) const;
 
   Store& store_;
   const VisaSealer& sealer_;

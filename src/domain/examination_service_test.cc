@@ -344,6 +344,40 @@ TEST_F(ExaminationTest, AnErroneousStickerIsReplacedByADigitalVisa) {
   EXPECT_EQ(store_.Snapshot().invalidated_stickers.at("FRA012345678"), visa->number.value());
   EXPECT_EQ(exam_.ReplaceSticker(consul_fr_, "FRA012345678", holder, Terms()).error().code,
             "already-exists");
+  // The state's own sticker number (ICAO code and nine digits), and a holder that can be
+  // sealed and printed (each was issued before).
+  for (const std::string& number : std::vector<std::string>{
+           "x", "FRA1", "DEU012345678", "FRA01234567X", "FRA0123456789", std::string("FRA\0", 4)}) {
+    EXPECT_NE(exam_.ReplaceSticker(consul_fr_, number, holder, Terms())
+                  .error()
+                  .message.find("sticker_number: FRA and the nine digits"),
+              std::string::npos)
+        << number;
+  }
+  const auto refused = [&](const VisaHolder& h) {
+    const auto r = exam_.ReplaceSticker(consul_fr_, "FRA012345679", h, Terms());
+    return r.ok() ? std::string("issued") : r.error().message;
+  };
+  VisaHolder wrong = holder;
+  wrong.given_names = std::string("ANA\0MARIA", 9);
+  EXPECT_EQ(refused(wrong), "holder.given_names: plain text");
+  wrong = holder;
+  wrong.sex = "Q";
+  EXPECT_EQ(refused(wrong), "holder.sex: F, M or X (ICAO 9303)");
+  wrong = holder;
+  wrong.nationality = "india";
+  EXPECT_EQ(refused(wrong), "holder.nationality: an ICAO alpha-3 code such as IND");
+  wrong = holder;
+  wrong.date_of_birth = D("2030-01-01");
+  EXPECT_EQ(refused(wrong), "holder.date_of_birth: is in the future");
+  wrong = holder;
+  wrong.surname.clear();
+  EXPECT_EQ(refused(wrong), "holder.surname: is required");
+  VisaTerms terms = Terms();
+  terms.remarks = std::string("a\nb");
+  EXPECT_EQ(exam_.ReplaceSticker(consul_fr_, "FRA012345679", holder, terms).error().message,
+            "remarks: plain text");
+  EXPECT_TRUE(exam_.ReplaceSticker(consul_fr_, "FRA012345679", holder, Terms()).ok());
 }
 
 TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
