@@ -118,6 +118,27 @@ constexpr std::array<const char*, 17> kMandatoryFields = {
     "1", "3", "4", "5", "6", "7", "8", "9", "12", "13", "14", "15", "16", "19", "23", "26", "27"};
 constexpr std::array<const char*, 3> kMandatoryUnlessFamily = {"21", "30", "32"};
 
+bool IsFamilyMember(const domain::Application& a) {
+  return a.form.Fields().value("family_member_of_eu_citizen", false) ||
+         !a.form.FieldText("17a").empty();
+}
+
+// The mandatory fields the form lacks, by number (VIS Art 7d(8): the applicant is told which
+// part of the file is missing).
+std::vector<std::string> MissingFormFields(const domain::Application& a) {
+  const json& form = a.form.Fields();
+  std::vector<std::string> out;
+  for (const char* key : kMandatoryFields) {
+    if (!form.contains(key)) out.emplace_back(key);
+  }
+  if (!IsFamilyMember(a)) {
+    for (const char* key : kMandatoryUnlessFamily) {
+      if (!form.contains(key)) out.emplace_back(key);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
@@ -156,8 +177,7 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
                  "form.itinerary: list the Member States you will stay in, with the dates "
                  "({\"state\": \"FR\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\"})"};
   }
-  const bool family =
-      form.value("family_member_of_eu_citizen", false) || !a.form.FieldText("17a").empty();
+  const bool family = IsFamilyMember(a);
   // Read as ParseCheckRequest reads a JSON request, member by member, with its checks and
   // messages, but from the form's values where they are: no request is built to be read again
   // (docs/PERFORMANCE.md).
@@ -223,12 +243,7 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
   }
   r.family_member_of_eu_citizen = family;
   r.seafarer = form.value("seafarer", false);
-  bool complete = true;
-  for (const char* key : kMandatoryFields) complete = complete && form.contains(key);
-  if (!family) {
-    for (const char* key : kMandatoryUnlessFamily) complete = complete && form.contains(key);
-  }
-  r.form_complete = complete;
+  r.form_complete = MissingFormFields(a).empty();
   r.photo = photo_uploaded;
   r.fee_paid = a.fee_paid;
   r.biometrics_collected = a.lodging.biometrics_collected_on.has_value();
@@ -282,7 +297,16 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(
   out.competence_reason = rules::CompetenceReasonName(response.competence.reason);
   out.competence_needs_confirmation = response.competence.needs_confirmation;
   out.admissible = response.admissibility.admissible;
-  for (const Error& m : response.admissibility.missing) out.missing.push_back({m.code, m.message});
+  for (const Error& m : response.admissibility.missing) {
+    std::string message = m.message;
+    if (m.code == "form-incomplete") {
+      std::string fields;
+      for (const std::string& key : MissingFormFields(a))
+        fields += (fields.empty() ? "" : ", ") + key;
+      if (!fields.empty()) message += " Fields missing: " + fields + ".";
+    }
+    out.missing.push_back({m.code, std::move(message)});
+  }
   out.fee_eur = response.fee ? response.fee->amount_eur : 0.0;
   out.visit_required = response.biometrics.visit_required;
   // As JSON text: the application document is loaded on every step of the procedure, and
