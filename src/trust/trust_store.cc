@@ -235,7 +235,9 @@ Status TrustStore::AddPath(const std::string& path) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   if (std::filesystem::is_directory(path, ec)) {
-    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+    // With its sub-directories: a state's PKI folder keeps one per state (pki/FR/csca.pem).
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(
+             path, std::filesystem::directory_options::skip_permission_denied, ec)) {
       if (entry.is_regular_file()) files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());

@@ -78,9 +78,9 @@ class TrustStore {
   TrustStore(const TrustStore&) = delete;
   TrustStore& operator=(const TrustStore&) = delete;
 
-  // A file or a directory (not recursive): certificates (DER or PEM, one or several), CRLs,
-  // master lists and trust bundles, detected by content. Errors: "io-error", "malformed-trust"
-  // naming the file.
+  // A file or a directory with its sub-directories: certificates (DER or PEM, one or several),
+  // CRLs, master lists and trust bundles, detected by content. Errors: "io-error",
+  // "malformed-trust" naming the file.
   Status AddPath(const std::string& path);
   // Detects the kind of `bytes`; `origin` names them in errors.
   Status AddBytes(ByteView bytes, const std::string& origin);

@@ -2,6 +2,8 @@
 // certificates of tests/vectors/seals: every verdict, master lists and bundles.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "base/time.h"
 #include "crypto/cms.h"
 #include "support/process.h"
@@ -196,6 +198,14 @@ TEST(TrustStore, LoadsFilesAndDirectoriesOfTheThirdPartyCertificates) {
   TrustStore single;
   ASSERT_TRUE(single.AddPath("tests/vectors/seals/certs/DETS32.der").ok());
   EXPECT_EQ(single.AddPath("no/such/file").error().code, "io-error");
+  // A folder of states' folders (openvap serve's pki/FR/csca.pem, ...) is searched whole.
+  openvap::testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/pki/DE/old");
+  std::filesystem::copy_file("tests/vectors/seals/certs/DETS32.der",
+                             dir.path() + "/pki/DE/old/DETS32.der");
+  TrustStore nested;
+  ASSERT_TRUE(nested.AddPath(dir.path() + "/pki").ok());
+  EXPECT_EQ(nested.certificates().size(), 1U);
 }
 
 TEST(TrustStore, VerifiesARealSealOfAnotherImplementationSplitByHand) {
