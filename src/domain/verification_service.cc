@@ -1,5 +1,6 @@
 #include "domain/verification_service.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace openvap::domain {
@@ -120,6 +121,17 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
   if (visa) {
     Verification out = FromRegister(*visa, who);
     out.document["signer"] = check.signer_subject;
+    // An extension (VC Art 33) or a confirmation in a new travel document (Art 32a) seals the
+    // visa again: an earlier code, signed and genuine, no longer states what the register holds
+    // (another travel document, other dates), and the one who shows it may hold a document
+    // reported lost or stolen. It is not accepted; the record says what holds now.
+    if (!visa->seal.empty() &&
+        !std::equal(code.begin(), code.end(), visa->seal.begin(), visa->seal.end())) {
+      out.status = "invalid";
+      out.reason =
+          "this code was replaced by a newer one for the same visa (an extension or a new "
+          "travel document); ask for the current code";
+    }
     return out;
   }
   // Not in this register (another state's document, or the register is unreachable): the seal

@@ -21,7 +21,9 @@ class ScriptedVerifier : public SealVerifier {
       const std::string verdict = text.substr(4, text.find(':', 4) - 4);
       c.signature = verdict;
       c.reason = "scripted";
-      const std::string rest = text.substr(text.find(':', 4) + 1);
+      // "#..." after the rest tells codes of one visa apart (a seal made again).
+      std::string rest = text.substr(text.find(':', 4) + 1);
+      rest = rest.substr(0, rest.find('#'));
       if (rest.rfind("FRA", 0) == 0) c.document_number = rest;
       if (rest == "future") c.valid_from = *ParseIsoDate("2027-06-01");
       if (rest == "past") c.valid_until = *ParseIsoDate("2026-12-31");
@@ -87,6 +89,24 @@ TEST_F(VerificationTest, AValidSealOfARegisteredVisaIsJudgedByTheRegister) {
   ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Registry().UpdateVisa(visa_); }).ok());
   EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", visa_.number.value()))->status,
             "revoked");  // RP-REVOKE online
+}
+
+// After an extension or a confirmation in a new travel document the register holds the visa's
+// new seal: the earlier code, genuine as it is, is not accepted (it named the old document).
+TEST_F(VerificationTest, ACodeReplacedByANewerSealOfTheVisaIsNotAccepted) {
+  visa_.seal = Code("valid", visa_.number.value() + "#1");
+  ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Registry().UpdateVisa(visa_); }).ok());
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), visa_.seal)->status, "valid");
+  visa_.holder.travel_document_number = "N9999999";
+  visa_.seal = Code("valid", visa_.number.value() + "#2");
+  ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Registry().UpdateVisa(visa_); }).ok());
+  EXPECT_EQ(service_.VerifyCode(Principal::Public(), visa_.seal)->status, "valid");
+  const auto old =
+      service_.VerifyCode(OfRole(Role::kBorderGuard), Code("valid", visa_.number.value() + "#1"));
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->status, "invalid");
+  EXPECT_NE(old->reason.find("replaced by a newer one"), std::string::npos) << old->reason;
+  EXPECT_EQ(old->document["holder"]["travel_document_number"], "N9999999");  // what holds now
 }
 
 TEST_F(VerificationTest, BadSignaturesAndUnknownIssuers) {
