@@ -163,6 +163,17 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   const std::string gateway = "/api/v1/esp/applications/" + id;
   EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 200);
   EXPECT_EQ(esp.Get("/api/v1/consulate/applications", key).status / 100, 4);
+  // The uploaded copy of the travel document, to compare with the one presented (VC Art 12(4)).
+  const HttpResult files = esp.Get(gateway + "/documents", key);
+  ASSERT_EQ(files.status, 200) << files.body;
+  std::string copy;
+  for (const json& d : json::parse(files.body).value("documents", json::array())) {
+    if (d.value("kind", "") == "travel-document") copy = d.value("id", "");
+  }
+  ASSERT_FALSE(copy.empty()) << files.body;
+  const HttpResult copy_content = esp.Get(gateway + "/documents/" + copy, key);
+  EXPECT_EQ(copy_content.status, 200);
+  EXPECT_EQ(copy_content.body.rfind("%PDF-", 0), 0U);
   EXPECT_EQ(esp.Post(gateway + "/travel-document-check", R"({"matches": true})", key).status, 200);
   EXPECT_EQ(
       esp.Post(gateway + "/biometrics", R"({"travel_document_number": "X1234567"})", key).status,

@@ -102,6 +102,16 @@ void AddServiceProviderRoutes(Api& api, PlatformServices& s) {
                          return http::JsonResponse(200, ProviderView(a));
                        }));
   api.Add(GatewayRoute(
+      "GET", "/api/v1/esp/applications/{id}/documents",
+      "The uploaded files (travel document copy, supporting documents, insurance), to compare "
+      "with what the applicant presents (VIS 7f(1), VC Art 12(4))",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(list, s.applications.ListDocuments(c.principal, IdOf(c)));
+        json out = json::array();
+        for (const auto& d : list) out.push_back(DocumentJson(d));
+        return http::JsonResponse(200, {{"documents", out}});
+      }));
+  api.Add(GatewayRoute(
       "GET", "/api/v1/esp/applications/{id}/documents/{document}",
       "An uploaded file, to compare with the documents presented", [&s](CallContext& c) {
         OPENVAP_API_TRY(content, s.applications.DocumentContent(c.principal, IdOf(c),
