@@ -242,13 +242,24 @@ Result<Application> ApplicationService::CreateOnBehalf(const Principal& official
   if (reason.empty()) {
     return Error{"invalid-field", "reason: say why the person cannot use the platform"};
   }
+  if (reason.size() > 2000) return Error{"invalid-field", "reason: at most 2000 characters"};
+  // Decisions and messages go to this address (VAP-NOTIFY): it must be one.
+  std::string email;
+  if (!contact_email.empty()) {
+    auto normalised = NormaliseEmail(contact_email);
+    if (!normalised.ok()) {
+      return Error{"invalid-field", "contact_email: '" + contact_email +
+                                        "' is not an e-mail address (name@example.org)"};
+    }
+    email = *std::move(normalised);
+  }
   Application a;
   a.id = ApplicationId("app-" + random_.HexToken(10));
   a.kind = kind;
   a.owner = *official.account;
   a.lodged_by_official = true;
   a.notified_state = official.member_state;
-  a.contact_email = contact_email;
+  a.contact_email = email;
   a.humanitarian_derogation = reason;
   a.created_at = a.updated_at = clock_.Now();
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {

@@ -368,6 +368,12 @@ TEST_F(ApplicationServiceTest, AnOfficerLodgesOnAPersonsBehalfUnderTheDerogation
                 .error()
                 .code,
             "invalid-field");
+  // Decisions are sent to the contact address: it must be one.
+  EXPECT_EQ(
+      service_.CreateOnBehalf(consul, ApplicationKind::kShortStayVisa, "not-an-email", "flood")
+          .error()
+          .message,
+      "contact_email: 'not-an-email' is not an e-mail address (name@example.org)");
   const auto a = service_.CreateOnBehalf(consul, ApplicationKind::kShortStayVisa, "x@example.org",
                                          "no internet access after flood");
   ASSERT_TRUE(a.ok());
