@@ -137,7 +137,11 @@ Result<Decision> ExaminationService::NewDecision(UnitOfWork& uow, const Principa
         local += (local.empty() ? "" : "\n") + std::to_string(g) + ". " + text;
       }
     }
-    if (!act.remarks.empty()) english += "\nRemarks: " + act.remarks;
+    // The officer's remarks, as written, in both texts (the state's text lacked them).
+    if (!act.remarks.empty()) {
+      english += "\nRemarks: " + act.remarks;
+      local += "\n\n" + act.remarks;
+    }
     d.text_english = english;
     d.text_state_language = d.state_language == "en" ? english : local;
   }

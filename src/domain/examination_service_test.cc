@@ -238,6 +238,7 @@ TEST_F(ExaminationTest, RefusalsAreBilingualAndPresumedNotifiedOnTheEighthDay) {
   EXPECT_NE(refusal->text_state_language.find("motif 2"), std::string::npos);
   EXPECT_NE(refusal->text_english.find("2. ground 2"), std::string::npos);
   EXPECT_NE(refusal->text_english.find("no hotel booking"), std::string::npos);
+  EXPECT_NE(refusal->text_state_language.find("no hotel booking"), std::string::npos);
 
   clock_.Advance(std::chrono::hours(24 * 7));
   EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
