@@ -200,6 +200,23 @@ TEST_F(ServerTest, OversizedBodyGets413AndGarbageGets400AsJson) {
       RawExchange("GET /hello HTTP/1.1\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n");
   EXPECT_NE(huge_header.find("431"), std::string::npos) << huge_header.substr(0, 100);
 
+  // A coded body is refused, not read as the text it is not.
+  const std::string gzip = RawExchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n"
+      "Connection: close\r\n\r\n{}");
+  EXPECT_NE(gzip.find("415"), std::string::npos) << gzip;
+  EXPECT_NE(gzip.find("Content-Encoding gzip is not supported"), std::string::npos) << gzip;
+  const std::string coded = RawExchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+      "2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_NE(coded.find("400 Bad Request"), std::string::npos) << coded;
+  EXPECT_NE(coded.find("Transfer-Encoding gzip, chunked is not supported"), std::string::npos)
+      << coded;
+  const std::string chunked = RawExchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_NE(chunked.find("200 OK"), std::string::npos) << chunked;
+
   // The server is still healthy afterwards.
   EXPECT_EQ(client.Get("/hello").status, 200);
 }

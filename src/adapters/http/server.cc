@@ -248,10 +248,23 @@ class Server::Impl {
         auto& raw = parser.get();
         version = raw.version();
         keep_alive = raw.keep_alive();
+        // Bodies are taken as sent or chunked, never compressed: another coding would be read
+        // as the text it is not (a gzip body was answered "not valid JSON").
+        const std::string_view transfer = raw[bhttp::field::transfer_encoding];
+        const std::string_view content = raw[bhttp::field::content_encoding];
         if (!ToRequest(raw, remote, request)) {
           response = ErrorResponse(400, "malformed-request",
                                    "the request target has a malformed %-escape");
           keep_alive = false;
+        } else if (!transfer.empty() && !beast::iequals(transfer, "chunked")) {
+          response = ErrorResponse(400, "malformed-request",
+                                   "Transfer-Encoding " + std::string(transfer) +
+                                       " is not supported: send the body as it is or chunked");
+          keep_alive = false;
+        } else if (!content.empty() && !beast::iequals(content, "identity")) {
+          response = ErrorResponse(415, "unsupported-media-type",
+                                   "Content-Encoding " + std::string(content) +
+                                       " is not supported: send the body uncompressed");
         } else {
           const bool in_line = options_.waits_in_line && options_.waits_in_line(request);
           if (!in_line && inline_handlers_.fetch_add(1) < inline_limit_) {
