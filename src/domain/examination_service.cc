@@ -585,9 +585,17 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal&
     // VC Art 32a(1): a new travel document of the same type, issued by the same country.
     if (doc.travel_document_type != visa->holder.travel_document_type ||
         doc.travel_document_issuing_country != visa->holder.travel_document_issuing_country) {
+      const auto shown = [](const std::string& type, const std::string& country) {
+        return "'" + type + "' issued by '" + country + "'";
+      };
       return Error{"invalid-field",
                    "travel_document: the new document must be of the same type and issued by "
-                   "the same country as the one the visa was issued for (VC Art 32a(1))"};
+                   "the same country as the one the visa was issued for (VC Art 32a(1)): it is " +
+                       shown(doc.travel_document_type, doc.travel_document_issuing_country) +
+                       ", the visa's is " +
+                       shown(visa->holder.travel_document_type,
+                             visa->holder.travel_document_issuing_country) +
+                       " (travel_document_type, travel_document_issuing_country)"};
     }
     if (doc.travel_document_number.empty() ||
         doc.travel_document_number == visa->holder.travel_document_number) {

@@ -245,6 +245,30 @@ TEST(ConsulateRequests, NumbersAreNeverCutToFit) {
   }
 }
 
+// A member of another name was ignored and the request judged on what was left: a
+// confirmation with {"number", "type"} was told the document was "not of the same type".
+TEST(ConsulateRequests, AHoldersMembersAreNamedAndItsDatesChecked) {
+  const auto holder = ParseHolder(
+      json{{"surname", "DOE"}, {"travel_document_number", "N1"}, {"date_of_birth", "1990-05-01"},
+           {"travel_document_expires_on", ""}},
+      "travel_document");
+  ASSERT_TRUE(holder.ok()) << holder.error().message;
+  EXPECT_EQ(holder->travel_document_number, "N1");
+  EXPECT_FALSE(holder->travel_document_expires_on.has_value());
+  const auto unknown = ParseHolder(json{{"number", "N1"}}, "travel_document");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message.rfind("travel_document.number: not a member; the members are "
+                                          "surname, given_names",
+                                          0),
+            0U)
+      << unknown.error().message;
+  EXPECT_EQ(ParseHolder(json{{"travel_document_expires_on", "2030-02-30"}}, "travel_document")
+                .error()
+                .message,
+            "travel_document.travel_document_expires_on: not a date (YYYY-MM-DD)");
+  EXPECT_EQ(ParseHolder(json::array(), "holder").error().message, "holder: an object");
+}
+
 TEST(ApiHelpers, IntegersAboveTheLargestInt64AreRefusedNotWrapped) {
   const json body = json::parse(R"({"n": 18446744073709551615, "m": 9223372036854775807})");
   EXPECT_EQ(RequireInteger(body, "n").error().message, "n: is too large");

@@ -8,6 +8,7 @@
 #include <openvap/result.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "domain/examination_service.h"
 
@@ -16,6 +17,11 @@ namespace openvap::api {
 // {"type", "valid_from", "valid_until", "entries": 1 | 2 | "multiple", "duration_of_stay_days",
 //  "territory"?, "remarks"?}
 Result<domain::VisaTerms> ParseTerms(const nlohmann::json& body);
+// A holder, or a new travel document, at `path`: {"surname", "given_names", "sex",
+// "nationality", "date_of_birth", "travel_document_type", "travel_document_number",
+// "travel_document_issuing_country", "travel_document_expires_on"}, all optional; any other
+// member is refused by name.
+Result<domain::VisaHolder> ParseHolder(const nlohmann::json& body, const std::string& path);
 // {"grounds"?: [Annex VI numbers, each once], "remarks"?}
 Result<domain::OfficialAct> ParseAct(const nlohmann::json& body);
 

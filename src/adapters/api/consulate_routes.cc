@@ -2,6 +2,7 @@
 // 32a, 33, 28): the queue with pre-check results, competence, admissibility, decisions,
 // decisions on issued visas, sticker replacement, slots, lodging on a person's behalf.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
 
@@ -31,30 +32,26 @@ Result<Date> RequireDate(const json& body, const std::string& field, const std::
   return *date;
 }
 
-Result<domain::VisaHolder> ParseHolder(const json& body, const std::string& path) {
-  domain::VisaHolder h;
-  if (!body.is_object()) return Error{"invalid-field", path + ": an object"};
-  const auto text = [&](const char* field) -> Result<std::string> {
-    OPENVAP_ASSIGN_OR_RETURN(const auto v, OptionalString(body, field, path));
-    return v.value_or("");
-  };
-  OPENVAP_ASSIGN_OR_RETURN(h.surname, text("surname"));
-  OPENVAP_ASSIGN_OR_RETURN(h.given_names, text("given_names"));
-  OPENVAP_ASSIGN_OR_RETURN(h.sex, text("sex"));
-  OPENVAP_ASSIGN_OR_RETURN(h.nationality, text("nationality"));
-  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_type, text("travel_document_type"));
-  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_number, text("travel_document_number"));
-  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_issuing_country,
-                           text("travel_document_issuing_country"));
-  OPENVAP_ASSIGN_OR_RETURN(const std::string dob, text("date_of_birth"));
-  if (!dob.empty()) {
-    OPENVAP_ASSIGN_OR_RETURN(h.date_of_birth, ParseIsoDate(dob));
+// The members of a holder or a new travel document (VisaHolder).
+constexpr std::array<const char*, 9> kHolderMembers = {"surname",
+                                                       "given_names",
+                                                       "sex",
+                                                       "nationality",
+                                                       "date_of_birth",
+                                                       "travel_document_type",
+                                                       "travel_document_number",
+                                                       "travel_document_issuing_country",
+                                                       "travel_document_expires_on"};
+
+json HolderSchema() {
+  json properties = json::object();
+  for (const char* m : kHolderMembers) {
+    properties[m] =
+        std::string(m).find("_on") != std::string::npos || std::string(m) == "date_of_birth"
+            ? StringSchema(nullptr, "date")
+            : StringSchema();
   }
-  OPENVAP_ASSIGN_OR_RETURN(const std::string expires, text("travel_document_expires_on"));
-  if (!expires.empty()) {
-    OPENVAP_ASSIGN_OR_RETURN(h.travel_document_expires_on, ParseIsoDate(expires));
-  }
-  return h;
+  return {{"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
 }
 
 json TermsSchema() {
@@ -81,6 +78,50 @@ http::Response FromStatus(const Status& s, const char* done) {
 }
 
 }  // namespace
+
+Result<domain::VisaHolder> ParseHolder(const json& body, const std::string& path) {
+  domain::VisaHolder h;
+  if (!body.is_object()) return Error{"invalid-field", path + ": an object"};
+  // A member of another name would be ignored, and the request judged on what is left
+  // (a confirmation then said the new document was "not of the same type").
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    const std::string& member = it.key();
+    if (std::find_if(kHolderMembers.begin(), kHolderMembers.end(),
+                     [&member](const char* m) { return member == m; }) == kHolderMembers.end()) {
+      std::string message = path;
+      message.append(".").append(member).append(": not a member; the members are ");
+      for (std::size_t i = 0; i < kHolderMembers.size(); ++i) {
+        message.append(i == 0 ? "" : ", ").append(kHolderMembers[i]);
+      }
+      return Error{"invalid-field", message};
+    }
+  }
+  const auto text = [&](const char* field) -> Result<std::string> {
+    OPENVAP_ASSIGN_OR_RETURN(const auto v, OptionalString(body, field, path));
+    return v.value_or("");
+  };
+  OPENVAP_ASSIGN_OR_RETURN(h.surname, text("surname"));
+  OPENVAP_ASSIGN_OR_RETURN(h.given_names, text("given_names"));
+  OPENVAP_ASSIGN_OR_RETURN(h.sex, text("sex"));
+  OPENVAP_ASSIGN_OR_RETURN(h.nationality, text("nationality"));
+  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_type, text("travel_document_type"));
+  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_number, text("travel_document_number"));
+  OPENVAP_ASSIGN_OR_RETURN(h.travel_document_issuing_country,
+                           text("travel_document_issuing_country"));
+  const auto given = [&body](const char* field) {  // absent, null and "" are not given
+    const auto it = body.find(field);
+    return it != body.end() && !it->is_null() &&
+           !(it->is_string() && it->get_ref<const std::string&>().empty());
+  };
+  if (given("date_of_birth")) {
+    OPENVAP_ASSIGN_OR_RETURN(h.date_of_birth, RequireDate(body, "date_of_birth", path));
+  }
+  if (given("travel_document_expires_on")) {
+    OPENVAP_ASSIGN_OR_RETURN(h.travel_document_expires_on,
+                             RequireDate(body, "travel_document_expires_on", path));
+  }
+  return h;
+}
 
 Result<domain::VisaTerms> ParseTerms(const json& body) {
   domain::VisaTerms t;
@@ -368,45 +409,45 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              return Ok200(DecisionJson(d));
            }});
 
-  api.Add({.method = "POST",
-           .path = "/api/v1/consulate/visas/{number}/confirm",
-           .summary = "Confirm a valid visa in a new travel document (VC Art 32a; fee EUR 20)",
-           .tag = "consulate",
-           .roles = Officials(),
-           .request_schema =
-               ObjectSchema({{"travel_document", {{"type", "object"}}}}, {"travel_document"}),
-           .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             if (!body.contains("travel_document")) {
-               return ErrorResponseFor({"invalid-field", "travel_document: is required"});
-             }
-             OPENVAP_API_TRY(doc, ParseHolder(body["travel_document"], "travel_document"));
-             OPENVAP_API_TRY(
-                 d, s.examination.ConfirmInNewTravelDocument(c.principal, NumberOf(c), doc));
-             return Ok200(DecisionJson(d));
-           }});
+  api.Add(
+      {.method = "POST",
+       .path = "/api/v1/consulate/visas/{number}/confirm",
+       .summary = "Confirm a valid visa in a new travel document (VC Art 32a; fee EUR 20)",
+       .tag = "consulate",
+       .roles = Officials(),
+       .request_schema = ObjectSchema({{"travel_document", HolderSchema()}}, {"travel_document"}),
+       .handler = [&s](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         if (!body.contains("travel_document")) {
+           return ErrorResponseFor({"invalid-field", "travel_document: is required"});
+         }
+         OPENVAP_API_TRY(doc, ParseHolder(body["travel_document"], "travel_document"));
+         OPENVAP_API_TRY(d,
+                         s.examination.ConfirmInNewTravelDocument(c.principal, NumberOf(c), doc));
+         return Ok200(DecisionJson(d));
+       }});
 
-  api.Add({.method = "POST",
-           .path = "/api/v1/consulate/stickers/{sticker}/replace",
-           .summary = "Invalidate an erroneous legacy sticker and issue the correct digital "
-                      "visa (VC Art 28; DV-STICKER)",
-           .tag = "consulate",
-           .roles = Officials(),
-           .request_schema = ObjectSchema(
-               {{"holder", {{"type", "object"}}}, {"visa", TermsSchema()}}, {"holder", "visa"}),
-           .success_status = 201,
-           .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             if (!body.contains("holder") || !body.contains("visa")) {
-               return ErrorResponseFor({"invalid-field", "holder and visa: both are required"});
-             }
-             OPENVAP_API_TRY(holder, ParseHolder(body["holder"], "holder"));
-             OPENVAP_API_TRY(terms, ParseTerms(body["visa"]));
-             OPENVAP_API_TRY(
-                 visa, s.examination.ReplaceSticker(c.principal, c.request.path_params["sticker"],
-                                                    holder, terms));
-             return http::JsonResponse(201, domain::VisaDisclosure(visa, c.principal.role));
-           }});
+  api.Add(
+      {.method = "POST",
+       .path = "/api/v1/consulate/stickers/{sticker}/replace",
+       .summary = "Invalidate an erroneous legacy sticker and issue the correct digital "
+                  "visa (VC Art 28; DV-STICKER)",
+       .tag = "consulate",
+       .roles = Officials(),
+       .request_schema =
+           ObjectSchema({{"holder", HolderSchema()}, {"visa", TermsSchema()}}, {"holder", "visa"}),
+       .success_status = 201,
+       .handler = [&s](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         if (!body.contains("holder") || !body.contains("visa")) {
+           return ErrorResponseFor({"invalid-field", "holder and visa: both are required"});
+         }
+         OPENVAP_API_TRY(holder, ParseHolder(body["holder"], "holder"));
+         OPENVAP_API_TRY(terms, ParseTerms(body["visa"]));
+         OPENVAP_API_TRY(visa, s.examination.ReplaceSticker(
+                                   c.principal, c.request.path_params["sticker"], holder, terms));
+         return http::JsonResponse(201, domain::VisaDisclosure(visa, c.principal.role));
+       }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/consulate/slots",
