@@ -107,8 +107,11 @@ Status Credentials::CheckPasswordPolicy(std::string_view password, std::string_v
   if (length > 128) return Error{"weak-password", "password: at most 128 characters"};
   const std::string lower = Lower(password);
   const std::string local = Lower(email.substr(0, email.find('@')));
-  if (local.size() >= 3 && lower.find(local) != std::string::npos) {
-    return Error{"weak-password", "password: do not use your e-mail address in it"};
+  // The address's name is what an attacker tries first (NIST SP 800-63B 5.1.1.2: context
+  // words). A name of a few letters is a word like any other ("rep" in "representative").
+  if (local.size() >= 5 && lower.find(local) != std::string::npos) {
+    return Error{"weak-password",
+                 "password: do not use the name of your e-mail address ('" + local + "') in it"};
   }
   if (std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) !=
       kCommonPasswords.end()) {
