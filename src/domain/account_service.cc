@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include "domain/plain_text.h"
+
 namespace openvap::domain {
 namespace {
 
@@ -68,8 +70,16 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
                  "registered; officials' accounts are created by administrators"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(registration.email));
-  if (registration.display_name.empty() || registration.display_name.size() > 200) {
+  if (registration.display_name.empty() || registration.display_name.size() > 200 ||
+      !IsPlainText(registration.display_name)) {
     return Error{"invalid-field", "display_name: give a name of 1 to 200 characters"};
+  }
+  // ISO 639-1, for the messages (VAP-NOTIFY): two lower-case letters, or none.
+  const std::string& language = registration.preferred_language;
+  if (!language.empty() &&
+      (language.size() != 2 || !std::all_of(language.begin(), language.end(),
+                                            [](char c) { return c >= 'a' && c <= 'z'; }))) {
+    return Error{"invalid-field", "preferred_language: an ISO 639-1 code such as en or fr"};
   }
   OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(registration.password, email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
@@ -433,6 +443,9 @@ Result<std::string> AccountService::IssueServiceProviderKey(const Principal& adm
                                                             const std::string& label) {
   if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
     return Error{"forbidden", "only administrators issue service provider keys"};
+  }
+  if (label.size() > 200 || !IsPlainText(label)) {
+    return Error{"invalid-field", "label: at most 200 characters of plain text"};
   }
   const std::string key = "esp_" + credentials_.NewToken();
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {

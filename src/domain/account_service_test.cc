@@ -49,6 +49,19 @@ class AccountServiceTest : public ::testing::Test {
   AccountService service_;
 };
 
+TEST_F(AccountServiceTest, RegistrationChecksTheNameAndTheLanguage) {
+  const auto refused = [this](const std::string& name, const std::string& language) {
+    const auto r =
+        service_.Register({"lang@example.org", kPassword, name, Role::kApplicant, language});
+    return r.ok() ? std::string("registered") : r.error().message;
+  };
+  EXPECT_EQ(refused("Ana", "klingon"), "preferred_language: an ISO 639-1 code such as en or fr");
+  EXPECT_EQ(refused("Ana", "EN"), "preferred_language: an ISO 639-1 code such as en or fr");
+  EXPECT_EQ(refused(std::string("A\0na", 4), "en"),
+            "display_name: give a name of 1 to 200 characters");
+  EXPECT_EQ(refused("Ana", "fr"), "registered");
+}
+
 TEST_F(AccountServiceTest, RegistrationNeedsAVerifiedEmailBeforeSignIn) {
   const auto id = service_.Register({"  Anna@Example.ORG ", kPassword, "Anna", Role::kApplicant});
   ASSERT_TRUE(id.ok()) << id.error().message;
@@ -228,6 +241,10 @@ TEST_F(AccountServiceTest, ServiceProviderKeysAuthenticateStaffUntilRevoked) {
   EXPECT_EQ(service_.IssueServiceProviderKey(admin, *consul, "x").error().code, "invalid-field");
   Principal applicant;
   EXPECT_EQ(service_.IssueServiceProviderKey(applicant, *staff, "x").error().code, "forbidden");
+  EXPECT_EQ(service_.IssueServiceProviderKey(admin, *staff, std::string(201, 'x')).error().code,
+            "invalid-field");
+  EXPECT_EQ(service_.IssueServiceProviderKey(admin, *staff, "desk\n1").error().code,
+            "invalid-field");
   const auto key = service_.IssueServiceProviderKey(admin, *staff, "desk 1");
   ASSERT_TRUE(key.ok());
   const auto who = service_.AuthenticateServiceProviderKey(*key);

@@ -4,15 +4,10 @@
 #include <set>
 #include <utility>
 
+#include "domain/plain_text.h"
+
 namespace openvap::domain {
 namespace {
-
-// Texts that go into the seal, the PDF and the register hold no control characters (a NUL in a
-// holder's name made a visa whose PDF could never be written).
-bool IsPlainText(std::string_view text) {
-  return std::none_of(text.begin(), text.end(),
-                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
-}
 
 using nlohmann::json;
 

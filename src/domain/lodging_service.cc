@@ -3,6 +3,8 @@
 #include <cmath>
 #include <utility>
 
+#include "domain/plain_text.h"
+
 namespace openvap::domain {
 namespace {
 
@@ -132,6 +134,9 @@ Result<Payment> PaymentService::RecordPaidInPerson(const Principal& official,
                  "service provider"};
   }
   if (receipt.empty()) return Error{"invalid-field", "receipt: the receipt number"};
+  if (receipt.size() > 100 || !IsPlainText(receipt)) {
+    return Error{"invalid-field", "receipt: at most 100 characters of plain text"};
+  }
   Payment p;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));

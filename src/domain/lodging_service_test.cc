@@ -144,6 +144,10 @@ TEST_F(LodgingTest, PaymentInPersonIsTheFallback) {
   EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, "R1").error().code, "not-found");
   ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
   EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, "").error().code, "invalid-field");
+  EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, std::string(101, '7')).error().code,
+            "invalid-field");
+  EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, std::string("R\0", 2)).error().code,
+            "invalid-field");
   const auto p = payments_.RecordPaidInPerson(esp_, id, "RCPT-77");
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->method, "at-service-provider");
