@@ -29,4 +29,10 @@ OPENVAP_BENCH_SEAL="$seal" wrk -t2 -c64 -d20s --latency -s "$repo/bench/http/ver
 echo "== preparing 1000 submitted applications"
 python3 "$repo/bench/http/prepare.py" "$url" "$work/data" 1000 "$work/config.lua"
 echo "== POST /api/v1/applications/{id}/submit: wrk -t2 -c200 -d30s"
+# Beside it, the disk's flush latency on the database's file system, one flush every 100 ms:
+# the one writer's COMMIT waits for such a flush, and a slow one holds up every submission.
+python3 "$repo/bench/http/flushprobe.py" "$work/data" 290 0.1 >"$work/flush.out" &
+probe=$!
 OPENVAP_BENCH_CONFIG="$work/config.lua" wrk -t2 -c200 -d30s --latency -s "$repo/bench/http/submit.lua" "$url"
+wait "$probe"
+cat "$work/flush.out"
