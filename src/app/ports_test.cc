@@ -81,9 +81,9 @@ TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
   };
   EXPECT_TRUE(missing(*without, "photo-missing"));
   // VIS Art 7d(8): the applicant is told which part is missing — the fields, by number.
-  const auto incomplete = std::find_if(
-      without->missing.begin(), without->missing.end(),
-      [](const domain::MissingItem& m) { return m.code == "form-incomplete"; });
+  const auto incomplete =
+      std::find_if(without->missing.begin(), without->missing.end(),
+                   [](const domain::MissingItem& m) { return m.code == "form-incomplete"; });
   ASSERT_NE(incomplete, without->missing.end());
   EXPECT_NE(incomplete->message.find("Fields missing: 5, 6, 8, 9, 16, 19, 27, 21, 30, 32."),
             std::string::npos)

@@ -248,10 +248,11 @@ TEST(ConsulateRequests, NumbersAreNeverCutToFit) {
 // A member of another name was ignored and the request judged on what was left: a
 // confirmation with {"number", "type"} was told the document was "not of the same type".
 TEST(ConsulateRequests, AHoldersMembersAreNamedAndItsDatesChecked) {
-  const auto holder = ParseHolder(
-      json{{"surname", "DOE"}, {"travel_document_number", "N1"}, {"date_of_birth", "1990-05-01"},
-           {"travel_document_expires_on", ""}},
-      "travel_document");
+  const auto holder = ParseHolder(json{{"surname", "DOE"},
+                                       {"travel_document_number", "N1"},
+                                       {"date_of_birth", "1990-05-01"},
+                                       {"travel_document_expires_on", ""}},
+                                  "travel_document");
   ASSERT_TRUE(holder.ok()) << holder.error().message;
   EXPECT_EQ(holder->travel_document_number, "N1");
   EXPECT_FALSE(holder->travel_document_expires_on.has_value());
