@@ -42,7 +42,7 @@ constexpr std::array<std::string_view, 10> kPlatformFields = {
 // The Annex I fields that are a choice (application_form_fields.csv), as the online form sends
 // them; letter case does not matter. Field 8 also takes "Other" (the Spanish edition's box; a
 // passport's sex may be X, ICAO 9303), fields 9 and 12 "Other" with the details in 9a / 12a.
-// Field 27 is sent as a code, which RequiredDeclarations reads.
+// Field 27 is sent as a code, exactly: RequiredDeclarations reads it ("Multiple" would skip D2).
 constexpr std::array<std::string_view, 3> kSexes = {"Male", "Female", "Other"};
 constexpr std::array<std::string_view, 7> kCivilStatuses = {
     "Single", "Married", "Registered Partnership", "Separated", "Divorced", "Widow(er)", "Other"};
@@ -148,7 +148,9 @@ Status CheckField(const std::string& key, const json& value) {
   if (key == "8") return choice(kSexes);
   if (key == "9") return choice(kCivilStatuses);
   if (key == "12") return choice(kTravelDocumentTypes);
-  if (key == "27") return choice(kEntries);
+  if (key == "27" && !Contains(kEntries, text)) {
+    return Error{"invalid-field", "form.27: one of " + Choices(kEntries)};
+  }
   if (key == "fee_exemption" && !Contains(kFeeExemptions, text)) {
     return Error{"invalid-field",
                  "form.fee_exemption: none, pupil-student-teacher, researcher or "

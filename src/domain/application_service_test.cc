@@ -124,6 +124,9 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
   EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"12", "Other travel document"}}, {}).ok());
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"27", "seventeen"}}, {}).error().message,
             "form.27: one of single, two, multiple");
+  // Exactly: the declarations needed are worked out from "multiple" (D2).
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"27", "Multiple"}}, {}).error().code,
+            "invalid-field");
   // The first stay's departure is not before its arrival, whichever step brings the second.
   EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"27a", "2027-03-10"}}, {}).ok());
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"27b", "2027-03-01"}}, {}).error().message,
