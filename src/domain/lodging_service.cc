@@ -194,6 +194,13 @@ Status PaymentService::Refund(const ApplicationId& id) {
     p.status = PaymentStatus::kRefunded;
     OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
       OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(p));
+      // The application no longer says the fee is paid (it did after the refund).
+      OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
+      if (app && app->fee_paid && app->fee_payment_reference == p.id) {
+        app->fee_paid = false;
+        app->updated_at = clock_.Now();
+        OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
+      }
       return uow.Audit().Append(
           Audit(Principal::System(), "payment.refund", id, {{"payment", p.id}}));
     }));

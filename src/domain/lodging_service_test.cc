@@ -226,6 +226,7 @@ TEST_F(LodgingTest, FeesOfInadmissibleApplicationsAreRefunded) {
   ASSERT_TRUE(payments_.Refund(id).ok());
   EXPECT_EQ(provider_.refunds, 1);
   EXPECT_EQ(payments_.List(anna_, id)->front().status, PaymentStatus::kRefunded);
+  EXPECT_FALSE(applications_.Get(anna_, id)->fee_paid);  // it said paid after the refund
 }
 
 }  // namespace
