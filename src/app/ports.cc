@@ -305,6 +305,13 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(
         fields += (fields.empty() ? "" : ", ") + key;
       if (!fields.empty()) message += " Fields missing: " + fields + ".";
     }
+    if (m.code == "biometrics-not-collected" && a.appointment) {
+      // The visit is booked: it is still missing, but not to be booked again.
+      message =
+          "Give your fingerprints and facial image at the visit you booked" +
+          (a.appointment_location.empty() ? std::string() : " (" + a.appointment_location + ")") +
+          " (Visa Code Art 13; VIS Reg Art 7d(4)).";
+    }
     out.missing.push_back({m.code, std::move(message)});
   }
   out.fee_eur = response.fee ? response.fee->amount_eur : 0.0;

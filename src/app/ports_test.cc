@@ -80,6 +80,20 @@ TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
                        [&code](const domain::MissingItem& m) { return m.code == code; });
   };
   EXPECT_TRUE(missing(*without, "photo-missing"));
+  // Fingerprints still to be given: "book a visit" until one is booked.
+  const auto message_of = [](const domain::PreCheckOutcome& o, const std::string& code) {
+    for (const domain::MissingItem& m : o.missing) {
+      if (m.code == code) return m.message;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message_of(*without, "biometrics-not-collected").rfind("Book a visit", 0), 0U);
+  domain::Application booked = a;
+  booked.appointment = "slot-1";
+  booked.appointment_location = "esp-delhi";
+  EXPECT_EQ(message_of(*prechecks.Run(booked, {}, D("2027-01-15")), "biometrics-not-collected"),
+            "Give your fingerprints and facial image at the visit you booked (esp-delhi) (Visa "
+            "Code Art 13; VIS Reg Art 7d(4)).");
   // VIS Art 7d(8): the applicant is told which part is missing — the fields, by number.
   const auto incomplete =
       std::find_if(without->missing.begin(), without->missing.end(),
