@@ -283,13 +283,12 @@ Status ExaminationService::DeclareInadmissible(const Principal& official, const 
 }
 
 Status ExaminationService::ValidateHolder(const VisaHolder& h) const {
-  const auto plain = [](const std::string& text) { return IsPlainText(text); };
   for (const auto& [name, text] :
        {std::pair<const char*, const std::string*>{"surname", &h.surname},
         {"given_names", &h.given_names},
         {"travel_document_number", &h.travel_document_number},
         {"travel_document_type", &h.travel_document_type}}) {
-    if (!plain(*text))
+    if (!IsPlainText(*text))
       return Error{"invalid-field", std::string("holder.") + name + ": plain text"};
   }
   if (h.surname.empty()) return Error{"invalid-field", "holder.surname: is required"};

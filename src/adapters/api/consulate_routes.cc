@@ -45,11 +45,9 @@ constexpr std::array<const char*, 9> kHolderMembers = {"surname",
 
 json HolderSchema() {
   json properties = json::object();
-  for (const char* m : kHolderMembers) {
-    properties[m] =
-        std::string(m).find("_on") != std::string::npos || std::string(m) == "date_of_birth"
-            ? StringSchema(nullptr, "date")
-            : StringSchema();
+  for (const char* m : kHolderMembers) properties[m] = StringSchema();
+  for (const char* date : {"date_of_birth", "travel_document_expires_on"}) {
+    properties[date] = StringSchema(nullptr, "date");
   }
   return {{"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
 }
