@@ -57,7 +57,7 @@ struct Platform::Impl {
   std::unique_ptr<domain::ExaminationService> examination;
   std::unique_ptr<domain::PaymentService> payments;
   std::unique_ptr<domain::AppointmentService> appointments;
-  std::unique_ptr<domain::ServiceProviderGateway> gateway;
+  std::unique_ptr<domain::InPersonVisitService> visits;
   std::unique_ptr<domain::VerificationService> verification;
   std::unique_ptr<domain::RetentionService> retention;
   std::unique_ptr<api::PlatformServices> services;
@@ -409,19 +409,20 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
   p.payments = std::make_unique<domain::PaymentService>(
       *p.store, *p.payment_provider, *p.applications, clock, p.random, config.base_url);
   p.appointments = std::make_unique<domain::AppointmentService>(*p.store, clock, p.random);
-  p.gateway = std::make_unique<domain::ServiceProviderGateway>(*p.store, *p.applications, clock);
+  p.visits = std::make_unique<domain::InPersonVisitService>(*p.store, *p.applications, clock);
   p.verification =
       std::make_unique<domain::VerificationService>(*p.store, *p.store, *p.verifier, clock);
   p.retention = std::make_unique<domain::RetentionService>(*p.store, clock);
   p.services = std::make_unique<api::PlatformServices>(
       api::PlatformServices{*p.applications, *p.examination, *p.payments, *p.appointments,
-                            *p.gateway, *p.verification, *p.store, clock, config.base_url});
+                            *p.visits, *p.verification, *p.store, clock, config.base_url});
   p.api = std::make_unique<api::Api>(std::make_shared<api::AccountAuthenticator>(*p.accounts));
   api::CookiePolicy cookies;
   cookies.secure = config.secure_cookies;
   api::AddAccountRoutes(*p.api, *p.accounts, cookies);
   api::AddApplicantRoutes(*p.api, *p.services);
   api::AddConsulateRoutes(*p.api, *p.services);
+  api::AddConsulateVisitRoutes(*p.api, *p.services);
   api::AddServiceProviderRoutes(*p.api, *p.services);
   api::AddVerificationRoutes(*p.api, *p.services);
 

@@ -105,11 +105,6 @@ bool IsOfficialOfState(const Principal& who, const Application& a) {
          a.status != ApplicationStatus::kDraft;
 }
 
-bool IsProviderOfAppointment(const Principal& who, const Application& a) {
-  return who.role == Role::kServiceProvider && a.appointment && !a.appointment_location.empty() &&
-         who.organisation == a.appointment_location;
-}
-
 bool IsOwner(const Principal& who, const Application& a) {
   return who.account && *who.account == a.owner;
 }
@@ -166,6 +161,13 @@ Status CheckField(const std::string& key, const json& value) {
 
 }  // namespace
 
+bool HostsTheVisit(const Principal& who, const Application& a) {
+  const bool staff = who.role == Role::kServiceProvider || who.role == Role::kConsularOfficer ||
+                     who.role == Role::kCentralAuthority;
+  return staff && a.appointment && !a.appointment_location.empty() &&
+         who.organisation == a.appointment_location;
+}
+
 std::vector<std::string> RequiredDeclarations(const json& form) {
   std::vector<std::string> out = {"D1", "D3", "D4", "D5", "D6"};
   const auto entries = form.find("27");
@@ -205,7 +207,7 @@ Result<Application> ApplicationService::Load(UnitOfWork& uow, const Principal& w
     }
     return std::move(*found);
   }
-  if (!for_change && (IsOfficialOfState(who, *found) || IsProviderOfAppointment(who, *found))) {
+  if (!for_change && (IsOfficialOfState(who, *found) || HostsTheVisit(who, *found))) {
     OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(Audit(who, "application.read", id)));
     return std::move(*found);
   }

@@ -41,6 +41,11 @@ struct UploadLimits {
   int max_files = 20;
 };
 
+// The staff of the organisation where the applicant's visit in person is booked: a service
+// provider (VIS Art 7f) or the consulate whose slot it is (VIS 7e(2)). They see the file for
+// the visit (VC Arts 12(4)-(6), 13) without being officials of the competent state.
+bool HostsTheVisit(const Principal& who, const Application& a);
+
 class ApplicationService {
  public:
   ApplicationService(Store& store, const PreChecks& prechecks, const Clock& clock,

@@ -1,5 +1,7 @@
 #include "domain/lodging_service.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <utility>
 
@@ -140,9 +142,11 @@ Result<Payment> PaymentService::RecordPaidInPerson(const Principal& official,
   Payment p;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
-    const bool allowed = app && (consulate ? official.member_state == app->notified_state ||
-                                                 official.organisation == app->appointment_location
-                                           : official.organisation == app->appointment_location);
+    // Paid at the visit (at the provider or at the consulate hosting it), or at the consulate of
+    // the state to which the file was notified.
+    const bool allowed =
+        app && (HostsTheVisit(official, *app) || (consulate && !app->notified_state.empty() &&
+                                                  official.member_state == app->notified_state));
     if (!allowed) return Error{"not-found", "no application " + id.value() + " for you"};
     if (app->fee_paid) return Error{"invalid-transition", "the fee is already paid"};
     const std::int64_t cents =
@@ -309,64 +313,103 @@ Status AppointmentService::Cancel(const Principal& owner, const ApplicationId& i
   });
 }
 
-// ---- Service provider gateway -----------------------------------------------------------------
+// ---- The visit in person -----------------------------------------------------------------
 
-ServiceProviderGateway::ServiceProviderGateway(Store& store, ApplicationService& applications,
-                                               const Clock& clock)
+namespace {
+
+bool IsVisitStaff(const Principal& who) {
+  return (who.role == Role::kServiceProvider || who.role == Role::kConsularOfficer ||
+          who.role == Role::kCentralAuthority) &&
+         !who.organisation.empty();
+}
+
+Error NotVisitStaff() {
+  return Error{"forbidden",
+               "the visit in person is for the staff of the service provider or of the consulate "
+               "where it is booked (VIS Art 7f, VC Art 13)"};
+}
+
+// What staff write down at the visit (notes, doubts) goes to the consulate's file: at most
+// 2,000 characters, line breaks allowed, no other control characters.
+Status CheckVisitNote(std::string_view field, const std::string& text) {
+  constexpr std::size_t kMaxNote = 2000;
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c == '\n' || c == '\r' || c == '\t' || IsPlainText(std::string_view(&c, 1));
+  });
+  if (text.size() > kMaxNote || !plain) {
+    return Error{"invalid-field", std::string(field) + ": at most " + std::to_string(kMaxNote) +
+                                      " characters of text"};
+  }
+  return Ok();
+}
+
+// Travel document numbers as printed (ICAO 9303 Part 4: letters, digits, '<' fill), compared
+// without case or spaces.
+std::string DocumentNumberKey(std::string_view number) {
+  std::string key;
+  for (char c : number) {
+    if (c == ' ' || c == '-') continue;
+    key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return key;
+}
+
+// Audit actions name who acted: "biometrics" or "consulate.biometrics".
+std::string VisitAction(const Principal& who, std::string_view action) {
+  return (who.role == Role::kServiceProvider ? "provider." : "consulate.") + std::string(action);
+}
+
+}  // namespace
+
+InPersonVisitService::InPersonVisitService(Store& store, ApplicationService& applications,
+                                           const Clock& clock)
     : store_(store), applications_(applications), clock_(clock) {}
 
-Result<std::vector<Application>> ServiceProviderGateway::WorkList(const Principal& provider) {
-  if (provider.role != Role::kServiceProvider || provider.organisation.empty()) {
-    return Error{"forbidden", "the gateway is for service provider staff (VIS Art 7f)"};
-  }
+Result<std::vector<Application>> InPersonVisitService::WorkList(const Principal& staff) {
+  if (!IsVisitStaff(staff)) return NotVisitStaff();
   std::vector<Application> out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(out,
-                             uow.Applications().ListByAppointmentLocation(provider.organisation));
-    return uow.Audit().Append(AuditEvent{provider.account ? provider.account->value() : "",
-                                         "service-provider",
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListByAppointmentLocation(staff.organisation));
+    return uow.Audit().Append(AuditEvent{staff.account ? staff.account->value() : "",
+                                         std::string(RoleName(staff.role)),
                                          "application.list-appointments",
-                                         "organisation:" + provider.organisation,
+                                         "organisation:" + staff.organisation,
                                          {{"count", out.size()}}});
   }));
   return out;
 }
 
-Result<Application> ServiceProviderGateway::Retrieve(const Principal& provider,
-                                                     const ApplicationId& id) {
-  if (provider.role != Role::kServiceProvider) {
-    return Error{"forbidden", "the gateway is for service provider staff (VIS Art 7f)"};
-  }
-  return applications_.Get(provider, id);
+Result<Application> InPersonVisitService::Retrieve(const Principal& staff,
+                                                   const ApplicationId& id) {
+  if (!IsVisitStaff(staff)) return NotVisitStaff();
+  return applications_.Get(staff, id);
 }
 
-Status ServiceProviderGateway::Change(const Principal& provider, const ApplicationId& id,
-                                      const std::string& action,
-                                      const std::function<Status(Application&)>& change) {
-  if (provider.role != Role::kServiceProvider) {
-    return Error{"forbidden", "the gateway is for service provider staff (VIS Art 7f)"};
-  }
+Status InPersonVisitService::Change(const Principal& staff, const ApplicationId& id,
+                                    const std::string& action,
+                                    const std::function<Status(Application&)>& change) {
+  if (!IsVisitStaff(staff)) return NotVisitStaff();
   return store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
-    if (!app || !app->appointment || app->appointment_location != provider.organisation) {
+    if (!app || !HostsTheVisit(staff, *app)) {
       return Error{"not-found", "no application " + id.value() + " booked with you"};
     }
     if (app->status != ApplicationStatus::kSubmitted &&
         app->status != ApplicationStatus::kNotified) {
       return Error{"invalid-transition", "the application is " +
                                              std::string(ApplicationStatusName(app->status)) +
-                                             "; the provider's part is over"};
+                                             "; the part of the visit is over"};
     }
     OPENVAP_RETURN_IF_ERROR(change(*app));
-    OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(Audit(provider, action, id)));
+    OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(Audit(staff, VisitAction(staff, action), id)));
     return applications_.Reevaluate(uow, *app);
   });
 }
 
-Status ServiceProviderGateway::VerifyTravelDocument(const Principal& provider,
-                                                    const ApplicationId& id, bool matches,
-                                                    const std::string& notes) {
-  return Change(provider, id, "provider.verify-travel-document", [&](Application& a) -> Status {
+Status InPersonVisitService::VerifyTravelDocument(const Principal& staff, const ApplicationId& id,
+                                                  bool matches, const std::string& notes) {
+  OPENVAP_RETURN_IF_ERROR(CheckVisitNote("notes", notes));
+  return Change(staff, id, "verify-travel-document", [&](Application& a) -> Status {
     a.lodging.travel_document_verified = matches;
     if (!matches) {
       a.lodging.doubts.push_back(
@@ -378,50 +421,62 @@ Status ServiceProviderGateway::VerifyTravelDocument(const Principal& provider,
   });
 }
 
-Status ServiceProviderGateway::RecordChipData(const Principal& provider, const ApplicationId& id,
-                                              const json& chip) {
+Status InPersonVisitService::RecordChipData(const Principal& staff, const ApplicationId& id,
+                                            const json& chip) {
   if (!chip.is_object() || chip.empty()) {
     return Error{"invalid-field", "chip: the data groups read from the chip, as an object"};
   }
-  return Change(provider, id, "provider.chip-data", [&](Application& a) -> Status {
+  return Change(staff, id, "chip-data", [&](Application& a) -> Status {
     a.lodging.chip_data = chip;
     return Ok();
   });
 }
 
-Status ServiceProviderGateway::RecordBiometrics(const Principal& provider, const ApplicationId& id,
-                                                const std::string& travel_document_number) {
-  if (travel_document_number.empty()) {
+Status InPersonVisitService::RecordBiometrics(const Principal& staff, const ApplicationId& id,
+                                              const std::string& travel_document_number) {
+  if (travel_document_number.empty() || travel_document_number.size() > 50 ||
+      !IsPlainText(travel_document_number)) {
     return Error{"invalid-field", "travel_document_number: the document used at the visit"};
   }
-  return Change(provider, id, "provider.biometrics", [&](Application& a) -> Status {
+  return Change(staff, id, "biometrics", [&](Application& a) -> Status {
+    const std::string& declared = a.form.FieldText("13");
+    if (!declared.empty() &&
+        DocumentNumberKey(declared) != DocumentNumberKey(travel_document_number)) {
+      return Error{
+          "invalid-field",
+          "travel_document_number: " + travel_document_number +
+              " is not the travel document of the application (form field 13: " + declared +
+              "); collect the biometrics with that document, or raise a doubt (VC "
+              "Art 12(5))"};
+    }
     a.lodging.biometrics_collected_on = UtcDateOf(clock_.Now());
     a.lodging.biometrics_travel_document = travel_document_number;
     return Ok();
   });
 }
 
-Status ServiceProviderGateway::RecordDocumentQuality(const Principal& provider,
-                                                     const ApplicationId& id, bool ok,
-                                                     const std::string& notes) {
-  return Change(provider, id, "provider.document-quality", [&](Application& a) -> Status {
+Status InPersonVisitService::RecordDocumentQuality(const Principal& staff, const ApplicationId& id,
+                                                   bool ok, const std::string& notes) {
+  OPENVAP_RETURN_IF_ERROR(CheckVisitNote("notes", notes));
+  return Change(staff, id, "document-quality", [&](Application& a) -> Status {
     a.lodging.documents_quality_checked = ok;
     if (!ok) a.lodging.doubts.push_back("Document quality: " + notes);
     return Ok();
   });
 }
 
-Status ServiceProviderGateway::MarkReviewed(const Principal& provider, const ApplicationId& id) {
-  return Change(provider, id, "provider.reviewed", [&](Application& a) -> Status {
+Status InPersonVisitService::MarkReviewed(const Principal& staff, const ApplicationId& id) {
+  return Change(staff, id, "reviewed", [&](Application& a) -> Status {
     a.lodging.provider_reviewed = true;
     return Ok();
   });
 }
 
-Status ServiceProviderGateway::RaiseDoubt(const Principal& provider, const ApplicationId& id,
-                                          const std::string& doubt) {
+Status InPersonVisitService::RaiseDoubt(const Principal& staff, const ApplicationId& id,
+                                        const std::string& doubt) {
   if (doubt.empty()) return Error{"invalid-field", "doubt: describe the doubt"};
-  return Change(provider, id, "provider.doubt", [&](Application& a) -> Status {
+  OPENVAP_RETURN_IF_ERROR(CheckVisitNote("doubt", doubt));
+  return Change(staff, id, "doubt", [&](Application& a) -> Status {
     a.lodging.doubts.push_back(doubt);
     return Ok();
   });

@@ -84,31 +84,37 @@ class AppointmentService {
   RandomSource& random_;
 };
 
-// The external service provider gateway (VIS Art 7f; VC Art 12(4)-(6), 13): only the actions
-// listed there, on applications booked at the provider, and never data of the register.
-class ServiceProviderGateway {
+// The applicant's visit in person (VC Arts 12(4)-(6), 13): at the external service provider
+// booked, through its gateway (VIS Art 7f), or at the consulate when the slot booked was the
+// consulate's own (VIS 7e(2)). Only the staff of the organisation hosting the visit act, only
+// with the actions listed there, and never on data of the register.
+class InPersonVisitService {
  public:
-  ServiceProviderGateway(Store& store, ApplicationService& applications, const Clock& clock);
+  InPersonVisitService(Store& store, ApplicationService& applications, const Clock& clock);
 
-  Result<std::vector<Application>> WorkList(const Principal& provider);
-  Result<Application> Retrieve(const Principal& provider, const ApplicationId& id);
+  // The applications with a visit booked at the caller's organisation.
+  Result<std::vector<Application>> WorkList(const Principal& staff);
+  Result<Application> Retrieve(const Principal& staff, const ApplicationId& id);
   // VC Art 12(4): the presented travel document matches the uploaded copy; if not, a doubt is
   // raised to the consulate (Art 12(5)).
-  Status VerifyTravelDocument(const Principal& provider, const ApplicationId& id, bool matches,
+  Status VerifyTravelDocument(const Principal& staff, const ApplicationId& id, bool matches,
                               const std::string& notes);
   // VC Art 12(6): data read from the chip of the travel document.
-  Status RecordChipData(const Principal& provider, const ApplicationId& id,
+  Status RecordChipData(const Principal& staff, const ApplicationId& id,
                         const nlohmann::json& chip);
-  // VC Art 13: biometric identifiers collected today with this travel document.
-  Status RecordBiometrics(const Principal& provider, const ApplicationId& id,
+  // VC Art 13: biometric identifiers collected today with the travel document of the
+  // application (Annex I field 13); another document is refused, since VIS 7d(4) reuses the
+  // fingerprints for that document only. Errors: "invalid-field".
+  Status RecordBiometrics(const Principal& staff, const ApplicationId& id,
                           const std::string& travel_document_number);
-  Status RecordDocumentQuality(const Principal& provider, const ApplicationId& id, bool ok,
+  Status RecordDocumentQuality(const Principal& staff, const ApplicationId& id, bool ok,
                                const std::string& notes);
-  Status MarkReviewed(const Principal& provider, const ApplicationId& id);
-  Status RaiseDoubt(const Principal& provider, const ApplicationId& id, const std::string& doubt);
+  // The file was reviewed at the visit (VIS 7f(1)); stored as `provider_reviewed`.
+  Status MarkReviewed(const Principal& staff, const ApplicationId& id);
+  Status RaiseDoubt(const Principal& staff, const ApplicationId& id, const std::string& doubt);
 
  private:
-  Status Change(const Principal& provider, const ApplicationId& id, const std::string& action,
+  Status Change(const Principal& staff, const ApplicationId& id, const std::string& action,
                 const std::function<Status(Application&)>& change);
 
   Store& store_;

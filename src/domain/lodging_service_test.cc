@@ -1,6 +1,6 @@
-// Fee payment, appointments and the service provider gateway over the in-memory store. The
-// payment provider here is a scripted stand-in (the sandbox provider adapter has its own
-// HTTP tests); what is tested is the flow from submission to notification.
+// Fee payment, appointments and the visit in person (at the provider or the consulate) over the
+// in-memory store. The payment provider here is a scripted stand-in (the sandbox provider adapter
+// has its own HTTP tests); what is tested is the flow from submission to notification.
 #include "domain/lodging_service.h"
 
 #include <gtest/gtest.h>
@@ -71,7 +71,7 @@ class LodgingTest : public ::testing::Test {
         applications_(store_, prechecks_, clock_, random_),
         payments_(store_, provider_, applications_, clock_, random_, "https://vap.example"),
         appointments_(store_, clock_, random_),
-        gateway_(store_, applications_, clock_) {}
+        visits_(store_, applications_, clock_) {}
 
   ApplicationId Submitted() {
     auto a = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
@@ -98,7 +98,7 @@ class LodgingTest : public ::testing::Test {
   ApplicationService applications_;
   PaymentService payments_;
   AppointmentService appointments_;
-  ServiceProviderGateway gateway_;
+  InPersonVisitService visits_;
   Principal anna_ = Person(Role::kApplicant, "acc-anna");
   Principal esp_ = Person(Role::kServiceProvider, "acc-desk", "FR", "esp-delhi");
   Principal consul_ = Person(Role::kConsularOfficer, "acc-consul", "FR", "fr-delhi");
@@ -189,31 +189,76 @@ TEST_F(LodgingTest, TheProviderLodgesTheFileAndTheConsulateIsNotified) {
   ASSERT_TRUE(
       payments_.HandleWebhook("good", Webhook(*payments_.Start(anna_, id), "e", "paid")).ok());
   // Not booked with this provider: nothing to see.
-  EXPECT_EQ(gateway_.Retrieve(esp_, id).error().code, "not-found");
-  EXPECT_EQ(gateway_.MarkReviewed(esp_, id).error().code, "not-found");
+  EXPECT_EQ(visits_.Retrieve(esp_, id).error().code, "not-found");
+  EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "not-found");
   ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
-  ASSERT_EQ(gateway_.WorkList(esp_)->size(), 1U);
-  EXPECT_TRUE(gateway_.Retrieve(esp_, id).ok());
-  EXPECT_EQ(gateway_.WorkList(consul_).error().code, "forbidden");
+  ASSERT_EQ(visits_.WorkList(esp_)->size(), 1U);
+  EXPECT_TRUE(visits_.Retrieve(esp_, id).ok());
+  EXPECT_TRUE(visits_.WorkList(consul_)->empty());  // the visit is at the provider's
+  EXPECT_EQ(visits_.MarkReviewed(consul_, id).error().code, "not-found");
+  EXPECT_EQ(visits_.WorkList(anna_).error().code, "forbidden");
 
-  ASSERT_TRUE(gateway_.VerifyTravelDocument(esp_, id, true, "").ok());
-  ASSERT_TRUE(gateway_.RecordChipData(esp_, id, {{"DG1", "P<IND..."}}).ok());
-  EXPECT_EQ(gateway_.RecordChipData(esp_, id, json::array()).error().code, "invalid-field");
-  ASSERT_TRUE(gateway_.RecordBiometrics(esp_, id, "X1234567").ok());
+  ASSERT_TRUE(visits_.VerifyTravelDocument(esp_, id, true, "").ok());
+  ASSERT_TRUE(visits_.RecordChipData(esp_, id, {{"DG1", "P<IND..."}}).ok());
+  EXPECT_EQ(visits_.RecordChipData(esp_, id, json::array()).error().code, "invalid-field");
+  ASSERT_TRUE(visits_.RecordBiometrics(esp_, id, "X1234567").ok());
   EXPECT_EQ(applications_.Get(anna_, id)->status, ApplicationStatus::kSubmitted);
-  ASSERT_TRUE(gateway_.MarkReviewed(esp_, id).ok());
+  ASSERT_TRUE(visits_.MarkReviewed(esp_, id).ok());
   const auto app = *applications_.Get(anna_, id);
   EXPECT_EQ(app.status, ApplicationStatus::kNotified);  // VIS 7d(8)
   EXPECT_EQ(FormatIsoDate(*app.lodging.biometrics_collected_on), "2027-01-15");
-  ASSERT_TRUE(gateway_.RaiseDoubt(esp_, id, "photo does not look like the person").ok());
+  ASSERT_TRUE(visits_.RaiseDoubt(esp_, id, "photo does not look like the person").ok());
   EXPECT_EQ(applications_.Get(anna_, id)->lodging.doubts.size(), 1U);
-  EXPECT_EQ(gateway_.RaiseDoubt(esp_, id, "").error().code, "invalid-field");
+  EXPECT_EQ(visits_.RaiseDoubt(esp_, id, "").error().code, "invalid-field");
+}
+
+// VIS 7e(2): a consulate publishes slots of its own; whoever books one is received there, and
+// the consulate's staff do at the visit what a provider does at its premises (VC Arts 12, 13),
+// before the file is notified to anyone. Without this the file could never become admissible.
+TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
+  const ApplicationId id = Submitted();
+  ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(consul_)).ok());
+  EXPECT_EQ(visits_.WorkList(esp_)->size(), 0U);
+  const auto list = visits_.WorkList(consul_);
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  ASSERT_EQ(list->size(), 1U);
+  EXPECT_TRUE(visits_.Retrieve(consul_, id).ok());
+  // Another consulate of the same state does not host it.
+  const Principal other = Person(Role::kConsularOfficer, "acc-x", "FR", "fr-mumbai");
+  EXPECT_EQ(visits_.Retrieve(other, id).error().code, "not-found");
+  EXPECT_EQ(visits_.RecordBiometrics(other, id, "X1234567").error().code, "not-found");
+
+  ASSERT_TRUE(payments_.RecordPaidInPerson(consul_, id, "R-0001").ok());
+  EXPECT_EQ(payments_.List(anna_, id)->front().method, "at-consulate");
+  ASSERT_TRUE(visits_.VerifyTravelDocument(consul_, id, true, "").ok());
+  ASSERT_TRUE(visits_.RecordBiometrics(consul_, id, "X1234567").ok());
+  ASSERT_TRUE(visits_.MarkReviewed(consul_, id).ok());
+  EXPECT_EQ(applications_.Get(anna_, id)->status, ApplicationStatus::kNotified);
+}
+
+// VIS 7d(4) reuses fingerprints for the document they were collected with: collecting them
+// with another document than the application's (field 13) would vouch for the wrong one.
+TEST_F(LodgingTest, BiometricsAreCollectedWithTheApplicationsTravelDocument) {
+  auto draft = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(applications_.SaveForm(anna_, draft.id, {{"13", "x 123 4567"}}, std::nullopt).ok());
+  ASSERT_EQ(applications_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip")->status,
+            ApplicationStatus::kSubmitted);
+  ASSERT_TRUE(appointments_.Book(anna_, draft.id, PublishedSlot(esp_)).ok());
+  const auto other = visits_.RecordBiometrics(esp_, draft.id, "Y7654321");
+  EXPECT_EQ(other.error().code, "invalid-field");
+  EXPECT_NE(other.error().message.find("x 123 4567"), std::string::npos) << other.error().message;
+  EXPECT_FALSE(applications_.Get(anna_, draft.id)->lodging.biometrics_collected_on);
+  ASSERT_TRUE(visits_.RecordBiometrics(esp_, draft.id, "X1234567").ok());  // as printed
+  EXPECT_EQ(visits_.RaiseDoubt(esp_, draft.id, std::string(2001, 'a')).error().code,
+            "invalid-field");
+  EXPECT_EQ(visits_.RaiseDoubt(esp_, draft.id, "a\x01b").error().code, "invalid-field");
+  EXPECT_TRUE(visits_.RaiseDoubt(esp_, draft.id, "two\nlines").ok());
 }
 
 TEST_F(LodgingTest, AMismatchingTravelDocumentBecomesADoubtForTheConsulate) {
   const ApplicationId id = Submitted();
   ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
-  ASSERT_TRUE(gateway_.VerifyTravelDocument(esp_, id, false, "different number").ok());
+  ASSERT_TRUE(visits_.VerifyTravelDocument(esp_, id, false, "different number").ok());
   const auto app = *applications_.Get(anna_, id);
   EXPECT_FALSE(app.lodging.travel_document_verified);
   EXPECT_NE(app.lodging.doubts.front().find("different number"), std::string::npos);

@@ -29,6 +29,60 @@ bool Eventually(Probe probe) {
   return false;
 }
 
+// The start of a JPEG file (JFIF): uploads are checked by their content.
+std::string JpegStart() {
+  return {"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20};
+}
+
+// Annex I filled in, in two steps, for a stay in France from `from` to `to`.
+void FillInTheForm(ApiSession& applicant, const std::string& app, const std::string& email,
+                   const std::string& from, const std::string& to) {
+  applicant.Expect(200, "PATCH", app + "/form",
+                   {{"fields",
+                     {{"1", "DOE"},
+                      {"3", "ANA"},
+                      {"4", "1990-05-01"},
+                      {"5", "Mumbai"},
+                      {"6", "IND"},
+                      {"7", "IND"},
+                      {"8", "Female"},
+                      {"9", "Single"},
+                      {"12", "Ordinary passport"},
+                      {"13", "X1234567"},
+                      {"14", "2020-01-01"},
+                      {"15", "2030-01-01"},
+                      {"16", "IND"}}}});
+  applicant.Expect(200, "PATCH", app + "/form",
+                   {{"fields",
+                     {{"19", email},
+                      {"21", "Engineer"},
+                      {"23", {"Tourism"}},
+                      {"25", {"FR"}},
+                      {"26", "FR"},
+                      {"27", "single"},
+                      {"27a", from},
+                      {"27b", to},
+                      {"28", "No"},
+                      {"30", "Hotel Lutetia, Paris"},
+                      {"32", "by the applicant himself/herself"},
+                      {"residence_time_zone", "Asia/Kolkata"},
+                      {"itinerary", {{{"state", "FR"}, {"from", from}, {"to", to}}}}}}});
+}
+
+// The photo and the copy of the travel document (VAP-DOCS).
+void UploadPhotoAndPassport(ApiSession& applicant, const std::string& app) {
+  EXPECT_EQ(
+      applicant.Upload(app + "/documents?kind=photo&filename=photo.jpg", JpegStart(), "image/jpeg")
+          .status,
+      201);
+  EXPECT_EQ(applicant
+                .Upload(app + "/documents?kind=travel-document&filename=passport.pdf",
+                        "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                        "application/pdf")
+                .status,
+            201);
+}
+
 class WholeProcedure : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
@@ -61,58 +115,19 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   const std::string app = "/api/v1/applications/" + id;
   const std::string from = Day(30);
   const std::string to = Day(39);
-  applicant.Expect(200, "PATCH", app + "/form",
-                   {{"fields",
-                     {{"1", "DOE"},
-                      {"3", "ANA"},
-                      {"4", "1990-05-01"},
-                      {"5", "Mumbai"},
-                      {"6", "IND"},
-                      {"7", "IND"},
-                      {"8", "Female"},
-                      {"9", "Single"},
-                      {"12", "Ordinary passport"},
-                      {"13", "X1234567"},
-                      {"14", "2020-01-01"},
-                      {"15", "2030-01-01"},
-                      {"16", "IND"}}}});
-  applicant.Expect(200, "PATCH", app + "/form",
-                   {{"fields",
-                     {{"19", email},
-                      {"21", "Engineer"},
-                      {"23", {"Tourism"}},
-                      {"25", {"FR"}},
-                      {"26", "FR"},
-                      {"27", "single"},
-                      {"27a", from},
-                      {"27b", to},
-                      {"28", "No"},
-                      {"30", "Hotel Lutetia, Paris"},
-                      {"32", "by the applicant himself/herself"},
-                      {"residence_time_zone", "Asia/Kolkata"},
-                      {"itinerary", {{{"state", "FR"}, {"from", from}, {"to", to}}}}}}});
+  FillInTheForm(applicant, app, email, from, to);
   // VIS 7b(5): text that is not in the Latin alphabet is refused, naming the field.
   const HttpResult cyrillic =
       applicant.Call("PATCH", app + "/form", {{"fields", {{"5", "Мумбаи"}}}});
   EXPECT_EQ(cyrillic.status, 422) << cyrillic.body;
 
   // VAP-DOCS: uploads are checked by their content; without the CSRF token nothing changes.
-  const std::string jpeg("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",
-                         20);
   EXPECT_EQ(applicant.http()
-                .Post(app + "/documents?kind=photo&filename=photo.jpg", jpeg,
+                .Post(app + "/documents?kind=photo&filename=photo.jpg", JpegStart(),
                       {"Content-Type: image/jpeg"})
                 .status,
             403);
-  EXPECT_EQ(
-      applicant.Upload(app + "/documents?kind=photo&filename=photo.jpg", jpeg, "image/jpeg").status,
-      201);
-  EXPECT_EQ(applicant
-                .Upload(app + "/documents?kind=travel-document&filename=passport.pdf",
-                        "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-                        "application/pdf")
-                .status,
-            201);
+  UploadPhotoAndPassport(applicant, app);
   const HttpResult fake =
       applicant.Upload(app + "/documents?kind=supporting-document&filename=x.pdf",
                        std::string("MZ\x90\x00", 4), "application/pdf");
@@ -246,6 +261,80 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
     }
     return false;
   }));
+}
+
+// VIS 7e(2): the consulate publishes slots of its own (the demo consulate in Delhi does). An
+// applicant who books one is received at the consulate, whose staff check the travel document,
+// take the fee in person (VAP-PAY fallback) and the biometrics (VC Art 13) before the file is
+// notified: until then it is in no official's queue. Without the consulate's visit desk the file
+// stayed "submitted" for ever.
+TEST_P(WholeProcedure, AVisitBookedAtTheConsulateIsReceivedThere) {
+  TempDir dir;
+  SmtpSink smtp;
+  std::string database;
+  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("consulate");
+  PlatformServer server(dir.path() + "/data", database, smtp.url());
+  ASSERT_FALSE(server.url().empty());
+  ApiSession applicant(server.url());
+  const std::string email = "visitor@example.org";
+  ASSERT_FALSE(
+      SignUp(applicant, email, "correct horse battery staple", "applicant", TokenFromSmtp(smtp))
+          .empty());
+  const std::string id =
+      applicant.Expect(201, "POST", "/api/v1/applications", {{"kind", "short-stay-visa"}})
+          .value("id", "");
+  ASSERT_FALSE(id.empty());
+  const std::string app = "/api/v1/applications/" + id;
+  FillInTheForm(applicant, app, email, Day(30), Day(39));
+  UploadPhotoAndPassport(applicant, app);
+  const json officer_account = server.DemoAccount("consular-officer");
+  const std::string consulate = officer_account.value("organisation", "");
+  const json slots =
+      applicant.Expect(200, "GET", "/api/v1/appointments/slots?state=FR&organisation=" + consulate);
+  ASSERT_FALSE(slots.value("slots", json::array()).empty()) << slots;
+  applicant.Expect(200, "POST", app + "/appointment",
+                   {{"slot_id", slots["slots"][0].value("id", "")}});
+  applicant.Expect(200, "POST", app + "/submit",
+                   {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}});
+
+  ApiSession officer(server.url());
+  ASSERT_FALSE(
+      officer
+          .SignInWithTotp(officer_account.value("email", ""), officer_account.value("password", ""))
+          .empty());
+  // Not notified yet: not in the queue, but on the consulate's list of visits.
+  const json queue = officer.Expect(200, "GET", "/api/v1/consulate/applications?status=notified");
+  EXPECT_EQ(queue.dump().find(id), std::string::npos) << queue;
+  const json visits = officer.Expect(200, "GET", "/api/v1/consulate/visits");
+  ASSERT_NE(visits.dump().find(id), std::string::npos) << visits;
+  const std::string visit = "/api/v1/consulate/visits/" + id;
+  EXPECT_EQ(officer.Expect(200, "GET", visit).value("status", ""), "submitted");
+  // The provider in the same city has nothing to do with it.
+  const json provider = server.DemoAccount("service-provider");
+  HttpClient esp(server.url());
+  EXPECT_EQ(esp.Get("/api/v1/esp/applications/" + id,
+                    {"Authorization: Bearer " + provider.value("api_key", "")})
+                .status,
+            404);
+
+  const json documents = officer.Expect(200, "GET", visit + "/documents");
+  EXPECT_EQ(documents.value("documents", json::array()).size(), 2U) << documents;
+  const json payment =
+      officer.Expect(200, "POST", visit + "/payment-in-person", {{"receipt", "DEL-2026-0042"}});
+  EXPECT_EQ(payment.value("method", ""), "at-consulate") << payment;
+  officer.Expect(200, "POST", visit + "/travel-document-check", {{"matches", true}});
+  // VIS 7d(4): the biometrics go with the application's travel document, not another.
+  const HttpResult other =
+      officer.Call("POST", visit + "/biometrics", {{"travel_document_number", "Z9999999"}});
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_NE(other.body.find("X1234567"), std::string::npos) << other.body;
+  officer.Expect(200, "POST", visit + "/biometrics", {{"travel_document_number", "X1234567"}});
+  officer.Expect(200, "POST", visit + "/reviewed", json::object());
+
+  const json notified = officer.Expect(200, "GET", "/api/v1/consulate/applications/" + id);
+  EXPECT_EQ(notified.value("status", ""), "notified") << notified;
+  const json paid = applicant.Expect(200, "GET", app);
+  EXPECT_TRUE(paid.value("fee_paid", false)) << paid;
 }
 
 // VAP-ACCT: someone who signed out comes back and passes the second factor with the

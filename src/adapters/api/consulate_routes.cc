@@ -352,12 +352,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .tag = "consulate",
            .roles = Officials(),
            .request_schema = ObjectSchema({{"receipt", StringSchema()}}, {"receipt"}),
-           .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             OPENVAP_API_TRY(receipt, RequireString(body, "receipt"));
-             OPENVAP_API_TRY(p, s.payments.RecordPaidInPerson(c.principal, IdOf(c), receipt));
-             return Ok200(PaymentJson(p));
-           }});
+           .handler = [&s](CallContext& c) { return RecordPaymentInPerson(s, c); }});
 
   const auto visa_act = [&api, &s](const char* verb, const char* summary,
                                    domain::DecisionKind kind) {

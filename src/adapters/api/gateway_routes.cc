@@ -2,6 +2,8 @@
 // (per-staff API keys), only the Art 7f actions, never the register. And verification
 // (VAP-VERIFY, DV-CHECK, RP-CHECK, RP-MIN): by scanned code, by number for officials, by number
 // and date of birth for employers and universities.
+#include <functional>
+#include <set>
 #include <utility>
 
 #include "adapters/api/json_mapping.h"
@@ -15,8 +17,6 @@ namespace {
 using domain::Role;
 using nlohmann::json;
 
-std::set<Role> Provider() { return {Role::kServiceProvider}; }
-
 ApplicationId IdOf(CallContext& c) { return ApplicationId(c.request.path_params["id"]); }
 
 http::Response Done(const Status& s, const char* status) {
@@ -24,24 +24,121 @@ http::Response Done(const Status& s, const char* status) {
   return http::JsonResponse(200, {{"status", status}});
 }
 
-// The provider's view of an application: the form and the lodging record, never register data.
-json ProviderView(const domain::Application& a) {
-  json out = ApplicationJson(a);
-  out.erase("prechecks");  // the consulate's business
-  return out;
-}
+// Where the applicant's visit in person is received (VC Arts 12(4)-(6), 13): the provider's
+// gateway, with its own authentication scheme, or the consulate whose slot was booked.
+struct VisitDesk {
+  std::string collection;  // the list; each application is collection + "/{id}"
+  std::string tag;
+  AuthScheme auth;
+  std::set<Role> roles;
+  bool requires_mfa;
+  // The view of an application at the desk: a provider never sees the pre-check results,
+  // which are the consulate's business.
+  std::function<json(const domain::Application&)> view;
+};
 
-Route GatewayRoute(std::string method, std::string path, std::string summary, ApiHandler h,
-                   json schema = nullptr) {
+Route DeskRoute(const VisitDesk& desk, std::string method, const std::string& tail,
+                std::string summary, ApiHandler h, json schema = nullptr) {
   return Route{.method = std::move(method),
-               .path = std::move(path),
+               .path = desk.collection + tail,
                .summary = std::move(summary),
-               .tag = "service-provider-gateway",
-               .auth = AuthScheme::kServiceProviderKey,
-               .roles = Provider(),
-               .requires_mfa = false,
+               .tag = desk.tag,
+               .auth = desk.auth,
+               .roles = desk.roles,
+               .requires_mfa = desk.requires_mfa,
                .request_schema = std::move(schema),
                .handler = std::move(h)};
+}
+
+void AddVisitRoutes(Api& api, PlatformServices& s, const VisitDesk& desk) {
+  api.Add(DeskRoute(desk, "GET", "", "Applications with a visit booked here (VIS 7f(1), 7e(2))",
+                    [&s, view = desk.view](CallContext& c) {
+                      OPENVAP_API_TRY(list, s.visits.WorkList(c.principal));
+                      json out = json::array();
+                      for (const auto& a : list) out.push_back(view(a));
+                      return http::JsonResponse(200, {{"applications", out}});
+                    }));
+  api.Add(DeskRoute(desk, "GET", "/{id}", "Retrieve and review an application",
+                    [&s, view = desk.view](CallContext& c) {
+                      OPENVAP_API_TRY(a, s.visits.Retrieve(c.principal, IdOf(c)));
+                      return http::JsonResponse(200, view(a));
+                    }));
+  api.Add(DeskRoute(
+      desk, "GET", "/{id}/documents",
+      "The uploaded files (travel document copy, supporting documents, insurance), to compare "
+      "with what the applicant presents (VIS 7f(1), VC Art 12(4))",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(list, s.applications.ListDocuments(c.principal, IdOf(c)));
+        json out = json::array();
+        for (const auto& d : list) out.push_back(DocumentJson(d));
+        return http::JsonResponse(200, {{"documents", out}});
+      }));
+  api.Add(DeskRoute(
+      desk, "GET", "/{id}/documents/{document}",
+      "An uploaded file, to compare with the documents presented", [&s](CallContext& c) {
+        OPENVAP_API_TRY(content, s.applications.DocumentContent(c.principal, IdOf(c),
+                                                                c.request.path_params["document"]));
+        http::Response r;
+        r.SetHeader("Content-Type", domain::SniffContentType(content));
+        r.body = AsString(content);
+        return r;
+      }));
+  api.Add(DeskRoute(
+      desk, "POST", "/{id}/travel-document-check",
+      "The presented travel document matches the uploaded copy, or not (VC Art 12(4)-(5))",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+        OPENVAP_API_TRY(matches, RequireBool(body, "matches"));
+        OPENVAP_API_TRY(notes, OptionalString(body, "notes"));
+        return Done(
+            s.visits.VerifyTravelDocument(c.principal, IdOf(c), matches, notes.value_or("")),
+            "recorded");
+      },
+      ObjectSchema({{"matches", {{"type", "boolean"}}}, {"notes", StringSchema()}}, {"matches"})));
+  api.Add(DeskRoute(
+      desk, "POST", "/{id}/chip-data", "Data read from the travel document's chip (VC Art 12(6))",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+        if (!body.contains("chip")) return ErrorResponseFor({"invalid-field", "chip: required"});
+        return Done(s.visits.RecordChipData(c.principal, IdOf(c), body["chip"]), "recorded");
+      },
+      ObjectSchema({{"chip", {{"type", "object"}}}}, {"chip"})));
+  api.Add(DeskRoute(
+      desk, "POST", "/{id}/biometrics",
+      "Biometric identifiers collected today with the application's travel document (VC Art 13)",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+        OPENVAP_API_TRY(number, RequireString(body, "travel_document_number"));
+        return Done(s.visits.RecordBiometrics(c.principal, IdOf(c), number), "recorded");
+      },
+      ObjectSchema({{"travel_document_number", StringSchema()}}, {"travel_document_number"})));
+  api.Add(DeskRoute(
+      desk, "POST", "/{id}/document-quality", "Quality check of the supporting documents",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+        OPENVAP_API_TRY(ok, RequireBool(body, "ok"));
+        OPENVAP_API_TRY(notes, OptionalString(body, "notes"));
+        return Done(s.visits.RecordDocumentQuality(c.principal, IdOf(c), ok, notes.value_or("")),
+                    "recorded");
+      },
+      ObjectSchema({{"ok", {{"type", "boolean"}}}, {"notes", StringSchema()}}, {"ok"})));
+  api.Add(DeskRoute(desk, "POST", "/{id}/reviewed",
+                    "Mark the application as reviewed at the visit (VIS 7f(1))",
+                    [&s](CallContext& c) {
+                      return Done(s.visits.MarkReviewed(c.principal, IdOf(c)), "reviewed");
+                    }));
+  api.Add(DeskRoute(
+      desk, "POST", "/{id}/doubts", "Raise a doubt to the consulate (VC Art 12(5))",
+      [&s](CallContext& c) {
+        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+        OPENVAP_API_TRY(doubt, RequireString(body, "doubt"));
+        return Done(s.visits.RaiseDoubt(c.principal, IdOf(c), doubt), "raised");
+      },
+      ObjectSchema({{"doubt", StringSchema()}}, {"doubt"})));
+  api.Add(DeskRoute(
+      desk, "POST", "/{id}/payment-in-person", "Record the fee paid here (VAP-PAY fallback)",
+      [&s](CallContext& c) { return RecordPaymentInPerson(s, c); },
+      ObjectSchema({{"receipt", StringSchema()}}, {"receipt"})));
 }
 
 // The scanned code from the request: JSON {"code": hex or RDB1 text} or {"image": base64},
@@ -88,107 +185,45 @@ Result<Bytes> CodeFromRequest(const http::Request& r) {
 
 }  // namespace
 
+http::Response RecordPaymentInPerson(PlatformServices& s, CallContext& c) {
+  OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+  OPENVAP_API_TRY(receipt, RequireString(body, "receipt"));
+  OPENVAP_API_TRY(p, s.payments.RecordPaidInPerson(c.principal, IdOf(c), receipt));
+  return http::JsonResponse(200, PaymentJson(p));
+}
+
 void AddServiceProviderRoutes(Api& api, PlatformServices& s) {
-  api.Add(GatewayRoute("GET", "/api/v1/esp/applications",
-                       "Applications booked with this provider (VIS 7f(1))", [&s](CallContext& c) {
-                         OPENVAP_API_TRY(list, s.gateway.WorkList(c.principal));
-                         json out = json::array();
-                         for (const auto& a : list) out.push_back(ProviderView(a));
-                         return http::JsonResponse(200, {{"applications", out}});
-                       }));
-  api.Add(GatewayRoute("GET", "/api/v1/esp/applications/{id}", "Retrieve and review an application",
-                       [&s](CallContext& c) {
-                         OPENVAP_API_TRY(a, s.gateway.Retrieve(c.principal, IdOf(c)));
-                         return http::JsonResponse(200, ProviderView(a));
-                       }));
-  api.Add(GatewayRoute(
-      "GET", "/api/v1/esp/applications/{id}/documents",
-      "The uploaded files (travel document copy, supporting documents, insurance), to compare "
-      "with what the applicant presents (VIS 7f(1), VC Art 12(4))",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(list, s.applications.ListDocuments(c.principal, IdOf(c)));
-        json out = json::array();
-        for (const auto& d : list) out.push_back(DocumentJson(d));
-        return http::JsonResponse(200, {{"documents", out}});
-      }));
-  api.Add(GatewayRoute(
-      "GET", "/api/v1/esp/applications/{id}/documents/{document}",
-      "An uploaded file, to compare with the documents presented", [&s](CallContext& c) {
-        OPENVAP_API_TRY(content, s.applications.DocumentContent(c.principal, IdOf(c),
-                                                                c.request.path_params["document"]));
-        http::Response r;
-        r.SetHeader("Content-Type", domain::SniffContentType(content));
-        r.body = AsString(content);
-        return r;
-      }));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/applications/{id}/travel-document-check",
-      "The presented travel document matches the uploaded copy, or not (VC Art 12(4)-(5))",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-        OPENVAP_API_TRY(matches, RequireBool(body, "matches"));
-        OPENVAP_API_TRY(notes, OptionalString(body, "notes"));
-        return Done(
-            s.gateway.VerifyTravelDocument(c.principal, IdOf(c), matches, notes.value_or("")),
-            "recorded");
-      },
-      ObjectSchema({{"matches", {{"type", "boolean"}}}, {"notes", StringSchema()}}, {"matches"})));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/applications/{id}/chip-data",
-      "Data read from the travel document's chip (VC Art 12(6))",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-        if (!body.contains("chip")) return ErrorResponseFor({"invalid-field", "chip: required"});
-        return Done(s.gateway.RecordChipData(c.principal, IdOf(c), body["chip"]), "recorded");
-      },
-      ObjectSchema({{"chip", {{"type", "object"}}}}, {"chip"})));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/applications/{id}/biometrics",
-      "Biometric identifiers collected today with this travel document (VC Art 13)",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-        OPENVAP_API_TRY(number, RequireString(body, "travel_document_number"));
-        return Done(s.gateway.RecordBiometrics(c.principal, IdOf(c), number), "recorded");
-      },
-      ObjectSchema({{"travel_document_number", StringSchema()}}, {"travel_document_number"})));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/applications/{id}/document-quality",
-      "Quality check of the supporting documents",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-        OPENVAP_API_TRY(ok, RequireBool(body, "ok"));
-        OPENVAP_API_TRY(notes, OptionalString(body, "notes"));
-        return Done(s.gateway.RecordDocumentQuality(c.principal, IdOf(c), ok, notes.value_or("")),
-                    "recorded");
-      },
-      ObjectSchema({{"ok", {{"type", "boolean"}}}, {"notes", StringSchema()}}, {"ok"})));
-  api.Add(GatewayRoute("POST", "/api/v1/esp/applications/{id}/reviewed",
-                       "Mark the application as reviewed (VIS 7f(1))", [&s](CallContext& c) {
-                         return Done(s.gateway.MarkReviewed(c.principal, IdOf(c)), "reviewed");
-                       }));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/applications/{id}/doubts",
-      "Raise a doubt to the consulate (VC Art 12(5))",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-        OPENVAP_API_TRY(doubt, RequireString(body, "doubt"));
-        return Done(s.gateway.RaiseDoubt(c.principal, IdOf(c), doubt), "raised");
-      },
-      ObjectSchema({{"doubt", StringSchema()}}, {"doubt"})));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/applications/{id}/payment-in-person",
-      "Record the fee paid at the provider (VAP-PAY fallback)",
-      [&s](CallContext& c) {
-        OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-        OPENVAP_API_TRY(receipt, RequireString(body, "receipt"));
-        OPENVAP_API_TRY(p, s.payments.RecordPaidInPerson(c.principal, IdOf(c), receipt));
-        return http::JsonResponse(200, PaymentJson(p));
-      },
-      ObjectSchema({{"receipt", StringSchema()}}, {"receipt"})));
-  api.Add(GatewayRoute(
-      "POST", "/api/v1/esp/slots", "Publish appointment slots (VIS 7e(2))",
-      [&s](CallContext& c) { return PublishSlots(s, c); },
-      ObjectSchema({{"slots", {{"type", "array"}}}}, {"slots"})));
+  const VisitDesk gateway{.collection = "/api/v1/esp/applications",
+                          .tag = "service-provider-gateway",
+                          .auth = AuthScheme::kServiceProviderKey,
+                          .roles = {Role::kServiceProvider},
+                          .requires_mfa = false,
+                          .view = [](const domain::Application& a) {
+                            json out = ApplicationJson(a);
+                            out.erase("prechecks");
+                            return out;
+                          }};
+  AddVisitRoutes(api, s, gateway);
+  api.Add(Route{.method = "POST",
+                .path = "/api/v1/esp/slots",
+                .summary = "Publish appointment slots (VIS 7e(2))",
+                .tag = gateway.tag,
+                .auth = gateway.auth,
+                .roles = gateway.roles,
+                .requires_mfa = false,
+                .request_schema = ObjectSchema({{"slots", {{"type", "array"}}}}, {"slots"}),
+                .handler = [&s](CallContext& c) { return PublishSlots(s, c); }});
+}
+
+void AddConsulateVisitRoutes(Api& api, PlatformServices& s) {
+  AddVisitRoutes(
+      api, s,
+      VisitDesk{.collection = "/api/v1/consulate/visits",
+                .tag = "consulate",
+                .auth = AuthScheme::kSession,
+                .roles = {Role::kConsularOfficer, Role::kCentralAuthority},
+                .requires_mfa = true,
+                .view = [](const domain::Application& a) { return ApplicationJson(a); }});
 }
 
 void AddVerificationRoutes(Api& api, PlatformServices& s) {

@@ -21,7 +21,7 @@ struct PlatformServices {
   domain::ExaminationService& examination;
   domain::PaymentService& payments;
   domain::AppointmentService& appointments;
-  domain::ServiceProviderGateway& gateway;
+  domain::InPersonVisitService& visits;
   domain::VerificationService& verification;
   domain::Store& store;  // messages of the account
   const Clock& clock;
@@ -30,11 +30,15 @@ struct PlatformServices {
 
 void AddApplicantRoutes(Api& api, PlatformServices& services);
 void AddConsulateRoutes(Api& api, PlatformServices& services);
+// The visit in person (VC Arts 12(4)-(6), 13): at the provider, through its gateway with its
+// own key scheme (VIS Art 7f), and at the consulate when its own slot was booked (VIS 7e(2)).
 void AddServiceProviderRoutes(Api& api, PlatformServices& services);
+void AddConsulateVisitRoutes(Api& api, PlatformServices& services);
 void AddVerificationRoutes(Api& api, PlatformServices& services);
 
-// POST .../slots for consulates and service providers alike.
+// POST .../slots and .../payment-in-person for consulates and service providers alike.
 http::Response PublishSlots(PlatformServices& services, CallContext& c);
+http::Response RecordPaymentInPerson(PlatformServices& services, CallContext& c);
 
 }  // namespace openvap::api
 
