@@ -41,6 +41,11 @@ Status CheckBoth(int a, int b) {
   return Ok();
 }
 
+TEST(TravelDocumentNumberKey, IgnoresCaseSpacesHyphensAndTheMrzFiller) {
+  EXPECT_EQ(TravelDocumentNumberKey("x 123-4567<<"), "X1234567");
+  EXPECT_NE(TravelDocumentNumberKey("X1234567"), TravelDocumentNumberKey("X1234568"));
+}
+
 TEST(Result, HoldsValueOrError) {
   Result<int> good = 7;
   ASSERT_TRUE(good.ok());

@@ -4,10 +4,12 @@
 // Strong identifier types: an ApplicationId cannot be passed where a VisaNumber is expected,
 // although both are strings underneath.
 
+#include <cctype>
 #include <compare>
 #include <functional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace openvap {
@@ -41,6 +43,17 @@ using VisaNumber = StrongId<struct VisaNumberTag>;
 using PermitNumber = StrongId<struct PermitNumberTag>;
 using DecisionId = StrongId<struct DecisionIdTag>;
 using SessionId = StrongId<struct SessionIdTag>;
+
+// A travel document number as people type it ("x 123 4567") and as the MRZ prints it
+// ("X1234567<"): compared without case, spaces, hyphens and the '<' filler (ICAO 9303 Part 3).
+inline std::string TravelDocumentNumberKey(std::string_view number) {
+  std::string key;
+  for (const char c : number) {
+    if (c == ' ' || c == '<' || c == '-') continue;
+    key.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return key;
+}
 
 }  // namespace openvap
 

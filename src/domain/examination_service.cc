@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "base/ids.h"
 #include "domain/plain_text.h"
 
 namespace openvap::domain {
@@ -592,8 +593,24 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal&
                        " (travel_document_type, travel_document_issuing_country)"};
     }
     if (doc.travel_document_number.empty() ||
-        doc.travel_document_number == visa->holder.travel_document_number) {
-      return Error{"invalid-field", "travel_document.number: give the new document's number"};
+        TravelDocumentNumberKey(doc.travel_document_number) ==
+            TravelDocumentNumberKey(visa->holder.travel_document_number)) {
+      return Error{"invalid-field",
+                   "travel_document.travel_document_number: give the new document's number"};
+    }
+    // The number goes into the seal and the PDF (ICAO 9303: at most 9 characters in the MRZ,
+    // with an extension for longer ones).
+    if (doc.travel_document_number.size() > 50 || !IsPlainText(doc.travel_document_number)) {
+      return Error{"invalid-field",
+                   "travel_document.travel_document_number: the number printed in the new "
+                   "document, as text"};
+    }
+    if (doc.travel_document_expires_on &&
+        DaysBetween(UtcDateOf(clock_.Now()), *doc.travel_document_expires_on) < 0) {
+      return Error{"invalid-field",
+                   "travel_document.travel_document_expires_on: the new document expired on " +
+                       FormatIsoDate(*doc.travel_document_expires_on) +
+                       "; a visa is confirmed in a valid one (VC Art 32a(1))"};
     }
     VisaHolder holder = visa->holder;
     holder.travel_document_number = doc.travel_document_number;

@@ -329,6 +329,19 @@ TEST_F(ExaminationTest, ConfirmationInANewTravelDocument) {
                         "passport' issued by 'IND'"),
       std::string::npos);
   doc.travel_document_type = "Ordinary passport";
+  // The new document is printed in the seal: no control characters, and not expired.
+  doc.travel_document_number = std::string(
+      "Z765\0"
+      "4321",
+      8);
+  EXPECT_EQ(exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc).error().code,
+            "invalid-field");
+  doc.travel_document_number = "Z7654321";
+  doc.travel_document_expires_on = D("2027-03-04");
+  EXPECT_NE(exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc)
+                .error()
+                .message.find("expired on 2027-03-04"),
+            std::string::npos);
   doc.travel_document_expires_on = D("2035-01-01");
   const auto confirmed = exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc);
   ASSERT_TRUE(confirmed.ok()) << confirmed.error().message;

@@ -1,10 +1,10 @@
 #include "domain/lodging_service.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <utility>
 
+#include "base/ids.h"
 #include "domain/plain_text.h"
 
 namespace openvap::domain {
@@ -343,17 +343,6 @@ Status CheckVisitNote(std::string_view field, const std::string& text) {
   return Ok();
 }
 
-// Travel document numbers as printed (ICAO 9303 Part 4: letters, digits, '<' fill), compared
-// without case or spaces.
-std::string DocumentNumberKey(std::string_view number) {
-  std::string key;
-  for (char c : number) {
-    if (c == ' ' || c == '-') continue;
-    key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return key;
-}
-
 // Audit actions name who acted: "biometrics" or "consulate.biometrics".
 std::string VisitAction(const Principal& who, std::string_view action) {
   return (who.role == Role::kServiceProvider ? "provider." : "consulate.") + std::string(action);
@@ -441,7 +430,7 @@ Status InPersonVisitService::RecordBiometrics(const Principal& staff, const Appl
   return Change(staff, id, "biometrics", [&](Application& a) -> Status {
     const std::string& declared = a.form.FieldText("13");
     if (!declared.empty() &&
-        DocumentNumberKey(declared) != DocumentNumberKey(travel_document_number)) {
+        TravelDocumentNumberKey(declared) != TravelDocumentNumberKey(travel_document_number)) {
       return Error{
           "invalid-field",
           "travel_document_number: " + travel_document_number +

@@ -1,20 +1,8 @@
 #include "rules/admissibility.h"
 
-#include <cctype>
+#include "base/ids.h"
 
 namespace openvap::rules {
-namespace {
-
-std::string NormaliseDocumentNumber(std::string_view number) {
-  std::string out;
-  for (const char c : number) {
-    if (c == ' ' || c == '<' || c == '-') continue;
-    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
-
-}  // namespace
 
 BiometricsReuse AssessBiometricsReuse(const std::optional<BiometricsRecord>& record,
                                       std::string_view travel_document_number, Date lodged_on) {
@@ -27,8 +15,8 @@ BiometricsReuse AssessBiometricsReuse(const std::optional<BiometricsRecord>& rec
   }
   out.reusable_until = AddDays(AddMonths(record->collected_on, kBiometricsReuseMonths), -1);
   const bool recent = record->collected_on <= lodged_on && lodged_on <= *out.reusable_until;
-  const bool same_document = NormaliseDocumentNumber(record->travel_document_number) ==
-                             NormaliseDocumentNumber(travel_document_number);
+  const bool same_document = TravelDocumentNumberKey(record->travel_document_number) ==
+                             TravelDocumentNumberKey(travel_document_number);
   if (recent && same_document) {
     out.reusable = true;
     out.visit_required = false;
