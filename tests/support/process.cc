@@ -131,19 +131,20 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::string>& extra_env) {
   int out_pipe[2];
-  int err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  // Standard error (the server's log) goes to an unlinked temporary file, not a pipe: a test
+  // that never reads it would otherwise fill the pipe's 64 KiB and block the server's next log
+  // line, and with it the request being answered.
+  std::string name = (std::filesystem::temp_directory_path() / "openvap-stderr-XXXXXX").string();
+  err_fd_ = mkostemp(name.data(), O_CLOEXEC);
+  if (err_fd_ < 0) throw std::runtime_error("mkostemp failed");
+  unlink(name.c_str());
   const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  pid_ = Spawn(argv, extra_env, devnull, out_pipe[1], err_pipe[1]);
+  pid_ = Spawn(argv, extra_env, devnull, out_pipe[1], err_fd_);
   close(devnull);
   close(out_pipe[1]);
-  close(err_pipe[1]);
   out_fd_ = out_pipe[0];
-  err_fd_ = err_pipe[0];
   SetNonBlocking(out_fd_);
-  SetNonBlocking(err_fd_);
 }
 
 ChildProcess::~ChildProcess() {
@@ -201,8 +202,12 @@ std::string ChildProcess::ReadAvailableStdout() {
 }
 
 std::string ChildProcess::ReadAvailableStderr() {
+  // pread: the child writes through the same open file, at the file's own offset.
   std::string err;
-  ReadSome(err_fd_, err);
+  char buffer[4096];
+  for (ssize_t n; (n = pread(err_fd_, buffer, sizeof buffer, err_read_)) > 0; err_read_ += n) {
+    err.append(buffer, static_cast<std::size_t>(n));
+  }
   return err;
 }
 

@@ -51,7 +51,8 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
   int out_fd_ = -1;
-  int err_fd_ = -1;
+  int err_fd_ = -1;     // an unlinked temporary file
+  off_t err_read_ = 0;  // how much of it ReadAvailableStderr returned
   std::string out_buffer_;
   bool reaped_ = false;
   int status_ = 0;
