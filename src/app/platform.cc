@@ -400,6 +400,9 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
 
   domain::AccountPolicy policy;
   policy.base_url = config.base_url;
+  for (const rules::SchengenState& state : p.reference->states()) {
+    if (state.issues_uniform_visas) policy.member_states.push_back(state.iso2);
+  }
   p.accounts = std::make_unique<domain::AccountService>(*p.store, *p.store, *p.credentials, clock,
                                                         p.random, policy);
   p.applications =

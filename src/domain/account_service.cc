@@ -413,6 +413,24 @@ Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
                  "member_state/organisation: officials act for one Member State (alpha-2) and "
                  "one organisation"};
   }
+  // The state is printed on visas and decides whose files an official sees; the organisation
+  // is matched against slots and appointments and shown on decisions.
+  if (!staff.member_state.empty()) {
+    const auto& states = policy_.member_states;
+    const bool known =
+        states.empty()
+            ? std::all_of(staff.member_state.begin(), staff.member_state.end(),
+                          [](char c) { return c >= 'A' && c <= 'Z'; })
+            : std::find(states.begin(), states.end(), staff.member_state) != states.end();
+    if (staff.member_state.size() != 2 || !known) {
+      return Error{"invalid-field",
+                   "member_state: '" + staff.member_state +
+                       "' is not a state issuing uniform visas (alpha-2, e.g. FR)"};
+    }
+  }
+  if (staff.organisation.size() > 100 || !IsPlainText(staff.organisation)) {
+    return Error{"invalid-field", "organisation: at most 100 characters of plain text"};
+  }
   OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(staff.email));
   OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(staff.password, email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash, credentials_.HashPassword(staff.password));

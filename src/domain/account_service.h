@@ -30,6 +30,9 @@ struct AccountPolicy {
   int login_attempts_per_account = 10;  // per login_window
   int login_attempts_per_address = 100;
   std::chrono::minutes login_window{15};
+  // The states whose officials have accounts (alpha-2): those issuing uniform visas in the
+  // reference data. Empty: any two capital letters.
+  std::vector<std::string> member_states;
 };
 
 struct Registration {

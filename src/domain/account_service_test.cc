@@ -222,12 +222,32 @@ TEST_F(AccountServiceTest, OnlyAdministratorsCreateOfficials) {
   stateless.email = "x@fr.example";
   stateless.member_state = "";
   EXPECT_EQ(service_.CreateStaffAccount(admin, stateless).error().code, "invalid-field");
+  stateless.member_state = "fr";  // the state decides whose files they see: exactly its code
+  EXPECT_EQ(service_.CreateStaffAccount(admin, stateless).error().code, "invalid-field");
+  stateless.member_state = "FR";
+  stateless.organisation = "FR\nconsulate";
+  EXPECT_EQ(service_.CreateStaffAccount(admin, stateless).error().code, "invalid-field");
   const auto grant = service_.SignIn("consul@fr.example", kPassword, "ip");
   ASSERT_TRUE(grant.ok());
   EXPECT_TRUE(grant->mfa_enrolment_required);
   const auto who = service_.Authenticate(grant->token);
   EXPECT_EQ(who->principal.member_state, "FR");
   EXPECT_EQ(who->principal.organisation, "FR-consulate-new-delhi");
+}
+
+// With the platform's list of states (those issuing uniform visas), an invented one is refused.
+TEST_F(AccountServiceTest, OfficialsActForAStateThatIssuesVisas) {
+  AccountPolicy policy;
+  policy.member_states = {"DE", "FR"};
+  AccountService service(store_, throttle_, credentials_, clock_, random_, policy);
+  Principal admin;
+  admin.role = Role::kAdministrator;
+  StaffAccount staff{"guard@xx.example", "Guard", Role::kBorderGuard, "XX", "XX-border", kPassword};
+  const auto invented = service.CreateStaffAccount(admin, staff);
+  ASSERT_FALSE(invented.ok());
+  EXPECT_NE(invented.error().message.find("'XX'"), std::string::npos) << invented.error().message;
+  staff.member_state = "DE";
+  EXPECT_TRUE(service.CreateStaffAccount(admin, staff).ok());
 }
 
 TEST_F(AccountServiceTest, ServiceProviderKeysAuthenticateStaffUntilRevoked) {

@@ -145,8 +145,20 @@ TEST(RoleMatrix, EveryRouteWithEveryRole) {
   EXPECT_FALSE(Denied(status("border-guard", "GET", "/api/v1/border/visas/FRA000000000")));
   EXPECT_TRUE(Denied(status("border-guard", "GET", "/api/v1/consulate/applications")));
   EXPECT_TRUE(Denied(status("border-guard", "GET", "/api/v1/visas/FRA000000000/pdf")));
-  // Only administrators create staff.
+  // Only administrators create staff, for a state that issues visas (refdata).
   EXPECT_TRUE(Denied(status("consular-officer", "POST", "/api/v1/admin/accounts")));
+  for (Caller& c : callers) {
+    if (c.role != "administrator") continue;
+    json staff = {{"email", "guard@border.example"}, {"display_name", "Guard"},
+                  {"role", "border-guard"},          {"member_state", "XX"},
+                  {"organisation", "XX-border"},     {"password", "a long enough passphrase"}};
+    const HttpResult invented = c.session->Call("POST", "/api/v1/admin/accounts", staff);
+    EXPECT_EQ(invented.status, 422) << invented.body;
+    EXPECT_NE(invented.body.find("'XX'"), std::string::npos) << invented.body;
+    staff["member_state"] = "DE";
+    const HttpResult created = c.session->Call("POST", "/api/v1/admin/accounts", staff);
+    EXPECT_EQ(created.status, 201) << created.transport_error << created.body;
+  }
 }
 
 }  // namespace
