@@ -148,16 +148,31 @@ Status ExaminationService::Announce(UnitOfWork& uow, Decision& decision, const s
                                     const std::string& summary) {
   OPENVAP_ASSIGN_OR_RETURN(const auto application, uow.Applications().Find(decision.application));
   OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(decision.application));
+  std::vector<std::string> to;
+  if (file) to = file->notify_emails;
+  if (to.empty() && application && !application->contact_email.empty()) {
+    to.push_back(application->contact_email);
+  }
+  // VC Art 32(2), last sentence: an application not lodged through the platform (Art 9(1b))
+  // has no secure account to hold the decision. The decision itself, in the state's language
+  // and in English, goes out as the standard form; no message in the account of the official
+  // who lodged it, and no presumed notification, which counts from an account message.
+  const bool without_account =
+      (file && file->lodged_by_official) || (application && application->lodged_by_official);
+  if (without_account) {
+    if (to.empty()) return Ok();  // handed over in person by the consulate
+    std::string form = "Decision on visa application " + decision.application.value() + "\n\n";
+    if (decision.text_state_language != decision.text_english) {
+      form += decision.text_state_language + "\n\n";
+    }
+    form += decision.text_english;
+    return uow.Mail().Enqueue(OutgoingMail{to, subject, form, "decision"});
+  }
   decision.message_sent_at = clock_.Now();
   if (application) {
     OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
         NewAccountMessageId(clock_.Now(), random_), application->owner, decision.application,
         "decision", subject, summary, clock_.Now(), std::nullopt}));
-  }
-  std::vector<std::string> to;
-  if (file) to = file->notify_emails;
-  if (to.empty() && application && !application->contact_email.empty()) {
-    to.push_back(application->contact_email);
   }
   if (!to.empty()) {
     // The e-mail only says that a decision is available: the decision itself stays in the
@@ -186,6 +201,7 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     file.data = a.form.Fields();
     file.prechecks = a.prechecks ? a.prechecks->details : json::object();
     file.lodged_at = a.submitted_at.value_or(clock_.Now());
+    file.lodged_by_official = a.lodged_by_official;
     file.residence_time_zone = a.form.FieldText("residence_time_zone");
     if (file.residence_time_zone.empty()) file.residence_time_zone = "UTC";
     OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(a.owner));
@@ -689,7 +705,9 @@ Result<std::vector<Decision>> ExaminationService::DecisionsFor(const Principal& 
     const bool official = a && CheckOfficial(who).ok() && who.member_state == a->notified_state;
     if (!owner && !official) return Error{"not-found", "no application " + id.value()};
     OPENVAP_ASSIGN_OR_RETURN(out, uow.Registry().DecisionsOfApplication(id));
-    if (owner) {
+    // Only the applicant's own reading starts the appeal period; an application lodged on the
+    // person's behalf is "owned" by the official who lodged it (VC Art 9(1b)).
+    if (owner && !a->lodged_by_official) {
       for (Decision& d : out) {
         if (!d.accessed_at && !d.presumed_notified_on) {
           d.accessed_at = clock_.Now();  // VC Art 32(2): the appeal period starts now

@@ -252,6 +252,32 @@ TEST_F(ExaminationTest, RefusalsAreBilingualAndPresumedNotifiedOnTheEighthDay) {
   EXPECT_EQ(store_.Snapshot().messages.back().kind, "presumed-notification");
 }
 
+// VC Art 32(2), last sentence: lodged at the consulate without an account (Art 9(1b)), the
+// refusal goes to the person as the standard form itself, in the state's language and English.
+// It was a "sign in to read it" e-mail to someone without an account, and the officer's own
+// reading of the file counted as the applicant opening the decision (the appeal period ran).
+TEST_F(ExaminationTest, APersonWithoutAnAccountGetsTheStandardFormByEMail) {
+  const auto lodged = applications_.CreateOnBehalf(consul_fr_, ApplicationKind::kShortStayVisa,
+                                                   "ravi@example.org", "no internet access");
+  ASSERT_TRUE(lodged.ok()) << lodged.error().message;
+  ASSERT_TRUE(
+      applications_.Submit(consul_fr_, lodged->id, RequiredDeclarations({}), "10.0.0.1").ok());
+  ASSERT_TRUE(exam_.Accept(consul_fr_, lodged->id).ok());
+  const std::size_t messages = store_.Snapshot().messages.size();
+  ASSERT_TRUE(exam_.Refuse(consul_fr_, lodged->id, {{2}, "no hotel booking"}).ok());
+  const auto mail = store_.Snapshot().mail.back();
+  EXPECT_EQ(mail.to, std::vector<std::string>{"ravi@example.org"});
+  EXPECT_NE(mail.text.find("motif 2"), std::string::npos) << mail.text;
+  EXPECT_NE(mail.text.find("ground 2"), std::string::npos) << mail.text;
+  EXPECT_EQ(mail.text.find("Sign in"), std::string::npos) << mail.text;
+  EXPECT_EQ(store_.Snapshot().messages.size(), messages);  // nothing in the officer's account
+  const auto read = exam_.DecisionsFor(consul_fr_, lodged->id);
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->front().accessed_at.has_value());
+  clock_.Advance(std::chrono::hours(24 * 9));
+  EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
+}
+
 TEST_F(ExaminationTest, OpeningTheDecisionStartsTheAppealPeriodInstead) {
   const ApplicationId id = Accepted();
   ASSERT_TRUE(exam_.Refuse(consul_fr_, id, {{1}, ""}).ok());

@@ -153,6 +153,9 @@ struct ApplicationFile {
   Timestamp lodged_at{};
   std::string residence_time_zone;
   std::vector<std::string> notify_emails;  // applicant and representative (VC Art 32(2))
+  // Lodged at the consulate on the person's behalf, without an account on the platform (VC
+  // Art 9(1b)): decisions reach the person by the standard form, not the secure account.
+  bool lodged_by_official = false;
 };
 
 class Register {

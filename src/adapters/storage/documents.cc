@@ -428,7 +428,8 @@ json ToDoc(const domain::ApplicationFile& f) {
           {"prechecks", f.prechecks},
           {"lodged_at", ToMillis(f.lodged_at)},
           {"residence_time_zone", f.residence_time_zone},
-          {"notify_emails", f.notify_emails}};
+          {"notify_emails", f.notify_emails},
+          {"lodged_by_official", f.lodged_by_official}};
 }
 
 domain::ApplicationFile FileFromDoc(const json& j) {
@@ -443,6 +444,7 @@ domain::ApplicationFile FileFromDoc(const json& j) {
   f.lodged_at = Time(j, "lodged_at");
   f.residence_time_zone = Str(j, "residence_time_zone");
   f.notify_emails = Strings(j, "notify_emails");
+  f.lodged_by_official = Bool(j, "lodged_by_official");
   return f;
 }
 

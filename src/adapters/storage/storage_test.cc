@@ -470,6 +470,27 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
   EXPECT_EQ(*read->holder.date_of_birth, *v.holder.date_of_birth);
   ASSERT_EQ(awaiting.size(), 1U);
   EXPECT_EQ(awaiting[0].id.value(), "dec-1");
+
+  // The file of the examination, with how decisions reach the person (VC Art 32(2)).
+  domain::ApplicationFile file;
+  file.application = v.application;
+  file.owner = AccountId("acc-officer");
+  file.member_state = "FR";
+  file.notify_emails = {"ravi@example.org"};
+  file.lodged_by_official = true;
+  file.residence_time_zone = "Asia/Kolkata";
+  std::optional<domain::ApplicationFile> kept;
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Registry().InsertFile(file); }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(kept, u.Registry().FindFile(v.application));
+                    return Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_TRUE(kept->lodged_by_official);
+  EXPECT_EQ(kept->notify_emails, file.notify_emails);
+  EXPECT_EQ(kept->residence_time_zone, "Asia/Kolkata");
 }
 
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
