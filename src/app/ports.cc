@@ -156,8 +156,9 @@ Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
   }
 }
 
-Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application& a, Date lodged_on,
-                                                       bool photo_uploaded) {
+Result<rules::CheckRequest> RulesPreChecks::RequestFor(
+    const domain::Application& a, Date lodged_on, bool photo_uploaded,
+    const std::optional<domain::BiometricsOnRecord>& on_record) {
   const json& form = a.form.Fields();
   const auto need = [&a](const char* key, const char* what) -> Status {
     if (a.form.FieldText(key).empty()) {
@@ -240,6 +241,11 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
                                            a.lodging.biometrics_travel_document.empty()
                                                ? a.form.FieldText("13")
                                                : a.lodging.biometrics_travel_document};
+  } else if (on_record) {
+    // Or for an earlier application (the read-only copy of VIS): the rules decide whether they
+    // can be used again (59 months, the same document).
+    r.biometrics =
+        rules::BiometricsRecord{on_record->collected_on, on_record->travel_document_number};
   }
   r.family_member_of_eu_citizen = family;
   r.seafarer = form.value("seafarer", false);
@@ -281,13 +287,14 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(const domain::Application
   return r;
 }
 
-Result<domain::PreCheckOutcome> RulesPreChecks::Run(
-    const domain::Application& a, const std::vector<domain::ApplicationDocument>& documents,
-    Date lodged_on) const {
+Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a,
+                                                    const domain::PreCheckInputs& inputs,
+                                                    Date lodged_on) const {
   const bool photo =
-      std::any_of(documents.begin(), documents.end(),
+      std::any_of(inputs.documents.begin(), inputs.documents.end(),
                   [](const domain::ApplicationDocument& d) { return d.kind == "photo"; });
-  OPENVAP_ASSIGN_OR_RETURN(const rules::CheckRequest request, RequestFor(a, lodged_on, photo));
+  OPENVAP_ASSIGN_OR_RETURN(const rules::CheckRequest request,
+                           RequestFor(a, lodged_on, photo, inputs.biometrics_on_record));
   OPENVAP_ASSIGN_OR_RETURN(const rules::CheckResponse response,
                            rules::Check(request, data_, zones_));
   domain::PreCheckOutcome out;

@@ -38,15 +38,16 @@ class RulesPreChecks final : public domain::PreChecks {
   RulesPreChecks(const rules::ReferenceData& data, const rules::TimeZones& zones)
       : data_(data), zones_(zones) {}
   Result<domain::PreCheckOutcome> Run(const domain::Application& application,
-                                      const std::vector<domain::ApplicationDocument>& documents,
+                                      const domain::PreCheckInputs& inputs,
                                       Date lodged_on) const override;
   std::vector<std::string> NonLatinFields(const nlohmann::json& form) const override;
 
   // The rules request for `application` (exposed for tests). Errors: "invalid-field" naming
   // the form field the pre-checks need ("form.7: ...", or "the form does not give what the
   // checks need: stays[0].from: ...").
-  static Result<rules::CheckRequest> RequestFor(const domain::Application& application,
-                                                Date lodged_on, bool photo_uploaded);
+  static Result<rules::CheckRequest> RequestFor(
+      const domain::Application& application, Date lodged_on, bool photo_uploaded,
+      const std::optional<domain::BiometricsOnRecord>& on_record = std::nullopt);
 
  private:
   const rules::ReferenceData& data_;

@@ -104,10 +104,38 @@ TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
       << incomplete->message;
   domain::ApplicationDocument photo;
   photo.kind = "photo";
-  const auto with = prechecks.Run(a, {photo}, D("2027-01-15"));
+  const auto with = prechecks.Run(a, {{photo}, std::nullopt}, D("2027-01-15"));
   ASSERT_TRUE(with.ok()) << with.error().message;
   EXPECT_FALSE(missing(*with, "photo-missing"));
   EXPECT_EQ(json::parse(with->details.get<std::string>())["competent_state"], "FR");
+}
+
+// VIS 7d(3)-(4) (VAP-BIO): fingerprints on record for an earlier application with the same
+// travel document, taken in the last 59 months, spare the visit; older ones or another
+// document's do not. The platform never consulted the record: everyone was told to book a visit.
+TEST(RulesPreChecks, BiometricsOnRecordSpareTheVisit) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const SystemTimeZones zones;
+  const RulesPreChecks prechecks(*data, zones);
+  const domain::Application a = Filled();
+  const auto needs_visit = [&](const char* collected_on, const char* number) {
+    domain::PreCheckInputs inputs;
+    inputs.biometrics_on_record =
+        domain::BiometricsOnRecord{"IND", number, D(collected_on), ApplicationId("app-earlier")};
+    const auto outcome = prechecks.Run(a, inputs, D("2027-01-15"));
+    EXPECT_TRUE(outcome.ok()) << outcome.error().message;
+    const bool missing = std::any_of(
+        outcome->missing.begin(), outcome->missing.end(),
+        [](const domain::MissingItem& m) { return m.code == "biometrics-not-collected"; });
+    EXPECT_EQ(missing, outcome->visit_required) << collected_on << " " << number;
+    return outcome->visit_required;
+  };
+  const std::string number = a.form.FieldText("13");
+  EXPECT_FALSE(needs_visit("2025-02-01", number.c_str()));
+  EXPECT_TRUE(needs_visit("2022-01-01", number.c_str()));  // more than 59 months ago
+  EXPECT_TRUE(needs_visit("2025-02-01", "Z0000000"));      // another document
+  EXPECT_TRUE(prechecks.Run(a, {}, D("2027-01-15"))->visit_required);
 }
 
 // The fee follows the procedure (VC Art 16, Art 33(1)-(2), Art 32a(3)) and a mandatory waiver

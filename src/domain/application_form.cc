@@ -66,4 +66,9 @@ void ApplicationForm::Erase(const std::string& field) {
   value_ = std::make_shared<Value>(std::move(fields));
 }
 
+const std::string& TravelDocumentIssuer(const ApplicationForm& form) {
+  const std::string& issuer = form.FieldText("16");
+  return issuer.empty() ? form.FieldText("7") : issuer;
+}
+
 }  // namespace openvap::domain

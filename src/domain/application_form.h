@@ -60,6 +60,10 @@ class ApplicationForm {
   std::shared_ptr<Value> value_;  // never changed while shared (see Release)
 };
 
+// The country that issued the travel document: field 16, or the nationality (field 7) when it
+// is not filled in, as the pre-checks read it.
+const std::string& TravelDocumentIssuer(const ApplicationForm& form);
+
 }  // namespace openvap::domain
 
 #endif  // OPENVAP_DOMAIN_APPLICATION_FORM_H_

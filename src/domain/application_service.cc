@@ -444,21 +444,35 @@ Result<Bytes> ApplicationService::DocumentContent(const Principal& who, const Ap
 Result<PreCheckOutcome> ApplicationService::PreCheck(const Principal& who,
                                                      const ApplicationId& id) {
   Application a;
-  std::vector<ApplicationDocument> documents;
+  PreCheckInputs inputs;
   // A write, as Get: an official's read of the application is audited (VAP-DP).
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(a, Load(uow, who, id, false));
-    OPENVAP_ASSIGN_OR_RETURN(documents, uow.Applications().ListDocuments(id));
+    OPENVAP_ASSIGN_OR_RETURN(inputs, LoadPreCheckInputs(uow, a));
     return Ok();
   }));
-  return RunPreChecks(a, documents);
+  return RunPreChecks(a, inputs);
 }
 
-Result<PreCheckOutcome> ApplicationService::RunPreChecks(
-    const Application& application, const std::vector<ApplicationDocument>& documents) const {
+Result<PreCheckInputs> ApplicationService::LoadPreCheckInputs(UnitOfWork& uow,
+                                                              const Application& a) {
+  PreCheckInputs inputs;
+  OPENVAP_ASSIGN_OR_RETURN(inputs.documents, uow.Applications().ListDocuments(a.id));
+  // VIS 7d(3)-(4): fingerprints on record for this travel document spare a visit. Those taken
+  // for this application are in its lodging record.
+  const std::string& number = a.form.FieldText("13");
+  if (!number.empty() && !a.lodging.biometrics_collected_on) {
+    OPENVAP_ASSIGN_OR_RETURN(inputs.biometrics_on_record,
+                             uow.Registry().LatestBiometrics(TravelDocumentIssuer(a.form), number));
+  }
+  return inputs;
+}
+
+Result<PreCheckOutcome> ApplicationService::RunPreChecks(const Application& application,
+                                                         const PreCheckInputs& inputs) const {
   const Timestamp now = clock_.Now();
   OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome outcome,
-                           prechecks_.Run(application, documents, UtcDateOf(now)));
+                           prechecks_.Run(application, inputs, UtcDateOf(now)));
   outcome.checked_at = now;
   return outcome;
 }
@@ -493,8 +507,8 @@ Status ApplicationService::RecordNotification(UnitOfWork& uow, const Application
 
 Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
   if (a.status == ApplicationStatus::kSubmitted) {
-    OPENVAP_ASSIGN_OR_RETURN(const auto documents, uow.Applications().ListDocuments(a.id));
-    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, RunPreChecks(a, documents));
+    OPENVAP_ASSIGN_OR_RETURN(const auto inputs, LoadPreCheckInputs(uow, a));
+    OPENVAP_ASSIGN_OR_RETURN(a.prechecks, RunPreChecks(a, inputs));
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(Notify(uow, a));
     }
@@ -534,14 +548,14 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
   // that snapshot; the version check of Update refuses it if the application changed meanwhile,
   // and then a second write loads it again and checks it afresh.
   Application snapshot;
-  std::vector<ApplicationDocument> documents;
+  PreCheckInputs inputs;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(snapshot, Load(uow, who, id, true));
-    OPENVAP_ASSIGN_OR_RETURN(documents, uow.Applications().ListDocuments(id));
+    OPENVAP_ASSIGN_OR_RETURN(inputs, LoadPreCheckInputs(uow, snapshot));
     return Ok();
   }));
   OPENVAP_RETURN_IF_ERROR(check(snapshot));
-  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked, RunPreChecks(snapshot, documents));
+  OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome checked, RunPreChecks(snapshot, inputs));
   // The submitted version of `a`, made before the write: the one SQLite writer serves every
   // write in turn, so it is spared what needs no transaction (and nothing is copied).
   const auto submitted = [&](Application a, PreCheckOutcome outcome) -> Result<Application> {
@@ -592,8 +606,8 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     written = store_.Write([&](UnitOfWork& uow) -> Status {
       OPENVAP_ASSIGN_OR_RETURN(Application a, Load(uow, who, id, true));
       OPENVAP_RETURN_IF_ERROR(check(a));
-      OPENVAP_ASSIGN_OR_RETURN(const auto uploads, uow.Applications().ListDocuments(id));
-      OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome again, RunPreChecks(a, uploads));
+      OPENVAP_ASSIGN_OR_RETURN(const auto again_inputs, LoadPreCheckInputs(uow, a));
+      OPENVAP_ASSIGN_OR_RETURN(PreCheckOutcome again, RunPreChecks(a, again_inputs));
       const std::int64_t version = a.version;
       OPENVAP_ASSIGN_OR_RETURN(out, submitted(std::move(a), std::move(again)));
       return record(uow, out, version);

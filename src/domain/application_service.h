@@ -24,11 +24,17 @@ namespace openvap::domain {
 // depend on how the rules engine is called. `documents` are the application's uploads (is there a
 // photo?), read by the caller in the same transaction as the application; `lodged_on` is the day
 // of the check. Pure: no store, no clock.
+// What the pre-checks read beside the application: its uploads, and the read-only copy of VIS
+// (VIS 7d(3)-(4)): the latest biometrics on record for its travel document.
+struct PreCheckInputs {
+  std::vector<ApplicationDocument> documents;
+  std::optional<BiometricsOnRecord> biometrics_on_record;
+};
+
 class PreChecks {
  public:
   virtual ~PreChecks() = default;
-  virtual Result<PreCheckOutcome> Run(const Application& application,
-                                      const std::vector<ApplicationDocument>& documents,
+  virtual Result<PreCheckOutcome> Run(const Application& application, const PreCheckInputs& inputs,
                                       Date lodged_on) const = 0;
   // VIS Art 7b(5): the alphabetic characters of the form data must be Latin. Returns the
   // fields (by number) that are not.
@@ -112,7 +118,8 @@ class ApplicationService {
   // The pre-checks of `application` as of now: lodged today, the outcome stamped with the time
   // it was checked (shown to the applicant and the officer).
   Result<PreCheckOutcome> RunPreChecks(const Application& application,
-                                       const std::vector<ApplicationDocument>& documents) const;
+                                       const PreCheckInputs& inputs) const;
+  static Result<PreCheckInputs> LoadPreCheckInputs(UnitOfWork& uow, const Application& a);
 
   Store& store_;
   const PreChecks& prechecks_;

@@ -22,12 +22,11 @@ class ScriptedPreChecks : public PreChecks {
   mutable int runs = 0;
   mutable std::vector<std::string> document_kinds;  // of the last run
 
-  Result<PreCheckOutcome> Run(const Application& a,
-                              const std::vector<ApplicationDocument>& documents,
+  Result<PreCheckOutcome> Run(const Application& a, const PreCheckInputs& inputs,
                               Date) const override {
     ++runs;
     document_kinds.clear();
-    for (const ApplicationDocument& d : documents) document_kinds.push_back(d.kind);
+    for (const ApplicationDocument& d : inputs.documents) document_kinds.push_back(d.kind);
     if (on_run) on_run();
     PreCheckOutcome o;
     o.competent_state = "FR";

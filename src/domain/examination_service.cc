@@ -213,6 +213,17 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     }
     file.notify_emails.assign(emails.begin(), emails.end());
     OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertFile(file));
+    // VIS Art 9(6): the biometrics taken for this application stay with the file, found again
+    // by the travel document at the next application (VIS 7d(4)).
+    if (a.lodging.biometrics_collected_on) {
+      const std::string& number = a.lodging.biometrics_travel_document.empty()
+                                      ? a.form.FieldText("13")
+                                      : a.lodging.biometrics_travel_document;
+      if (!number.empty()) {
+        OPENVAP_RETURN_IF_ERROR(uow.Registry().RecordBiometrics(BiometricsOnRecord{
+            TravelDocumentIssuer(a.form), number, *a.lodging.biometrics_collected_on, a.id}));
+      }
+    }
     a.status = ApplicationStatus::kAccepted;
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));

@@ -15,8 +15,9 @@ using nlohmann::json;
 
 class PassingPreChecks : public PreChecks {
  public:
-  Result<PreCheckOutcome> Run(const Application&, const std::vector<ApplicationDocument>&,
+  Result<PreCheckOutcome> Run(const Application&, const PreCheckInputs& inputs,
                               Date) const override {
+    last_on_record = inputs.biometrics_on_record;
     PreCheckOutcome o;
     o.competent_state = "FR";
     o.competence_reason = "sole-destination";
@@ -24,6 +25,7 @@ class PassingPreChecks : public PreChecks {
     return o;
   }
   std::vector<std::string> NonLatinFields(const json&) const override { return {}; }
+  mutable std::optional<BiometricsOnRecord> last_on_record;  // of the last run
 };
 
 class StubSealer : public VisaSealer {
@@ -250,6 +252,29 @@ TEST_F(ExaminationTest, RefusalsAreBilingualAndPresumedNotifiedOnTheEighthDay) {
   EXPECT_EQ(FormatIsoDate(*decisions[0].presumed_notified_on), "2027-01-23");
   EXPECT_FALSE(decisions[0].accessed_at.has_value());
   EXPECT_EQ(store_.Snapshot().messages.back().kind, "presumed-notification");
+}
+
+// VIS Art 9(6) with 7d(4) (VAP-BIO): the biometrics taken for an examined file stay on record,
+// and the next application with the same travel document is checked against them.
+TEST_F(ExaminationTest, BiometricsOfAnExaminedFileAreOnRecordForTheNextApplication) {
+  const ApplicationId first = Notified();
+  EXPECT_FALSE(prechecks_.last_on_record.has_value());
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(auto a, uow.Applications().Find(first));
+                    a->lodging.biometrics_collected_on = D("2027-01-10");
+                    a->lodging.biometrics_travel_document = "X1234567";
+                    return uow.Applications().Update(*a);
+                  })
+                  .ok());
+  Notified();  // another application, before the first was examined: nothing on record yet
+  EXPECT_FALSE(prechecks_.last_on_record.has_value());
+  ASSERT_TRUE(exam_.Accept(consul_fr_, first).ok());
+  Notified();
+  ASSERT_TRUE(prechecks_.last_on_record.has_value());
+  EXPECT_EQ(FormatIsoDate(prechecks_.last_on_record->collected_on), "2027-01-10");
+  EXPECT_EQ(prechecks_.last_on_record->application, first);
+  EXPECT_EQ(prechecks_.last_on_record->issuing_country, "IND");
 }
 
 // VC Art 32(2), last sentence: lodged at the consulate without an account (Art 9(1b)), the

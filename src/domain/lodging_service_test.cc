@@ -15,8 +15,7 @@ using nlohmann::json;
 // Admissible once the fee is paid, biometrics collected and the provider reviewed the file.
 class LodgingPreChecks : public PreChecks {
  public:
-  Result<PreCheckOutcome> Run(const Application& a, const std::vector<ApplicationDocument>&,
-                              Date) const override {
+  Result<PreCheckOutcome> Run(const Application& a, const PreCheckInputs&, Date) const override {
     PreCheckOutcome o;
     o.competent_state = "FR";
     o.fee_eur = fee;

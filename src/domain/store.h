@@ -12,10 +12,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "base/ids.h"
 #include "base/random.h"
 #include "domain/account.h"
 #include "domain/application.h"
@@ -158,11 +160,38 @@ struct ApplicationFile {
   bool lodged_by_official = false;
 };
 
+// Biometric identifiers kept with an examined file (VIS Art 9(6)), found again by the travel
+// document they were collected with: the read-only copy the pre-checks consult (VIS 7d(3)-(4);
+// VAP-BIO), so that someone who gave them in the last 59 months with the same document need not
+// come back for a visit.
+struct BiometricsOnRecord {
+  std::string issuing_country;         // of the travel document, as in the form (field 16)
+  std::string travel_document_number;  // as collected
+  Date collected_on{};
+  ApplicationId application;
+};
+
+// The key under which such records are found: issuing country and number, compared the way
+// numbers are (TravelDocumentNumberKey).
+inline std::string TravelDocumentKey(std::string_view issuing_country,
+                                     std::string_view travel_document_number) {
+  std::string key = TravelDocumentNumberKey(issuing_country);
+  key += ':';
+  key += TravelDocumentNumberKey(travel_document_number);
+  return key;
+}
+
 class Register {
  public:
   virtual ~Register() = default;
   virtual Status InsertFile(const ApplicationFile& file) = 0;
   virtual Result<std::optional<ApplicationFile>> FindFile(const ApplicationId& application) = 0;
+
+  // Recording the same application twice keeps the first record.
+  virtual Status RecordBiometrics(const BiometricsOnRecord& record) = 0;
+  // The most recent record for the travel document, if any.
+  virtual Result<std::optional<BiometricsOnRecord>> LatestBiometrics(
+      std::string_view issuing_country, std::string_view travel_document_number) = 0;
 
   // Errors: "already-exists" when the visa number is taken.
   virtual Status InsertVisa(const DigitalVisa& visa) = 0;

@@ -219,6 +219,29 @@ class Uow final : public domain::UnitOfWork,
     if (it == s_.files.end()) return std::optional<domain::ApplicationFile>{};
     return std::optional<domain::ApplicationFile>(it->second);
   }
+  Status RecordBiometrics(const domain::BiometricsOnRecord& r) override {
+    for (const auto& kept : s_.biometrics) {
+      if (kept.application == r.application &&
+          domain::TravelDocumentKey(kept.issuing_country, kept.travel_document_number) ==
+              domain::TravelDocumentKey(r.issuing_country, r.travel_document_number)) {
+        return Ok();
+      }
+    }
+    s_.biometrics.push_back(r);
+    return Ok();
+  }
+  Result<std::optional<domain::BiometricsOnRecord>> LatestBiometrics(
+      std::string_view country, std::string_view number) override {
+    const std::string key = domain::TravelDocumentKey(country, number);
+    std::optional<domain::BiometricsOnRecord> latest;
+    for (const auto& r : s_.biometrics) {
+      if (domain::TravelDocumentKey(r.issuing_country, r.travel_document_number) == key &&
+          (!latest || latest->collected_on < r.collected_on)) {
+        latest = r;
+      }
+    }
+    return latest;
+  }
   Status InsertVisa(const domain::DigitalVisa& v) override {
     if (!s_.visas.emplace(v.number.value(), v).second) return Error{"already-exists", "number"};
     return Ok();

@@ -25,6 +25,7 @@ struct StoreState {
   std::map<std::string, std::vector<std::pair<domain::ApplicationDocument, Bytes>>> documents;
   std::vector<domain::AccountMessage> messages;
   std::map<std::string, domain::ApplicationFile> files;
+  std::vector<domain::BiometricsOnRecord> biometrics;
   std::map<std::string, domain::DigitalVisa> visas;
   std::map<std::string, domain::Decision> decisions;
   std::map<std::string, std::string> invalidated_stickers;  // sticker -> replacing visa

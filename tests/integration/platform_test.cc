@@ -261,6 +261,17 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
     }
     return false;
   }));
+
+  // VAP-BIO (VIS 7d(4)): the next application with the same passport finds the fingerprints
+  // given at the provider on record; no visit is needed this time.
+  const std::string next =
+      "/api/v1/applications/" +
+      applicant.Expect(201, "POST", "/api/v1/applications", {{"kind", "short-stay-visa"}})
+          .value("id", "");
+  FillInTheForm(applicant, next, email, Day(60), Day(65));
+  const json again = applicant.Expect(200, "GET", next + "/prechecks");
+  EXPECT_FALSE(again.value("visit_required", true)) << again;
+  EXPECT_EQ(again.dump().find("biometrics-not-collected"), std::string::npos) << again;
 }
 
 // VIS 7e(2): the consulate publishes slots of its own (the demo consulate in Delhi does). An

@@ -448,6 +448,22 @@ domain::ApplicationFile FileFromDoc(const json& j) {
   return f;
 }
 
+json ToDoc(const domain::BiometricsOnRecord& r) {
+  return {{"issuing_country", r.issuing_country},
+          {"travel_document_number", r.travel_document_number},
+          {"collected_on", FormatIsoDate(r.collected_on)},
+          {"application", r.application.value()}};
+}
+
+domain::BiometricsOnRecord BiometricsFromDoc(const json& j) {
+  domain::BiometricsOnRecord r;
+  r.issuing_country = Str(j, "issuing_country");
+  r.travel_document_number = Str(j, "travel_document_number");
+  r.collected_on = ReqDate(j, "collected_on");
+  r.application = ApplicationId(Str(j, "application"));
+  return r;
+}
+
 json ToDoc(const domain::DigitalVisa& v) {
   return {{"number", v.number.value()},
           {"application", v.application.value()},

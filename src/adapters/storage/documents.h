@@ -62,6 +62,8 @@ std::string MessageDocText(const domain::AccountMessage& m);
 domain::AccountMessage MessageFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::ApplicationFile& f);
 domain::ApplicationFile FileFromDoc(const nlohmann::json& j);
+nlohmann::json ToDoc(const domain::BiometricsOnRecord& r);
+domain::BiometricsOnRecord BiometricsFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::DigitalVisa& v);
 domain::DigitalVisa VisaFromDoc(const nlohmann::json& j);
 nlohmann::json ToDoc(const domain::Decision& d);

@@ -165,6 +165,19 @@ constexpr const char* kVersion4 = R"SQL(
 ALTER TABLE applications ADD COLUMN precheck_details TEXT
 )SQL";
 
+// Version 5: biometric identifiers on record by travel document (VIS Art 9(6), 7d(4); VAP-BIO).
+// collected_on is an ISO date, so that text order is date order.
+constexpr const char* kVersion5 = R"SQL(
+CREATE TABLE register_biometrics (
+  document_key TEXT NOT NULL,
+  application TEXT NOT NULL,
+  collected_on TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (document_key, application)
+);
+CREATE INDEX register_biometrics_latest ON register_biometrics (document_key, collected_on)
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
   const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
@@ -196,6 +209,7 @@ const std::vector<Migration>& Migrations() {
       {2, "sandbox payment provider", kVersion2},
       {3, "purged applications", kVersion3},
       {4, "pre-check details beside the application document", kVersion4},
+      {5, "biometric identifiers on record by travel document", kVersion5},
   };
   return *migrations;
 }

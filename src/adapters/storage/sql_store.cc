@@ -370,6 +370,20 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return One<domain::ApplicationFile>("SELECT doc FROM register_files WHERE application = $1",
                                         {id.value()}, FileFromDoc);
   }
+  Status RecordBiometrics(const domain::BiometricsOnRecord& r) override {
+    return Done(
+        c_.Execute("INSERT INTO register_biometrics (document_key, application, collected_on, doc) "
+                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                   {domain::TravelDocumentKey(r.issuing_country, r.travel_document_number),
+                    r.application.value(), FormatIsoDate(r.collected_on), Dump(ToDoc(r))}));
+  }
+  Result<std::optional<domain::BiometricsOnRecord>> LatestBiometrics(
+      std::string_view country, std::string_view number) override {
+    return One<domain::BiometricsOnRecord>(
+        "SELECT doc FROM register_biometrics WHERE document_key = $1 "
+        "ORDER BY collected_on DESC LIMIT 1",
+        {domain::TravelDocumentKey(country, number)}, BiometricsFromDoc);
+  }
   Status InsertVisa(const domain::DigitalVisa& v) override {
     auto done =
         c_.Execute("INSERT INTO register_visas (number, application, doc) VALUES ($1, $2, $3)",

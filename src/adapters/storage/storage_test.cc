@@ -491,6 +491,38 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
   EXPECT_TRUE(kept->lodged_by_official);
   EXPECT_EQ(kept->notify_emails, file.notify_emails);
   EXPECT_EQ(kept->residence_time_zone, "Asia/Kolkata");
+
+  // Biometrics on record (VAP-BIO): the latest for a travel document, found however the number
+  // was typed; recording an application twice keeps one record.
+  const domain::BiometricsOnRecord older{"IND", "X1234567", *ParseIsoDate("2024-05-02"),
+                                         ApplicationId("app-old")};
+  const domain::BiometricsOnRecord newer{"IND", "x 123 4567", *ParseIsoDate("2026-01-20"),
+                                         ApplicationId("app-new")};
+  const domain::BiometricsOnRecord elsewhere{"PAK", "X1234567", *ParseIsoDate("2026-06-01"),
+                                             ApplicationId("app-pak")};
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(newer));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(older));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(elsewhere));
+                    return u.Registry().RecordBiometrics(newer);
+                  })
+                  .ok());
+  std::optional<domain::BiometricsOnRecord> latest;
+  std::optional<domain::BiometricsOnRecord> none;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(latest,
+                                             u.Registry().LatestBiometrics("ind", "X1234567<"));
+                    OPENVAP_ASSIGN_OR_RETURN(none, u.Registry().LatestBiometrics("IND", "Y1"));
+                    return Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->application.value(), "app-new");
+  EXPECT_EQ(FormatIsoDate(latest->collected_on), "2026-01-20");
+  EXPECT_EQ(latest->travel_document_number, "x 123 4567");
+  EXPECT_FALSE(none.has_value());
 }
 
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
