@@ -89,6 +89,37 @@ Result<std::string> ReadOrCreateSecret(const std::string& path, RandomSource& ra
   return secret;
 }
 
+// The appeal information of a demo (VC Art 32(3), Annex VI) for the demo's states: marked as
+// demo text, since each state writes its own (the law, the authority, the procedure and the time
+// limit).
+std::string DemoAppealTexts() {
+  const json texts = {
+      {"note",
+       "Demo appeal information. Each Member State replaces its entry with its own text: the "
+       "reference of the national law, the authority and its address, the procedure and the "
+       "time limit (Visa Code Art 32(3), Annex VI)."},
+      {"states",
+       {{"FR",
+         {{"en",
+           "(Demo text, not France's actual procedure.) You may appeal against this decision "
+           "under French law to the authority France designates, within the time limit that law "
+           "sets."},
+          {"fr",
+           "(Texte de démonstration.) Vous pouvez former un recours contre cette décision, "
+           "conformément au droit français, auprès de l'autorité désignée par la France, dans le "
+           "délai prévu par ce droit."}}},
+        {"DE",
+         {{"en",
+           "(Demo text, not Germany's actual procedure.) You may appeal against this decision "
+           "under German law to the authority Germany designates, within the time limit that law "
+           "sets."},
+          {"de",
+           "(Demonstrationstext.) Sie können gegen diese Entscheidung nach deutschem Recht bei der "
+           "von Deutschland bestimmten Behörde innerhalb der dort vorgesehenen Frist einen "
+           "Rechtsbehelf einlegen."}}}}}};
+  return texts.dump(2) + "\n";
+}
+
 // A failed delivery that retrying cannot fix.
 bool IsPermanent(const Error& e) {
   return e.code == "mail-permanent" || e.code == "delivery-permanent" || e.code == "not-found" ||
@@ -392,7 +423,19 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
 
   p.credentials = std::make_unique<auth::Credentials>(p.random);
   p.prechecks = std::make_unique<RulesPreChecks>(*p.reference, p.zones);
-  p.texts = std::make_unique<AnnexViDecisionTexts>(*p.reference);
+  // VC Art 32(3), Annex VI: each state's appeal information (ports.h); a demo writes texts
+  // that say they are demo texts.
+  const std::string appeals_file = in_data("appeals.json");
+  if (config.demo && !fs::exists(appeals_file)) {
+    OPENVAP_RETURN_IF_ERROR(crypto::WriteFileAtomically(appeals_file, DemoAppealTexts(), 0644));
+  }
+  AnnexViDecisionTexts::AppealTexts appeals;
+  if (auto text = crypto::ReadFile(appeals_file); text.ok()) {
+    OPENVAP_ASSIGN_OR_RETURN(appeals, AnnexViDecisionTexts::ParseAppealTexts(AsString(*text)));
+  } else if (fs::exists(appeals_file)) {
+    return Error{"config-error", appeals_file + ": " + text.error().message};
+  }
+  p.texts = std::make_unique<AnnexViDecisionTexts>(*p.reference, std::move(appeals));
   p.calendar = std::make_unique<ResidenceCalendar>(p.zones);
   p.verifier = std::make_unique<TrustStoreSealVerifier>(p.trust);
   p.payment_provider = std::make_unique<payments::SandboxPaymentProvider>(

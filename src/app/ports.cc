@@ -369,6 +369,51 @@ Result<std::string> AnnexViDecisionTexts::Ground(int number, const std::string& 
                    "' on this platform yet; VC Art 32(2) requires the state's language"};
 }
 
+Result<std::string> AnnexViDecisionTexts::AppealInformation(const std::string& state,
+                                                            const std::string& language) const {
+  const auto texts = appeals_.find(state);
+  if (texts == appeals_.end()) {
+    return Error{"appeal-information-missing",
+                 "the platform has no appeal information for " + state +
+                     " (the national law, authority, procedure and time limit of VC Art 32(3) "
+                     "and Annex VI): the state supplies it in appeals.json in the data directory"};
+  }
+  const auto text = texts->second.find(language);
+  if (text == texts->second.end()) {
+    return Error{"translation-missing", "the appeal information of " + state + " has no text in '" +
+                                            language + "' (appeals.json)"};
+  }
+  return text->second;
+}
+
+Result<AnnexViDecisionTexts::AppealTexts> AnnexViDecisionTexts::ParseAppealTexts(
+    std::string_view json_text) {
+  const json doc = json::parse(json_text, nullptr, false);
+  const auto wrong = [](const std::string& what) {
+    return Error{"config-error", "appeals.json: " + what +
+                                     " (expected {\"states\": {\"FR\": {\"en\": \"...\", "
+                                     "\"fr\": \"...\"}}})"};
+  };
+  if (doc.is_discarded() || !doc.is_object()) return wrong("not a JSON object");
+  const auto states = doc.find("states");
+  if (states == doc.end() || !states->is_object()) return wrong("no \"states\" object");
+  AppealTexts out;
+  for (const auto& [state, languages] : states->items()) {
+    if (state.size() != 2 || !languages.is_object() || languages.empty()) {
+      return wrong("states." + state + ": a state's alpha-2 code and its texts by language");
+    }
+    for (const auto& [language, text] : languages.items()) {
+      if (language.size() != 2 || !text.is_string() || text.get_ref<const std::string&>().empty()) {
+        std::string where = "states.";
+        where.append(state).append(".").append(language);
+        return wrong(where + ": a non-empty text under an ISO 639-1 code");
+      }
+      out[state][language] = text.get<std::string>();
+    }
+  }
+  return out;
+}
+
 bool AnnexViDecisionTexts::GroundAppliesTo(int number, domain::DecisionKind kind) const {
   const std::string_view verb = DecisionVerb(kind);
   if (verb.empty()) return false;

@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "domain/application_service.h"
 #include "domain/examination_service.h"
@@ -58,17 +60,31 @@ class RulesPreChecks final : public domain::PreChecks {
 // in the states' languages from the platform's translation table (only some languages so far:
 // a refusal in another language fails with "translation-missing" rather than go out in English
 // alone).
+//
+// The appeal information of the form (VC Art 32(3), Annex VI) is national: each state supplies
+// it, as text per language, in the data directory's appeals.json:
+//   {"states": {"FR": {"en": "...", "fr": "..."}, ...}}
 class AnnexViDecisionTexts final : public domain::DecisionTexts {
  public:
-  explicit AnnexViDecisionTexts(const rules::ReferenceData& data) : data_(data) {}
+  // state (alpha-2) -> language (ISO 639-1) -> text
+  using AppealTexts = std::map<std::string, std::map<std::string, std::string>>;
+
+  explicit AnnexViDecisionTexts(const rules::ReferenceData& data, AppealTexts appeals = {})
+      : data_(data), appeals_(std::move(appeals)) {}
   Result<std::string> Ground(int number, const std::string& language) const override;
   bool GroundAppliesTo(int number, domain::DecisionKind kind) const override;
   std::string StateLanguage(const std::string& state) const override;
   std::string StateAlpha3(const std::string& state) const override;
   bool VisaCanBeValidIn(const std::string& state, Date date) const override;
+  Result<std::string> AppealInformation(const std::string& state,
+                                        const std::string& language) const override;
+
+  // appeals.json as above. Errors: "config-error" saying what is wrong and where.
+  static Result<AppealTexts> ParseAppealTexts(std::string_view json_text);
 
  private:
   const rules::ReferenceData& data_;
+  AppealTexts appeals_;
 };
 
 // VC Art 32(2): the eighth day after the message, in the time zone of the residence.

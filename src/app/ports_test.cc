@@ -379,5 +379,29 @@ TEST(MemberStateVisaSealer, SealsUnderTheIssuingStatesSignerAndVerifiesOffline) 
   EXPECT_EQ(verifier.Check(AsBytes("garbage"), T("2027-01-02T00:00:00Z")).signature, "malformed");
 }
 
+// VC Art 32(3), Annex VI: the states' appeal information comes from appeals.json; a malformed
+// file is refused at start with what is wrong, and a state without an entry gets a clear error
+// rather than a refusal that does not say how to appeal.
+TEST(AnnexViDecisionTexts, AppealInformationIsTheStatesOwn) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const auto parsed = AnnexViDecisionTexts::ParseAppealTexts(
+      R"({"states": {"FR": {"en": "Appeal to the CRRV.", "fr": "Recours devant la CRRV."}}})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const AnnexViDecisionTexts texts(*data, *parsed);
+  EXPECT_EQ(*texts.AppealInformation("FR", "fr"), "Recours devant la CRRV.");
+  EXPECT_EQ(texts.AppealInformation("FR", "de").error().code, "translation-missing");
+  const auto missing = texts.AppealInformation("DE", "en");
+  EXPECT_EQ(missing.error().code, "appeal-information-missing");
+  EXPECT_NE(missing.error().message.find("appeals.json"), std::string::npos);
+  for (const char* bad : {"[]", "{}", R"({"states": []})", R"({"states": {"FRA": {"en": "x"}}})",
+                          R"({"states": {"FR": {"en": 3}}})", R"({"states": {"FR": {"en": ""}}})",
+                          R"({"states": {"FR": {}}})", "{not json"}) {
+    const auto refused = AnnexViDecisionTexts::ParseAppealTexts(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, "config-error") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace openvap::app

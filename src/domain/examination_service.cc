@@ -138,6 +138,21 @@ Result<Decision> ExaminationService::NewDecision(UnitOfWork& uow, const Principa
       english += "\nRemarks: " + act.remarks;
       local += "\n\n" + act.remarks;
     }
+    // Annex VI: how to appeal, as the state gives it (not for ground 17, VC Art 34(7)). The
+    // time limit runs from the opening of the decision or its presumed notification (Art 32(2)).
+    if (IsAppealable(d)) {
+      OPENVAP_ASSIGN_OR_RETURN(const std::string appeal_en,
+                               texts_.AppealInformation(official.member_state, "en"));
+      english += "\n\nAppeal: " + appeal_en +
+                 "\nThe time limit for an appeal runs from the day you open this decision in "
+                 "your secure account, or from the eighth day after the message telling you of "
+                 "it, counted in the time zone of your residence (Visa Code Art 32(2)).";
+      if (d.state_language != "en") {
+        OPENVAP_ASSIGN_OR_RETURN(const std::string appeal,
+                                 texts_.AppealInformation(official.member_state, d.state_language));
+        local += "\n\n" + appeal;
+      }
+    }
     d.text_english = english;
     d.text_state_language = d.state_language == "en" ? english : local;
   }

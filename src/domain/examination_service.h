@@ -47,6 +47,13 @@ class DecisionTexts {
   // Whether a visa can be valid for the territory of `state` (alpha-2) on `date`: the state
   // applies the Schengen acquis in full (VC Art 2(3), Art 25).
   virtual bool VisaCanBeValidIn(const std::string& state, Date date) const = 0;
+  // VC Art 32(3), 34(7) and Annex VI: what the state tells the person about appealing — the
+  // national law, the authority, the procedure and the time limit — in `language` (ISO
+  // 639-1). Supplied by each state. Errors: "appeal-information-missing" when the state gave
+  // none (a refusal cannot go out without it), "translation-missing" when it gave none in
+  // that language.
+  virtual Result<std::string> AppealInformation(const std::string& state,
+                                                const std::string& language) const = 0;
 };
 
 // The first day a refusal counts as notified when the person does not open it: the eighth day

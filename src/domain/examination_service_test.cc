@@ -60,6 +60,11 @@ class StubTexts : public DecisionTexts {
   bool VisaCanBeValidIn(const std::string& state, Date) const override {
     return state == "FR" || state == "DE" || state == "IT" || state == "BE";
   }
+  Result<std::string> AppealInformation(const std::string& state,
+                                        const std::string& language) const override {
+    if (state == "BE") return Error{"appeal-information-missing", "none for BE"};
+    return "appeal " + state + " " + language;
+  }
 };
 
 class UtcCalendar : public NotificationCalendar {
@@ -339,6 +344,7 @@ TEST_F(ExaminationTest, ARevocationAtTheHoldersRequestIsNotAppealable) {
   const auto revoked = exam_.Revoke(consul_fr_, asked.number, {{17}, ""});
   ASSERT_TRUE(revoked.ok()) << revoked.error().message;
   EXPECT_FALSE(IsAppealable(*revoked));
+  EXPECT_EQ(revoked->text_english.find("Appeal:"), std::string::npos) << revoked->text_english;
   const auto message = store_.Snapshot().messages.back();
   EXPECT_NE(message.body.find("at your request"), std::string::npos) << message.body;
   EXPECT_EQ(message.body.find("appeal"), std::string::npos) << message.body;
@@ -348,6 +354,28 @@ TEST_F(ExaminationTest, ARevocationAtTheHoldersRequestIsNotAppealable) {
   ASSERT_TRUE(withdrawn.ok()) << withdrawn.error().message;
   EXPECT_TRUE(IsAppealable(*withdrawn));
   EXPECT_NE(store_.Snapshot().messages.back().body.find("how to appeal"), std::string::npos);
+  EXPECT_NE(withdrawn->text_english.find("Appeal: appeal FR en"), std::string::npos);
+  EXPECT_NE(withdrawn->text_state_language.find("appeal FR fr"), std::string::npos);
+}
+
+// VC Art 32(3) and Annex VI: a refusal, annulment or revocation tells the person how to appeal,
+// in both languages, with the information the state gives; without it the decision does not go
+// out (as without the state's language).
+TEST_F(ExaminationTest, AppealableDecisionsSayHowToAppeal) {
+  const ApplicationId id = Accepted();
+  const auto refusal = exam_.Refuse(consul_fr_, id, {{2}, ""});
+  ASSERT_TRUE(refusal.ok()) << refusal.error().message;
+  EXPECT_NE(refusal->text_english.find("\n\nAppeal: appeal FR en\nThe time limit for an appeal "
+                                       "runs from the day you open this decision"),
+            std::string::npos)
+      << refusal->text_english;
+  EXPECT_NE(refusal->text_state_language.find("\n\nappeal FR fr"), std::string::npos)
+      << refusal->text_state_language;
+  const auto visa = *exam_.Issue(consul_fr_, Accepted(), Terms());
+  const auto without = exam_.Annul(Person(Role::kConsularOfficer, "acc-be", "BE"), visa.number,
+                                   {{1}, "forged passport"});
+  EXPECT_EQ(without.error().code, "appeal-information-missing");
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->status, VisaStatus::kIssued);
 }
 
 TEST_F(ExaminationTest, ExtensionReSealsTheVisa) {

@@ -346,6 +346,21 @@ TEST_P(WholeProcedure, AVisitBookedAtTheConsulateIsReceivedThere) {
   EXPECT_EQ(notified.value("status", ""), "notified") << notified;
   const json paid = applicant.Expect(200, "GET", app);
   EXPECT_TRUE(paid.value("fee_paid", false)) << paid;
+
+  // VAP-DEC, VC Art 32(2)-(3): a refusal with Annex VI grounds in French and English, saying
+  // how to appeal as the state gives it (the demo's appeals.json).
+  officer.Expect(200, "POST", "/api/v1/consulate/applications/" + id + "/accept", json::object());
+  const json refusal =
+      officer.Expect(200, "POST", "/api/v1/consulate/applications/" + id + "/refuse",
+                     {{"grounds", {2}}, {"remarks", "no hotel booking"}});
+  const json text = refusal.value("text", json::object());
+  const std::string english = text.value("en", "");
+  const std::string french = text.value("fr", "");
+  EXPECT_NE(english.find("Appeal: (Demo text, not France's actual procedure.)"), std::string::npos)
+      << refusal;
+  EXPECT_NE(english.find("time zone of your residence"), std::string::npos) << refusal;
+  EXPECT_NE(french.find("Vous pouvez former un recours"), std::string::npos) << refusal;
+  EXPECT_NE(french.find("no hotel booking"), std::string::npos) << refusal;
 }
 
 // VAP-ACCT: someone who signed out comes back and passes the second factor with the

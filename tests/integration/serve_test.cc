@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -87,6 +88,20 @@ TEST(Binary, ABusyPortIsAClearErrorNotACrash) {
       {OpenvapBinary(), "serve", "--listen", "127.0.0.1:" + port, "--data-dir", tmp.path()});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("cannot listen"), std::string::npos) << second.err;
+}
+
+// A state's appeal information that cannot be read stops the start with what is wrong: the
+// platform would otherwise send refusals that do not say how to appeal (VC Art 32(3)).
+TEST(Binary, AMalformedAppealsFileIsAClearErrorAtStart) {
+  TempDir tmp;
+  {
+    std::ofstream out(tmp.path() + "/appeals.json");
+    out << R"({"states": {"FR": {"en": 42}}})";
+  }
+  const auto run =
+      RunCommand({OpenvapBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp.path()});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("appeals.json: states.FR.en"), std::string::npos) << run.err;
 }
 
 }  // namespace
