@@ -435,6 +435,18 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
   } else if (fs::exists(appeals_file)) {
     return Error{"config-error", appeals_file + ": " + text.error().message};
   }
+  std::string without_appeals;
+  for (const rules::SchengenState& state : p.reference->states()) {
+    if (state.issues_uniform_visas && appeals.count(state.iso2) == 0) {
+      without_appeals += (without_appeals.empty() ? "" : " ") + state.iso2;
+    }
+  }
+  if (!without_appeals.empty() && p.logger) {
+    p.logger->warn(
+        "no appeal information in {} for {}: their refusals, annulments and revocations will "
+        "fail with appeal-information-missing (VC Art 32(3), Annex VI)",
+        appeals_file, without_appeals);
+  }
   p.texts = std::make_unique<AnnexViDecisionTexts>(*p.reference, std::move(appeals));
   p.calendar = std::make_unique<ResidenceCalendar>(p.zones);
   p.verifier = std::make_unique<TrustStoreSealVerifier>(p.trust);

@@ -121,8 +121,9 @@ TEST(RulesPreChecks, BiometricsOnRecordSpareTheVisit) {
   const domain::Application a = Filled();
   const auto needs_visit = [&](const char* collected_on, const char* number) {
     domain::PreCheckInputs inputs;
-    inputs.biometrics_on_record =
-        domain::BiometricsOnRecord{"IND", number, D(collected_on), ApplicationId("app-earlier")};
+    inputs.biometrics_on_record = domain::BiometricsOnRecord{
+        "IND",           number, D(collected_on), ApplicationId("app-earlier"), "DOE",
+        D("1990-05-01"), "IND"};
     const auto outcome = prechecks.Run(a, inputs, D("2027-01-15"));
     EXPECT_TRUE(outcome.ok()) << outcome.error().message;
     const bool missing = std::any_of(
@@ -396,7 +397,8 @@ TEST(AnnexViDecisionTexts, AppealInformationIsTheStatesOwn) {
   EXPECT_NE(missing.error().message.find("appeals.json"), std::string::npos);
   for (const char* bad : {"[]", "{}", R"({"states": []})", R"({"states": {"FRA": {"en": "x"}}})",
                           R"({"states": {"FR": {"en": 3}}})", R"({"states": {"FR": {"en": ""}}})",
-                          R"({"states": {"FR": {}}})", "{not json"}) {
+                          R"({"states": {"FR": {}}})", R"({"states": {"fr": {"en": "x"}}})",
+                          R"({"states": {"FR": {"EN": "x"}}})", "{not json"}) {
     const auto refused = AnnexViDecisionTexts::ParseAppealTexts(bad);
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_EQ(refused.error().code, "config-error") << bad;

@@ -82,6 +82,8 @@ struct Application {
   std::string fee_payment_reference;
   std::optional<std::string> appointment;  // booked slot (VIS 7e(2))
   std::string appointment_location;        // organisation of that slot (consulate or provider)
+  std::string appointment_state;  // the state whose slot it is (alpha-2); "" if booked before it
+                                  // was recorded
   LodgingRecord lodging;
   std::optional<std::string> humanitarian_derogation;  // VC Art 19(4): reason given
   std::string contact_email;                           // kept after transfer (VIS 7d(10))

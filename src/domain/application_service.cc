@@ -159,12 +159,32 @@ Status CheckField(const std::string& key, const json& value) {
   return Ok();
 }
 
+// Whether the biometrics on record are those of the person filling in `form`: the same
+// surname (case aside), date of birth and nationality as the earlier file's holder.
+bool IsHolderOf(const BiometricsOnRecord& record, const ApplicationForm& form) {
+  const auto upper = [](std::string_view text) {
+    std::string out;
+    for (const char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const auto date_of_birth = ParseIsoDate(form.FieldText("4"));
+  return !record.surname.empty() && upper(record.surname) == upper(form.FieldText("1")) &&
+         record.date_of_birth && date_of_birth.ok() && *record.date_of_birth == *date_of_birth &&
+         upper(record.nationality) == upper(form.FieldText("7"));
+}
+
 }  // namespace
 
 bool HostsTheVisit(const Principal& who, const Application& a) {
   const bool staff = who.role == Role::kServiceProvider || who.role == Role::kConsularOfficer ||
                      who.role == Role::kCentralAuthority;
-  return staff && a.appointment && !a.appointment_location.empty() &&
+  // The organisation is the administrator's free text: the state of the slot must be the
+  // staff's too (a bookings made before the state was recorded has only the organisation).
+  const bool same_state = a.appointment_state.empty() || who.member_state == a.appointment_state;
+  // Only while the visit matters: after submission, until the consulate takes the file over.
+  const bool visit_due =
+      a.status == ApplicationStatus::kSubmitted || a.status == ApplicationStatus::kNotified;
+  return staff && visit_due && same_state && a.appointment && !a.appointment_location.empty() &&
          who.organisation == a.appointment_location;
 }
 
@@ -464,6 +484,11 @@ Result<PreCheckInputs> ApplicationService::LoadPreCheckInputs(UnitOfWork& uow,
   if (!number.empty() && !a.lodging.biometrics_collected_on) {
     OPENVAP_ASSIGN_OR_RETURN(inputs.biometrics_on_record,
                              uow.Registry().LatestBiometrics(TravelDocumentIssuer(a.form), number));
+    // Someone else's record (another person typed that passport's number) is not looked at:
+    // the pre-check would show when that person gave fingerprints (VAP-DP).
+    if (inputs.biometrics_on_record && !IsHolderOf(*inputs.biometrics_on_record, a.form)) {
+      inputs.biometrics_on_record.reset();
+    }
   }
   return inputs;
 }
@@ -559,6 +584,15 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
   // The submitted version of `a`, made before the write: the one SQLite writer serves every
   // write in turn, so it is spared what needs no transaction (and nothing is copied).
   const auto submitted = [&](Application a, PreCheckOutcome outcome) -> Result<Application> {
+    // A visit booked while a draft (before any pre-check) must be with the competent state:
+    // the staff of another state's slot would receive the file (HostsTheVisit).
+    if (a.appointment && !a.appointment_state.empty() && !outcome.competent_state.empty() &&
+        a.appointment_state != outcome.competent_state) {
+      return Error{"invalid-field", "appointment: the visit you booked is with " +
+                                        a.appointment_state + ", but " + outcome.competent_state +
+                                        " examines this application; book a visit with " +
+                                        outcome.competent_state + " instead"};
+    }
     if (a.status == ApplicationStatus::kDraft) {
       OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kSubmitted, who.role));
       a.status = ApplicationStatus::kSubmitted;

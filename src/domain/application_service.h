@@ -20,17 +20,17 @@
 
 namespace openvap::domain {
 
-// The automated pre-checks (VIS 7d(1), 7d(4), 7d(7)): a port so that the domain does not
-// depend on how the rules engine is called. `documents` are the application's uploads (is there a
-// photo?), read by the caller in the same transaction as the application; `lodged_on` is the day
-// of the check. Pure: no store, no clock.
-// What the pre-checks read beside the application: its uploads, and the read-only copy of VIS
-// (VIS 7d(3)-(4)): the latest biometrics on record for its travel document.
+// What the pre-checks read beside the application, in the same transaction: its uploads (is
+// there a photo?), and the read-only copy of VIS (VIS 7d(3)-(4)): the latest biometrics on
+// record for its travel document, when they are the same person's.
 struct PreCheckInputs {
   std::vector<ApplicationDocument> documents;
   std::optional<BiometricsOnRecord> biometrics_on_record;
 };
 
+// The automated pre-checks (VIS 7d(1), 7d(4), 7d(7)): a port so that the domain does not
+// depend on how the rules engine is called. `lodged_on` is the day of the check. Pure: no store,
+// no clock.
 class PreChecks {
  public:
   virtual ~PreChecks() = default;
@@ -47,9 +47,10 @@ struct UploadLimits {
   int max_files = 20;
 };
 
-// The staff of the organisation where the applicant's visit in person is booked: a service
-// provider (VIS Art 7f) or the consulate whose slot it is (VIS 7e(2)). They see the file for
-// the visit (VC Arts 12(4)-(6), 13) without being officials of the competent state.
+// The staff of the organisation where the applicant's visit in person is booked, for the state
+// of that slot: a service provider (VIS Art 7f) or the consulate whose slot it is (VIS 7e(2)).
+// They see the file for the visit (VC Arts 12(4)-(6), 13), while it is submitted or notified,
+// without being officials of the competent state.
 bool HostsTheVisit(const Principal& who, const Application& a);
 
 class ApplicationService {

@@ -143,10 +143,20 @@ Result<Decision> ExaminationService::NewDecision(UnitOfWork& uow, const Principa
     if (IsAppealable(d)) {
       OPENVAP_ASSIGN_OR_RETURN(const std::string appeal_en,
                                texts_.AppealInformation(official.member_state, "en"));
-      english += "\n\nAppeal: " + appeal_en +
-                 "\nThe time limit for an appeal runs from the day you open this decision in "
-                 "your secure account, or from the eighth day after the message telling you of "
-                 "it, counted in the time zone of your residence (Visa Code Art 32(2)).";
+      // Lodged on the person's behalf (VC Art 9(1b)): no secure account, the form is notified.
+      bool without_account = file && file->lodged_by_official;
+      if (!file) {
+        OPENVAP_ASSIGN_OR_RETURN(const auto lodged, uow.Applications().Find(application));
+        without_account = lodged && lodged->lodged_by_official;
+      }
+      english += "\n\nAppeal: " + appeal_en;
+      english += without_account
+                     ? "\nThe time limit for an appeal runs from the day this decision is "
+                       "notified to you (Visa Code Art 32(2))."
+                     : "\nThe time limit for an appeal runs from the day you open this decision "
+                       "in your secure account, or from the eighth day after the message telling "
+                       "you of it, counted in the time zone of your residence (Visa Code Art "
+                       "32(2)).";
       if (d.state_language != "en") {
         OPENVAP_ASSIGN_OR_RETURN(const std::string appeal,
                                  texts_.AppealInformation(official.member_state, d.state_language));
@@ -236,7 +246,8 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
                                       : a.lodging.biometrics_travel_document;
       if (!number.empty()) {
         OPENVAP_RETURN_IF_ERROR(uow.Registry().RecordBiometrics(BiometricsOnRecord{
-            TravelDocumentIssuer(a.form), number, *a.lodging.biometrics_collected_on, a.id}));
+            TravelDocumentIssuer(a.form), number, *a.lodging.biometrics_collected_on, a.id,
+            file.holder.surname, file.holder.date_of_birth, file.holder.nationality}));
       }
     }
     a.status = ApplicationStatus::kAccepted;

@@ -280,6 +280,22 @@ TEST_F(ExaminationTest, BiometricsOfAnExaminedFileAreOnRecordForTheNextApplicati
   EXPECT_EQ(FormatIsoDate(prechecks_.last_on_record->collected_on), "2027-01-10");
   EXPECT_EQ(prechecks_.last_on_record->application, first);
   EXPECT_EQ(prechecks_.last_on_record->issuing_country, "IND");
+  EXPECT_EQ(prechecks_.last_on_record->surname, "ERIKSSON");
+
+  // Someone else typing that passport's number learns nothing of Anna's record (VAP-DP).
+  const Principal bob = Person(Role::kApplicant, "acc-bob");
+  auto other = *applications_.CreateDraft(bob, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(applications_
+                  .SaveForm(bob, other.id,
+                            {{"1", "ERIKSON"},
+                             {"4", "1990-05-01"},
+                             {"7", "IND"},
+                             {"13", "X1234567"},
+                             {"16", "IND"}},
+                            {})
+                  .ok());
+  ASSERT_TRUE(applications_.PreCheck(bob, other.id).ok());
+  EXPECT_FALSE(prechecks_.last_on_record.has_value());
 }
 
 // VC Art 32(2), last sentence: lodged at the consulate without an account (Art 9(1b)), the
@@ -300,6 +316,9 @@ TEST_F(ExaminationTest, APersonWithoutAnAccountGetsTheStandardFormByEMail) {
   EXPECT_NE(mail.text.find("motif 2"), std::string::npos) << mail.text;
   EXPECT_NE(mail.text.find("ground 2"), std::string::npos) << mail.text;
   EXPECT_EQ(mail.text.find("Sign in"), std::string::npos) << mail.text;
+  EXPECT_EQ(mail.text.find("secure account"), std::string::npos) << mail.text;
+  EXPECT_NE(mail.text.find("from the day this decision is notified to you"), std::string::npos)
+      << mail.text;
   EXPECT_EQ(store_.Snapshot().messages.size(), messages);  // nothing in the officer's account
   const auto read = exam_.DecisionsFor(consul_fr_, lodged->id);
   ASSERT_TRUE(read.ok());

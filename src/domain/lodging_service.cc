@@ -289,6 +289,7 @@ Result<AppointmentSlot> AppointmentService::Book(const Principal& owner, const A
     OPENVAP_RETURN_IF_ERROR(uow.Appointments().Book(slot_id, id));
     app->appointment = slot_id;
     app->appointment_location = slot->organisation;
+    app->appointment_state = slot->member_state;
     app->updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
     slot->booked_by = id;
@@ -307,6 +308,7 @@ Status AppointmentService::Cancel(const Principal& owner, const ApplicationId& i
     const std::string slot = *app->appointment;
     app->appointment.reset();
     app->appointment_location.clear();
+    app->appointment_state.clear();
     app->updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
     return uow.Audit().Append(Audit(owner, "appointment.cancel", id, {{"slot", slot}}));
@@ -330,20 +332,26 @@ Error NotVisitStaff() {
 }
 
 // What staff write down at the visit (notes, doubts) goes to the consulate's file: at most
-// 2,000 characters, line breaks allowed, no other control characters.
+// 2,000 characters (UTF-8 counted by character, not byte), line breaks allowed, no other control
+// characters.
 Status CheckVisitNote(std::string_view field, const std::string& text) {
   constexpr std::size_t kMaxNote = 2000;
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return c == '\n' || c == '\r' || c == '\t' || IsPlainText(std::string_view(&c, 1));
-  });
-  if (text.size() > kMaxNote || !plain) {
+  std::size_t characters = 0;
+  bool plain = true;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) ++characters;  // not a continuation byte
+    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7F) plain = false;
+  }
+  if (characters > kMaxNote || !plain) {
     return Error{"invalid-field", std::string(field) + ": at most " + std::to_string(kMaxNote) +
                                       " characters of text"};
   }
   return Ok();
 }
 
-// Audit actions name who acted: "biometrics" or "consulate.biometrics".
+// Audit actions name who acted: "provider.biometrics" or "consulate.biometrics" for the action
+// "biometrics".
 std::string VisitAction(const Principal& who, std::string_view action) {
   return (who.role == Role::kServiceProvider ? "provider." : "consulate.") + std::string(action);
 }
@@ -359,6 +367,7 @@ Result<std::vector<Application>> InPersonVisitService::WorkList(const Principal&
   std::vector<Application> out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListByAppointmentLocation(staff.organisation));
+    std::erase_if(out, [&staff](const Application& a) { return !HostsTheVisit(staff, a); });
     return uow.Audit().Append(AuditEvent{staff.account ? staff.account->value() : "",
                                          std::string(RoleName(staff.role)),
                                          "application.list-appointments",

@@ -222,10 +222,16 @@ TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
   ASSERT_TRUE(list.ok()) << list.error().message;
   ASSERT_EQ(list->size(), 1U);
   EXPECT_TRUE(visits_.Retrieve(consul_, id).ok());
-  // Another consulate of the same state does not host it.
+  // Another consulate of the same state does not host it; nor does another state's consulate
+  // whose organisation an administrator happened to name the same.
   const Principal other = Person(Role::kConsularOfficer, "acc-x", "FR", "fr-mumbai");
   EXPECT_EQ(visits_.Retrieve(other, id).error().code, "not-found");
   EXPECT_EQ(visits_.RecordBiometrics(other, id, "X1234567").error().code, "not-found");
+  const Principal namesake = Person(Role::kConsularOfficer, "acc-y", "DE", "fr-delhi");
+  EXPECT_EQ(visits_.Retrieve(namesake, id).error().code, "not-found");
+  EXPECT_TRUE(visits_.WorkList(namesake)->empty());
+  EXPECT_EQ(visits_.MarkReviewed(namesake, id).error().code, "not-found");
+  EXPECT_EQ(payments_.RecordPaidInPerson(namesake, id, "R-1").error().code, "not-found");
 
   ASSERT_TRUE(payments_.RecordPaidInPerson(consul_, id, "R-0001").ok());
   EXPECT_EQ(payments_.List(anna_, id)->front().method, "at-consulate");
@@ -233,6 +239,23 @@ TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
   ASSERT_TRUE(visits_.RecordBiometrics(consul_, id, "X1234567").ok());
   ASSERT_TRUE(visits_.MarkReviewed(consul_, id).ok());
   EXPECT_EQ(applications_.Get(anna_, id)->status, ApplicationStatus::kNotified);
+}
+
+// A visit can be booked on a draft, before any pre-check knows the competent state: submitting
+// checks it, or another state's staff would receive the file.
+TEST_F(LodgingTest, AVisitWithAnotherStateIsRefusedAtSubmission) {
+  auto draft = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_TRUE(appointments_
+                  .Book(anna_, draft.id,
+                        PublishedSlot(Person(Role::kConsularOfficer, "acc-de", "DE", "de-delhi")))
+                  .ok());
+  const auto refused = applications_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("with DE, but FR examines"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(applications_.Get(anna_, draft.id)->status, ApplicationStatus::kDraft);
+  ASSERT_TRUE(appointments_.Book(anna_, draft.id, PublishedSlot(consul_)).ok());
+  EXPECT_TRUE(applications_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip").ok());
 }
 
 // VIS 7d(4) reuses fingerprints for the document they were collected with: collecting them
@@ -252,6 +275,9 @@ TEST_F(LodgingTest, BiometricsAreCollectedWithTheApplicationsTravelDocument) {
             "invalid-field");
   EXPECT_EQ(visits_.RaiseDoubt(esp_, draft.id, "a\x01b").error().code, "invalid-field");
   EXPECT_TRUE(visits_.RaiseDoubt(esp_, draft.id, "two\nlines").ok());
+  std::string hindi;  // 2,000 characters of three bytes each
+  for (int i = 0; i < 2000; ++i) hindi += "\xE0\xA4\x95";
+  EXPECT_TRUE(visits_.RaiseDoubt(esp_, draft.id, hindi).ok());
 }
 
 TEST_F(LodgingTest, AMismatchingTravelDocumentBecomesADoubtForTheConsulate) {

@@ -169,6 +169,11 @@ struct BiometricsOnRecord {
   std::string travel_document_number;  // as collected
   Date collected_on{};
   ApplicationId application;
+  // Whose they are (the file's holder): a record is used only for the same person, so that
+  // typing someone else's passport number shows nothing of their visa history.
+  std::string surname;
+  std::optional<Date> date_of_birth;
+  std::string nationality;
 };
 
 // The key under which such records are found: issuing country and number, compared the way

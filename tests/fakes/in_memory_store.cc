@@ -236,7 +236,8 @@ class Uow final : public domain::UnitOfWork,
     std::optional<domain::BiometricsOnRecord> latest;
     for (const auto& r : s_.biometrics) {
       if (domain::TravelDocumentKey(r.issuing_country, r.travel_document_number) == key &&
-          (!latest || latest->collected_on < r.collected_on)) {
+          (!latest || latest->collected_on < r.collected_on ||
+           (latest->collected_on == r.collected_on && latest->application < r.application))) {
         latest = r;
       }
     }

@@ -231,6 +231,7 @@ std::string ApplicationDocText(const domain::Application& a,
   w.Key("appointment");
   text(a.appointment);
   w.Key("appointment_location").String(a.appointment_location);
+  w.Key("appointment_state").String(a.appointment_state);
   w.Key("humanitarian_derogation");
   text(a.humanitarian_derogation);
   w.Key("contact_email").String(a.contact_email);
@@ -310,6 +311,7 @@ domain::Application ApplicationFromDoc(const json& j, const std::string* details
   a.fee_payment_reference = Str(j, "fee_payment_reference");
   a.appointment = OptStr(j, "appointment");
   a.appointment_location = Str(j, "appointment_location");
+  a.appointment_state = Str(j, "appointment_state");
   a.humanitarian_derogation = OptStr(j, "humanitarian_derogation");
   a.contact_email = Str(j, "contact_email");
   a.purged = Bool(j, "purged");
@@ -452,7 +454,10 @@ json ToDoc(const domain::BiometricsOnRecord& r) {
   return {{"issuing_country", r.issuing_country},
           {"travel_document_number", r.travel_document_number},
           {"collected_on", FormatIsoDate(r.collected_on)},
-          {"application", r.application.value()}};
+          {"application", r.application.value()},
+          {"surname", r.surname},
+          {"date_of_birth", r.date_of_birth ? json(FormatIsoDate(*r.date_of_birth)) : json()},
+          {"nationality", r.nationality}};
 }
 
 domain::BiometricsOnRecord BiometricsFromDoc(const json& j) {
@@ -461,6 +466,9 @@ domain::BiometricsOnRecord BiometricsFromDoc(const json& j) {
   r.travel_document_number = Str(j, "travel_document_number");
   r.collected_on = ReqDate(j, "collected_on");
   r.application = ApplicationId(Str(j, "application"));
+  r.surname = Str(j, "surname");
+  r.date_of_birth = OptDate(j, "date_of_birth");
+  r.nationality = Str(j, "nationality");
   return r;
 }
 

@@ -381,7 +381,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
       std::string_view country, std::string_view number) override {
     return One<domain::BiometricsOnRecord>(
         "SELECT doc FROM register_biometrics WHERE document_key = $1 "
-        "ORDER BY collected_on DESC LIMIT 1",
+        "ORDER BY collected_on DESC, application DESC LIMIT 1",
         {domain::TravelDocumentKey(country, number)}, BiometricsFromDoc);
   }
   Status InsertVisa(const domain::DigitalVisa& v) override {

@@ -494,18 +494,27 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
 
   // Biometrics on record (VAP-BIO): the latest for a travel document, found however the number
   // was typed; recording an application twice keeps one record.
-  const domain::BiometricsOnRecord older{"IND", "X1234567", *ParseIsoDate("2024-05-02"),
-                                         ApplicationId("app-old")};
-  const domain::BiometricsOnRecord newer{"IND", "x 123 4567", *ParseIsoDate("2026-01-20"),
-                                         ApplicationId("app-new")};
-  const domain::BiometricsOnRecord elsewhere{"PAK", "X1234567", *ParseIsoDate("2026-06-01"),
-                                             ApplicationId("app-pak")};
+  const domain::BiometricsOnRecord older{
+      "IND",        "X1234567", *ParseIsoDate("2024-05-02"), ApplicationId("app-old"), "DOE",
+      std::nullopt, "IND"};
+  const domain::BiometricsOnRecord newer{"IND",
+                                         "x 123 4567",
+                                         *ParseIsoDate("2026-01-20"),
+                                         ApplicationId("app-new"),
+                                         "DOE",
+                                         *ParseIsoDate("1990-05-01"),
+                                         "IND"};
+  domain::BiometricsOnRecord again = newer;  // the same application recorded a second time
+  again.collected_on = *ParseIsoDate("2026-03-03");
+  const domain::BiometricsOnRecord elsewhere{
+      "PAK",        "X1234567", *ParseIsoDate("2026-06-01"), ApplicationId("app-pak"), "KHAN",
+      std::nullopt, "PAK"};
   ASSERT_TRUE(store_
                   ->Write([&](UnitOfWork& u) -> Status {
                     OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(newer));
                     OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(older));
                     OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(elsewhere));
-                    return u.Registry().RecordBiometrics(newer);
+                    return u.Registry().RecordBiometrics(again);
                   })
                   .ok());
   std::optional<domain::BiometricsOnRecord> latest;
@@ -522,6 +531,9 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
   EXPECT_EQ(latest->application.value(), "app-new");
   EXPECT_EQ(FormatIsoDate(latest->collected_on), "2026-01-20");
   EXPECT_EQ(latest->travel_document_number, "x 123 4567");
+  EXPECT_EQ(latest->surname, "DOE");
+  EXPECT_EQ(FormatIsoDate(*latest->date_of_birth), "1990-05-01");
+  EXPECT_EQ(latest->nationality, "IND");
   EXPECT_FALSE(none.has_value());
 }
 
