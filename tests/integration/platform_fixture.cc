@@ -53,6 +53,12 @@ json PlatformServer::DemoAccount(const std::string& role) const {
   return nullptr;
 }
 
+bool PlatformServer::SignInDemoStaff(ApiSession& session, const std::string& role) const {
+  const json account = DemoAccount(role);
+  return account.is_object() &&
+         !session.SignInWithTotp(account.value("email", ""), account.value("password", "")).empty();
+}
+
 HttpResult ApiSession::Call(const std::string& method, const std::string& path, const json& body,
                             const std::vector<std::string>& extra_headers) {
   std::vector<std::string> headers = extra_headers;

@@ -20,6 +20,8 @@
 
 namespace openvap::testing {
 
+class ApiSession;
+
 // Starts `openvap serve` and waits for its "is serving" line. Extra arguments are appended.
 class PlatformServer {
  public:
@@ -29,6 +31,8 @@ class PlatformServer {
   ChildProcess& process() { return *process_; }
   // The demo staff accounts (demo-accounts.json) of the data directory.
   nlohmann::json DemoAccount(const std::string& role) const;
+  // Signs `session` in as the demo account of `role`, enrolling TOTP; false when that fails.
+  bool SignInDemoStaff(ApiSession& session, const std::string& role) const;
 
  private:
   std::string data_dir_;

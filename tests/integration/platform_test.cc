@@ -198,12 +198,8 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   EXPECT_EQ(reviewed.status, 200) << reviewed.body;
 
   // The consulate: the notified file with its pre-checks, accept, issue.
-  const json officer_account = server.DemoAccount("consular-officer");
   ApiSession officer(server.url());
-  ASSERT_FALSE(
-      officer
-          .SignInWithTotp(officer_account.value("email", ""), officer_account.value("password", ""))
-          .empty());
+  ASSERT_TRUE(server.SignInDemoStaff(officer, "consular-officer"));
   const json queue = officer.Expect(200, "GET", "/api/v1/consulate/applications?status=notified");
   ASSERT_NE(queue.dump().find(id), std::string::npos) << queue;
   officer.Expect(200, "POST", "/api/v1/consulate/applications/" + id + "/accept", json::object());
@@ -245,9 +241,8 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   EXPECT_EQ(checked.value("status", ""), "not-yet-valid") << checked;  // valid from `from`
   EXPECT_EQ(checked.dump().find("DOE"), std::string::npos) << "a public verifier saw the name";
   // DV-CHECK: the border guard looks the visa up by number and sees the record.
-  const json guard_account = server.DemoAccount("border-guard");
   ApiSession guard(server.url());
-  guard.SignInWithTotp(guard_account.value("email", ""), guard_account.value("password", ""));
+  ASSERT_TRUE(server.SignInDemoStaff(guard, "border-guard"));
   const json record = guard.Expect(200, "GET", "/api/v1/border/visas/" + number);
   EXPECT_NE(record.dump().find("DOE"), std::string::npos) << record;
 
@@ -309,10 +304,7 @@ TEST_P(WholeProcedure, AVisitBookedAtTheConsulateIsReceivedThere) {
                    {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}});
 
   ApiSession officer(server.url());
-  ASSERT_FALSE(
-      officer
-          .SignInWithTotp(officer_account.value("email", ""), officer_account.value("password", ""))
-          .empty());
+  ASSERT_TRUE(server.SignInDemoStaff(officer, "consular-officer"));
   // Not notified yet: not in the queue, but on the consulate's list of visits.
   const json queue = officer.Expect(200, "GET", "/api/v1/consulate/applications?status=notified");
   EXPECT_EQ(queue.dump().find(id), std::string::npos) << queue;
