@@ -175,17 +175,21 @@ bool IsHolderOf(const BiometricsOnRecord& record, const ApplicationForm& form) {
 
 }  // namespace
 
-bool HostsTheVisit(const Principal& who, const Application& a) {
+bool IsVisitHost(const Principal& who, const Application& a) {
   const bool staff = who.role == Role::kServiceProvider || who.role == Role::kConsularOfficer ||
                      who.role == Role::kCentralAuthority;
   // The organisation is the administrator's free text: the state of the slot must be the
-  // staff's too (a bookings made before the state was recorded has only the organisation).
+  // staff's too (a booking made before the state was recorded has only the organisation).
   const bool same_state = a.appointment_state.empty() || who.member_state == a.appointment_state;
-  // Only while the visit matters: after submission, until the consulate takes the file over.
+  return staff && same_state && a.appointment && !a.appointment_location.empty() &&
+         who.organisation == a.appointment_location;
+}
+
+bool HostsTheVisit(const Principal& who, const Application& a) {
+  // After submission, until the consulate takes the file over.
   const bool visit_due =
       a.status == ApplicationStatus::kSubmitted || a.status == ApplicationStatus::kNotified;
-  return staff && visit_due && same_state && a.appointment && !a.appointment_location.empty() &&
-         who.organisation == a.appointment_location;
+  return visit_due && IsVisitHost(who, a);
 }
 
 std::vector<std::string> RequiredDeclarations(const json& form) {

@@ -49,8 +49,9 @@ struct UploadLimits {
 
 // The staff of the organisation where the applicant's visit in person is booked, for the state
 // of that slot: a service provider (VIS Art 7f) or the consulate whose slot it is (VIS 7e(2)).
-// They see the file for the visit (VC Arts 12(4)-(6), 13), while it is submitted or notified,
-// without being officials of the competent state.
+bool IsVisitHost(const Principal& who, const Application& a);
+// ... while the visit matters: they see the file for the visit (VC Arts 12(4)-(6), 13) while it
+// is submitted or notified, without being officials of the competent state.
 bool HostsTheVisit(const Principal& who, const Application& a);
 
 class ApplicationService {

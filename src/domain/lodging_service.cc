@@ -389,7 +389,7 @@ Status InPersonVisitService::Change(const Principal& staff, const ApplicationId&
   if (!IsVisitStaff(staff)) return NotVisitStaff();
   return store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
-    if (!app || !HostsTheVisit(staff, *app)) {
+    if (!app || !IsVisitHost(staff, *app)) {
       return Error{"not-found", "no application " + id.value() + " booked with you"};
     }
     if (app->status != ApplicationStatus::kSubmitted &&

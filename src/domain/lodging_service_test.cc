@@ -289,6 +289,23 @@ TEST_F(LodgingTest, AMismatchingTravelDocumentBecomesADoubtForTheConsulate) {
   EXPECT_NE(app.lodging.doubts.front().find("different number"), std::string::npos);
 }
 
+// Once the consulate has the file, the visit's part is over: the host is told so (409), and it
+// no longer sees the file.
+TEST_F(LodgingTest, TheVisitsPartEndsWhenTheConsulateHasTheFile) {
+  const ApplicationId id = Submitted();
+  ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(auto a, uow.Applications().Find(id));
+                    a->status = ApplicationStatus::kAccepted;
+                    return uow.Applications().Update(*a);
+                  })
+                  .ok());
+  EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "invalid-transition");
+  EXPECT_EQ(visits_.Retrieve(esp_, id).error().code, "not-found");
+  EXPECT_TRUE(visits_.WorkList(esp_)->empty());
+}
+
 TEST_F(LodgingTest, FeesOfInadmissibleApplicationsAreRefunded) {
   const ApplicationId id = Submitted();
   ASSERT_TRUE(
