@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "adapters/api/account_routes.h"
 #include "adapters/api/api.h"
@@ -423,6 +425,11 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
 
   p.credentials = std::make_unique<auth::Credentials>(p.random);
   p.prechecks = std::make_unique<RulesPreChecks>(*p.reference, p.zones);
+  // The states whose officials use the platform: those issuing uniform visas (refdata).
+  std::vector<std::string> issuing_states;
+  for (const rules::SchengenState& state : p.reference->states()) {
+    if (state.issues_uniform_visas) issuing_states.push_back(state.iso2);
+  }
   // VC Art 32(3), Annex VI: each state's appeal information (ports.h); a demo writes texts
   // that say they are demo texts.
   const std::string appeals_file = in_data("appeals.json");
@@ -436,10 +443,8 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
     return Error{"config-error", appeals_file + ": " + text.error().message};
   }
   std::string without_appeals;
-  for (const rules::SchengenState& state : p.reference->states()) {
-    if (state.issues_uniform_visas && appeals.count(state.iso2) == 0) {
-      without_appeals += (without_appeals.empty() ? "" : " ") + state.iso2;
-    }
+  for (const std::string& state : issuing_states) {
+    if (appeals.count(state) == 0) without_appeals += (without_appeals.empty() ? "" : " ") + state;
   }
   if (!without_appeals.empty() && p.logger) {
     p.logger->warn(
@@ -455,9 +460,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
 
   domain::AccountPolicy policy;
   policy.base_url = config.base_url;
-  for (const rules::SchengenState& state : p.reference->states()) {
-    if (state.issues_uniform_visas) policy.member_states.push_back(state.iso2);
-  }
+  policy.member_states = std::move(issuing_states);
   p.accounts = std::make_unique<domain::AccountService>(*p.store, *p.store, *p.credentials, clock,
                                                         p.random, policy);
   p.applications =

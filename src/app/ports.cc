@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/plain_text.h"
 #include "rules/check.h"
 #include "rules/names.h"
 #include "seal/seal.h"
@@ -398,17 +399,12 @@ Result<AnnexViDecisionTexts::AppealTexts> AnnexViDecisionTexts::ParseAppealTexts
   const auto states = doc.find("states");
   if (states == doc.end() || !states->is_object()) return wrong("no \"states\" object");
   AppealTexts out;
-  const auto code = [](const std::string& text, char first, char last) {
-    return text.size() == 2 && std::all_of(text.begin(), text.end(), [first, last](char c) {
-             return c >= first && c <= last;
-           });
-  };
   for (const auto& [state, languages] : states->items()) {
-    if (!code(state, 'A', 'Z') || !languages.is_object() || languages.empty()) {
+    if (!domain::IsUpperCaseCode(state, 2) || !languages.is_object() || languages.empty()) {
       return wrong("states." + state + ": a state's alpha-2 code and its texts by language");
     }
     for (const auto& [language, text] : languages.items()) {
-      if (!code(language, 'a', 'z') || !text.is_string() ||
+      if (!domain::IsLowerCaseCode(language, 2) || !text.is_string() ||
           text.get_ref<const std::string&>().empty()) {
         std::string where = "states.";
         where.append(state).append(".").append(language);

@@ -76,9 +76,7 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   }
   // ISO 639-1, for the messages (VAP-NOTIFY): two lower-case letters, or none.
   const std::string& language = registration.preferred_language;
-  if (!language.empty() &&
-      (language.size() != 2 || !std::all_of(language.begin(), language.end(),
-                                            [](char c) { return c >= 'a' && c <= 'z'; }))) {
+  if (!language.empty() && !IsLowerCaseCode(language, 2)) {
     return Error{"invalid-field", "preferred_language: an ISO 639-1 code such as en or fr"};
   }
   OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(registration.password, email));
@@ -417,12 +415,10 @@ Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
   // is matched against slots and appointments and shown on decisions.
   if (!staff.member_state.empty()) {
     const auto& states = policy_.member_states;
-    const bool known =
-        states.empty()
-            ? std::all_of(staff.member_state.begin(), staff.member_state.end(),
-                          [](char c) { return c >= 'A' && c <= 'Z'; })
-            : std::find(states.begin(), states.end(), staff.member_state) != states.end();
-    if (staff.member_state.size() != 2 || !known) {
+    const bool known = states.empty() ? IsUpperCaseCode(staff.member_state, 2)
+                                      : std::find(states.begin(), states.end(),
+                                                  staff.member_state) != states.end();
+    if (!known) {
       return Error{"invalid-field",
                    "member_state: '" + staff.member_state +
                        "' is not a state issuing uniform visas (alpha-2, e.g. FR)"};

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "domain/application_status.h"
+#include "domain/plain_text.h"
 #include "domain/principal.h"
 #include "domain/store.h"
 #include "domain/visa.h"
@@ -11,6 +12,22 @@ namespace openvap::domain {
 namespace {
 
 using S = ApplicationStatus;
+
+TEST(PlainText, CodesCharactersAndLineBreaks) {
+  EXPECT_TRUE(IsUpperCaseCode("FR", 2));
+  EXPECT_FALSE(IsUpperCaseCode("fr", 2));
+  EXPECT_FALSE(IsUpperCaseCode("FRA", 2));
+  EXPECT_TRUE(IsUpperCaseCode("IND", 3));
+  EXPECT_TRUE(IsLowerCaseCode("fr", 2));
+  EXPECT_FALSE(IsLowerCaseCode("F1", 2));
+  EXPECT_EQ(CharacterCount("\xCE\xB1\xCE\xB2"
+                           "c"),
+            3U);  // two Greek letters and a Latin one
+  EXPECT_TRUE(IsPlainTextWithLineBreaks("two\nlines\twith a tab"));
+  EXPECT_FALSE(IsPlainText("two\nlines"));
+  EXPECT_FALSE(IsPlainTextWithLineBreaks(std::string_view("a\0b", 3)));
+  EXPECT_FALSE(IsPlainTextWithLineBreaks("a\x7F"));
+}
 
 TEST(Roles, NamesRoundTrip) {
   for (Role r : {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,

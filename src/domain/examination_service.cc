@@ -40,6 +40,13 @@ VisaHolder HolderFromForm(const ApplicationForm& form) {
   return h;
 }
 
+// Lodged at the consulate on the person's behalf (VC Art 9(1b)): no secure account holds the
+// decisions. The file says so once the application is accepted, the application before.
+bool LodgedWithoutAccount(const std::optional<ApplicationFile>& file,
+                          const std::optional<Application>& application) {
+  return (file && file->lodged_by_official) || (application && application->lodged_by_official);
+}
+
 }  // namespace
 
 ExaminationService::ExaminationService(Store& store, const VisaSealer& sealer,
@@ -143,14 +150,9 @@ Result<Decision> ExaminationService::NewDecision(UnitOfWork& uow, const Principa
     if (IsAppealable(d)) {
       OPENVAP_ASSIGN_OR_RETURN(const std::string appeal_en,
                                texts_.AppealInformation(official.member_state, "en"));
-      // Lodged on the person's behalf (VC Art 9(1b)): no secure account, the form is notified.
-      bool without_account = file && file->lodged_by_official;
-      if (!file) {
-        OPENVAP_ASSIGN_OR_RETURN(const auto lodged, uow.Applications().Find(application));
-        without_account = lodged && lodged->lodged_by_official;
-      }
+      OPENVAP_ASSIGN_OR_RETURN(const auto lodged, uow.Applications().Find(application));
       english += "\n\nAppeal: " + appeal_en;
-      english += without_account
+      english += LodgedWithoutAccount(file, lodged)
                      ? "\nThe time limit for an appeal runs from the day this decision is "
                        "notified to you (Visa Code Art 32(2))."
                      : "\nThe time limit for an appeal runs from the day you open this decision "
@@ -182,9 +184,7 @@ Status ExaminationService::Announce(UnitOfWork& uow, Decision& decision, const s
   // has no secure account to hold the decision. The decision itself, in the state's language
   // and in English, goes out as the standard form; no message in the account of the official
   // who lodged it, and no presumed notification, which counts from an account message.
-  const bool without_account =
-      (file && file->lodged_by_official) || (application && application->lodged_by_official);
-  if (without_account) {
+  if (LodgedWithoutAccount(file, application)) {
     if (to.empty()) return Ok();  // handed over in person by the consulate
     std::string form = "Decision on visa application " + decision.application.value() + "\n\n";
     if (decision.text_state_language != decision.text_english) {
@@ -349,14 +349,11 @@ Status ExaminationService::ValidateHolder(const VisaHolder& h) const {
   if (!h.sex.empty() && h.sex != "F" && h.sex != "M" && h.sex != "X") {
     return Error{"invalid-field", "holder.sex: F, M or X (ICAO 9303)"};
   }
-  const auto code = [](const std::string& text) {
-    return text.size() == 3 &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-  };
-  if (!h.nationality.empty() && !code(h.nationality)) {
+  if (!h.nationality.empty() && !IsUpperCaseCode(h.nationality, 3)) {
     return Error{"invalid-field", "holder.nationality: an ICAO alpha-3 code such as IND"};
   }
-  if (!h.travel_document_issuing_country.empty() && !code(h.travel_document_issuing_country)) {
+  if (!h.travel_document_issuing_country.empty() &&
+      !IsUpperCaseCode(h.travel_document_issuing_country, 3)) {
     return Error{"invalid-field",
                  "holder.travel_document_issuing_country: an ICAO alpha-3 code such as IND"};
   }

@@ -336,14 +336,7 @@ Error NotVisitStaff() {
 // characters.
 Status CheckVisitNote(std::string_view field, const std::string& text) {
   constexpr std::size_t kMaxNote = 2000;
-  std::size_t characters = 0;
-  bool plain = true;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte & 0xC0) != 0x80) ++characters;  // not a continuation byte
-    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7F) plain = false;
-  }
-  if (characters > kMaxNote || !plain) {
+  if (CharacterCount(text) > kMaxNote || !IsPlainTextWithLineBreaks(text)) {
     return Error{"invalid-field", std::string(field) + ": at most " + std::to_string(kMaxNote) +
                                       " characters of text"};
   }

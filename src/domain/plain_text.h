@@ -3,9 +3,11 @@
 
 // Texts that people type and the platform prints again — names, labels, receipts, remarks —
 // go into seals, PDFs, e-mails and the register, where a control character either breaks the
-// output (a NUL made a visa whose PDF could never be written) or hides what is shown.
+// output (a NUL made a visa whose PDF could never be written) or hides what is shown. And the
+// codes typed beside them (states, languages), which the platform looks up as they are.
 
 #include <algorithm>
+#include <cstddef>
 #include <string_view>
 
 namespace openvap::domain {
@@ -14,6 +16,33 @@ namespace openvap::domain {
 inline bool IsPlainText(std::string_view text) {
   return std::none_of(text.begin(), text.end(),
                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+}
+
+// The same, with line breaks and tabs allowed: notes and doubts of several lines.
+inline bool IsPlainTextWithLineBreaks(std::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t') ||
+           c == 0x7F;
+  });
+}
+
+// The number of characters of UTF-8 text (its bytes that do not continue a character): limits
+// that people read as characters count these, not bytes.
+inline std::size_t CharacterCount(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// A code of exactly `length` ASCII letters of one case: upper case for states and countries
+// (ISO 3166-1 alpha-2 "FR", ICAO alpha-3 "IND"), lower case for languages (ISO 639-1 "fr").
+inline bool IsUpperCaseCode(std::string_view text, std::size_t length) {
+  return text.size() == length &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+inline bool IsLowerCaseCode(std::string_view text, std::size_t length) {
+  return text.size() == length &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 }  // namespace openvap::domain

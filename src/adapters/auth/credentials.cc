@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "crypto/digest.h"
+#include "domain/plain_text.h"
 
 namespace openvap::auth {
 namespace {
@@ -37,11 +38,6 @@ std::string Lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-std::size_t Utf8Length(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 std::string Base64Url(const std::uint8_t* data, std::size_t n) {
@@ -100,7 +96,7 @@ Credentials::Credentials(RandomSource& random, Argon2Parameters argon, TotpParam
 }
 
 Status Credentials::CheckPasswordPolicy(std::string_view password, std::string_view email) const {
-  const std::size_t length = Utf8Length(password);
+  const std::size_t length = domain::CharacterCount(password);
   if (length < 12) {
     return Error{"weak-password", "password: use at least 12 characters (a few words work well)"};
   }
