@@ -44,8 +44,7 @@ bool IsAppealable(const Decision& d) {
     return false;
   }
   return d.kind == DecisionKind::kRefuse || d.kind == DecisionKind::kAnnul ||
-         d.kind == DecisionKind::kRevoke || d.kind == DecisionKind::kRefuseConfirmation ||
-         d.kind == DecisionKind::kInadmissible;
+         d.kind == DecisionKind::kRevoke || d.kind == DecisionKind::kRefuseConfirmation;
 }
 
 }  // namespace openvap::domain

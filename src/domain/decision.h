@@ -59,8 +59,10 @@ struct Decision {
 };
 
 // Whether the person concerned may appeal (VC Arts 32(3), 34(7)): refusals, annulments,
-// revocations, refused confirmations and inadmissibility — except a revocation at the holder's
-// own request (ground 17 alone, Art 34(3), Annex VI: "not subject to the right of appeal").
+// revocations and refused confirmations (a revocation, Art 32a(9)) — except a revocation at the
+// holder's own request (ground 17 alone, Art 34(3), Annex VI: "not subject to the right of
+// appeal"). Not inadmissibility: VC Art 19(3) returns the file and the fee, and gives no appeal
+// (the person may apply again); nor decisions that grant what was asked.
 bool IsAppealable(const Decision& d);
 
 }  // namespace openvap::domain

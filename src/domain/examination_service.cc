@@ -790,7 +790,12 @@ Result<int> ExaminationService::ApplyPresumedNotifications() {
     OPENVAP_ASSIGN_OR_RETURN(auto due, uow.Registry().DecisionsAwaitingPresumedNotification(
                                            now - std::chrono::hours(24 * 7)));
     for (Decision& d : due) {
-      if (!IsAppealable(d)) continue;
+      if (!IsAppealable(d)) {
+        // A store written by an older version may still list it: written again, it leaves the
+        // list, where it would take a place in every run's batch.
+        OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateDecision(d));
+        continue;
+      }
       const Date presumed =
           calendar_.PresumedNotificationDay(*d.message_sent_at, d.residence_time_zone);
       if (DaysBetween(presumed, calendar_.LocalDate(now, d.residence_time_zone)) < 0) continue;

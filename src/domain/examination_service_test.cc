@@ -512,7 +512,16 @@ TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
   EXPECT_EQ(exam_.DeclareInadmissible(consul_fr_, b, "").error().code, "invalid-field");
   ASSERT_TRUE(exam_.DeclareInadmissible(consul_fr_, b, "travel document copy unreadable").ok());
   EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-fee");
-  EXPECT_EQ(exam_.DecisionsFor(anna_, b)->front().kind, DecisionKind::kInadmissible);
+  // VC Art 19(3) gives no appeal: the message does not speak of one, and no presumed
+  // notification starts a time limit; nor for the state that was not competent.
+  EXPECT_EQ(store_.Snapshot().messages.back().body.find("appeal"), std::string::npos);
+  clock_.Advance(std::chrono::hours(24 * 9));
+  EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
+  const Decision inadmissible = exam_.DecisionsFor(anna_, b)->front();
+  EXPECT_EQ(inadmissible.kind, DecisionKind::kInadmissible);
+  EXPECT_FALSE(IsAppealable(inadmissible));
+  EXPECT_FALSE(inadmissible.presumed_notified_on.has_value());
+  EXPECT_FALSE(exam_.DecisionsFor(anna_, a)->front().presumed_notified_on.has_value());
 }
 
 }  // namespace

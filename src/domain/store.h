@@ -208,8 +208,9 @@ class Register {
   virtual Status UpdateDecision(const Decision& decision) = 0;
   virtual Result<std::optional<Decision>> FindDecision(const DecisionId& id) = 0;
   virtual Result<std::vector<Decision>> DecisionsOfApplication(const ApplicationId& id) = 0;
-  // Refusals whose message was sent before `cutoff` and that were neither accessed nor
-  // presumed notified yet (VC Art 32(2)).
+  // Appealable decisions (IsAppealable) whose message was sent before `cutoff` and that were
+  // neither accessed nor presumed notified yet (VC Art 32(2)). Other decisions are never
+  // listed, however long they stay unread.
   virtual Result<std::vector<Decision>> DecisionsAwaitingPresumedNotification(Timestamp cutoff) = 0;
 
   // DV-STICKER (VC Art 28): an erroneous sticker, invalidated and replaced by a digital visa.

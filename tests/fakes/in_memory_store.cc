@@ -290,7 +290,7 @@ class Uow final : public domain::UnitOfWork,
     std::vector<domain::Decision> out;
     for (const auto& [k, d] : s_.decisions) {
       if (d.message_sent_at && *d.message_sent_at < cutoff && !d.accessed_at &&
-          !d.presumed_notified_on) {
+          !d.presumed_notified_on && domain::IsAppealable(d)) {
         out.push_back(d);
       }
     }

@@ -672,7 +672,9 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   }
 
   static std::vector<SqlValue> DecisionRow(const domain::Decision& d) {
-    const bool awaiting = d.message_sent_at && !d.accessed_at && !d.presumed_notified_on;
+    // Only appealable decisions wait for a presumed notification (Store contract).
+    const bool awaiting =
+        d.message_sent_at && !d.accessed_at && !d.presumed_notified_on && domain::IsAppealable(d);
     return {d.id.value(),
             d.application.value(),
             ToMillis(d.decided_at),

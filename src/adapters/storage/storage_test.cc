@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <set>
@@ -449,9 +450,14 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
   domain::Decision opened = sent;
   opened.id = DecisionId("dec-2");
   opened.accessed_at = clock_.Now();
+  // Unread too, but nothing to appeal: never listed (VC Art 32(2) is about refusals).
+  domain::Decision issued = sent;
+  issued.id = DecisionId("dec-3");
+  issued.kind = domain::DecisionKind::kIssue;
   ASSERT_TRUE(store_
                   ->Write([&](UnitOfWork& u) -> Status {
                     OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(sent));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(issued));
                     return u.Registry().InsertDecision(opened);
                   })
                   .ok());
@@ -470,6 +476,29 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
   EXPECT_EQ(*read->holder.date_of_birth, *v.holder.date_of_birth);
   ASSERT_EQ(awaiting.size(), 1U);
   EXPECT_EQ(awaiting[0].id.value(), "dec-1");
+  // A row an older version kept as awaiting leaves the list once written again.
+  ASSERT_TRUE(ExecuteInWrite(*db_,
+                             "UPDATE register_decisions SET awaiting_notification = 1 "
+                             "WHERE id = 'dec-3'")
+                  .ok());
+  const auto listed = [&] {
+    std::vector<std::string> ids;
+    EXPECT_TRUE(store_
+                    ->Read([&](UnitOfWork& u) -> Status {
+                      OPENVAP_ASSIGN_OR_RETURN(auto due,
+                                               u.Registry().DecisionsAwaitingPresumedNotification(
+                                                   clock_.Now() + std::chrono::hours(1)));
+                      for (const auto& d : due) ids.push_back(d.id.value());
+                      return Ok();
+                    })
+                    .ok());
+    std::sort(ids.begin(), ids.end());  // sent in the same millisecond
+    return ids;
+  };
+  EXPECT_EQ(listed(), (std::vector<std::string>{"dec-1", "dec-3"}));
+  ASSERT_TRUE(
+      store_->Write([&](UnitOfWork& u) { return u.Registry().UpdateDecision(issued); }).ok());
+  EXPECT_EQ(listed(), (std::vector<std::string>{"dec-1"}));
 
   // The file of the examination, with how decisions reach the person (VC Art 32(2)).
   domain::ApplicationFile file;
