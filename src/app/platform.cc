@@ -369,8 +369,11 @@ Status Platform::Impl::Handle(const storage::ClaimedJob& job) {
   }
   if (job.kind == "retention") {
     OPENVAP_ASSIGN_OR_RETURN(auto report, retention->Apply());
-    logger->info("retention: {} drafts and {} incomplete applications deleted, {} closed reduced",
-                 report.drafts_deleted, report.incomplete_deleted, report.closed_reduced);
+    logger->info(
+        "retention: {} drafts and {} incomplete applications deleted, {} closed reduced, the "
+        "register's records of {} applications deleted",
+        report.drafts_deleted, report.incomplete_deleted, report.closed_reduced,
+        report.register_records_deleted);
     return Ok();
   }
   return Error{"unknown-job", "no handler for jobs of kind '" + job.kind + "'"};

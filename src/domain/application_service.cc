@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "domain/register_retention.h"
+
 namespace openvap::domain {
 namespace {
 
@@ -666,6 +668,8 @@ Status ApplicationService::Withdraw(const Principal& who, const ApplicationId& i
     found->status = ApplicationStatus::kWithdrawn;
     found->updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*found));
+    // Withdrawn after acceptance: the register's file starts its five years (VIS Art 23(1)(c)).
+    OPENVAP_RETURN_IF_ERROR(ReviewRegisterRetention(uow, id));
     return uow.Audit().Append(Audit(who, "application.withdraw", id));
   });
 }

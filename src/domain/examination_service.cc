@@ -6,6 +6,7 @@
 
 #include "base/ids.h"
 #include "domain/plain_text.h"
+#include "domain/register_retention.h"
 
 namespace openvap::domain {
 namespace {
@@ -14,6 +15,12 @@ using nlohmann::json;
 
 std::string Actor(const Principal& who) {
   return who.account ? who.account->value() : std::string(RoleName(who.role));
+}
+
+// Every decision enters the register with the period it starts or moves (VIS Art 23(1)).
+Status RecordDecision(UnitOfWork& uow, const Decision& decision) {
+  OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(decision));
+  return ReviewRegisterRetention(uow, decision.application);
 }
 
 AuditEvent Audit(const Principal& who, std::string action, std::string subject,
@@ -298,7 +305,7 @@ Status ExaminationService::DeclineCompetence(const Principal& official, const Ap
     d.text_state_language = d.text_english;
     OPENVAP_RETURN_IF_ERROR(
         Announce(uow, d, "Your application was sent to the wrong state", d.text_english));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, d));
     // VIS Art 7d(11) with VC Art 18(4): the file is not re-submitted to the competent state, so
     // the fee is reimbursed.
     OPENVAP_RETURN_IF_ERROR(uow.Jobs().Schedule(Job{
@@ -327,7 +334,7 @@ Status ExaminationService::DeclareInadmissible(const Principal& official, const 
     d.text_english = "The application is inadmissible (Visa Code Art 19(3)): " + remarks;
     d.text_state_language = d.text_english;
     OPENVAP_RETURN_IF_ERROR(Announce(uow, d, "Your application is inadmissible", d.text_english));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, d));
     // VC Art 19(3): the fee is reimbursed.
     OPENVAP_RETURN_IF_ERROR(uow.Jobs().Schedule(Job{
         "refund-fee", "refund-fee:" + id.value(), {{"application", id.value()}}, clock_.Now()}));
@@ -486,7 +493,7 @@ Result<DigitalVisa> ExaminationService::Issue(const Principal& official, const A
                      " until " + FormatIsoDate(terms.valid_until) + ", was issued.";
     d.text_state_language = d.text_english;
     OPENVAP_RETURN_IF_ERROR(Announce(uow, d, "Your visa was issued", d.text_english));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(d));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, d));
     return uow.Audit().Append(Audit(official, "visa.issue", "visa:" + issued.number.value(),
                                     {{"application", id.value()}}));
   }));
@@ -511,7 +518,7 @@ Result<Decision> ExaminationService::Refuse(const Principal& official, const App
     OPENVAP_RETURN_IF_ERROR(Announce(uow, out, "A decision on your visa application",
                                      "Your visa application was refused. The decision, its "
                                      "reasons and how to appeal are available here."));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, out));
     return uow.Audit().Append(Audit(official, "application.refuse", "application:" + id.value(),
                                     {{"grounds", act.grounds}}));
   }));
@@ -543,7 +550,7 @@ Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
         std::string("Your visa ") + number.value() + (annul ? " was annulled" : " was revoked") +
             (IsAppealable(out) ? ". The decision, its reasons and how to appeal are available here."
                                : " at your request. The decision is available here.")));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, out));
     // VIS Art 13(3): the data go to the Entry/Exit System.
     OPENVAP_RETURN_IF_ERROR(
         uow.Jobs().Schedule(Job{"ees-export",
@@ -605,7 +612,7 @@ Result<Decision> ExaminationService::Extend(const Principal& official, const Vis
                        std::to_string(new_duration_days) + " days. Reason: " + act.remarks;
     out.text_state_language = out.text_english;
     OPENVAP_RETURN_IF_ERROR(Announce(uow, out, "Your visa was extended", out.text_english));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, out));
     OPENVAP_RETURN_IF_ERROR(
         uow.Jobs().Schedule(Job{"ees-export",
                                 "ees-export:" + out.id.value(),
@@ -681,7 +688,7 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal&
     out.text_state_language = out.text_english;
     OPENVAP_RETURN_IF_ERROR(Announce(
         uow, out, "Your visa was confirmed in your new travel document", out.text_english));
-    OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(out));
+    OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, out));
     // VIS Art 12a(2): exported to the EES on confirmation (DV-EES).
     OPENVAP_RETURN_IF_ERROR(
         uow.Jobs().Schedule(Job{"ees-export",
@@ -724,6 +731,7 @@ Result<DigitalVisa> ExaminationService::ReplaceSticker(const Principal& official
     OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(visa));
     OPENVAP_RETURN_IF_ERROR(
         uow.Registry().InsertInvalidatedSticker(sticker_number, visa.number, clock_.Now()));
+    OPENVAP_RETURN_IF_ERROR(ReviewRegisterRetention(uow, legacy));
     return uow.Audit().Append(Audit(official, "visa.replace-sticker", "visa:" + visa.number.value(),
                                     {{"sticker", sticker_number}}));
   }));

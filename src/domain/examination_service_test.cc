@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/application_service.h"
+#include "domain/retention.h"
 #include "fakes/in_memory_store.h"
 
 namespace openvap::domain {
@@ -522,6 +523,56 @@ TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
   EXPECT_FALSE(IsAppealable(inadmissible));
   EXPECT_FALSE(inadmissible.presumed_notified_on.has_value());
   EXPECT_FALSE(exam_.DecisionsFor(anna_, a)->front().presumed_notified_on.has_value());
+}
+
+// VIS Art 23(1): every decision sets or moves the five years of the register's records, and the
+// retention job deletes them, and only them, once the five years are over.
+TEST_F(ExaminationTest, TheRegisterKeepsAnApplicationsRecordsFiveYears) {
+  const auto until = [&](const ApplicationId& id) -> std::string {
+    const auto periods = store_.Snapshot().retained_until;
+    const auto it = periods.find(id.value());
+    if (it == periods.end()) return "none";
+    return it->second ? FormatIsoDate(*it->second) : "open";
+  };
+  clock_.Set(*ParseIsoTimestamp("2027-03-05T10:00:00Z"));
+  const ApplicationId issued = Accepted();
+  EXPECT_EQ(until(issued), "none");  // examined: nothing ends it yet
+  const auto visa = *exam_.Issue(consul_fr_, issued, Terms());
+  EXPECT_EQ(until(issued), "2032-03-31");  // five years from the expiry
+  ASSERT_TRUE(exam_.Extend(consul_fr_, visa.number, D("2027-04-10"), 25, {{}, "illness"}).ok());
+  EXPECT_EQ(until(issued), "2032-04-10");  // from the new expiry
+
+  const ApplicationId refused = Accepted();
+  ASSERT_TRUE(exam_.Refuse(consul_fr_, refused, {{2}, ""}).ok());
+  EXPECT_EQ(until(refused), "2032-03-05");  // from the decision
+  const ApplicationId withdrawn = Accepted();
+  ASSERT_TRUE(applications_.Withdraw(anna_, withdrawn).ok());
+  EXPECT_EQ(until(withdrawn), "2032-03-05");  // from the file's creation
+  const ApplicationId draft = applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa)->id;
+  ASSERT_TRUE(applications_.Withdraw(anna_, draft).ok());
+  EXPECT_EQ(until(draft), "none");  // the register never held it
+
+  RetentionService retention(store_, clock_);
+  clock_.Set(*ParseIsoTimestamp("2032-03-05T23:00:00Z"));  // the last day of two of them
+  EXPECT_EQ(retention.Apply()->register_records_deleted, 0);
+  clock_.Set(*ParseIsoTimestamp("2032-03-06T00:30:00Z"));
+  EXPECT_EQ(retention.Apply()->register_records_deleted, 2);
+  auto state = store_.Snapshot();
+  EXPECT_FALSE(state.files.contains(refused.value()));
+  EXPECT_FALSE(state.files.contains(withdrawn.value()));
+  EXPECT_TRUE(state.files.contains(issued.value()));
+  EXPECT_TRUE(state.visas.contains(visa.number.value()));
+  EXPECT_EQ(state.audit.back().action, "register.delete-expired");
+
+  clock_.Set(*ParseIsoTimestamp("2032-04-11T08:00:00Z"));
+  EXPECT_EQ(retention.Apply()->register_records_deleted, 1);
+  state = store_.Snapshot();
+  EXPECT_TRUE(state.files.empty());
+  EXPECT_TRUE(state.visas.empty());
+  EXPECT_TRUE(state.decisions.empty());
+  EXPECT_TRUE(state.retained_until.empty());
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number).error().code, "not-found");
+  EXPECT_EQ(retention.Apply()->register_records_deleted, 0);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "domain/retention.h"
 
+#include "domain/register_retention.h"
+
 namespace openvap::domain {
 namespace {
 
@@ -115,6 +117,41 @@ Result<RetentionService::Report> RetentionService::Apply() {
                              uow.Accounts().DeleteSessionsIdleSince(now - policy_.sessions));
     return Ok();
   }));
+  // VIS Art 23(1): the register's records past their five years, in batches of their own
+  // transaction, so that the one writer is not held for long.
+  constexpr int kBatch = 200;
+  constexpr int kMostBatches = 500;
+  const Date today = UtcDateOf(now);
+  for (int batch = 0; batch < kMostBatches; ++batch) {
+    std::size_t listed = 0;
+    int deleted = 0;
+    OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+      deleted = 0;
+      OPENVAP_ASSIGN_OR_RETURN(const auto ended,
+                               uow.Registry().RetentionEndedBefore(today, kBatch));
+      listed = ended.size();
+      for (const ApplicationId& id : ended) {
+        OPENVAP_ASSIGN_OR_RETURN(const RegisterRecords records, LoadRegisterRecords(uow, id));
+        const std::optional<Date> until = RegisterRetainedUntil(records);
+        if (!records.empty() && !(until && *until < today)) {
+          // A later decision moved the period on, or it was never worked out (migration 6).
+          OPENVAP_RETURN_IF_ERROR(uow.Registry().KeepUntil(id, until));
+          continue;
+        }
+        OPENVAP_RETURN_IF_ERROR(uow.Registry().DeleteRecordsOf(id));
+        if (records.empty()) continue;
+        OPENVAP_RETURN_IF_ERROR(
+            uow.Audit().Append(SystemEvent("register.delete-expired", id,
+                                           {{"retained_until", FormatIsoDate(*until)},
+                                            {"decisions", records.decisions.size()},
+                                            {"visas", records.visas.size()}})));
+        ++deleted;
+      }
+      return Ok();
+    }));
+    report.register_records_deleted += deleted;
+    if (listed < static_cast<std::size_t>(kBatch)) break;
+  }
   return report;
 }
 

@@ -4,7 +4,9 @@
 // What leaves temporary storage, and when (VIS Art 7d(10); VAP-XFER; VAP-DP data
 // minimisation): an accepted file is handed to the national system and then deleted except
 // the contact data linked to the account; other files are kept only as long as the procedure
-// needs them. The periods are a deployment's policy; the defaults are documented here.
+// needs them. The periods are a deployment's policy; the defaults are documented here. The
+// register of decisions and visas keeps its records five years (VIS Art 23(1),
+// register_retention.h), which is the law, not a policy.
 
 #include <openvap/result.h>
 
@@ -55,8 +57,9 @@ class RetentionService {
     int incomplete_deleted = 0;
     int closed_reduced = 0;
     std::int64_t sessions_deleted = 0;
+    int register_records_deleted = 0;  // applications, VIS Art 23(1)
   };
-  // The scheduled retention job.
+  // The scheduled retention job: temporary storage by `policy`, the register by VIS Art 23(1).
   Result<Report> Apply();
 
  private:

@@ -213,6 +213,15 @@ class Register {
   // listed, however long they stay unread.
   virtual Result<std::vector<Decision>> DecisionsAwaitingPresumedNotification(Timestamp cutoff) = 0;
 
+  // VIS Art 23(1) (register_retention.h): the last day the register keeps what it holds on
+  // `application`; nullopt while no period runs. Replaces what was set before.
+  virtual Status KeepUntil(const ApplicationId& application, std::optional<Date> until) = 0;
+  // Applications whose last day is before `today`, the earliest first, at most `limit`.
+  virtual Result<std::vector<ApplicationId>> RetentionEndedBefore(Date today, int limit) = 0;
+  // Deletes everything the register holds on `application`: its file, the biometrics taken for
+  // it, its decisions, its visas with the stickers they replaced, and its period.
+  virtual Status DeleteRecordsOf(const ApplicationId& application) = 0;
+
   // DV-STICKER (VC Art 28): an erroneous sticker, invalidated and replaced by a digital visa.
   virtual Status InsertInvalidatedSticker(const std::string& sticker_number,
                                           const VisaNumber& replaced_by, Timestamp at) = 0;

@@ -303,6 +303,35 @@ class Uow final : public domain::UnitOfWork,
     }
     return Ok();
   }
+  Status KeepUntil(const ApplicationId& id, std::optional<Date> until) override {
+    s_.retained_until[id.value()] = until;
+    return Ok();
+  }
+  Result<std::vector<ApplicationId>> RetentionEndedBefore(Date today, int limit) override {
+    std::vector<std::pair<Date, std::string>> ended;
+    for (const auto& [id, until] : s_.retained_until) {
+      if (until && *until < today) ended.emplace_back(*until, id);
+    }
+    std::sort(ended.begin(), ended.end());
+    std::vector<ApplicationId> out;
+    for (const auto& [until, id] : ended) {
+      if (static_cast<int>(out.size()) == limit) break;
+      out.emplace_back(id);
+    }
+    return out;
+  }
+  Status DeleteRecordsOf(const ApplicationId& id) override {
+    s_.files.erase(id.value());
+    std::erase_if(s_.biometrics, [&](const auto& r) { return r.application == id; });
+    std::erase_if(s_.decisions, [&](const auto& d) { return d.second.application == id; });
+    std::erase_if(s_.invalidated_stickers, [&](const auto& st) {
+      auto v = s_.visas.find(st.second);
+      return v != s_.visas.end() && v->second.application == id;
+    });
+    std::erase_if(s_.visas, [&](const auto& v) { return v.second.application == id; });
+    s_.retained_until.erase(id.value());
+    return Ok();
+  }
   Status Schedule(const domain::Job& job) override {
     for (const auto& j : s_.jobs) {
       if (j.key == job.key) return Ok();

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ struct StoreState {
   std::vector<domain::BiometricsOnRecord> biometrics;
   std::map<std::string, domain::DigitalVisa> visas;
   std::map<std::string, domain::Decision> decisions;
-  std::map<std::string, std::string> invalidated_stickers;  // sticker -> replacing visa
+  std::map<std::string, std::string> invalidated_stickers;    // sticker -> replacing visa
+  std::map<std::string, std::optional<Date>> retained_until;  // application -> last day
   std::vector<domain::Job> jobs;
   std::map<std::string, domain::Payment> payments;
   std::vector<std::string> payment_events;

@@ -178,6 +178,22 @@ CREATE TABLE register_biometrics (
 CREATE INDEX register_biometrics_latest ON register_biometrics (document_key, collected_on)
 )SQL";
 
+// Version 6: the last day the register keeps each application's records (VIS Art 23(1);
+// domain/register_retention.h), an ISO date so that text order is date order; NULL while no
+// period runs. What the register held before gets '0000-00-00': due at the retention job's
+// next run, which works out its period.
+constexpr const char* kVersion6 = R"SQL(
+CREATE TABLE register_retention (
+  application TEXT PRIMARY KEY,
+  retained_until TEXT
+);
+CREATE INDEX register_retention_until ON register_retention (retained_until);
+INSERT INTO register_retention (application, retained_until)
+  SELECT application, '0000-00-00' FROM register_files
+  UNION SELECT application, '0000-00-00' FROM register_decisions
+  UNION SELECT application, '0000-00-00' FROM register_visas
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
   const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
@@ -210,6 +226,7 @@ const std::vector<Migration>& Migrations() {
       {3, "purged applications", kVersion3},
       {4, "pre-check details beside the application document", kVersion4},
       {5, "biometric identifiers on record by travel document", kVersion5},
+      {6, "retention periods of the register", kVersion6},
   };
   return *migrations;
 }

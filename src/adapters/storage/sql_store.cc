@@ -451,6 +451,37 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return done.ok() ? Ok() : Status(done.error());
   }
 
+  Status KeepUntil(const ApplicationId& id, std::optional<Date> until) override {
+    return Done(c_.Execute(
+        "INSERT INTO register_retention (application, retained_until) VALUES ($1, $2) "
+        "ON CONFLICT (application) DO UPDATE SET retained_until = excluded.retained_until",
+        {id.value(), until ? SqlValue(FormatIsoDate(*until)) : SqlValue(nullptr)}));
+  }
+  Result<std::vector<ApplicationId>> RetentionEndedBefore(Date today, int limit) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto rows, c_.Query("SELECT application FROM register_retention WHERE retained_until < $1 "
+                            "ORDER BY retained_until, application LIMIT $2",
+                            {FormatIsoDate(today), std::int64_t{limit}}));
+    std::vector<ApplicationId> out;
+    out.reserve(rows.size());
+    for (const SqlRow& row : rows) out.emplace_back(row.Text(0));
+    return out;
+  }
+  Status DeleteRecordsOf(const ApplicationId& id) override {
+    constexpr const char* kStickersOfItsVisas =
+        "DELETE FROM invalidated_stickers WHERE replaced_by IN "
+        "(SELECT number FROM register_visas WHERE application = $1)";
+    for (const char* sql :
+         {kStickersOfItsVisas, "DELETE FROM register_visas WHERE application = $1",
+          "DELETE FROM register_decisions WHERE application = $1",
+          "DELETE FROM register_biometrics WHERE application = $1",
+          "DELETE FROM register_files WHERE application = $1",
+          "DELETE FROM register_retention WHERE application = $1"}) {
+      OPENVAP_RETURN_IF_ERROR(Done(c_.Execute(sql, {id.value()})));
+    }
+    return Ok();
+  }
+
   // ---- jobs and the outbox ----
   Status Schedule(const domain::Job& job) override {
     return Done(c_.Execute(

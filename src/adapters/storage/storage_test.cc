@@ -566,6 +566,147 @@ TEST_P(StorageTest, TheRegisterKeepsVisasAndFindsDecisionsAwaitingNotification) 
   EXPECT_FALSE(none.has_value());
 }
 
+// VIS Art 23(1) (domain/register_retention.h): the register keeps a last day per application,
+// lists those past it, and deletes one application's records without touching another's.
+TEST_P(StorageTest, TheRegisterKeepsPeriodsAndDeletesOneApplicationsRecords) {
+  const auto put = [&](const std::string& app, const std::string& visa_number,
+                       const std::string& document, const std::string& sticker) {
+    domain::ApplicationFile file;
+    file.application = ApplicationId(app);
+    domain::DigitalVisa visa;
+    visa.number = VisaNumber(visa_number);
+    visa.application = file.application;
+    domain::Decision decision;
+    decision.id = DecisionId("dec-" + app);
+    decision.application = file.application;
+    const domain::BiometricsOnRecord biometrics{
+        "IND", document, *ParseIsoDate("2027-01-02"), file.application, "DOE", std::nullopt, "IND"};
+    ASSERT_TRUE(store_
+                    ->Write([&](UnitOfWork& u) -> Status {
+                      OPENVAP_RETURN_IF_ERROR(u.Registry().InsertFile(file));
+                      OPENVAP_RETURN_IF_ERROR(u.Registry().InsertVisa(visa));
+                      OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(decision));
+                      OPENVAP_RETURN_IF_ERROR(u.Registry().RecordBiometrics(biometrics));
+                      return u.Registry().InsertInvalidatedSticker(sticker, visa.number,
+                                                                   clock_.Now());
+                    })
+                    .ok());
+  };
+  put("app-old", "FRA123456782", "X1111111", "FRA000000001");
+  put("app-new", "FRA223456780", "X2222222", "FRA000000002");
+  const auto keep = [&](const std::string& app, std::optional<Date> until) {
+    ASSERT_TRUE(store_
+                    ->Write([&](UnitOfWork& u) {
+                      return u.Registry().KeepUntil(ApplicationId(app), until);
+                    })
+                    .ok());
+  };
+  keep("app-old", *ParseIsoDate("2032-01-01"));
+  keep("app-new", *ParseIsoDate("2033-01-01"));
+  keep("app-open", std::nullopt);
+  keep("app-old", *ParseIsoDate("2031-06-30"));  // replaces the first
+  const auto ended = [&](const char* today, int limit) {
+    std::vector<std::string> ids;
+    EXPECT_TRUE(store_
+                    ->Read([&](UnitOfWork& u) -> Status {
+                      OPENVAP_ASSIGN_OR_RETURN(
+                          auto due, u.Registry().RetentionEndedBefore(*ParseIsoDate(today), limit));
+                      for (const ApplicationId& id : due) ids.push_back(id.value());
+                      return Ok();
+                    })
+                    .ok());
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ended("2031-06-30", 10), Ids{});  // the last day itself is kept
+  EXPECT_EQ(ended("2031-07-01", 10), Ids{"app-old"});
+  EXPECT_EQ(ended("2040-01-01", 10), (Ids{"app-old", "app-new"}));
+  EXPECT_EQ(ended("2040-01-01", 1), Ids{"app-old"});
+
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) {
+                    return u.Registry().DeleteRecordsOf(ApplicationId("app-old"));
+                  })
+                  .ok());
+  EXPECT_EQ(ended("2040-01-01", 10), Ids{"app-new"});
+  struct Expected {
+    const char* app;
+    const char* visa;
+    const char* document;
+    bool kept;
+  };
+  for (const Expected& e : {Expected{"app-old", "FRA123456782", "X1111111", false},
+                            Expected{"app-new", "FRA223456780", "X2222222", true}}) {
+    std::optional<domain::ApplicationFile> file;
+    std::optional<domain::DigitalVisa> found;
+    std::vector<domain::Decision> decisions;
+    std::optional<domain::BiometricsOnRecord> biometrics;
+    ASSERT_TRUE(store_
+                    ->Read([&](UnitOfWork& u) -> Status {
+                      const ApplicationId app(e.app);
+                      OPENVAP_ASSIGN_OR_RETURN(file, u.Registry().FindFile(app));
+                      OPENVAP_ASSIGN_OR_RETURN(found, u.Registry().FindVisa(VisaNumber(e.visa)));
+                      OPENVAP_ASSIGN_OR_RETURN(decisions, u.Registry().DecisionsOfApplication(app));
+                      OPENVAP_ASSIGN_OR_RETURN(biometrics,
+                                               u.Registry().LatestBiometrics("IND", e.document));
+                      return Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(file.has_value(), e.kept) << e.app;
+    EXPECT_EQ(found.has_value(), e.kept) << e.app;
+    EXPECT_EQ(decisions.size(), e.kept ? 1U : 0U) << e.app;
+    EXPECT_EQ(biometrics.has_value(), e.kept) << e.app;
+  }
+  // The sticker the deleted visa replaced is no longer on record; the other still is.
+  const auto invalidate = [&](const char* sticker) {
+    return store_->Write([&](UnitOfWork& u) {
+      return u.Registry().InsertInvalidatedSticker(sticker, VisaNumber("FRA323456788"),
+                                                   clock_.Now());
+    });
+  };
+  EXPECT_TRUE(invalidate("FRA000000001").ok());
+  EXPECT_EQ(invalidate("FRA000000002").error().code, "already-exists");
+}
+
+// Migration 6 gives what the register held before it a period that is already over, so that
+// the retention job's next run works out the real one.
+TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsDueAtOnce) {
+  ASSERT_TRUE(ExecuteInWrite(*db_, "DROP TABLE register_retention").ok());
+  ASSERT_TRUE(ExecuteInWrite(*db_, "DELETE FROM schema_migrations WHERE version = 6").ok());
+  domain::ApplicationFile file;
+  file.application = ApplicationId("app-file");
+  domain::Decision decision;
+  decision.id = DecisionId("dec-1");
+  decision.application = ApplicationId("app-decision");
+  domain::DigitalVisa visa;
+  visa.number = VisaNumber("FRA123456782");
+  visa.application = ApplicationId("legacy-sticker-FRA000000001");
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertFile(file));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(decision));
+                    return u.Registry().InsertVisa(visa);
+                  })
+                  .ok());
+  store_.reset();
+  db_.reset();
+  auto reopened = OpenDatabase(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  db_ = std::move(*reopened);
+  store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
+  std::vector<std::string> due;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(
+                        auto ids, u.Registry().RetentionEndedBefore(UtcDateOf(clock_.Now()), 10));
+                    for (const ApplicationId& id : ids) due.push_back(id.value());
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(due,
+            (std::vector<std::string>{"app-decision", "app-file", "legacy-sticker-FRA000000001"}));
+}
+
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
   domain::AppointmentSlot slot{"slot-1", "FR", "fr-delhi", "1 Rd", clock_.Now(), 15, std::nullopt};
   ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Appointments().InsertSlot(slot); }).ok());

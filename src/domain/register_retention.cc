@@ -1,0 +1,66 @@
+#include "domain/register_retention.h"
+
+#include <algorithm>
+
+namespace openvap::domain {
+
+std::optional<Date> RegisterRetainedUntil(const RegisterRecords& records) {
+  std::optional<Date> start;
+  const auto later = [&](Date d) {
+    if (!start || *start < d) start = d;
+  };
+  for (const Decision& d : records.decisions) {
+    switch (d.kind) {
+      case DecisionKind::kRefuse:
+      case DecisionKind::kAnnul:
+      case DecisionKind::kRevoke:
+      case DecisionKind::kRefuseConfirmation:
+        later(UtcDateOf(d.decided_at));  // (d)
+        break;
+      default:
+        break;
+    }
+  }
+  for (const DigitalVisa& v : records.visas) {
+    if (v.status == VisaStatus::kIssued) later(v.valid_until);  // (a), (b): kept up to date
+  }
+  if (!start) {
+    const bool closed =
+        records.withdrawn ||
+        std::any_of(records.decisions.begin(), records.decisions.end(), [](const Decision& d) {
+          return d.kind == DecisionKind::kNotCompetent || d.kind == DecisionKind::kInadmissible;
+        });
+    if (!closed) return std::nullopt;
+    // (c): the file was created at lodging; a file closed before acceptance has none, and the
+    // register's first record of it is the decision that closed it.
+    if (records.file) {
+      start = UtcDateOf(records.file->lodged_at);
+    } else if (!records.decisions.empty()) {
+      const auto first = std::min_element(
+          records.decisions.begin(), records.decisions.end(),
+          [](const Decision& a, const Decision& b) { return a.decided_at < b.decided_at; });
+      start = UtcDateOf(first->decided_at);
+    } else {
+      return std::nullopt;
+    }
+  }
+  return AddYears(*start, kRegisterRetentionYears);
+}
+
+Result<RegisterRecords> LoadRegisterRecords(UnitOfWork& uow, const ApplicationId& application) {
+  RegisterRecords records;
+  OPENVAP_ASSIGN_OR_RETURN(records.file, uow.Registry().FindFile(application));
+  OPENVAP_ASSIGN_OR_RETURN(records.decisions, uow.Registry().DecisionsOfApplication(application));
+  OPENVAP_ASSIGN_OR_RETURN(records.visas, uow.Registry().VisasOfApplication(application));
+  OPENVAP_ASSIGN_OR_RETURN(const auto kept, uow.Applications().Find(application));
+  records.withdrawn = kept && kept->status == ApplicationStatus::kWithdrawn;
+  return records;
+}
+
+Status ReviewRegisterRetention(UnitOfWork& uow, const ApplicationId& application) {
+  OPENVAP_ASSIGN_OR_RETURN(const RegisterRecords records, LoadRegisterRecords(uow, application));
+  if (records.empty()) return Ok();
+  return uow.Registry().KeepUntil(application, RegisterRetainedUntil(records));
+}
+
+}  // namespace openvap::domain

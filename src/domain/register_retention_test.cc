@@ -1,0 +1,100 @@
+// VIS Art 23(1): the five years of the register's records, from the event the article names.
+#include "domain/register_retention.h"
+
+#include <gtest/gtest.h>
+
+namespace openvap::domain {
+namespace {
+
+Date D(const char* iso) { return *ParseIsoDate(iso); }
+Timestamp At(const char* iso) { return *ParseIsoTimestamp(iso); }
+
+Decision DecisionOf(DecisionKind kind, const char* at) {
+  Decision d;
+  d.application = ApplicationId("app-1");
+  d.kind = kind;
+  d.decided_at = At(at);
+  return d;
+}
+
+DigitalVisa VisaUntil(const char* valid_until, VisaStatus status = VisaStatus::kIssued) {
+  DigitalVisa v;
+  v.application = ApplicationId("app-1");
+  v.valid_from = D("2027-03-01");
+  v.valid_until = D(valid_until);
+  v.status = status;
+  return v;
+}
+
+ApplicationFile FileLodgedAt(const char* at) {
+  ApplicationFile f;
+  f.application = ApplicationId("app-1");
+  f.lodged_at = At(at);
+  return f;
+}
+
+std::string Until(const RegisterRecords& r) {
+  const auto until = RegisterRetainedUntil(r);
+  return until ? FormatIsoDate(*until) : "open";
+}
+
+TEST(RegisterRetentionTest, AnIssuedVisaIsKeptFiveYearsFromItsExpiryOrItsNewExpiry) {
+  RegisterRecords r;
+  r.file = FileLodgedAt("2027-01-15T09:00:00Z");
+  r.decisions = {DecisionOf(DecisionKind::kIssue, "2027-02-01T10:00:00Z")};
+  r.visas = {VisaUntil("2027-03-31")};
+  EXPECT_EQ(Until(r), "2032-03-31");  // (a)
+  r.visas[0].valid_until = D("2027-04-20");
+  r.decisions.push_back(DecisionOf(DecisionKind::kExtend, "2027-03-20T10:00:00Z"));
+  EXPECT_EQ(Until(r), "2032-04-20");  // (b)
+  r.decisions.push_back(DecisionOf(DecisionKind::kConfirm, "2027-03-25T10:00:00Z"));
+  EXPECT_EQ(Until(r), "2032-04-20");  // a confirmation moves nothing
+}
+
+TEST(RegisterRetentionTest, ARefusalAnnulmentOrRevocationCountsFromItsDate) {
+  for (DecisionKind kind : {DecisionKind::kRefuse, DecisionKind::kAnnul, DecisionKind::kRevoke,
+                            DecisionKind::kRefuseConfirmation}) {
+    RegisterRecords r;
+    r.file = FileLodgedAt("2027-01-15T09:00:00Z");
+    r.decisions = {DecisionOf(kind, "2027-02-01T23:30:00Z")};
+    if (kind != DecisionKind::kRefuse) r.visas = {VisaUntil("2027-12-31", VisaStatus::kRevoked)};
+    EXPECT_EQ(Until(r), "2032-02-01") << DecisionKindName(kind);  // (d)
+  }
+}
+
+TEST(RegisterRetentionTest, TheLatestStartCountsWhenSeveralApply) {
+  RegisterRecords r;
+  r.file = FileLodgedAt("2027-01-15T09:00:00Z");
+  r.decisions = {DecisionOf(DecisionKind::kIssue, "2027-02-01T10:00:00Z"),
+                 DecisionOf(DecisionKind::kRevoke, "2027-03-10T10:00:00Z")};
+  r.visas = {VisaUntil("2027-03-31", VisaStatus::kRevoked), VisaUntil("2028-01-31")};
+  EXPECT_EQ(Until(r), "2033-01-31");  // the second visa, still issued, runs longest
+  r.visas[1].status = VisaStatus::kAnnulled;
+  EXPECT_EQ(Until(r), "2032-03-10");
+}
+
+TEST(RegisterRetentionTest, AWithdrawnOrClosedFileCountsFromItsCreation) {
+  RegisterRecords r;
+  r.file = FileLodgedAt("2027-01-15T09:00:00Z");
+  EXPECT_EQ(Until(r), "open");  // accepted and still examined: no period yet
+  r.withdrawn = true;
+  EXPECT_EQ(Until(r), "2032-01-15");  // (c)
+
+  RegisterRecords closed;  // closed before acceptance: no file, the decision is the first record
+  closed.decisions = {DecisionOf(DecisionKind::kInadmissible, "2027-01-20T10:00:00Z")};
+  EXPECT_EQ(Until(closed), "2032-01-20");
+  closed.decisions = {DecisionOf(DecisionKind::kNotCompetent, "2027-01-21T10:00:00Z")};
+  EXPECT_EQ(Until(closed), "2032-01-21");
+}
+
+TEST(RegisterRetentionTest, NothingOnRecordHasNoPeriodAndALeapDayEndsOnTheLastOfFebruary) {
+  EXPECT_TRUE(RegisterRecords{}.empty());
+  EXPECT_EQ(Until(RegisterRecords{}), "open");
+  RegisterRecords r;
+  r.visas = {VisaUntil("2028-02-29")};  // a replaced sticker's visa has no file (DV-STICKER)
+  EXPECT_FALSE(r.empty());
+  EXPECT_EQ(Until(r), "2033-02-28");
+}
+
+}  // namespace
+}  // namespace openvap::domain
