@@ -204,18 +204,25 @@ Status Platform::Impl::CreateDemoPki() {
   return Ok();
 }
 
-// A month of working-day mornings, 30 minutes each, from tomorrow.
+// A month of working-day mornings in New Delhi, 9:00 to 12:00 local time, 30 minutes each, from
+// tomorrow.
 Status Platform::Impl::PublishDemoSlots(const domain::Principal& publisher,
                                         const std::string& location) {
+  constexpr const char* kZone = "Asia/Kolkata";
   std::vector<domain::SlotOffer> offers;
   const Date first = AddDays(UtcDateOf(clock.Now()), 1);
   for (int day = 0; day < 30; ++day) {
+    const Date date = AddDays(first, day);
+    const std::chrono::weekday weekday{std::chrono::sys_days(date)};
+    if (weekday == std::chrono::Saturday || weekday == std::chrono::Sunday) continue;
+    const Timestamp nine_utc = StartOfDayUtc(date) + std::chrono::hours(9);
+    OPENVAP_ASSIGN_OR_RETURN(const std::chrono::seconds offset, zones.OffsetAt(kZone, nine_utc));
     for (int half_hour = 0; half_hour < 6; ++half_hour) {
       domain::SlotOffer o;
-      o.starts_at = StartOfDayUtc(AddDays(first, day)) + std::chrono::hours(9) +
-                    std::chrono::minutes(30 * half_hour);
+      o.starts_at = nine_utc - offset + std::chrono::minutes(30 * half_hour);
       o.minutes = 30;
       o.location = location;
+      o.time_zone = kZone;
       offers.push_back(o);
     }
   }
@@ -472,7 +479,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
                                                                *p.calendar, clock, p.random);
   p.payments = std::make_unique<domain::PaymentService>(
       *p.store, *p.payment_provider, *p.applications, clock, p.random, config.base_url);
-  p.appointments = std::make_unique<domain::AppointmentService>(*p.store, clock, p.random);
+  p.appointments = std::make_unique<domain::AppointmentService>(*p.store, p.zones, clock, p.random);
   p.visits = std::make_unique<domain::InPersonVisitService>(*p.store, *p.applications, clock);
   p.verification =
       std::make_unique<domain::VerificationService>(*p.store, *p.store, *p.verifier, clock);

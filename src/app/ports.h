@@ -14,6 +14,7 @@
 
 #include "domain/application_service.h"
 #include "domain/examination_service.h"
+#include "domain/lodging_service.h"
 #include "domain/store.h"
 #include "domain/verification_service.h"
 #include "rules/check.h"
@@ -25,7 +26,8 @@
 namespace openvap::app {
 
 // IANA zones from the system tz database (tzdata), and fixed offsets such as "+02:00".
-class SystemTimeZones final : public rules::TimeZones {
+// The one tz database behind the rules' time zones and the places of visits (slots).
+class SystemTimeZones final : public rules::TimeZones, public domain::VisitTimeZones {
  public:
   Result<std::chrono::seconds> OffsetAt(std::string_view zone, Timestamp instant) const override;
 

@@ -162,6 +162,15 @@ TEST(Time, FormatsEveryDayAndInstantAsPrintfWould) {
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("1969-12-31T23:59:59.999Z")),
             "1969-12-31T23:59:59Z");
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("2027-03-09T07:08:05Z")), "2027-03-09T07:08:05Z");
+  // Local times, read back to the same instant (appointment slots, VAP-APPT).
+  const Timestamp visit = *ParseIsoTimestamp("2027-03-09T04:00:00Z");
+  EXPECT_EQ(FormatLocalTimestamp(visit, std::chrono::minutes(330)), "2027-03-09T09:30:00+05:30");
+  EXPECT_EQ(FormatLocalTimestamp(visit, std::chrono::hours(-5)), "2027-03-08T23:00:00-05:00");
+  EXPECT_EQ(FormatLocalTimestamp(visit, std::chrono::seconds(0)), "2027-03-09T04:00:00+00:00");
+  for (const int minutes : {-599, -330, 0, 345, 825}) {
+    const std::string local = FormatLocalTimestamp(visit, std::chrono::minutes(minutes));
+    EXPECT_EQ(*ParseIsoTimestamp(local), visit) << local;
+  }
   EXPECT_EQ(FormatIsoTimestamp(*ParseIsoTimestamp("1900-01-01T00:00:00Z")), "1900-01-01T00:00:00Z");
 }
 

@@ -153,6 +153,18 @@ std::string FormatIsoTimestamp(Timestamp instant) {
   return out;
 }
 
+std::string FormatLocalTimestamp(Timestamp instant, std::chrono::seconds utc_offset) {
+  std::string out = FormatIsoTimestamp(instant + utc_offset);
+  out.pop_back();  // the Z
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(utc_offset).count();
+  const auto magnitude = static_cast<unsigned>(minutes < 0 ? -minutes : minutes);
+  const std::size_t at = out.size();
+  out.append(minutes < 0 ? "-00:00" : "+00:00");
+  PutDigits(out.data() + at + 1, magnitude / 60, 2);
+  PutDigits(out.data() + at + 4, magnitude % 60, 2);
+  return out;
+}
+
 Date UtcDateOf(Timestamp instant) { return Date{std::chrono::floor<days>(instant)}; }
 
 Timestamp StartOfDayUtc(Date date) { return Timestamp(sys_days(date)); }

@@ -31,6 +31,11 @@ Result<Timestamp> ParseIsoTimestamp(std::string_view text);
 // YYYY-MM-DDTHH:MM:SSZ (UTC, whole seconds).
 std::string FormatIsoTimestamp(Timestamp instant);
 
+// The local time of an instant where the offset from UTC is `utc_offset`, as
+// YYYY-MM-DDTHH:MM:SS+HH:MM (whole seconds; ParseIsoTimestamp reads it back to the instant).
+// An offset is a whole number of minutes between -23:59 and +23:59.
+std::string FormatLocalTimestamp(Timestamp instant, std::chrono::seconds utc_offset);
+
 // The UTC calendar date of an instant.
 Date UtcDateOf(Timestamp instant);
 

@@ -214,8 +214,9 @@ Status PaymentService::Refund(const ApplicationId& id) {
 
 // ---- Appointments -------------------------------------------------------------------------
 
-AppointmentService::AppointmentService(Store& store, const Clock& clock, RandomSource& random)
-    : store_(store), clock_(clock), random_(random) {}
+AppointmentService::AppointmentService(Store& store, const VisitTimeZones& zones,
+                                       const Clock& clock, RandomSource& random)
+    : store_(store), zones_(zones), clock_(clock), random_(random) {}
 
 Result<std::vector<AppointmentSlot>> AppointmentService::Publish(
     const Principal& official, const std::vector<SlotOffer>& offers) {
@@ -238,9 +239,18 @@ Result<std::vector<AppointmentSlot>> AppointmentService::Publish(
     if (o.minutes < 5 || o.minutes > 240) {
       return Error{"invalid-field", "slots: minutes from 5 to 240"};
     }
+    const bool named = !o.time_zone.empty() && o.time_zone.size() <= 64 && IsPlainText(o.time_zone);
+    const auto offset = named ? zones_.OffsetAt(o.time_zone, o.starts_at)
+                              : Result<std::chrono::seconds>(Error{"unknown-time-zone", ""});
+    if (!offset.ok()) {
+      return Error{"invalid-field",
+                   "slots: time_zone: the time zone of the place of the visit, an IANA name such "
+                   "as Asia/Kolkata" +
+                       (named ? " ('" + o.time_zone + "' is not one)" : std::string())};
+    }
     out.push_back(AppointmentSlot{"slot-" + random_.HexToken(8), official.member_state,
                                   official.organisation, o.location, o.starts_at, o.minutes,
-                                  std::nullopt});
+                                  std::nullopt, o.time_zone, *offset});
   }
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     for (const AppointmentSlot& s : out) OPENVAP_RETURN_IF_ERROR(uow.Appointments().InsertSlot(s));

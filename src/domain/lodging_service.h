@@ -8,9 +8,11 @@
 
 #include <openvap/result.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -59,13 +61,26 @@ struct SlotOffer {
   Timestamp starts_at{};
   int minutes = 15;
   std::string location;
+  std::string time_zone;  // of the place of the visit, an IANA name
+};
+
+// Local time at the place of a visit (VAP-APPT): slots are shown in the time of the place where
+// the applicant goes, not in UTC.
+class VisitTimeZones {
+ public:
+  virtual ~VisitTimeZones() = default;
+  // The offset from UTC in effect in `zone` (an IANA name) at `instant`. Errors:
+  // "unknown-time-zone".
+  virtual Result<std::chrono::seconds> OffsetAt(std::string_view zone, Timestamp instant) const = 0;
 };
 
 class AppointmentService {
  public:
-  AppointmentService(Store& store, const Clock& clock, RandomSource& random);
+  AppointmentService(Store& store, const VisitTimeZones& zones, const Clock& clock,
+                     RandomSource& random);
 
-  // VIS 7e(2): a state's consulate or a service provider publishes its slots.
+  // VIS 7e(2): a state's consulate or a service provider publishes its slots, each with the
+  // time zone of its place.
   Result<std::vector<AppointmentSlot>> Publish(const Principal& official,
                                                const std::vector<SlotOffer>& offers);
   // Free slots in the future for a state (and an organisation, when given).
@@ -80,6 +95,7 @@ class AppointmentService {
 
  private:
   Store& store_;
+  const VisitTimeZones& zones_;
   const Clock& clock_;
   RandomSource& random_;
 };

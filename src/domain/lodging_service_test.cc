@@ -62,6 +62,16 @@ Principal Person(Role role, const std::string& id, const std::string& state = ""
   return p;
 }
 
+// The places of the tests' visits: UTC and New Delhi (+05:30 all year).
+class TwoTimeZones : public VisitTimeZones {
+ public:
+  Result<std::chrono::seconds> OffsetAt(std::string_view zone, Timestamp) const override {
+    if (zone == "UTC") return std::chrono::seconds(0);
+    if (zone == "Asia/Kolkata") return std::chrono::seconds(330 * 60);
+    return Error{"unknown-time-zone", std::string(zone)};
+  }
+};
+
 class LodgingTest : public ::testing::Test {
  protected:
   LodgingTest()
@@ -69,7 +79,7 @@ class LodgingTest : public ::testing::Test {
         random_(11),
         applications_(store_, prechecks_, clock_, random_),
         payments_(store_, provider_, applications_, clock_, random_, "https://vap.example"),
-        appointments_(store_, clock_, random_),
+        appointments_(store_, zones_, clock_, random_),
         visits_(store_, applications_, clock_) {}
 
   ApplicationId Submitted() {
@@ -80,7 +90,8 @@ class LodgingTest : public ::testing::Test {
   }
 
   std::string PublishedSlot(const Principal& publisher) {
-    return appointments_.Publish(publisher, {{clock_.Now() + std::chrono::hours(48), 15, "1 Rd"}})
+    return appointments_
+        .Publish(publisher, {{clock_.Now() + std::chrono::hours(48), 15, "1 Rd", "Asia/Kolkata"}})
         ->front()
         .id;
   }
@@ -92,6 +103,7 @@ class LodgingTest : public ::testing::Test {
   fakes::InMemoryStore store_;
   LodgingPreChecks prechecks_;
   ScriptedProvider provider_;
+  TwoTimeZones zones_;
   FixedClock clock_;
   SeededRandom random_;
   ApplicationService applications_;
@@ -154,16 +166,28 @@ TEST_F(LodgingTest, PaymentInPersonIsTheFallback) {
 }
 
 TEST_F(LodgingTest, SlotsArePublishedByOfficialsAndNeverDoubleBooked) {
-  EXPECT_EQ(
-      appointments_.Publish(anna_, {{clock_.Now() + std::chrono::hours(1), 15, ""}}).error().code,
-      "forbidden");
-  EXPECT_EQ(
-      appointments_.Publish(consul_, {{clock_.Now() - std::chrono::hours(1), 15, ""}}).error().code,
-      "invalid-field");
+  EXPECT_EQ(appointments_.Publish(anna_, {{clock_.Now() + std::chrono::hours(1), 15, "", "UTC"}})
+                .error()
+                .code,
+            "forbidden");
+  EXPECT_EQ(appointments_.Publish(consul_, {{clock_.Now() - std::chrono::hours(1), 15, "", "UTC"}})
+                .error()
+                .code,
+            "invalid-field");
+  // Each slot says where its time is (VAP-APPT): the applicant sees the time of the place.
+  for (const std::string zone : {"", "Mars/Olympus", "Asia/Kolkata\n"}) {
+    const auto refused =
+        appointments_.Publish(consul_, {{clock_.Now() + std::chrono::hours(1), 15, "", zone}});
+    EXPECT_EQ(refused.error().code, "invalid-field");
+    EXPECT_NE(refused.error().message.find("time_zone"), std::string::npos);
+    EXPECT_EQ(refused.error().message.find('\n'), std::string::npos);
+  }
   const std::string slot = PublishedSlot(consul_);
   const auto free =
       appointments_.Free("FR", "", clock_.Now(), clock_.Now() + std::chrono::hours(72));
   ASSERT_EQ(free->size(), 1U);
+  EXPECT_EQ(free->front().time_zone, "Asia/Kolkata");
+  EXPECT_EQ(free->front().utc_offset, std::chrono::minutes(330));
 
   const ApplicationId a = Submitted();
   const ApplicationId b = Submitted();

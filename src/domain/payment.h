@@ -7,6 +7,7 @@
 
 #include <openvap/result.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -69,6 +70,11 @@ struct AppointmentSlot {
   Timestamp starts_at{};
   int minutes = 15;
   std::optional<ApplicationId> booked_by;  // one application per slot
+  // Where the visit takes place (an IANA name such as "Asia/Kolkata"), and the offset from UTC
+  // there at starts_at, worked out when the slot was published: the applicant is shown the time
+  // of the place. Slots published before time zones were kept read as UTC.
+  std::string time_zone = "UTC";
+  std::chrono::seconds utc_offset{0};
 };
 
 }  // namespace openvap::domain

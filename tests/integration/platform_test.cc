@@ -162,6 +162,15 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
       applicant.Expect(200, "GET", "/api/v1/appointments/slots?state=FR&organisation=esp-delhi");
   ASSERT_FALSE(slots.value("slots", json::array()).empty()) << slots;
   const std::string slot = slots["slots"][0].value("id", "");
+  // In the time of the place, New Delhi (+05:30): the demo's mornings, 9:00 to 12:00.
+  const json& first_slot = slots["slots"][0];
+  EXPECT_EQ(first_slot.value("time_zone", ""), "Asia/Kolkata") << first_slot;
+  const std::string local = first_slot.value("starts_at_local", "");
+  ASSERT_EQ(local.size(), 25U) << first_slot;
+  EXPECT_EQ(local.substr(19), "+05:30") << first_slot;
+  EXPECT_GE(local.substr(11, 5), "09:00") << first_slot;
+  EXPECT_LE(local.substr(11, 5), "11:30") << first_slot;
+  EXPECT_EQ(*ParseIsoTimestamp(local), *ParseIsoTimestamp(first_slot.value("starts_at", "")));
   applicant.Expect(200, "POST", app + "/appointment", {{"slot_id", slot}});
 
   // Submission: the declarations act as the signature; biometrics are still to be taken.
@@ -178,6 +187,16 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   const std::string gateway = "/api/v1/esp/applications/" + id;
   EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 200);
   EXPECT_EQ(esp.Get("/api/v1/consulate/applications", key).status / 100, 4);
+  // Slots say where their time is (VAP-APPT): without a time zone they are refused.
+  const std::string tomorrow = Day(2) + "T04:00:00Z";
+  const HttpResult no_zone =
+      esp.Post("/api/v1/esp/slots", R"({"slots": [{"starts_at": ")" + tomorrow + R"("}]})", key);
+  EXPECT_EQ(no_zone.status, 422) << no_zone.body;
+  EXPECT_NE(no_zone.body.find("time_zone"), std::string::npos) << no_zone.body;
+  const HttpResult published = esp.Post(
+      "/api/v1/esp/slots",
+      R"({"slots": [{"starts_at": ")" + tomorrow + R"(", "time_zone": "Asia/Kolkata"}]})", key);
+  EXPECT_EQ(published.status, 201) << published.body;
   // The uploaded copy of the travel document, to compare with the one presented (VC Art 12(4)).
   const HttpResult files = esp.Get(gateway + "/documents", key);
   ASSERT_EQ(files.status, 200) << files.body;

@@ -447,15 +447,27 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .summary = "Publish appointment slots (VIS 7e(2))",
            .tag = "appointments",
            .roles = Officials(),
-           .request_schema = ObjectSchema({{"slots", {{"type", "array"}}}}, {"slots"}),
+           .request_schema = SlotOffersSchema(),
            .success_status = 201,
            .handler = [&s](CallContext& c) { return PublishSlots(s, c); }});
+}
+
+json SlotOffersSchema() {
+  const json slot = ObjectSchema(
+      {{"starts_at", StringSchema("the start, with its offset or Z", "date-time")},
+       {"time_zone", StringSchema("the time zone of the place of the visit, e.g. Asia/Kolkata")},
+       {"minutes", {{"type", "integer"}, {"minimum", 5}, {"maximum", 240}}},
+       {"location", StringSchema("the address shown to the applicant")}},
+      {"starts_at", "time_zone"});
+  return ObjectSchema({{"slots", {{"type", "array"}, {"items", slot}, {"maxItems", 1000}}}},
+                      {"slots"});
 }
 
 http::Response PublishSlots(PlatformServices& s, CallContext& c) {
   OPENVAP_API_TRY(body, ParseJsonObject(c.request));
   if (!body.contains("slots") || !body["slots"].is_array()) {
-    return ErrorResponseFor({"invalid-field", "slots: a list of {starts_at, minutes, location}"});
+    return ErrorResponseFor(
+        {"invalid-field", "slots: a list of {starts_at, time_zone, minutes, location}"});
   }
   std::vector<domain::SlotOffer> offers;
   for (std::size_t i = 0; i < body["slots"].size(); ++i) {
@@ -472,6 +484,8 @@ http::Response PublishSlots(PlatformServices& s, CallContext& c) {
     }
     OPENVAP_API_TRY(location, OptionalString(o, "location", path));
     offer.location = location.value_or("");
+    OPENVAP_API_TRY(time_zone, RequireString(o, "time_zone", path));
+    offer.time_zone = time_zone;
     offers.push_back(offer);
   }
   OPENVAP_API_TRY(slots, s.appointments.Publish(c.principal, offers));

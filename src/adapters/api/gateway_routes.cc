@@ -211,7 +211,7 @@ void AddServiceProviderRoutes(Api& api, PlatformServices& s) {
                 .auth = gateway.auth,
                 .roles = gateway.roles,
                 .requires_mfa = false,
-                .request_schema = ObjectSchema({{"slots", {{"type", "array"}}}}, {"slots"}),
+                .request_schema = SlotOffersSchema(),
                 .handler = [&s](CallContext& c) { return PublishSlots(s, c); }});
 }
 

@@ -167,6 +167,8 @@ json SlotJson(const domain::AppointmentSlot& s) {
           {"organisation", s.organisation},
           {"location", s.location},
           {"starts_at", FormatIsoTimestamp(s.starts_at)},
+          {"time_zone", s.time_zone},
+          {"starts_at_local", FormatLocalTimestamp(s.starts_at, s.utc_offset)},
           {"minutes", s.minutes},
           {"booked", s.booked_by.has_value()}};
 }

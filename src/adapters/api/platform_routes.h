@@ -38,6 +38,8 @@ void AddVerificationRoutes(Api& api, PlatformServices& services);
 
 // POST .../slots and .../payment-in-person for consulates and service providers alike.
 http::Response PublishSlots(PlatformServices& services, CallContext& c);
+// The request schema of PublishSlots.
+nlohmann::json SlotOffersSchema();
 http::Response RecordPaymentInPerson(PlatformServices& services, CallContext& c);
 
 }  // namespace openvap::api

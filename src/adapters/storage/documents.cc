@@ -602,7 +602,9 @@ json ToDoc(const domain::AppointmentSlot& s) {
           {"organisation", s.organisation},
           {"location", s.location},
           {"starts_at", ToMillis(s.starts_at)},
-          {"minutes", s.minutes}};
+          {"minutes", s.minutes},
+          {"time_zone", s.time_zone},
+          {"utc_offset_s", s.utc_offset.count()}};
 }
 
 domain::AppointmentSlot SlotFromDoc(const json& j) {
@@ -613,6 +615,10 @@ domain::AppointmentSlot SlotFromDoc(const json& j) {
   s.location = Str(j, "location");
   s.starts_at = Time(j, "starts_at");
   s.minutes = static_cast<int>(Int(j, "minutes"));
+  if (j.contains("time_zone")) {  // published before time zones were kept: UTC
+    s.time_zone = Str(j, "time_zone");
+    s.utc_offset = std::chrono::seconds(Int(j, "utc_offset_s"));
+  }
   return s;
 }
 

@@ -1018,6 +1018,25 @@ TEST(DocumentsTest, TheTextWrittenDirectlyIsTheDocumentAndReadsBackAsStored) {
   }
 }
 
+// A slot keeps the time zone of its place and the offset there at its start (VAP-APPT); a slot
+// stored before time zones were kept reads as UTC.
+TEST(DocumentsTest, ASlotKeepsTheTimeZoneOfItsPlace) {
+  domain::AppointmentSlot slot;
+  slot.id = "slot-1";
+  slot.starts_at = *ParseIsoTimestamp("2027-02-01T03:30:00Z");
+  slot.time_zone = "Asia/Kolkata";
+  slot.utc_offset = std::chrono::minutes(330);
+  const domain::AppointmentSlot back = SlotFromDoc(ToDoc(slot));
+  EXPECT_EQ(back.time_zone, "Asia/Kolkata");
+  EXPECT_EQ(back.utc_offset, std::chrono::minutes(330));
+  EXPECT_EQ(back.starts_at, slot.starts_at);
+  nlohmann::json older = ToDoc(slot);
+  older.erase("time_zone");
+  older.erase("utc_offset_s");
+  EXPECT_EQ(SlotFromDoc(older).time_zone, "UTC");
+  EXPECT_EQ(SlotFromDoc(older).utc_offset, std::chrono::seconds(0));
+}
+
 TEST(DocumentsTest, AMessageReadsBackFromItsStoredText) {
   domain::AccountMessage m;
   m.id = "msg-0190a1b2c3d4-0123456789abcdef";
