@@ -767,6 +767,37 @@ Result<std::vector<Decision>> ExaminationService::DecisionsFor(const Principal& 
   return out;
 }
 
+Result<Decision> ExaminationService::RecordHandedOver(const Principal& official,
+                                                      const ApplicationId& id,
+                                                      const DecisionId& decision) {
+  OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  Decision out;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto d, uow.Registry().FindDecision(decision));
+    if (!d || d->application != id || d->member_state != official.member_state) {
+      return Error{"not-found", "no decision " + decision.value() + " of " + official.member_state +
+                                    " on application " + id.value()};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(id));
+    OPENVAP_ASSIGN_OR_RETURN(const auto application, uow.Applications().Find(id));
+    if (!LodgedWithoutAccount(file, application)) {
+      return Error{"invalid-transition",
+                   "the applicant reads this decision in the secure account, and opening it "
+                   "there notifies it (Visa Code Art 32(2))"};
+    }
+    if (d->accessed_at) {
+      return Error{"invalid-transition",
+                   "this decision was handed over at " + FormatIsoTimestamp(*d->accessed_at)};
+    }
+    d->accessed_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateDecision(*d));
+    out = *d;
+    return uow.Audit().Append(Audit(official, "decision.handed-over",
+                                    "decision:" + decision.value(), {{"application", id.value()}}));
+  }));
+  return out;
+}
+
 Result<DigitalVisa> ExaminationService::GetVisa(const Principal& who, const VisaNumber& number) {
   std::optional<DigitalVisa> visa;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {

@@ -137,6 +137,14 @@ class ExaminationService {
   // period starts (VC Art 32(2)).
   Result<std::vector<Decision>> DecisionsFor(const Principal& who, const ApplicationId& id);
 
+  // VC Art 32(2), last sentence: a decision on an application lodged without an account (Art
+  // 9(1b)) reaches the person as the standard form, which the consulate hands over. Records that
+  // it did, now: the decision is notified and the time limit for an appeal runs from this moment
+  // (`accessed_at`). For an official of the deciding state. Errors: "not-found",
+  // "invalid-transition" (the person has a secure account, or it was handed over already).
+  Result<Decision> RecordHandedOver(const Principal& official, const ApplicationId& id,
+                                    const DecisionId& decision);
+
   // The digital visa, for its owner, an official of any Member State, or a border guard.
   Result<DigitalVisa> GetVisa(const Principal& who, const VisaNumber& number);
 

@@ -326,6 +326,23 @@ TEST_F(ExaminationTest, APersonWithoutAnAccountGetsTheStandardFormByEMail) {
   EXPECT_FALSE(read->front().accessed_at.has_value());
   clock_.Advance(std::chrono::hours(24 * 9));
   EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
+
+  // The consulate records when it handed the form over: the appeal period runs from then.
+  const DecisionId refusal = read->front().id;
+  EXPECT_EQ(exam_.RecordHandedOver(consul_de_, lodged->id, refusal).error().code, "not-found");
+  EXPECT_EQ(exam_.RecordHandedOver(anna_, lodged->id, refusal).error().code, "forbidden");
+  const auto handed = exam_.RecordHandedOver(consul_fr_, lodged->id, refusal);
+  ASSERT_TRUE(handed.ok()) << handed.error().message;
+  EXPECT_EQ(FormatIsoTimestamp(*handed->accessed_at), "2027-01-24T09:00:00Z");
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "decision.handed-over");
+  EXPECT_TRUE(exam_.DecisionsFor(consul_fr_, lodged->id)->front().accessed_at.has_value());
+  EXPECT_EQ(exam_.RecordHandedOver(consul_fr_, lodged->id, refusal).error().code,
+            "invalid-transition");
+  // A person with an account opens the decision there instead.
+  const ApplicationId own = Accepted();
+  const auto refused = *exam_.Refuse(consul_fr_, own, {{2}, ""});
+  EXPECT_EQ(exam_.RecordHandedOver(consul_fr_, own, refused.id).error().code, "invalid-transition");
+  EXPECT_EQ(exam_.RecordHandedOver(consul_fr_, lodged->id, refused.id).error().code, "not-found");
 }
 
 TEST_F(ExaminationTest, OpeningTheDecisionStartsTheAppealPeriodInstead) {

@@ -374,6 +374,63 @@ TEST_P(WholeProcedure, AVisitBookedAtTheConsulateIsReceivedThere) {
   EXPECT_NE(french.find("no hotel booking"), std::string::npos) << refusal;
 }
 
+// VAP-HUM, VC Art 9(1b) and 32(2): the consulate lodges an application for a person without an
+// account, the refusal reaches the person as the standard form by e-mail, and the consulate
+// records when it handed the form over: the decision's notification, from which the time limit
+// for an appeal runs.
+TEST_P(WholeProcedure, APersonWithoutAnAccountIsHandedTheDecision) {
+  TempDir dir;
+  SmtpSink smtp;
+  std::string database;
+  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("behalf");
+  PlatformServer server(dir.path() + "/data", database, smtp.url());
+  ASSERT_FALSE(server.url().empty());
+  ApiSession officer(server.url());
+  ASSERT_TRUE(server.SignInDemoStaff(officer, "consular-officer"));
+  const std::string id = officer
+                             .Expect(201, "POST", "/api/v1/consulate/applications",
+                                     {{"contact_email", "ravi@example.org"},
+                                      {"reason", "no internet access in the village"}})
+                             .value("id", "");
+  ASSERT_FALSE(id.empty());
+  const std::string app = "/api/v1/consulate/applications/" + id;
+  FillInTheForm(officer, app, "ravi@example.org", Day(30), Day(39));
+  EXPECT_EQ(
+      officer
+          .Expect(200, "POST", app + "/submit", {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}})
+          .value("status", ""),
+      "notified");
+  officer.Expect(200, "POST", app + "/accept", json::object());
+  const json refusal =
+      officer.Expect(200, "POST", app + "/refuse", {{"grounds", {2}}, {"remarks", "no booking"}});
+  const std::string decision = refusal.value("id", "");
+  ASSERT_FALSE(decision.empty()) << refusal;
+  EXPECT_FALSE(refusal.contains("accessed_at")) << refusal;
+  // The standard form itself, by e-mail (no account to read it in).
+  bool form_sent = false;
+  for (const ReceivedMail& mail : smtp.WaitFor(1, std::chrono::seconds(20))) {
+    const std::string text = MailText(mail.data);
+    if (mail.recipients == std::vector<std::string>{"ravi@example.org"} &&
+        text.find("Remarks: no booking") != std::string::npos &&
+        text.find("runs from the day this decision is notified to you") != std::string::npos) {
+      form_sent = true;
+    }
+  }
+  EXPECT_TRUE(form_sent);
+
+  const std::string handed_over = app + "/decisions/" + decision + "/handed-over";
+  const json handed = officer.Expect(200, "POST", handed_over, json::object());
+  ASSERT_TRUE(handed.contains("accessed_at")) << handed;
+  EXPECT_TRUE(ParseIsoTimestamp(handed.value("accessed_at", "")).ok()) << handed;
+  const HttpResult again = officer.Call("POST", handed_over, json::object());
+  EXPECT_EQ(again.status, 409) << again.body;
+  const HttpResult unknown =
+      officer.Call("POST", app + "/decisions/dec-unknown/handed-over", json::object());
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  const json decisions = officer.Expect(200, "GET", app + "/decisions");
+  EXPECT_EQ(decisions["decisions"][0].value("accessed_at", ""), handed.value("accessed_at", ""));
+}
+
 // VAP-ACCT: someone who signed out comes back and passes the second factor with the
 // authenticator app or a recovery code (each code once). The whole procedure above only ever
 // signs in once, right after enrolment; on SQLite the second factor failed with 503 (the login

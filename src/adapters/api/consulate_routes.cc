@@ -347,6 +347,19 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            }});
 
   api.Add({.method = "POST",
+           .path = "/api/v1/consulate/applications/{id}/decisions/{decision}/handed-over",
+           .summary = "Record that the standard form of a decision was handed over to a person "
+                      "without an account (VC Art 32(2)); the appeal period runs from now",
+           .tag = "consulate",
+           .roles = Officials(),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(
+                 d, s.examination.RecordHandedOver(c.principal, IdOf(c),
+                                                   DecisionId(c.request.path_params["decision"])));
+             return Ok200(DecisionJson(d));
+           }});
+
+  api.Add({.method = "POST",
            .path = "/api/v1/consulate/applications/{id}/payment-in-person",
            .summary = "Record the fee paid at the consulate (VAP-PAY fallback)",
            .tag = "consulate",
