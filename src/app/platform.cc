@@ -215,11 +215,15 @@ Status Platform::Impl::PublishDemoSlots(const domain::Principal& publisher,
     const Date date = AddDays(first, day);
     const std::chrono::weekday weekday{std::chrono::sys_days(date)};
     if (weekday == std::chrono::Saturday || weekday == std::chrono::Sunday) continue;
-    const Timestamp nine_utc = StartOfDayUtc(date) + std::chrono::hours(9);
-    OPENVAP_ASSIGN_OR_RETURN(const std::chrono::seconds offset, zones.OffsetAt(kZone, nine_utc));
+    // 9:00 local: the offset is the one in effect then, not at 9:00 UTC.
+    const Timestamp nine_as_if_utc = StartOfDayUtc(date) + std::chrono::hours(9);
+    OPENVAP_ASSIGN_OR_RETURN(const std::chrono::seconds guess,
+                             zones.OffsetAt(kZone, nine_as_if_utc));
+    OPENVAP_ASSIGN_OR_RETURN(const std::chrono::seconds offset,
+                             zones.OffsetAt(kZone, nine_as_if_utc - guess));
     for (int half_hour = 0; half_hour < 6; ++half_hour) {
       domain::SlotOffer o;
-      o.starts_at = nine_utc - offset + std::chrono::minutes(30 * half_hour);
+      o.starts_at = nine_as_if_utc - offset + std::chrono::minutes(30 * half_hour);
       o.minutes = 30;
       o.location = location;
       o.time_zone = kZone;
@@ -381,6 +385,12 @@ Status Platform::Impl::Handle(const storage::ClaimedJob& job) {
         "register's records of {} applications deleted",
         report.drafts_deleted, report.incomplete_deleted, report.closed_reduced,
         report.register_records_deleted);
+    if (report.register_records_unreadable > 0) {
+      logger->error(
+          "retention: the register's records of {} applications could not be read and were "
+          "set aside (audit action register.retention-unreadable)",
+          report.register_records_unreadable);
+    }
     return Ok();
   }
   return Error{"unknown-job", "no handler for jobs of kind '" + job.kind + "'"};

@@ -233,6 +233,7 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     file.data = a.form.Fields();
     file.prechecks = a.prechecks ? a.prechecks->details : json::object();
     file.lodged_at = a.submitted_at.value_or(clock_.Now());
+    file.created_at = clock_.Now();
     file.lodged_by_official = a.lodged_by_official;
     file.residence_time_zone = a.form.FieldText("residence_time_zone");
     if (file.residence_time_zone.empty()) file.residence_time_zone = "UTC";

@@ -530,9 +530,8 @@ TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
   EXPECT_EQ(exam_.DeclareInadmissible(consul_fr_, b, "").error().code, "invalid-field");
   ASSERT_TRUE(exam_.DeclareInadmissible(consul_fr_, b, "travel document copy unreadable").ok());
   EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-fee");
-  // VC Art 19(3) gives no appeal: the message does not speak of one, and no presumed
-  // notification starts a time limit; nor for the state that was not competent.
-  EXPECT_EQ(store_.Snapshot().messages.back().body.find("appeal"), std::string::npos);
+  // VC Art 19(3) gives no appeal: no presumed notification starts a time limit; nor for the
+  // state that was not competent.
   clock_.Advance(std::chrono::hours(24 * 9));
   EXPECT_EQ(*exam_.ApplyPresumedNotifications(), 0);
   const Decision inadmissible = exam_.DecisionsFor(anna_, b)->front();
@@ -551,7 +550,7 @@ TEST_F(ExaminationTest, TheRegisterKeepsAnApplicationsRecordsFiveYears) {
     if (it == periods.end()) return "none";
     return it->second ? FormatIsoDate(*it->second) : "open";
   };
-  clock_.Set(*ParseIsoTimestamp("2027-03-05T10:00:00Z"));
+  clock_.Set(*ParseIsoTimestamp("2027-03-05T08:00:00Z"));
   const ApplicationId issued = Accepted();
   EXPECT_EQ(until(issued), "none");  // examined: nothing ends it yet
   const auto visa = *exam_.Issue(consul_fr_, issued, Terms());
@@ -562,24 +561,30 @@ TEST_F(ExaminationTest, TheRegisterKeepsAnApplicationsRecordsFiveYears) {
   const ApplicationId refused = Accepted();
   ASSERT_TRUE(exam_.Refuse(consul_fr_, refused, {{2}, ""}).ok());
   EXPECT_EQ(until(refused), "2032-03-05");  // from the decision
-  const ApplicationId withdrawn = Accepted();
+  // From the creation of the file at acceptance, two days after the submission.
+  const ApplicationId withdrawn = Notified();
+  clock_.Advance(std::chrono::hours(48));
+  ASSERT_TRUE(exam_.Accept(consul_fr_, withdrawn).ok());
   ASSERT_TRUE(applications_.Withdraw(anna_, withdrawn).ok());
-  EXPECT_EQ(until(withdrawn), "2032-03-05");  // from the file's creation
+  EXPECT_EQ(until(withdrawn), "2032-03-07");
   const ApplicationId draft = applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa)->id;
   ASSERT_TRUE(applications_.Withdraw(anna_, draft).ok());
   EXPECT_EQ(until(draft), "none");  // the register never held it
 
   RetentionService retention(store_, clock_);
-  clock_.Set(*ParseIsoTimestamp("2032-03-05T23:00:00Z"));  // the last day of two of them
+  clock_.Set(*ParseIsoTimestamp("2032-03-05T23:00:00Z"));  // the refusal's last day
   EXPECT_EQ(retention.Apply()->register_records_deleted, 0);
   clock_.Set(*ParseIsoTimestamp("2032-03-06T00:30:00Z"));
-  EXPECT_EQ(retention.Apply()->register_records_deleted, 2);
+  EXPECT_EQ(retention.Apply()->register_records_deleted, 1);
   auto state = store_.Snapshot();
   EXPECT_FALSE(state.files.contains(refused.value()));
-  EXPECT_FALSE(state.files.contains(withdrawn.value()));
+  EXPECT_TRUE(state.files.contains(withdrawn.value()));
   EXPECT_TRUE(state.files.contains(issued.value()));
   EXPECT_TRUE(state.visas.contains(visa.number.value()));
   EXPECT_EQ(state.audit.back().action, "register.delete-expired");
+  clock_.Set(*ParseIsoTimestamp("2032-03-08T00:30:00Z"));
+  EXPECT_EQ(retention.Apply()->register_records_deleted, 1);
+  EXPECT_FALSE(store_.Snapshot().files.contains(withdrawn.value()));
 
   clock_.Set(*ParseIsoTimestamp("2032-04-11T08:00:00Z"));
   EXPECT_EQ(retention.Apply()->register_records_deleted, 1);

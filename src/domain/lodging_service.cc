@@ -245,7 +245,7 @@ Result<std::vector<AppointmentSlot>> AppointmentService::Publish(
     if (!offset.ok()) {
       return Error{"invalid-field",
                    "slots: time_zone: the time zone of the place of the visit, an IANA name such "
-                   "as Asia/Kolkata" +
+                   "as Asia/Kolkata (or a fixed offset such as +05:30)" +
                        (named ? " ('" + o.time_zone + "' is not one)" : std::string())};
     }
     out.push_back(AppointmentSlot{"slot-" + random_.HexToken(8), official.member_state,

@@ -65,11 +65,13 @@ struct SlotOffer {
 };
 
 // Local time at the place of a visit (VAP-APPT): slots are shown in the time of the place where
-// the applicant goes, not in UTC.
+// the applicant goes, not in UTC. The same contract as rules::TimeZones, which the domain cannot
+// name (it depends on base only); the app's SystemTimeZones implements both.
 class VisitTimeZones {
  public:
   virtual ~VisitTimeZones() = default;
-  // The offset from UTC in effect in `zone` (an IANA name) at `instant`. Errors:
+  // The offset from UTC in effect in `zone` at `instant`: an IANA name (which follows summer
+  // time), or a fixed offset such as "+05:30" for a place without summer time. Errors:
   // "unknown-time-zone".
   virtual Result<std::chrono::seconds> OffsetAt(std::string_view zone, Timestamp instant) const = 0;
 };

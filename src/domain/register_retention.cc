@@ -3,6 +3,15 @@
 #include <algorithm>
 
 namespace openvap::domain {
+namespace {
+
+// The date of an instant for a period that must not start too early: the latest calendar date
+// anywhere at that instant (UTC+14), so that it is never before the date where the authority
+// decided (a refusal at 00:30 in Paris is still the day before in UTC). At most one day later
+// than the authority's own date: the records are then kept one day longer, never deleted early.
+Date LatestDateOf(Timestamp instant) { return UtcDateOf(instant + std::chrono::hours(14)); }
+
+}  // namespace
 
 std::optional<Date> RegisterRetainedUntil(const RegisterRecords& records) {
   std::optional<Date> start;
@@ -15,7 +24,7 @@ std::optional<Date> RegisterRetainedUntil(const RegisterRecords& records) {
       case DecisionKind::kAnnul:
       case DecisionKind::kRevoke:
       case DecisionKind::kRefuseConfirmation:
-        later(UtcDateOf(d.decided_at));  // (d)
+        later(LatestDateOf(d.decided_at));  // (d)
         break;
       default:
         break;
@@ -31,15 +40,15 @@ std::optional<Date> RegisterRetainedUntil(const RegisterRecords& records) {
           return d.kind == DecisionKind::kNotCompetent || d.kind == DecisionKind::kInadmissible;
         });
     if (!closed) return std::nullopt;
-    // (c): the file was created at lodging; a file closed before acceptance has none, and the
-    // register's first record of it is the decision that closed it.
+    // (c): the file was created at acceptance; a file closed before acceptance has none, and
+    // the register's first record of it is the decision that closed it.
     if (records.file) {
-      start = UtcDateOf(records.file->lodged_at);
+      start = LatestDateOf(records.file->created_at);
     } else if (!records.decisions.empty()) {
       const auto first = std::min_element(
           records.decisions.begin(), records.decisions.end(),
           [](const Decision& a, const Decision& b) { return a.decided_at < b.decided_at; });
-      start = UtcDateOf(first->decided_at);
+      start = LatestDateOf(first->decided_at);
     } else {
       return std::nullopt;
     }

@@ -5,13 +5,15 @@
 // for it, its decisions and visas (VIS Art 23(1), as amended by Regulation (EU) 2021/1134; the
 // form's declaration D3: "for a maximum period of five years"). The five years run from:
 //   (a) the expiry date of the visa, if one was issued; (b) its new expiry date, if extended;
-//   (c) the creation of the application file, if the application was withdrawn or closed
-//       without a decision on the visa (not competent, inadmissible);
+//   (c) the creation of the application file (at acceptance), if the application was withdrawn
+//       or closed without a decision on the visa (not competent, inadmissible);
 //   (d) the date of the decision, if the visa was refused, annulled or revoked (a refused
 //       confirmation revokes it, VC Art 32a(9)).
 // When more than one applies (a visa issued and later revoked, two visas), the latest start
-// counts. The seeds do not carry Art 23: its rule is taken from Regulation (EC) No 767/2008 as
-// amended by Regulation (EU) 2021/1134.
+// counts. The last day kept is the same date five years on (a period in years ends on the same
+// date, Reg (EEC, Euratom) No 1182/71 Art 3(2)(c)); the records are deleted the day after. The
+// seeds do not carry Art 23: its rule is taken from Regulation (EC) No 767/2008 as amended by
+// Regulation (EU) 2021/1134.
 
 #include <openvap/result.h>
 

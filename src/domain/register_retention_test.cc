@@ -26,10 +26,11 @@ DigitalVisa VisaUntil(const char* valid_until, VisaStatus status = VisaStatus::k
   return v;
 }
 
-ApplicationFile FileLodgedAt(const char* at) {
+ApplicationFile FileCreatedAt(const char* at) {
   ApplicationFile f;
   f.application = ApplicationId("app-1");
-  f.lodged_at = At(at);
+  f.lodged_at = At("2027-01-02T08:00:00Z");  // submitted earlier: not what counts
+  f.created_at = At(at);
   return f;
 }
 
@@ -40,14 +41,14 @@ std::string Until(const RegisterRecords& r) {
 
 TEST(RegisterRetentionTest, AnIssuedVisaIsKeptFiveYearsFromItsExpiryOrItsNewExpiry) {
   RegisterRecords r;
-  r.file = FileLodgedAt("2027-01-15T09:00:00Z");
-  r.decisions = {DecisionOf(DecisionKind::kIssue, "2027-02-01T10:00:00Z")};
+  r.file = FileCreatedAt("2027-01-15T09:00:00Z");
+  r.decisions = {DecisionOf(DecisionKind::kIssue, "2027-02-01T08:00:00Z")};
   r.visas = {VisaUntil("2027-03-31")};
   EXPECT_EQ(Until(r), "2032-03-31");  // (a)
   r.visas[0].valid_until = D("2027-04-20");
-  r.decisions.push_back(DecisionOf(DecisionKind::kExtend, "2027-03-20T10:00:00Z"));
+  r.decisions.push_back(DecisionOf(DecisionKind::kExtend, "2027-03-20T08:00:00Z"));
   EXPECT_EQ(Until(r), "2032-04-20");  // (b)
-  r.decisions.push_back(DecisionOf(DecisionKind::kConfirm, "2027-03-25T10:00:00Z"));
+  r.decisions.push_back(DecisionOf(DecisionKind::kConfirm, "2027-03-25T08:00:00Z"));
   EXPECT_EQ(Until(r), "2032-04-20");  // a confirmation moves nothing
 }
 
@@ -55,18 +56,23 @@ TEST(RegisterRetentionTest, ARefusalAnnulmentOrRevocationCountsFromItsDate) {
   for (DecisionKind kind : {DecisionKind::kRefuse, DecisionKind::kAnnul, DecisionKind::kRevoke,
                             DecisionKind::kRefuseConfirmation}) {
     RegisterRecords r;
-    r.file = FileLodgedAt("2027-01-15T09:00:00Z");
-    r.decisions = {DecisionOf(kind, "2027-02-01T23:30:00Z")};
+    r.file = FileCreatedAt("2027-01-15T09:00:00Z");
+    r.decisions = {DecisionOf(kind, "2027-02-01T08:00:00Z")};
     if (kind != DecisionKind::kRefuse) r.visas = {VisaUntil("2027-12-31", VisaStatus::kRevoked)};
     EXPECT_EQ(Until(r), "2032-02-01") << DecisionKindName(kind);  // (d)
   }
+  // Taken at 00:30 in Paris, 23:30 the day before in UTC: the period never starts before the
+  // authority's own date (at worst one day later).
+  RegisterRecords late;
+  late.decisions = {DecisionOf(DecisionKind::kRefuse, "2027-02-01T23:30:00Z")};
+  EXPECT_EQ(Until(late), "2032-02-02");
 }
 
 TEST(RegisterRetentionTest, TheLatestStartCountsWhenSeveralApply) {
   RegisterRecords r;
-  r.file = FileLodgedAt("2027-01-15T09:00:00Z");
-  r.decisions = {DecisionOf(DecisionKind::kIssue, "2027-02-01T10:00:00Z"),
-                 DecisionOf(DecisionKind::kRevoke, "2027-03-10T10:00:00Z")};
+  r.file = FileCreatedAt("2027-01-15T09:00:00Z");
+  r.decisions = {DecisionOf(DecisionKind::kIssue, "2027-02-01T08:00:00Z"),
+                 DecisionOf(DecisionKind::kRevoke, "2027-03-10T08:00:00Z")};
   r.visas = {VisaUntil("2027-03-31", VisaStatus::kRevoked), VisaUntil("2028-01-31")};
   EXPECT_EQ(Until(r), "2033-01-31");  // the second visa, still issued, runs longest
   r.visas[1].status = VisaStatus::kAnnulled;
@@ -75,15 +81,15 @@ TEST(RegisterRetentionTest, TheLatestStartCountsWhenSeveralApply) {
 
 TEST(RegisterRetentionTest, AWithdrawnOrClosedFileCountsFromItsCreation) {
   RegisterRecords r;
-  r.file = FileLodgedAt("2027-01-15T09:00:00Z");
+  r.file = FileCreatedAt("2027-01-15T09:00:00Z");
   EXPECT_EQ(Until(r), "open");  // accepted and still examined: no period yet
   r.withdrawn = true;
-  EXPECT_EQ(Until(r), "2032-01-15");  // (c)
+  EXPECT_EQ(Until(r), "2032-01-15");  // (c), from the file's creation, not the submission
 
   RegisterRecords closed;  // closed before acceptance: no file, the decision is the first record
-  closed.decisions = {DecisionOf(DecisionKind::kInadmissible, "2027-01-20T10:00:00Z")};
+  closed.decisions = {DecisionOf(DecisionKind::kInadmissible, "2027-01-20T08:00:00Z")};
   EXPECT_EQ(Until(closed), "2032-01-20");
-  closed.decisions = {DecisionOf(DecisionKind::kNotCompetent, "2027-01-21T10:00:00Z")};
+  closed.decisions = {DecisionOf(DecisionKind::kNotCompetent, "2027-01-21T08:00:00Z")};
   EXPECT_EQ(Until(closed), "2032-01-21");
 }
 

@@ -131,10 +131,20 @@ Result<RetentionService::Report> RetentionService::Apply() {
                                uow.Registry().RetentionEndedBefore(today, kBatch));
       listed = ended.size();
       for (const ApplicationId& id : ended) {
-        OPENVAP_ASSIGN_OR_RETURN(const RegisterRecords records, LoadRegisterRecords(uow, id));
+        auto loaded = LoadRegisterRecords(uow, id);
+        if (!loaded.ok()) {
+          // Unreadable records are neither deleted blindly nor allowed to hold up the others
+          // (they would come first in every run): set aside for the operator, with the error.
+          ++report.register_records_unreadable;
+          OPENVAP_RETURN_IF_ERROR(uow.Registry().KeepUntil(id, std::nullopt));
+          OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(SystemEvent(
+              "register.retention-unreadable", id, {{"error", loaded.error().message}})));
+          continue;
+        }
+        const RegisterRecords& records = *loaded;
         const std::optional<Date> until = RegisterRetainedUntil(records);
         if (!records.empty() && !(until && *until < today)) {
-          // A later decision moved the period on, or it was never worked out (migration 6).
+          // A period never worked out (what the register held before migration 6).
           OPENVAP_RETURN_IF_ERROR(uow.Registry().KeepUntil(id, until));
           continue;
         }

@@ -57,7 +57,8 @@ class RetentionService {
     int incomplete_deleted = 0;
     int closed_reduced = 0;
     std::int64_t sessions_deleted = 0;
-    int register_records_deleted = 0;  // applications, VIS Art 23(1)
+    int register_records_deleted = 0;     // applications, VIS Art 23(1)
+    int register_records_unreadable = 0;  // set aside, see the audit trail
   };
   // The scheduled retention job: temporary storage by `policy`, the register by VIS Art 23(1).
   Result<Report> Apply();

@@ -153,6 +153,9 @@ struct ApplicationFile {
   nlohmann::json data;       // the other VIS Art 9 data kept for the examination
   nlohmann::json prechecks;  // the automated pre-check results at notification
   Timestamp lodged_at{};
+  // When the file was created in the register: at acceptance (VIS Art 8(1), 7d(10)); the start
+  // of the register's period for a file closed without a decision (VIS Art 23(1)(c)).
+  Timestamp created_at{};
   std::string residence_time_zone;
   std::vector<std::string> notify_emails;  // applicant and representative (VC Art 32(2))
   // Lodged at the consulate on the person's behalf, without an account on the platform (VC
@@ -209,8 +212,9 @@ class Register {
   virtual Result<std::optional<Decision>> FindDecision(const DecisionId& id) = 0;
   virtual Result<std::vector<Decision>> DecisionsOfApplication(const ApplicationId& id) = 0;
   // Appealable decisions (IsAppealable) whose message was sent before `cutoff` and that were
-  // neither accessed nor presumed notified yet (VC Art 32(2)). Other decisions are never
-  // listed, however long they stay unread.
+  // neither accessed nor presumed notified yet (VC Art 32(2)). A decision written by this
+  // version is listed only when appealable; one written by an older version may be listed
+  // until it is written again (UpdateDecision).
   virtual Result<std::vector<Decision>> DecisionsAwaitingPresumedNotification(Timestamp cutoff) = 0;
 
   // VIS Art 23(1) (register_retention.h): the last day the register keeps what it holds on

@@ -472,8 +472,9 @@ json SlotOffersSchema() {
        {"minutes", {{"type", "integer"}, {"minimum", 5}, {"maximum", 240}}},
        {"location", StringSchema("the address shown to the applicant")}},
       {"starts_at", "time_zone"});
-  return ObjectSchema({{"slots", {{"type", "array"}, {"items", slot}, {"maxItems", 1000}}}},
-                      {"slots"});
+  return ObjectSchema(
+      {{"slots", {{"type", "array"}, {"items", slot}, {"minItems", 1}, {"maxItems", 1000}}}},
+      {"slots"});
 }
 
 http::Response PublishSlots(PlatformServices& s, CallContext& c) {

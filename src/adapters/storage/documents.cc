@@ -429,6 +429,7 @@ json ToDoc(const domain::ApplicationFile& f) {
           {"data", f.data},
           {"prechecks", f.prechecks},
           {"lodged_at", ToMillis(f.lodged_at)},
+          {"created_at", ToMillis(f.created_at)},
           {"residence_time_zone", f.residence_time_zone},
           {"notify_emails", f.notify_emails},
           {"lodged_by_official", f.lodged_by_official}};
@@ -444,6 +445,8 @@ domain::ApplicationFile FileFromDoc(const json& j) {
   f.data = Sub(j, "data");
   f.prechecks = Sub(j, "prechecks");
   f.lodged_at = Time(j, "lodged_at");
+  // Files written before the creation was kept: lodging is the nearest earlier instant.
+  f.created_at = j.contains("created_at") ? Time(j, "created_at") : f.lodged_at;
   f.residence_time_zone = Str(j, "residence_time_zone");
   f.notify_emails = Strings(j, "notify_emails");
   f.lodged_by_official = Bool(j, "lodged_by_official");

@@ -181,13 +181,16 @@ CREATE INDEX register_biometrics_latest ON register_biometrics (document_key, co
 // Version 6: the last day the register keeps each application's records (VIS Art 23(1);
 // domain/register_retention.h), an ISO date so that text order is date order; NULL while no
 // period runs. What the register held before gets '0000-00-00': due at the retention job's
-// next run, which works out its period.
+// next run, which works out its period. The indexes let the job delete an application's
+// biometrics and replaced stickers without reading the whole tables.
 constexpr const char* kVersion6 = R"SQL(
 CREATE TABLE register_retention (
   application TEXT PRIMARY KEY,
   retained_until TEXT
 );
 CREATE INDEX register_retention_until ON register_retention (retained_until);
+CREATE INDEX register_biometrics_application ON register_biometrics (application);
+CREATE INDEX invalidated_stickers_replaced_by ON invalidated_stickers (replaced_by);
 INSERT INTO register_retention (application, retained_until)
   SELECT application, '0000-00-00' FROM register_files
   UNION SELECT application, '0000-00-00' FROM register_decisions

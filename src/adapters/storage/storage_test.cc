@@ -18,6 +18,8 @@
 #include "base/fibers.h"
 #include "base/time.h"
 #include "crypto/digest.h"
+#include "domain/examination_service.h"
+#include "domain/retention.h"
 #include "support/postgres_server.h"
 #include "support/process.h"
 
@@ -669,22 +671,31 @@ TEST_P(StorageTest, TheRegisterKeepsPeriodsAndDeletesOneApplicationsRecords) {
 }
 
 // Migration 6 gives what the register held before it a period that is already over, so that
-// the retention job's next run works out the real one.
-TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsDueAtOnce) {
-  ASSERT_TRUE(ExecuteInWrite(*db_, "DROP TABLE register_retention").ok());
-  ASSERT_TRUE(ExecuteInWrite(*db_, "DELETE FROM schema_migrations WHERE version = 6").ok());
-  domain::ApplicationFile file;
-  file.application = ApplicationId("app-file");
-  domain::Decision decision;
-  decision.id = DecisionId("dec-1");
-  decision.application = ApplicationId("app-decision");
+// the retention job's next run works out the real one: it deletes what is past its five years,
+// keeps the rest with its period, and leaves a file still examined without one.
+TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsSortedOutByTheNextRun) {
+  // Back to schema 5.
+  for (const char* undo :
+       {"DROP TABLE register_retention", "DROP INDEX register_biometrics_application",
+        "DROP INDEX invalidated_stickers_replaced_by",
+        "DELETE FROM schema_migrations WHERE version = 6"}) {
+    ASSERT_TRUE(ExecuteInWrite(*db_, undo).ok()) << undo;
+  }
+  domain::ApplicationFile examined;
+  examined.application = ApplicationId("app-examined");
+  domain::Decision refusal;
+  refusal.id = DecisionId("dec-1");
+  refusal.application = ApplicationId("app-refused");
+  refusal.kind = domain::DecisionKind::kRefuse;
+  refusal.decided_at = *ParseIsoTimestamp("2020-06-01T08:00:00Z");
   domain::DigitalVisa visa;
   visa.number = VisaNumber("FRA123456782");
   visa.application = ApplicationId("legacy-sticker-FRA000000001");
+  visa.valid_until = *ParseIsoDate("2027-06-30");
   ASSERT_TRUE(store_
                   ->Write([&](UnitOfWork& u) -> Status {
-                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertFile(file));
-                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(decision));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertFile(examined));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(refusal));
                     return u.Registry().InsertVisa(visa);
                   })
                   .ok());
@@ -694,17 +705,133 @@ TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsDueAtOnce) {
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   db_ = std::move(*reopened);
   store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
-  std::vector<std::string> due;
+  const auto ended = [&](const char* today) {
+    std::vector<std::string> due;
+    EXPECT_TRUE(store_
+                    ->Read([&](UnitOfWork& u) -> Status {
+                      OPENVAP_ASSIGN_OR_RETURN(
+                          auto ids, u.Registry().RetentionEndedBefore(*ParseIsoDate(today), 10));
+                      for (const ApplicationId& id : ids) due.push_back(id.value());
+                      return Ok();
+                    })
+                    .ok());
+    return due;
+  };
+  EXPECT_EQ(ended("2027-01-15"), (std::vector<std::string>{"app-examined", "app-refused",
+                                                           "legacy-sticker-FRA000000001"}));
+
+  const auto report = domain::RetentionService(*store_, clock_).Apply();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->register_records_deleted, 1);  // refused in 2020: kept until 2025-06-01
+  EXPECT_TRUE(ended("2027-01-15").empty());
+  EXPECT_TRUE(ended("2032-06-30").empty());  // the sticker's visa: its last day
+  EXPECT_EQ(ended("2032-07-01"), std::vector<std::string>{"legacy-sticker-FRA000000001"});
+  // The file still examined has no period yet.
+  EXPECT_EQ(ended("2099-01-01"), std::vector<std::string>{"legacy-sticker-FRA000000001"});
+}
+
+// The presumed-notification job on a store an older version wrote, where unread decisions of
+// every kind were kept as awaiting: the refusal is presumed notified, the visa issued leaves the
+// list for good, so that such decisions cannot fill the job's batch.
+class NoSeals : public domain::VisaSealer {
+ public:
+  Result<Bytes> Seal(const domain::DigitalVisa&, Date) const override {
+    return Error{"no-signer", "not in this test"};
+  }
+};
+class NoTexts : public domain::DecisionTexts {
+ public:
+  Result<std::string> Ground(int, const std::string&) const override {
+    return Error{"translation-missing", "not in this test"};
+  }
+  bool GroundAppliesTo(int, domain::DecisionKind) const override { return false; }
+  std::string StateLanguage(const std::string&) const override { return "en"; }
+  std::string StateAlpha3(const std::string&) const override { return "XXX"; }
+  bool VisaCanBeValidIn(const std::string&, Date) const override { return false; }
+  Result<std::string> AppealInformation(const std::string&, const std::string&) const override {
+    return Error{"appeal-information-missing", "not in this test"};
+  }
+};
+class UtcDays : public domain::NotificationCalendar {
+ public:
+  Date PresumedNotificationDay(Timestamp sent, const std::string&) const override {
+    return AddDays(UtcDateOf(sent), 8);
+  }
+  Date LocalDate(Timestamp now, const std::string&) const override { return UtcDateOf(now); }
+};
+
+TEST_P(StorageTest, UnreadDecisionsAnOlderVersionKeptAwaitingLeaveTheJobsList) {
+  domain::Decision refusal;
+  refusal.id = DecisionId("dec-refused");
+  refusal.application = ApplicationId("app-1");
+  refusal.kind = domain::DecisionKind::kRefuse;
+  refusal.decided_at = clock_.Now() - std::chrono::hours(24 * 10);
+  refusal.message_sent_at = refusal.decided_at;
+  domain::Decision issued = refusal;
+  issued.id = DecisionId("dec-issued");
+  issued.application = ApplicationId("app-2");
+  issued.kind = domain::DecisionKind::kIssue;
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(refusal));
+                    return u.Registry().InsertDecision(issued);
+                  })
+                  .ok());
+  ASSERT_TRUE(ExecuteInWrite(*db_,
+                             "UPDATE register_decisions SET awaiting_notification = 1 "
+                             "WHERE id = 'dec-issued'")
+                  .ok());
+  NoSeals seals;
+  NoTexts texts;
+  UtcDays calendar;
+  domain::ExaminationService exam(*store_, seals, texts, calendar, clock_, random_);
+  const auto presumed = exam.ApplyPresumedNotifications();
+  ASSERT_TRUE(presumed.ok()) << presumed.error().message;
+  EXPECT_EQ(*presumed, 1);
+  std::vector<domain::Decision> awaiting;
+  std::optional<domain::Decision> kept;
   ASSERT_TRUE(store_
                   ->Read([&](UnitOfWork& u) -> Status {
                     OPENVAP_ASSIGN_OR_RETURN(
-                        auto ids, u.Registry().RetentionEndedBefore(UtcDateOf(clock_.Now()), 10));
-                    for (const ApplicationId& id : ids) due.push_back(id.value());
+                        awaiting, u.Registry().DecisionsAwaitingPresumedNotification(clock_.Now()));
+                    OPENVAP_ASSIGN_OR_RETURN(kept, u.Registry().FindDecision(issued.id));
                     return Ok();
                   })
                   .ok());
-  EXPECT_EQ(due,
-            (std::vector<std::string>{"app-decision", "app-file", "legacy-sticker-FRA000000001"}));
+  EXPECT_TRUE(awaiting.empty());
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_FALSE(kept->presumed_notified_on.has_value());  // written again, nothing else changed
+}
+
+// The job deletes in batches of their own transaction until none is left.
+TEST_P(StorageTest, TheRetentionJobWorksThroughTheRegisterInBatches) {
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    for (int i = 0; i < 450; ++i) {
+                      domain::Decision d;
+                      d.id = DecisionId("dec-" + std::to_string(i));
+                      d.application = ApplicationId("app-" + std::to_string(i));
+                      d.kind = domain::DecisionKind::kRefuse;
+                      d.decided_at = *ParseIsoTimestamp("2021-01-04T08:00:00Z");
+                      OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(d));
+                      OPENVAP_RETURN_IF_ERROR(
+                          u.Registry().KeepUntil(d.application, *ParseIsoDate("2026-01-04")));
+                    }
+                    return Ok();
+                  })
+                  .ok());
+  const auto report = domain::RetentionService(*store_, clock_).Apply();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->register_records_deleted, 450);
+  std::vector<domain::Decision> left;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(
+                        left, u.Registry().DecisionsOfApplication(ApplicationId("app-449")));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(left.empty());
 }
 
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
