@@ -1,6 +1,7 @@
 #include "domain/examination_service.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <utility>
 
@@ -17,10 +18,22 @@ std::string Actor(const Principal& who) {
   return who.account ? who.account->value() : std::string(RoleName(who.role));
 }
 
-// Every decision enters the register with the period it starts or moves (VIS Art 23(1)).
+// Every decision enters the register with the period it starts or moves (VIS Art 23(1)): its
+// application's, and that of the visa it concerns when that is another (an extension asked for
+// in an application of its own moves the period of the visa's first application too).
 Status RecordDecision(UnitOfWork& uow, const Decision& decision) {
   OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertDecision(decision));
-  return ReviewRegisterRetention(uow, decision.application);
+  OPENVAP_RETURN_IF_ERROR(ReviewRegisterRetention(uow, decision.application));
+  if (!decision.visa) return Ok();
+  OPENVAP_ASSIGN_OR_RETURN(const auto visa, uow.Registry().FindVisa(*decision.visa));
+  if (!visa || visa->application == decision.application) return Ok();
+  return ReviewRegisterRetention(uow, visa->application);
+}
+
+std::string UpperCase(std::string_view text) {
+  std::string out;
+  for (const char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
 
 AuditEvent Audit(const Principal& who, std::string action, std::string subject,
@@ -528,7 +541,8 @@ Result<Decision> ExaminationService::Refuse(const Principal& official, const App
 
 Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
                                                   const VisaNumber& number, const OfficialAct& act,
-                                                  DecisionKind kind) {
+                                                  DecisionKind kind,
+                                                  const std::optional<ApplicationId>& request) {
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
   if (act.grounds.empty()) {
     return Error{"invalid-field", "grounds: state the reasons (VC Art 34(6), Annex VI)"};
@@ -542,8 +556,13 @@ Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
                    "the visa is already " + std::string(VisaStatusName(visa->status))};
     }
     OPENVAP_ASSIGN_OR_RETURN(
-        out, NewDecision(uow, official, kind, visa->application, visa->number, act));
+        auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaConfirmation, *visa));
+    OPENVAP_RETURN_IF_ERROR(CloseRequest(uow, official, asked, ApplicationStatus::kRefused));
+    OPENVAP_ASSIGN_OR_RETURN(
+        out,
+        NewDecision(uow, official, kind, asked ? asked->id : visa->application, visa->number, act));
     visa->status = kind == DecisionKind::kAnnul ? VisaStatus::kAnnulled : VisaStatus::kRevoked;
+    visa->withdrawn_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(*visa));
     const bool annul = kind == DecisionKind::kAnnul;
     OPENVAP_RETURN_IF_ERROR(Announce(
@@ -566,17 +585,51 @@ Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
 
 Result<Decision> ExaminationService::Annul(const Principal& official, const VisaNumber& visa,
                                            const OfficialAct& act) {
-  return WithdrawVisa(official, visa, act, DecisionKind::kAnnul);
+  return WithdrawVisa(official, visa, act, DecisionKind::kAnnul, std::nullopt);
 }
 
 Result<Decision> ExaminationService::Revoke(const Principal& official, const VisaNumber& visa,
                                             const OfficialAct& act) {
-  return WithdrawVisa(official, visa, act, DecisionKind::kRevoke);
+  return WithdrawVisa(official, visa, act, DecisionKind::kRevoke, std::nullopt);
+}
+
+Result<std::optional<Application>> ExaminationService::LoadRequest(
+    UnitOfWork& uow, const Principal& official, const std::optional<ApplicationId>& request,
+    ApplicationKind kind, const DigitalVisa& visa) {
+  if (!request) return std::optional<Application>();
+  OPENVAP_ASSIGN_OR_RETURN(Application a,
+                           LoadForOfficial(uow, official, *request, ApplicationStatus::kAccepted));
+  if (a.kind != kind) {
+    return Error{"invalid-field", "application: " + request->value() + " is not a " +
+                                      std::string(ApplicationKindName(kind)) + " application"};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(*request));
+  const bool same_holder =
+      file && UpperCase(file->holder.surname) == UpperCase(visa.holder.surname) &&
+      file->holder.date_of_birth == visa.holder.date_of_birth &&
+      UpperCase(file->holder.nationality) == UpperCase(visa.holder.nationality);
+  if (!same_holder) {
+    return Error{"invalid-field",
+                 "application: " + request->value() + " was not lodged by the holder of visa " +
+                     visa.number.value() + " (surname, date of birth, nationality)"};
+  }
+  return std::optional<Application>(std::move(a));
+}
+
+Status ExaminationService::CloseRequest(UnitOfWork& uow, const Principal& official,
+                                        std::optional<Application>& request,
+                                        ApplicationStatus outcome) {
+  if (!request) return Ok();
+  OPENVAP_RETURN_IF_ERROR(CheckTransition(request->status, outcome, official.role));
+  request->status = outcome;
+  request->updated_at = clock_.Now();
+  return uow.Applications().Update(*request);
 }
 
 Result<Decision> ExaminationService::Extend(const Principal& official, const VisaNumber& number,
                                             Date new_valid_until, int new_duration_days,
-                                            const OfficialAct& act) {
+                                            const OfficialAct& act,
+                                            const std::optional<ApplicationId>& request) {
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
   if (act.remarks.empty()) {
     return Error{"invalid-field",
@@ -602,12 +655,16 @@ Result<Decision> ExaminationService::Extend(const Principal& official, const Vis
     VisaTerms terms{visa->type,    visa->territory,   visa->valid_from, new_valid_until,
                     visa->entries, new_duration_days, visa->remarks};
     OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, visa->holder));
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaExtension, *visa));
     visa->valid_until = new_valid_until;
     visa->duration_of_stay_days = new_duration_days;
     OPENVAP_ASSIGN_OR_RETURN(visa->seal, sealer_.Seal(*visa, UtcDateOf(clock_.Now())));
     OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(*visa));
-    OPENVAP_ASSIGN_OR_RETURN(out, NewDecision(uow, official, DecisionKind::kExtend,
-                                              visa->application, visa->number, act));
+    OPENVAP_RETURN_IF_ERROR(CloseRequest(uow, official, asked, ApplicationStatus::kIssued));
+    OPENVAP_ASSIGN_OR_RETURN(out,
+                             NewDecision(uow, official, DecisionKind::kExtend,
+                                         asked ? asked->id : visa->application, visa->number, act));
     out.text_english = "Visa " + number.value() + " was extended until " +
                        FormatIsoDate(new_valid_until) + " for a stay of " +
                        std::to_string(new_duration_days) + " days. Reason: " + act.remarks;
@@ -624,9 +681,9 @@ Result<Decision> ExaminationService::Extend(const Principal& official, const Vis
   return out;
 }
 
-Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal& official,
-                                                                const VisaNumber& number,
-                                                                const VisaHolder& doc) {
+Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
+    const Principal& official, const VisaNumber& number, const VisaHolder& doc,
+    const std::optional<ApplicationId>& request) {
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
   Decision out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
@@ -677,11 +734,15 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal&
                     visa->valid_until, visa->entries,   visa->duration_of_stay_days,
                     visa->remarks};
     OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));  // VC Art 32a(5) with Art 12
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaConfirmation, *visa));
     visa->holder = holder;
     OPENVAP_ASSIGN_OR_RETURN(visa->seal, sealer_.Seal(*visa, UtcDateOf(clock_.Now())));
     OPENVAP_RETURN_IF_ERROR(uow.Registry().UpdateVisa(*visa));
-    OPENVAP_ASSIGN_OR_RETURN(out, NewDecision(uow, official, DecisionKind::kConfirm,
-                                              visa->application, visa->number, {}));
+    OPENVAP_RETURN_IF_ERROR(CloseRequest(uow, official, asked, ApplicationStatus::kIssued));
+    OPENVAP_ASSIGN_OR_RETURN(out,
+                             NewDecision(uow, official, DecisionKind::kConfirm,
+                                         asked ? asked->id : visa->application, visa->number, {}));
     out.confirmation_number = "CNF-" + random_.HexToken(6);
     out.text_english = "Visa " + number.value() + " is confirmed in travel document " +
                        doc.travel_document_number + ". Confirmation number " +
@@ -702,10 +763,10 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(const Principal&
   return out;
 }
 
-Result<Decision> ExaminationService::RefuseConfirmation(const Principal& official,
-                                                        const VisaNumber& visa,
-                                                        const OfficialAct& act) {
-  return WithdrawVisa(official, visa, act, DecisionKind::kRefuseConfirmation);
+Result<Decision> ExaminationService::RefuseConfirmation(
+    const Principal& official, const VisaNumber& visa, const OfficialAct& act,
+    const std::optional<ApplicationId>& request) {
+  return WithdrawVisa(official, visa, act, DecisionKind::kRefuseConfirmation, request);
 }
 
 Result<DigitalVisa> ExaminationService::ReplaceSticker(const Principal& official,

@@ -116,16 +116,24 @@ class ExaminationService {
   Result<Decision> Annul(const Principal& official, const VisaNumber& visa, const OfficialAct& act);
   Result<Decision> Revoke(const Principal& official, const VisaNumber& visa,
                           const OfficialAct& act);
+  // `request`, in the three below: the holder's application for this procedure, when lodged
+  // through the platform (kind visa-extension or visa-confirmation, accepted by the official's
+  // state, by the visa's holder). The decision answers it and closes it (issued, or refused for
+  // a refused confirmation); without one, the decision goes with the visa's own application.
+  //
   // VC Art 33: extends the validity and/or the duration of stay; new seal; EES export.
   Result<Decision> Extend(const Principal& official, const VisaNumber& visa, Date new_valid_until,
-                          int new_duration_of_stay_days, const OfficialAct& act);
+                          int new_duration_of_stay_days, const OfficialAct& act,
+                          const std::optional<ApplicationId>& request = std::nullopt);
   // VC Art 32a: confirms a valid visa in a new travel document (same type, same issuing
   // country): confirmation number, new seal, EES export (VIS 12a(2)).
-  Result<Decision> ConfirmInNewTravelDocument(const Principal& official, const VisaNumber& visa,
-                                              const VisaHolder& new_document);
+  Result<Decision> ConfirmInNewTravelDocument(
+      const Principal& official, const VisaNumber& visa, const VisaHolder& new_document,
+      const std::optional<ApplicationId>& request = std::nullopt);
   // VC Art 32a(9): doubts about the holder's identity: refuse and revoke.
   Result<Decision> RefuseConfirmation(const Principal& official, const VisaNumber& visa,
-                                      const OfficialAct& act);
+                                      const OfficialAct& act,
+                                      const std::optional<ApplicationId>& request = std::nullopt);
 
   // VC Art 28 (DV-STICKER): invalidates an erroneous legacy sticker and issues the correct
   // digital visa for the same application.
@@ -165,7 +173,15 @@ class ExaminationService {
                               const ApplicationId& application, const VisaHolder& holder,
                               const VisaTerms& terms, bool family_member);
   Result<Decision> WithdrawVisa(const Principal& official, const VisaNumber& number,
-                                const OfficialAct& act, DecisionKind kind);
+                                const OfficialAct& act, DecisionKind kind,
+                                const std::optional<ApplicationId>& request);
+  // The `request` of Extend and the confirmations, checked; nullopt when none was named.
+  Result<std::optional<Application>> LoadRequest(UnitOfWork& uow, const Principal& official,
+                                                 const std::optional<ApplicationId>& request,
+                                                 ApplicationKind kind, const DigitalVisa& visa);
+  // The decision answers `request` (when there is one) and closes it in `outcome`.
+  Status CloseRequest(UnitOfWork& uow, const Principal& official,
+                      std::optional<Application>& request, ApplicationStatus outcome);
   Status ValidateTerms(const VisaTerms& terms, const VisaHolder& holder) const;
   // The holder given by an official (sticker replacement): codes, dates and plain texts.
   Status ValidateHolder(const VisaHolder& holder) const;

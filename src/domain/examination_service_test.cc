@@ -105,12 +105,13 @@ class ExaminationTest : public ::testing::Test {
                     .ok());
   }
 
-  // An application by Anna, notified to France.
-  ApplicationId Notified() {
-    auto a = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  // An application by Anna (or by someone of `surname` in her account), notified to France.
+  ApplicationId Notified(ApplicationKind kind = ApplicationKind::kShortStayVisa,
+                         const std::string& surname = "ERIKSSON") {
+    auto a = *applications_.CreateDraft(anna_, kind);
     EXPECT_TRUE(applications_
                     .SaveForm(anna_, a.id,
-                              {{"1", "ERIKSSON"},
+                              {{"1", surname},
                                {"3", "ANNA MARIA"},
                                {"4", "1990-05-01"},
                                {"7", "IND"},
@@ -539,6 +540,50 @@ TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
   EXPECT_FALSE(IsAppealable(inadmissible));
   EXPECT_FALSE(inadmissible.presumed_notified_on.has_value());
   EXPECT_FALSE(exam_.DecisionsFor(anna_, a)->front().presumed_notified_on.has_value());
+}
+
+// VC Art 33 and 32a (VAP-EXT, VAP-CONF): the holder's own application for an extension or a
+// confirmation is answered by that decision and closed with it; the register keeps its records
+// as long as the visa's.
+TEST_F(ExaminationTest, AnExtensionAnswersTheHoldersApplicationForIt) {
+  clock_.Set(*ParseIsoTimestamp("2027-03-05T08:00:00Z"));
+  const ApplicationId first = Accepted();
+  const auto visa = *exam_.Issue(consul_fr_, first, Terms());
+  const ApplicationId asked = Notified(ApplicationKind::kVisaExtension);
+  ASSERT_TRUE(exam_.Accept(consul_fr_, asked).ok());
+  const ApplicationId other_kind = Accepted();
+  const ApplicationId other_person = Notified(ApplicationKind::kVisaExtension, "LINDQVIST");
+  ASSERT_TRUE(exam_.Accept(consul_fr_, other_person).ok());
+  const auto extend = [&](const ApplicationId& request) {
+    return exam_.Extend(consul_fr_, visa.number, D("2027-04-10"), 25, {{}, "illness"}, request);
+  };
+  EXPECT_EQ(extend(other_kind).error().code, "invalid-field");
+  EXPECT_EQ(extend(other_person).error().code, "invalid-field");
+  EXPECT_EQ(exam_.Extend(consul_de_, visa.number, D("2027-04-10"), 25, {{}, "illness"}, asked)
+                .error()
+                .code,
+            "not-found");
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->valid_until, D("2027-03-31"));  // nothing changed
+
+  const auto extended = extend(asked);
+  ASSERT_TRUE(extended.ok()) << extended.error().message;
+  EXPECT_EQ(extended->application, asked);
+  EXPECT_EQ(extended->visa, visa.number);
+  const auto state = store_.Snapshot();
+  EXPECT_EQ(state.applications.at(asked.value()).status, ApplicationStatus::kIssued);
+  EXPECT_EQ(FormatIsoDate(*state.retained_until.at(asked.value())), "2032-04-10");
+  EXPECT_EQ(FormatIsoDate(*state.retained_until.at(first.value())), "2032-04-10");
+  EXPECT_FALSE(extend(asked).ok());  // answered already
+
+  // A refused confirmation closes the application for it as refused (and revokes the visa).
+  const ApplicationId confirmation = Notified(ApplicationKind::kVisaConfirmation);
+  ASSERT_TRUE(exam_.Accept(consul_fr_, confirmation).ok());
+  const auto refused = exam_.RefuseConfirmation(consul_fr_, visa.number, {{1}, ""}, confirmation);
+  ASSERT_TRUE(refused.ok()) << refused.error().message;
+  EXPECT_EQ(refused->application, confirmation);
+  EXPECT_EQ(store_.Snapshot().applications.at(confirmation.value()).status,
+            ApplicationStatus::kRefused);
+  EXPECT_EQ(FormatIsoDate(*store_.Snapshot().retained_until.at(first.value())), "2032-03-05");
 }
 
 // VIS Art 23(1): every decision sets or moves the five years of the register's records, and the

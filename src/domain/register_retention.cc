@@ -26,12 +26,24 @@ std::optional<Date> RegisterRetainedUntil(const RegisterRecords& records) {
       case DecisionKind::kRefuseConfirmation:
         later(LatestDateOf(d.decided_at));  // (d)
         break;
+      case DecisionKind::kExtend:
+      case DecisionKind::kConfirm:
+        // An extension or confirmation asked for in an application of its own, whose visa the
+        // register no longer holds (its own five years ended): from the decision, which came
+        // before that visa's expiry, so these records go too.
+        if (d.visa && std::none_of(records.visas.begin(), records.visas.end(),
+                                   [&](const DigitalVisa& v) { return v.number == *d.visa; })) {
+          later(LatestDateOf(d.decided_at));
+        }
+        break;
       default:
         break;
     }
   }
   for (const DigitalVisa& v : records.visas) {
     if (v.status == VisaStatus::kIssued) later(v.valid_until);  // (a), (b): kept up to date
+    // (d), also when the decision answered an application of its own (a refused confirmation)
+    if (v.status != VisaStatus::kIssued && v.withdrawn_at) later(LatestDateOf(*v.withdrawn_at));
   }
   if (!start) {
     const bool closed =
@@ -61,6 +73,16 @@ Result<RegisterRecords> LoadRegisterRecords(UnitOfWork& uow, const ApplicationId
   OPENVAP_ASSIGN_OR_RETURN(records.file, uow.Registry().FindFile(application));
   OPENVAP_ASSIGN_OR_RETURN(records.decisions, uow.Registry().DecisionsOfApplication(application));
   OPENVAP_ASSIGN_OR_RETURN(records.visas, uow.Registry().VisasOfApplication(application));
+  // An extension or confirmation asked for in an application of its own concerns a visa of
+  // another application: its records last as long as that visa's (VIS Art 23(1)(b)).
+  for (const Decision& d : records.decisions) {
+    if (!d.visa || std::any_of(records.visas.begin(), records.visas.end(),
+                               [&](const DigitalVisa& v) { return v.number == *d.visa; })) {
+      continue;
+    }
+    OPENVAP_ASSIGN_OR_RETURN(const auto visa, uow.Registry().FindVisa(*d.visa));
+    if (visa) records.visas.push_back(*visa);
+  }
   OPENVAP_ASSIGN_OR_RETURN(const auto kept, uow.Applications().Find(application));
   records.withdrawn = kept && kept->status == ApplicationStatus::kWithdrawn;
   return records;

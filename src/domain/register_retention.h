@@ -27,7 +27,9 @@ namespace openvap::domain {
 
 inline constexpr int kRegisterRetentionYears = 5;
 
-// What the register holds on one application, and whether its applicant withdrew it.
+// What the register holds on one application, and whether its applicant withdrew it. `visas`
+// are its own and those its decisions concern (an extension asked for in an application of its
+// own).
 struct RegisterRecords {
   std::optional<ApplicationFile> file;
   std::vector<Decision> decisions;

@@ -77,6 +77,11 @@ TEST(RegisterRetentionTest, TheLatestStartCountsWhenSeveralApply) {
   EXPECT_EQ(Until(r), "2033-01-31");  // the second visa, still issued, runs longest
   r.visas[1].status = VisaStatus::kAnnulled;
   EXPECT_EQ(Until(r), "2032-03-10");
+  // Revoked by a decision that answered another application (a refused confirmation asked for
+  // on its own): the visa's own record of when.
+  r.decisions.pop_back();
+  r.visas[1].withdrawn_at = At("2027-05-02T08:00:00Z");
+  EXPECT_EQ(Until(r), "2032-05-02");
 }
 
 TEST(RegisterRetentionTest, AWithdrawnOrClosedFileCountsFromItsCreation) {
@@ -91,6 +96,22 @@ TEST(RegisterRetentionTest, AWithdrawnOrClosedFileCountsFromItsCreation) {
   EXPECT_EQ(Until(closed), "2032-01-20");
   closed.decisions = {DecisionOf(DecisionKind::kNotCompetent, "2027-01-21T08:00:00Z")};
   EXPECT_EQ(Until(closed), "2032-01-21");
+}
+
+// An extension asked for in an application of its own: that application's records last as long
+// as the visa they concern; once the visa's records are gone, they count from the decision.
+TEST(RegisterRetentionTest, ARequestForAnExtensionFollowsTheVisaItConcerns) {
+  RegisterRecords request;
+  request.file = FileCreatedAt("2027-03-10T09:00:00Z");
+  Decision extended = DecisionOf(DecisionKind::kExtend, "2027-03-20T08:00:00Z");
+  extended.visa = VisaNumber("FRA123456782");
+  request.decisions = {extended};
+  DigitalVisa visa = VisaUntil("2027-04-20");
+  visa.number = VisaNumber("FRA123456782");
+  request.visas = {visa};  // LoadRegisterRecords adds the visa a decision concerns
+  EXPECT_EQ(Until(request), "2032-04-20");
+  request.visas.clear();  // deleted with its own application's records
+  EXPECT_EQ(Until(request), "2032-03-20");
 }
 
 TEST(RegisterRetentionTest, NothingOnRecordHasNoPeriodAndALeapDayEndsOnTheLastOfFebruary) {

@@ -72,6 +72,9 @@ struct DigitalVisa {
   bool family_member_of_eu_citizen = false;     // VIS 10(1)(l)
   std::optional<std::string> replaces_sticker;  // DV-STICKER: the invalidated sticker's number
   VisaStatus status = VisaStatus::kIssued;
+  // When it was annulled or revoked: the start of the register's five years (VIS Art 23(1)(d)),
+  // whichever application the decision answered.
+  std::optional<Timestamp> withdrawn_at;
   Bytes seal;  // the signed VDS (DV-SEAL)
 };
 

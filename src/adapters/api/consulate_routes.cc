@@ -68,6 +68,18 @@ json ActSchema() {
                        {"remarks", StringSchema()}});
 }
 
+// The member naming the holder's own application for an extension or a confirmation.
+constexpr const char* kRequestDescription =
+    "the holder's visa-extension or visa-confirmation application this decision answers, "
+    "when lodged through the platform; it is closed with the decision";
+
+// `application` of an extension or confirmation, if given.
+Result<std::optional<ApplicationId>> RequestOf(const json& body) {
+  OPENVAP_ASSIGN_OR_RETURN(const auto id, OptionalString(body, "application"));
+  if (!id) return std::optional<ApplicationId>();
+  return std::optional<ApplicationId>(ApplicationId(*id));
+}
+
 http::Response Ok200(const json& body) { return http::JsonResponse(200, body); }
 
 http::Response FromStatus(const Status& s, const char* done) {
@@ -369,24 +381,36 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
 
   const auto visa_act = [&api, &s](const char* verb, const char* summary,
                                    domain::DecisionKind kind) {
-    api.Add({.method = "POST",
-             .path = std::string("/api/v1/consulate/visas/{number}/") + verb,
-             .summary = summary,
-             .tag = "consulate",
-             .roles = Officials(),
-             .request_schema = ActSchema(),
-             .handler = [&s, kind](CallContext& c) {
-               OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-               OPENVAP_API_TRY(act, ParseAct(body));
-               Result<domain::Decision> d =
-                   kind == domain::DecisionKind::kAnnul
-                       ? s.examination.Annul(c.principal, NumberOf(c), act)
-                   : kind == domain::DecisionKind::kRevoke
-                       ? s.examination.Revoke(c.principal, NumberOf(c), act)
-                       : s.examination.RefuseConfirmation(c.principal, NumberOf(c), act);
-               if (!d.ok()) return ErrorResponseFor(d.error());
-               return Ok200(DecisionJson(*d));
-             }});
+    api.Add(
+        {.method = "POST",
+         .path = std::string("/api/v1/consulate/visas/{number}/") + verb,
+         .summary = summary,
+         .tag = "consulate",
+         .roles = Officials(),
+         .request_schema =
+             kind == domain::DecisionKind::kRefuseConfirmation
+                 ? ObjectSchema({{"grounds", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+                                 {"remarks", StringSchema()},
+                                 {"application", StringSchema(kRequestDescription)}})
+                 : ActSchema(),
+         .handler = [&s, kind](CallContext& c) {
+           OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+           OPENVAP_API_TRY(act, ParseAct(body));
+           OPENVAP_API_TRY(request, RequestOf(body));
+           if (request && kind != domain::DecisionKind::kRefuseConfirmation) {
+             return ErrorResponseFor(
+                 {"invalid-field",
+                  "application: only an extension or a confirmation answers an application"});
+           }
+           Result<domain::Decision> d =
+               kind == domain::DecisionKind::kAnnul
+                   ? s.examination.Annul(c.principal, NumberOf(c), act)
+               : kind == domain::DecisionKind::kRevoke
+                   ? s.examination.Revoke(c.principal, NumberOf(c), act)
+                   : s.examination.RefuseConfirmation(c.principal, NumberOf(c), act, request);
+           if (!d.ok()) return ErrorResponseFor(d.error());
+           return Ok200(DecisionJson(*d));
+         }});
   };
   visa_act("annul", "Annul a visa (VC Art 34(1)); exported to the EES",
            domain::DecisionKind::kAnnul);
@@ -403,35 +427,39 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .roles = Officials(),
            .request_schema = ObjectSchema({{"valid_until", StringSchema(nullptr, "date")},
                                            {"duration_of_stay_days", {{"type", "integer"}}},
-                                           {"remarks", StringSchema()}},
+                                           {"remarks", StringSchema()},
+                                           {"application", StringSchema(kRequestDescription)}},
                                           {"valid_until", "duration_of_stay_days", "remarks"}),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(body, ParseJsonObject(c.request));
              OPENVAP_API_TRY(until, RequireDate(body, "valid_until", ""));
              OPENVAP_API_TRY(days, RequireInteger(body, "duration_of_stay_days"));
              OPENVAP_API_TRY(act, ParseAct(body));
+             OPENVAP_API_TRY(request, RequestOf(body));
              OPENVAP_API_TRY(d, s.examination.Extend(c.principal, NumberOf(c), until,
-                                                     static_cast<int>(days), act));
+                                                     static_cast<int>(days), act, request));
              return Ok200(DecisionJson(d));
            }});
 
-  api.Add(
-      {.method = "POST",
-       .path = "/api/v1/consulate/visas/{number}/confirm",
-       .summary = "Confirm a valid visa in a new travel document (VC Art 32a; fee EUR 20)",
-       .tag = "consulate",
-       .roles = Officials(),
-       .request_schema = ObjectSchema({{"travel_document", HolderSchema()}}, {"travel_document"}),
-       .handler = [&s](CallContext& c) {
-         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-         if (!body.contains("travel_document")) {
-           return ErrorResponseFor({"invalid-field", "travel_document: is required"});
-         }
-         OPENVAP_API_TRY(doc, ParseHolder(body["travel_document"], "travel_document"));
-         OPENVAP_API_TRY(d,
-                         s.examination.ConfirmInNewTravelDocument(c.principal, NumberOf(c), doc));
-         return Ok200(DecisionJson(d));
-       }});
+  api.Add({.method = "POST",
+           .path = "/api/v1/consulate/visas/{number}/confirm",
+           .summary = "Confirm a valid visa in a new travel document (VC Art 32a; fee EUR 20)",
+           .tag = "consulate",
+           .roles = Officials(),
+           .request_schema = ObjectSchema({{"travel_document", HolderSchema()},
+                                           {"application", StringSchema(kRequestDescription)}},
+                                          {"travel_document"}),
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             if (!body.contains("travel_document")) {
+               return ErrorResponseFor({"invalid-field", "travel_document: is required"});
+             }
+             OPENVAP_API_TRY(doc, ParseHolder(body["travel_document"], "travel_document"));
+             OPENVAP_API_TRY(request, RequestOf(body));
+             OPENVAP_API_TRY(d, s.examination.ConfirmInNewTravelDocument(c.principal, NumberOf(c),
+                                                                         doc, request));
+             return Ok200(DecisionJson(d));
+           }});
 
   api.Add(
       {.method = "POST",

@@ -493,6 +493,7 @@ json ToDoc(const domain::DigitalVisa& v) {
           {"family_member_of_eu_citizen", v.family_member_of_eu_citizen},
           {"replaces_sticker", Opt(v.replaces_sticker)},
           {"status", domain::VisaStatusName(v.status)},
+          {"withdrawn_at", Opt(v.withdrawn_at)},
           {"seal", ToHex(v.seal)}};
 }
 
@@ -515,6 +516,7 @@ domain::DigitalVisa VisaFromDoc(const json& j) {
   v.family_member_of_eu_citizen = Bool(j, "family_member_of_eu_citizen");
   v.replaces_sticker = OptStr(j, "replaces_sticker");
   v.status = domain::ParseVisaStatus(Str(j, "status")).ValueOr(domain::VisaStatus::kIssued);
+  v.withdrawn_at = OptTime(j, "withdrawn_at");
   v.seal = FromHex(Str(j, "seal")).ValueOr(Bytes{});
   return v;
 }
