@@ -52,6 +52,20 @@ std::optional<domain::Application> FindApplication(SqlStore& store, const Applic
   return found;
 }
 
+// The applications whose register period ended before `today` (at most `limit`), by id.
+std::vector<std::string> RetentionEnded(SqlStore& store, const char* today, int limit) {
+  std::vector<std::string> ids;
+  EXPECT_TRUE(store
+                  .Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(
+                        auto due, u.Registry().RetentionEndedBefore(*ParseIsoDate(today), limit));
+                    for (const ApplicationId& id : due) ids.push_back(id.value());
+                    return Ok();
+                  })
+                  .ok());
+  return ids;
+}
+
 class StorageTest : public ::testing::TestWithParam<Engine> {
  protected:
   StorageTest() : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")), random_(17) {}
@@ -608,16 +622,7 @@ TEST_P(StorageTest, TheRegisterKeepsPeriodsAndDeletesOneApplicationsRecords) {
   keep("app-open", std::nullopt);
   keep("app-old", *ParseIsoDate("2031-06-30"));  // replaces the first
   const auto ended = [&](const char* today, int limit) {
-    std::vector<std::string> ids;
-    EXPECT_TRUE(store_
-                    ->Read([&](UnitOfWork& u) -> Status {
-                      OPENVAP_ASSIGN_OR_RETURN(
-                          auto due, u.Registry().RetentionEndedBefore(*ParseIsoDate(today), limit));
-                      for (const ApplicationId& id : due) ids.push_back(id.value());
-                      return Ok();
-                    })
-                    .ok());
-    return ids;
+    return RetentionEnded(*store_, today, limit);
   };
   using Ids = std::vector<std::string>;
   EXPECT_EQ(ended("2031-06-30", 10), Ids{});  // the last day itself is kept
@@ -705,18 +710,7 @@ TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsSortedOutByTheNextRu
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
   db_ = std::move(*reopened);
   store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
-  const auto ended = [&](const char* today) {
-    std::vector<std::string> due;
-    EXPECT_TRUE(store_
-                    ->Read([&](UnitOfWork& u) -> Status {
-                      OPENVAP_ASSIGN_OR_RETURN(
-                          auto ids, u.Registry().RetentionEndedBefore(*ParseIsoDate(today), 10));
-                      for (const ApplicationId& id : ids) due.push_back(id.value());
-                      return Ok();
-                    })
-                    .ok());
-    return due;
-  };
+  const auto ended = [&](const char* today) { return RetentionEnded(*store_, today, 10); };
   EXPECT_EQ(ended("2027-01-15"), (std::vector<std::string>{"app-examined", "app-refused",
                                                            "legacy-sticker-FRA000000001"}));
 
