@@ -1,5 +1,7 @@
 #include "domain/retention.h"
 
+#include <algorithm>
+
 #include "domain/register_retention.h"
 
 namespace openvap::domain {
@@ -125,8 +127,9 @@ Result<RetentionService::Report> RetentionService::Apply() {
   for (int batch = 0; batch < kMostBatches; ++batch) {
     std::size_t listed = 0;
     int deleted = 0;
+    int unreadable = 0;
     OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-      deleted = 0;
+      deleted = unreadable = 0;  // a retried transaction starts again
       OPENVAP_ASSIGN_OR_RETURN(const auto ended,
                                uow.Registry().RetentionEndedBefore(today, kBatch));
       listed = ended.size();
@@ -135,7 +138,7 @@ Result<RetentionService::Report> RetentionService::Apply() {
         if (!loaded.ok()) {
           // Unreadable records are neither deleted blindly nor allowed to hold up the others
           // (they would come first in every run): set aside for the operator, with the error.
-          ++report.register_records_unreadable;
+          ++unreadable;
           OPENVAP_RETURN_IF_ERROR(uow.Registry().KeepUntil(id, std::nullopt));
           OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(SystemEvent(
               "register.retention-unreadable", id, {{"error", loaded.error().message}})));
@@ -150,16 +153,20 @@ Result<RetentionService::Report> RetentionService::Apply() {
         }
         OPENVAP_RETURN_IF_ERROR(uow.Registry().DeleteRecordsOf(id));
         if (records.empty()) continue;
+        const auto own_visas =
+            std::count_if(records.visas.begin(), records.visas.end(),
+                          [&](const DigitalVisa& v) { return v.application == id; });
         OPENVAP_RETURN_IF_ERROR(
             uow.Audit().Append(SystemEvent("register.delete-expired", id,
                                            {{"retained_until", FormatIsoDate(*until)},
                                             {"decisions", records.decisions.size()},
-                                            {"visas", records.visas.size()}})));
+                                            {"visas", own_visas}})));
         ++deleted;
       }
       return Ok();
     }));
     report.register_records_deleted += deleted;
+    report.register_records_unreadable += unreadable;
     if (listed < static_cast<std::size_t>(kBatch)) break;
   }
   return report;
