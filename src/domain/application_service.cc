@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "domain/plain_text.h"
 #include "domain/register_retention.h"
 
 namespace openvap::domain {
@@ -55,13 +56,8 @@ constexpr std::array<std::string_view, 3> kEntries = {"single", "two", "multiple
 
 template <std::size_t N>
 bool ContainsIgnoringCase(const std::array<std::string_view, N>& set, std::string_view text) {
-  return std::any_of(set.begin(), set.end(), [text](std::string_view choice) {
-    return choice.size() == text.size() &&
-           std::equal(choice.begin(), choice.end(), text.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) ==
-                    std::tolower(static_cast<unsigned char>(b));
-           });
-  });
+  return std::any_of(set.begin(), set.end(),
+                     [text](std::string_view choice) { return EqualIgnoringCase(choice, text); });
 }
 
 template <std::size_t N>
@@ -164,15 +160,10 @@ Status CheckField(const std::string& key, const json& value) {
 // Whether the biometrics on record are those of the person filling in `form`: the same
 // surname (case aside), date of birth and nationality as the earlier file's holder.
 bool IsHolderOf(const BiometricsOnRecord& record, const ApplicationForm& form) {
-  const auto upper = [](std::string_view text) {
-    std::string out;
-    for (const char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-  };
   const auto date_of_birth = ParseIsoDate(form.FieldText("4"));
-  return !record.surname.empty() && upper(record.surname) == upper(form.FieldText("1")) &&
+  return !record.surname.empty() && EqualIgnoringCase(record.surname, form.FieldText("1")) &&
          record.date_of_birth && date_of_birth.ok() && *record.date_of_birth == *date_of_birth &&
-         upper(record.nationality) == upper(form.FieldText("7"));
+         EqualIgnoringCase(record.nationality, form.FieldText("7"));
 }
 
 }  // namespace

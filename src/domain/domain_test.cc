@@ -27,6 +27,12 @@ TEST(PlainText, CodesCharactersAndLineBreaks) {
   EXPECT_FALSE(IsPlainText("two\nlines"));
   EXPECT_FALSE(IsPlainTextWithLineBreaks(std::string_view("a\0b", 3)));
   EXPECT_FALSE(IsPlainTextWithLineBreaks("a\x7F"));
+  EXPECT_TRUE(EqualIgnoringCase("Doe", "DOE"));
+  EXPECT_TRUE(EqualIgnoringCase("ind", "IND"));
+  EXPECT_FALSE(EqualIgnoringCase("DOE", "DOES"));
+  EXPECT_FALSE(EqualIgnoringCase("DOE", "DOF"));
+  EXPECT_FALSE(EqualIgnoringCase("@", "`"));                // beside the letters, not letters
+  EXPECT_FALSE(EqualIgnoringCase("\xC3\x89", "\xC3\xA9"));  // É and é: bytes as they are
 }
 
 TEST(Roles, NamesRoundTrip) {

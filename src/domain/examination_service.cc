@@ -1,7 +1,6 @@
 #include "domain/examination_service.h"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 #include <utility>
 
@@ -28,12 +27,6 @@ Status RecordDecision(UnitOfWork& uow, const Decision& decision) {
   OPENVAP_ASSIGN_OR_RETURN(const auto visa, uow.Registry().FindVisa(*decision.visa));
   if (!visa || visa->application == decision.application) return Ok();
   return ReviewRegisterRetention(uow, visa->application);
-}
-
-std::string UpperCase(std::string_view text) {
-  std::string out;
-  for (const char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 AuditEvent Audit(const Principal& who, std::string action, std::string subject,
@@ -604,10 +597,9 @@ Result<std::optional<Application>> ExaminationService::LoadRequest(
                                       std::string(ApplicationKindName(kind)) + " application"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(*request));
-  const bool same_holder =
-      file && UpperCase(file->holder.surname) == UpperCase(visa.holder.surname) &&
-      file->holder.date_of_birth == visa.holder.date_of_birth &&
-      UpperCase(file->holder.nationality) == UpperCase(visa.holder.nationality);
+  const bool same_holder = file && EqualIgnoringCase(file->holder.surname, visa.holder.surname) &&
+                           file->holder.date_of_birth == visa.holder.date_of_birth &&
+                           EqualIgnoringCase(file->holder.nationality, visa.holder.nationality);
   if (!same_holder) {
     return Error{"invalid-field",
                  "application: " + request->value() + " was not lodged by the holder of visa " +

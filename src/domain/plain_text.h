@@ -45,6 +45,14 @@ inline bool IsLowerCaseCode(std::string_view text, std::size_t length) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
+// Whether two texts are the same but for the case of ASCII letters ("Doe" and "DOE"; other
+// bytes, UTF-8 included, compare as they are): names and codes as people type them.
+inline bool EqualIgnoringCase(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 }  // namespace openvap::domain
 
 #endif  // OPENVAP_DOMAIN_PLAIN_TEXT_H_

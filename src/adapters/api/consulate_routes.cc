@@ -73,6 +73,13 @@ constexpr const char* kRequestDescription =
     "the holder's visa-extension or visa-confirmation application this decision answers, "
     "when lodged through the platform; it is closed with the decision";
 
+// ActSchema with the `application` a refused confirmation may answer.
+json ActAnsweringARequestSchema() {
+  json schema = ActSchema();
+  schema["properties"]["application"] = StringSchema(kRequestDescription);
+  return schema;
+}
+
 // `application` of an extension or confirmation, if given.
 Result<std::optional<ApplicationId>> RequestOf(const json& body) {
   OPENVAP_ASSIGN_OR_RETURN(const auto id, OptionalString(body, "application"));
@@ -381,36 +388,32 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
 
   const auto visa_act = [&api, &s](const char* verb, const char* summary,
                                    domain::DecisionKind kind) {
-    api.Add(
-        {.method = "POST",
-         .path = std::string("/api/v1/consulate/visas/{number}/") + verb,
-         .summary = summary,
-         .tag = "consulate",
-         .roles = Officials(),
-         .request_schema =
-             kind == domain::DecisionKind::kRefuseConfirmation
-                 ? ObjectSchema({{"grounds", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-                                 {"remarks", StringSchema()},
-                                 {"application", StringSchema(kRequestDescription)}})
-                 : ActSchema(),
-         .handler = [&s, kind](CallContext& c) {
-           OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-           OPENVAP_API_TRY(act, ParseAct(body));
-           OPENVAP_API_TRY(request, RequestOf(body));
-           if (request && kind != domain::DecisionKind::kRefuseConfirmation) {
-             return ErrorResponseFor(
-                 {"invalid-field",
-                  "application: only an extension or a confirmation answers an application"});
-           }
-           Result<domain::Decision> d =
-               kind == domain::DecisionKind::kAnnul
-                   ? s.examination.Annul(c.principal, NumberOf(c), act)
-               : kind == domain::DecisionKind::kRevoke
-                   ? s.examination.Revoke(c.principal, NumberOf(c), act)
-                   : s.examination.RefuseConfirmation(c.principal, NumberOf(c), act, request);
-           if (!d.ok()) return ErrorResponseFor(d.error());
-           return Ok200(DecisionJson(*d));
-         }});
+    api.Add({.method = "POST",
+             .path = std::string("/api/v1/consulate/visas/{number}/") + verb,
+             .summary = summary,
+             .tag = "consulate",
+             .roles = Officials(),
+             .request_schema = kind == domain::DecisionKind::kRefuseConfirmation
+                                   ? ActAnsweringARequestSchema()
+                                   : ActSchema(),
+             .handler = [&s, kind](CallContext& c) {
+               OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+               OPENVAP_API_TRY(act, ParseAct(body));
+               OPENVAP_API_TRY(request, RequestOf(body));
+               if (request && kind != domain::DecisionKind::kRefuseConfirmation) {
+                 return ErrorResponseFor(
+                     {"invalid-field",
+                      "application: only an extension or a confirmation answers an application"});
+               }
+               Result<domain::Decision> d =
+                   kind == domain::DecisionKind::kAnnul
+                       ? s.examination.Annul(c.principal, NumberOf(c), act)
+                   : kind == domain::DecisionKind::kRevoke
+                       ? s.examination.Revoke(c.principal, NumberOf(c), act)
+                       : s.examination.RefuseConfirmation(c.principal, NumberOf(c), act, request);
+               if (!d.ok()) return ErrorResponseFor(d.error());
+               return Ok200(DecisionJson(*d));
+             }});
   };
   visa_act("annul", "Annul a visa (VC Art 34(1)); exported to the EES",
            domain::DecisionKind::kAnnul);
