@@ -12,9 +12,19 @@
 
 #include "base/clock.h"
 #include "base/ids.h"
+#include "domain/application_form.h"
 #include "domain/principal.h"
 
 namespace openvap::domain {
+
+// What the secure account keeps for later applications (VIS Art 7b(4)), only while the applicant
+// consents: the applicant's own fields of the application they last submitted
+// (KeptForLaterApplications), from which a new application may start.
+struct KeptApplicationData {
+  ApplicationForm form;
+  ApplicationId from;  // the application they were taken from
+  Timestamp kept_at{};
+};
 
 struct Account {
   AccountId id;
@@ -32,6 +42,7 @@ struct Account {
   // VIS Art 7b(4): data are kept for later applications only with free, explicit consent.
   bool keep_data_consent = false;
   std::optional<Timestamp> consent_changed_at;
+  std::optional<KeptApplicationData> kept;  // never set without keep_data_consent
   std::string preferred_language = "en";
   Timestamp created_at{};
   bool disabled = false;

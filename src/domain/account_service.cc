@@ -378,10 +378,13 @@ Status AccountService::SetKeepDataConsent(const Principal& principal, bool conse
     if (!account) return Error{"not-found", "no such account"};
     account->keep_data_consent = consent;
     account->consent_changed_at = now;
+    // Withdrawn consent: what was kept goes at once (GDPR Art 7(3), Art 17(1)(b)).
+    const bool deleted = !consent && account->kept.has_value();
+    if (!consent) account->kept.reset();
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
-    return uow.Audit().Append(Event(principal,
-                                    consent ? "account.consent-given" : "account.consent-withdrawn",
-                                    "account:" + account->id.value()));
+    return uow.Audit().Append(
+        Event(principal, consent ? "account.consent-given" : "account.consent-withdrawn",
+              "account:" + account->id.value(), {{"kept_data_deleted", deleted}}));
   });
 }
 

@@ -204,6 +204,29 @@ TEST_F(AccountServiceTest, ConsentToKeepDataIsExplicitAndAudited) {
   ASSERT_TRUE(service_.SetKeepDataConsent(me, false).ok());
   EXPECT_FALSE(service_.GetAccount(me)->keep_data_consent);
   EXPECT_EQ(store_.Snapshot().audit.back().action, "account.consent-withdrawn");
+  EXPECT_EQ(store_.Snapshot().audit.back().details.at("kept_data_deleted"), false);
+}
+
+// GDPR Art 7(3), 17(1)(b): what was kept for later applications goes when consent is withdrawn.
+TEST_F(AccountServiceTest, WithdrawingConsentDeletesWhatWasKept) {
+  const std::string token = ReadyApplicant("a@example.org");
+  const Principal me = service_.Authenticate(token)->principal;
+  ASSERT_TRUE(service_.SetKeepDataConsent(me, true).ok());
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    auto account = *uow.Accounts().Find(*me.account);
+                    account->kept =
+                        KeptApplicationData{ApplicationForm(nlohmann::json{{"1", "ERIKSSON"}}),
+                                            ApplicationId("app-1"), clock_.Now()};
+                    return uow.Accounts().Update(*account);
+                  })
+                  .ok());
+  // Giving consent again keeps what is kept.
+  ASSERT_TRUE(service_.SetKeepDataConsent(me, true).ok());
+  ASSERT_TRUE(service_.GetAccount(me)->kept.has_value());
+  ASSERT_TRUE(service_.SetKeepDataConsent(me, false).ok());
+  EXPECT_FALSE(service_.GetAccount(me)->kept.has_value());
+  EXPECT_EQ(store_.Snapshot().audit.back().details.at("kept_data_deleted"), true);
 }
 
 TEST_F(AccountServiceTest, OnlyAdministratorsCreateOfficials) {

@@ -1,5 +1,7 @@
 #include "domain/application_form.h"
 
+#include <array>
+#include <string_view>
 #include <utility>
 
 namespace openvap::domain {
@@ -69,6 +71,27 @@ void ApplicationForm::Erase(const std::string& field) {
 const std::string& TravelDocumentIssuer(const ApplicationForm& form) {
   const std::string& issuer = form.FieldText("16");
   return issuer.empty() ? form.FieldText("7") : issuer;
+}
+
+ApplicationForm KeptForLaterApplications(const ApplicationForm& form) {
+  // application_form_fields.csv: the person, not the journey; and two fields of the platform.
+  // clang-format off
+  static constexpr std::array<std::string_view, 42> kKept = {
+      "1", "2", "3", "4", "5", "6", "7", "7a", "7b", "8", "9", "9a",
+      "10a", "10b", "10c", "10d", "10e", "10f", "11",
+      "12", "12a", "13", "14", "15", "16",
+      "17a", "17b", "17c", "17d", "17e", "18", "18a",
+      "19", "19a", "20", "20a", "20b", "20c", "21", "22",
+      "residence_time_zone", "contact_email"};
+  // clang-format on
+  nlohmann::json kept = nlohmann::json::object();
+  const nlohmann::json& fields = form.Fields();
+  if (!fields.is_object()) return ApplicationForm(std::move(kept));
+  for (std::string_view key : kKept) {
+    const auto it = fields.find(key);
+    if (it != fields.end() && !it->is_null()) kept[std::string(key)] = *it;
+  }
+  return ApplicationForm(std::move(kept));
 }
 
 }  // namespace openvap::domain

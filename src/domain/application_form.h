@@ -64,6 +64,13 @@ class ApplicationForm {
 // is not filled in, as the pre-checks read it.
 const std::string& TravelDocumentIssuer(const ApplicationForm& form);
 
+// VIS Art 7b(4): of a submitted form, what is kept for the applicant's later applications when
+// they consent: who they are (fields 1 to 11, the guardian of a minor included), their travel
+// document (12 to 16), the EU family member (17, 18), their address, telephone, residence and
+// occupation (19 to 22), the time zone of residence and the e-mail for messages. Nothing of the
+// journey (23 onwards, the stays and itinerary) or of the declarations is kept.
+ApplicationForm KeptForLaterApplications(const ApplicationForm& form);
+
 }  // namespace openvap::domain
 
 #endif  // OPENVAP_DOMAIN_APPLICATION_FORM_H_

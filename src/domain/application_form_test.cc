@@ -78,5 +78,34 @@ TEST(ApplicationFormTest, CopiesInSeveralThreadsReadOneText) {
   for (const std::string& text : seen) EXPECT_EQ(text, R"({"1":"ERIKSSON","23":["Tourism"]})");
 }
 
+// VIS Art 7b(4): the person is kept for later applications, the journey and signatures not.
+TEST(ApplicationFormTest, WhatIsKeptForLaterApplicationsIsThePersonNotTheJourney) {
+  const ApplicationForm form(nlohmann::json{{"1", "ERIKSSON"},
+                                            {"7b", {"SE"}},
+                                            {"10a", "ERIKSSON"},
+                                            {"13", "X1234567"},
+                                            {"17a", "SMITH"},
+                                            {"22", "Acme, Pune"},
+                                            {"11", nullptr},
+                                            {"residence_time_zone", "Asia/Kolkata"},
+                                            {"23", {"Tourism"}},
+                                            {"24", "visit"},
+                                            {"27", "multiple"},
+                                            {"29b", "2027-02-01"},
+                                            {"33", "a representative"},
+                                            {"itinerary", nlohmann::json::array()},
+                                            {"chosen_state", "FR"},
+                                            {"fee_exemption", "none"}});
+  EXPECT_EQ(KeptForLaterApplications(form).Fields(),
+            nlohmann::json({{"1", "ERIKSSON"},
+                            {"7b", {"SE"}},
+                            {"10a", "ERIKSSON"},
+                            {"13", "X1234567"},
+                            {"17a", "SMITH"},
+                            {"22", "Acme, Pune"},
+                            {"residence_time_zone", "Asia/Kolkata"}}));
+  EXPECT_TRUE(KeptForLaterApplications(ApplicationForm(nlohmann::json::array())).empty());
+}
+
 }  // namespace
 }  // namespace openvap::domain

@@ -107,6 +107,20 @@ bool IsOwner(const Principal& who, const Application& a) {
   return who.account && *who.account == a.owner;
 }
 
+// VIS Art 7b(4): the applicant's own data of the application `a` they submit are kept for their
+// later applications, if they still consent in this transaction.
+Status KeepForLater(UnitOfWork& uow, const Principal& who, const Application& a) {
+  OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(a.owner));
+  if (!account || !account->keep_data_consent) return Ok();
+  account->kept = KeptApplicationData{KeptForLaterApplications(a.form), a.id, *a.submitted_at};
+  OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+  return uow.Audit().Append(AuditEvent{Describe(who),
+                                       std::string(RoleName(who.role)),
+                                       "account.data-kept",
+                                       "account:" + a.owner.value(),
+                                       {{"from", a.id.value()}}});
+}
+
 Status CheckField(const std::string& key, const json& value) {
   const bool known = Contains(kAnnexIFields, key) || Contains(kPlatformFields, key);
   if (!known) {
@@ -231,7 +245,8 @@ Result<Application> ApplicationService::Load(UnitOfWork& uow, const Principal& w
   return not_found;
 }
 
-Result<Application> ApplicationService::CreateDraft(const Principal& who, ApplicationKind kind) {
+Result<Application> ApplicationService::CreateDraft(const Principal& who, ApplicationKind kind,
+                                                    bool from_kept_data) {
   if ((who.role != Role::kApplicant && who.role != Role::kRepresentative) || !who.account) {
     return Error{"forbidden",
                  "applications are started from an applicant's or a "
@@ -243,9 +258,26 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
   a.owner = *who.account;
   a.created_at = a.updated_at = clock_.Now();
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    a.form = ApplicationForm();
+    if (from_kept_data) {
+      OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(*who.account));
+      if (!account || !account->keep_data_consent) {
+        return Error{"consent-required",
+                     "this account keeps no data for later applications: give your consent "
+                     "(PUT /api/v1/me/consent), and the data of the next application you submit "
+                     "are kept"};
+      }
+      if (!account->kept) {
+        return Error{"nothing-kept",
+                     "nothing is kept for later applications yet: the data of the next "
+                     "application you submit will be"};
+      }
+      a.form = account->kept->form;
+    }
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Insert(a));
-    return uow.Audit().Append(
-        Audit(who, "application.create", a.id, {{"kind", ApplicationKindName(kind)}}));
+    json details = {{"kind", ApplicationKindName(kind)}};
+    if (from_kept_data) details["from_kept_data"] = true;
+    return uow.Audit().Append(Audit(who, "application.create", a.id, std::move(details)));
   }));
   return a;
 }
@@ -571,9 +603,14 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
   // and then a second write loads it again and checks it afresh.
   Application snapshot;
   PreCheckInputs inputs;
+  bool keep_for_later = false;  // VIS Art 7b(4), read again in the write (KeepForLater)
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(snapshot, Load(uow, who, id, true));
     OPENVAP_ASSIGN_OR_RETURN(inputs, LoadPreCheckInputs(uow, snapshot));
+    if (who.role == Role::kApplicant && IsOwner(who, snapshot)) {
+      OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(snapshot.owner));
+      keep_for_later = account && account->keep_data_consent;
+    }
     return Ok();
   }));
   OPENVAP_RETURN_IF_ERROR(check(snapshot));
@@ -614,6 +651,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     a.version = read_version;
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Audit(who, "application.submit", id, {{"ip", ip_address}})));
+    if (keep_for_later) OPENVAP_RETURN_IF_ERROR(KeepForLater(uow, who, a));
     if (a.status == ApplicationStatus::kNotified) {
       OPENVAP_RETURN_IF_ERROR(RecordNotification(uow, a));
     } else if (!a.lodged_by_official) {

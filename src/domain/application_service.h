@@ -59,8 +59,12 @@ class ApplicationService {
   ApplicationService(Store& store, const PreChecks& prechecks, const Clock& clock,
                      RandomSource& random, UploadLimits limits = {});
 
-  // A new draft owned by the signed-in applicant or representative.
-  Result<Application> CreateDraft(const Principal& who, ApplicationKind kind);
+  // A new draft owned by the signed-in applicant or representative; `from_kept_data` starts its
+  // form from what the account keeps for later applications (VIS Art 7b(4)). Submitting keeps
+  // the applicant's own data of the form while they consent (KeptForLaterApplications). Errors:
+  // "forbidden", "consent-required", "nothing-kept".
+  Result<Application> CreateDraft(const Principal& who, ApplicationKind kind,
+                                  bool from_kept_data = false);
 
   // VAP-HUM: an official lodges an application on a person's behalf (humanitarian reasons,
   // force majeure, accessibility). The official's state becomes the notified state.

@@ -320,6 +320,85 @@ TEST_F(ApplicationServiceTest, ASubmissionWhoseTransactionIsRetriedIsStoredOnce)
   }
 }
 
+// VIS Art 7b(4): with consent, submitting keeps the applicant's own data, from which the next
+// application starts; without consent nothing is kept, and nothing of a representative's.
+TEST_F(ApplicationServiceTest, WithConsentTheApplicantsOwnDataStartTheNextApplication) {
+  const auto add_account = [&](const std::string& id, Role role, bool consent) {
+    Account account;
+    account.id = AccountId(id);
+    account.email = id + "@example.org";
+    account.role = role;
+    account.keep_data_consent = consent;
+    ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Accounts().Insert(account); }).ok());
+  };
+  const auto kept_of = [&](const std::string& id) {
+    std::optional<KeptApplicationData> kept;
+    EXPECT_TRUE(store_
+                    .Read([&](UnitOfWork& uow) -> Status {
+                      kept = (*uow.Accounts().Find(AccountId(id)))->kept;
+                      return Ok();
+                    })
+                    .ok());
+    return kept;
+  };
+  const json form = {{"1", "ERIKSSON"},        {"3", "ANNA MARIA"},
+                     {"4", "1990-05-01"},      {"13", "X1234567"},
+                     {"19", "Main St 1"},      {"contact_email", "anna@example.org"},
+                     {"23", {"Tourism"}},      {"27", "multiple"},
+                     {"24", "A family visit"}, {"itinerary", json::array()}};
+  const auto submit_new = [&](const Principal& who) {
+    const auto draft = *service_.CreateDraft(who, ApplicationKind::kShortStayVisa);
+    EXPECT_TRUE(service_.SaveForm(who, draft.id, form, {}).ok());
+    const auto submitted = service_.Submit(who, draft.id, RequiredDeclarations(form), "ip");
+    EXPECT_TRUE(submitted.ok()) << submitted.error().message;
+    return draft.id;
+  };
+
+  add_account("acc-anna", Role::kApplicant, false);
+  EXPECT_EQ(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa, true).error().code,
+            "consent-required");
+  submit_new(anna_);
+  EXPECT_FALSE(kept_of("acc-anna").has_value());  // no consent: nothing kept
+
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    auto account = *uow.Accounts().Find(AccountId("acc-anna"));
+                    account->keep_data_consent = true;
+                    return uow.Accounts().Update(*account);
+                  })
+                  .ok());
+  EXPECT_EQ(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa, true).error().code,
+            "nothing-kept");
+  clock_.Advance(std::chrono::hours(1));
+  const ApplicationId first = submit_new(anna_);
+  const auto kept = kept_of("acc-anna");
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->from, first);
+  EXPECT_EQ(kept->kept_at, clock_.Now());
+  EXPECT_EQ(kept->form.Fields(), json({{"1", "ERIKSSON"},
+                                       {"3", "ANNA MARIA"},
+                                       {"4", "1990-05-01"},
+                                       {"13", "X1234567"},
+                                       {"19", "Main St 1"},
+                                       {"contact_email", "anna@example.org"}}));
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "account.data-kept");
+
+  const auto next = service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa, true);
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->status, ApplicationStatus::kDraft);
+  EXPECT_EQ(next->form.Fields(), kept->form.Fields());
+  EXPECT_EQ(store_.Snapshot().applications.at(next->id.value()).form.Fields(), kept->form.Fields());
+
+  // A representative fills in other people's forms: nothing of them is kept in their account.
+  add_account("acc-agency", Role::kRepresentative, true);
+  Principal agency = Applicant("acc-agency");
+  agency.role = Role::kRepresentative;
+  submit_new(agency);
+  EXPECT_FALSE(kept_of("acc-agency").has_value());
+  EXPECT_EQ(service_.CreateDraft(agency, ApplicationKind::kShortStayVisa, true).error().code,
+            "nothing-kept");
+}
+
 TEST_F(ApplicationServiceTest, ACompletedFileIsNotifiedToTheCompetentState) {
   const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
   ASSERT_TRUE(service_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip").ok());

@@ -83,13 +83,19 @@ void UploadPhotoAndPassport(ApiSession& applicant, const std::string& app) {
             201);
 }
 
-class WholeProcedure : public ::testing::TestWithParam<std::string> {};
+class WholeProcedure : public ::testing::TestWithParam<std::string> {
+ protected:
+  // The database of the engine under test: a new one named `name` on the shared PostgreSQL
+  // server, or "" for the server's own SQLite file.
+  std::string Database(const char* name) const {
+    return GetParam() == "postgresql" ? PostgresServer::Shared().CreateDatabase(name) : "";
+  }
+};
 
 TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   TempDir dir;
   SmtpSink smtp;
-  std::string database;
-  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("procedure");
+  const std::string database = Database("procedure");
   const std::string data = dir.path() + "/data";
   PlatformServer server(data, database, smtp.url());
   ASSERT_FALSE(server.url().empty());
@@ -296,8 +302,7 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
 TEST_P(WholeProcedure, AVisitBookedAtTheConsulateIsReceivedThere) {
   TempDir dir;
   SmtpSink smtp;
-  std::string database;
-  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("consulate");
+  const std::string database = Database("consulate");
   PlatformServer server(dir.path() + "/data", database, smtp.url());
   ASSERT_FALSE(server.url().empty());
   ApiSession applicant(server.url());
@@ -381,8 +386,7 @@ TEST_P(WholeProcedure, AVisitBookedAtTheConsulateIsReceivedThere) {
 TEST_P(WholeProcedure, APersonWithoutAnAccountIsHandedTheDecision) {
   TempDir dir;
   SmtpSink smtp;
-  std::string database;
-  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("behalf");
+  const std::string database = Database("behalf");
   PlatformServer server(dir.path() + "/data", database, smtp.url());
   ASSERT_FALSE(server.url().empty());
   ApiSession officer(server.url());
@@ -438,8 +442,7 @@ TEST_P(WholeProcedure, APersonWithoutAnAccountIsHandedTheDecision) {
 TEST_P(WholeProcedure, AReturningUserPassesTheSecondFactor) {
   TempDir dir;
   SmtpSink smtp;
-  std::string database;
-  if (GetParam() == "postgresql") database = PostgresServer::Shared().CreateDatabase("returning");
+  const std::string database = Database("returning");
   PlatformServer server(dir.path() + "/data", database, smtp.url());
   ASSERT_FALSE(server.url().empty());
   const std::string email = "returning@example.org";
@@ -480,6 +483,55 @@ TEST_P(WholeProcedure, AReturningUserPassesTheSecondFactor) {
                                     {{"code", TotpNow(secret, std::chrono::seconds(30))}});
   EXPECT_TRUE(with_app.value("mfa_verified", false)) << with_app;
   EXPECT_TRUE(user.Expect(200, "GET", "/api/v1/me").value("mfa_verified", false));
+}
+
+// VIS Art 7b(4): an applicant who consents starts the next application from the data of the
+// last one they submitted; withdrawing consent deletes them.
+TEST_P(WholeProcedure, AReturningApplicantStartsFromTheDataTheyKept) {
+  TempDir dir;
+  SmtpSink smtp;
+  const std::string database = Database("kept");
+  PlatformServer server(dir.path() + "/data", database, smtp.url());
+  ASSERT_FALSE(server.url().empty());
+  const std::string email = "kept@example.org";
+  ApiSession applicant(server.url());
+  ASSERT_FALSE(
+      SignUp(applicant, email, "correct horse battery staple", "applicant", TokenFromSmtp(smtp))
+          .empty());
+  const HttpResult refused = applicant.Call(
+      "POST", "/api/v1/applications", {{"kind", "short-stay-visa"}, {"from_kept_data", true}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(json::parse(refused.body)["error"].value("code", ""), "consent-required")
+      << refused.body;
+  EXPECT_EQ(applicant.Call("POST", "/api/v1/applications", {{"from_kept_data", "yes"}}).status,
+            422);
+
+  applicant.Expect(200, "PUT", "/api/v1/me/consent", {{"keep_data_for_later_applications", true}});
+  const std::string first =
+      applicant.Expect(201, "POST", "/api/v1/applications", json::object()).value("id", "");
+  FillInTheForm(applicant, "/api/v1/applications/" + first, email, Day(30), Day(39));
+  applicant.Expect(200, "POST", "/api/v1/applications/" + first + "/submit",
+                   {{"declarations", {"D1", "D3", "D4", "D5", "D6"}}});
+
+  const json kept = applicant.Expect(200, "GET", "/api/v1/me/kept-data");
+  EXPECT_EQ(kept["kept"].value("from_application", ""), first) << kept;
+  const json fields = kept["kept"].value("fields", json::object());
+  EXPECT_EQ(fields.value("1", ""), "DOE") << kept;
+  EXPECT_EQ(fields.value("13", ""), "X1234567") << kept;
+  EXPECT_EQ(fields.value("residence_time_zone", ""), "Asia/Kolkata") << kept;
+  EXPECT_FALSE(fields.contains("27a")) << kept;  // the journey is not kept
+  EXPECT_FALSE(fields.contains("itinerary")) << kept;
+  EXPECT_EQ(applicant.Expect(200, "GET", "/api/v1/me")["kept_data"].value("from_application", ""),
+            first);
+
+  const json next = applicant.Expect(201, "POST", "/api/v1/applications",
+                                     {{"kind", "short-stay-visa"}, {"from_kept_data", true}});
+  EXPECT_EQ(next.value("status", ""), "draft") << next;
+  EXPECT_EQ(next["form"], fields) << next;
+
+  applicant.Expect(200, "PUT", "/api/v1/me/consent", {{"keep_data_for_later_applications", false}});
+  EXPECT_TRUE(applicant.Expect(200, "GET", "/api/v1/me/kept-data")["kept"].is_null());
+  EXPECT_EQ(applicant.Call("POST", "/api/v1/applications", {{"from_kept_data", true}}).status, 409);
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, WholeProcedure, ::testing::Values("sqlite", "postgresql"));

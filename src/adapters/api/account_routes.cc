@@ -39,6 +39,9 @@ json AccountJson(const domain::Account& a) {
               {"role", domain::RoleName(a.role)},
               {"mfa_enabled", a.mfa_enabled},
               {"keep_data_consent", a.keep_data_consent},
+              {"kept_data", a.kept ? json{{"from_application", a.kept->from.value()},
+                                          {"kept_at", FormatIsoTimestamp(a.kept->kept_at)}}
+                                   : json(nullptr)},
               {"preferred_language", a.preferred_language},
               {"recovery_codes_left", a.recovery_code_hashes.size()}};
   if (!a.member_state.empty()) out["member_state"] = a.member_state;
@@ -236,7 +239,7 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
       {.method = "PUT",
        .path = "/api/v1/me/consent",
        .summary = "Give or withdraw consent to keep data for later applications "
-                  "(VIS Art 7b(4))",
+                  "(VIS Art 7b(4)); withdrawing deletes what was kept",
        .tag = "accounts",
        .roles = {Role::kApplicant, Role::kRepresentative},
        .request_schema = ObjectSchema({{"keep_data_for_later_applications", {{"type", "boolean"}}}},
@@ -248,6 +251,27 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
          if (!s.ok()) return ErrorResponseFor(s.error());
          return http::JsonResponse(200, {{"keep_data_for_later_applications", consent}});
        }});
+
+  api.Add({.method = "GET",
+           .path = "/api/v1/me/kept-data",
+           .summary = "What the account keeps for later applications (VIS Art 7b(4)): the "
+                      "applicant's own fields of the application last submitted with consent",
+           .tag = "accounts",
+           .roles = {Role::kApplicant, Role::kRepresentative},
+           .handler = [&accounts](CallContext& c) {
+             auto account = accounts.GetAccount(c.principal);
+             if (!account.ok()) return ErrorResponseFor(account.error());
+             if (!account->kept) {
+               return http::JsonResponse(
+                   200, {{"keep_data_consent", account->keep_data_consent}, {"kept", nullptr}});
+             }
+             return http::JsonResponse(200,
+                                       {{"keep_data_consent", account->keep_data_consent},
+                                        {"kept",
+                                         {{"from_application", account->kept->from.value()},
+                                          {"kept_at", FormatIsoTimestamp(account->kept->kept_at)},
+                                          {"fields", account->kept->form.Fields()}}}});
+           }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/admin/accounts",

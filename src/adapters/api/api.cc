@@ -192,6 +192,7 @@ int HttpStatusFor(const Error& error) {
       {"invalid-transition", 409},  {"conflict", 409},
       {"already-exists", 409},      {"unique-violation", 409},
       {"slot-taken", 409},          {"rate-limited", 429},
+      {"consent-required", 409},    {"nothing-kept", 409},
       {"payload-too-large", 413},   {"unsupported-media-type", 415},
       {"malformed-json", 400},      {"malformed-request", 400},
       {"invalid-request", 400},     {"service-unavailable", 503},
@@ -291,6 +292,14 @@ Result<bool> RequireBool(const json& object, const std::string& field, const std
   if (it == object.end() || it->is_null()) return FieldError(path, field, "is required");
   if (!it->is_boolean()) return FieldError(path, field, "must be true or false");
   return it->get<bool>();
+}
+
+Result<std::optional<bool>> OptionalBool(const json& object, const std::string& field,
+                                         const std::string& path) {
+  const auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return std::optional<bool>{};
+  if (!it->is_boolean()) return FieldError(path, field, "must be true or false");
+  return std::optional<bool>(it->get<bool>());
 }
 
 Result<std::int64_t> RequireInteger(const json& object, const std::string& field,

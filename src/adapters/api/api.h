@@ -111,6 +111,8 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
                                                   const std::string& path = "");
 Result<bool> RequireBool(const nlohmann::json& object, const std::string& field,
                          const std::string& path = "");
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& object, const std::string& field,
+                                         const std::string& path = "");
 Result<std::int64_t> RequireInteger(const nlohmann::json& object, const std::string& field,
                                     const std::string& path = "");
 // A whole number from `min` to `max`; anything else is an "invalid-field" naming the range

@@ -158,6 +158,9 @@ TEST(ApiHelpers, ErrorStatusesAndBodyParsing) {
   EXPECT_EQ(RequireString(*body, "n", "form").error().message, "form.n: must be a string");
   EXPECT_EQ(RequireString(*body, "missing").error().message, "missing: is required");
   EXPECT_FALSE(OptionalString(*body, "missing")->has_value());
+  EXPECT_EQ(OptionalBool(*body, "flag")->value_or(false), true);
+  EXPECT_FALSE(OptionalBool(*body, "missing")->has_value());
+  EXPECT_EQ(OptionalBool(*body, "n").error().message, "n: must be true or false");
 
   r.body = "{not json";
   EXPECT_EQ(ParseJsonObject(r).error().code, "malformed-json");

@@ -23,25 +23,29 @@ http::Response Json(int status, const json& body) { return http::JsonResponse(st
 }  // namespace
 
 void AddApplicantRoutes(Api& api, PlatformServices& s) {
-  api.Add(
-      {.method = "POST",
-       .path = "/api/v1/applications",
-       .summary = "Start an application (a draft saved in steps, VIS 7b(4))",
-       .tag = "applications",
-       .roles = ApplicantSide(),
-       .request_schema = ObjectSchema(
-           {{"kind",
-             {{"type", "string"},
-              {"enum",
-               {"short-stay-visa", "long-stay-visa", "visa-extension", "visa-confirmation"}}}}}),
-       .success_status = 201,
-       .handler = [&s](CallContext& c) {
-         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-         OPENVAP_API_TRY(kind_name, OptionalString(body, "kind"));
-         OPENVAP_API_TRY(kind, domain::ParseApplicationKind(kind_name.value_or("short-stay-visa")));
-         OPENVAP_API_TRY(a, s.applications.CreateDraft(c.principal, kind));
-         return http::JsonTextResponse(201, ApplicationJsonText(a));
-       }});
+  api.Add({.method = "POST",
+           .path = "/api/v1/applications",
+           .summary = "Start an application (a draft saved in steps, VIS 7b(4)); "
+                      "`from_kept_data` fills in the data the account keeps for later applications",
+           .tag = "applications",
+           .roles = ApplicantSide(),
+           .request_schema = ObjectSchema(
+               {{"kind",
+                 {{"type", "string"},
+                  {"enum",
+                   {"short-stay-visa", "long-stay-visa", "visa-extension", "visa-confirmation"}}}},
+                {"from_kept_data", {{"type", "boolean"}}}}),
+           .success_status = 201,
+           .handler = [&s](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(kind_name, OptionalString(body, "kind"));
+             OPENVAP_API_TRY(kind,
+                             domain::ParseApplicationKind(kind_name.value_or("short-stay-visa")));
+             OPENVAP_API_TRY(from_kept_data, OptionalBool(body, "from_kept_data"));
+             OPENVAP_API_TRY(
+                 a, s.applications.CreateDraft(c.principal, kind, from_kept_data.value_or(false)));
+             return http::JsonTextResponse(201, ApplicationJsonText(a));
+           }});
 
   api.Add({.method = "GET",
            .path = "/api/v1/applications",

@@ -122,6 +122,10 @@ json ToDoc(const domain::Account& a) {
           {"recovery_code_hashes", a.recovery_code_hashes},
           {"keep_data_consent", a.keep_data_consent},
           {"consent_changed_at", Opt(a.consent_changed_at)},
+          {"kept", a.kept ? json{{"form", a.kept->form.Fields()},
+                                 {"from", a.kept->from.value()},
+                                 {"kept_at", ToMillis(a.kept->kept_at)}}
+                          : json(nullptr)},
           {"preferred_language", a.preferred_language},
           {"created_at", ToMillis(a.created_at)},
           {"disabled", a.disabled}};
@@ -145,6 +149,11 @@ domain::Account AccountFromDoc(const json& j) {
   a.recovery_code_hashes = Strings(j, "recovery_code_hashes");
   a.keep_data_consent = Bool(j, "keep_data_consent");
   a.consent_changed_at = OptTime(j, "consent_changed_at");
+  if (const auto kept = j.find("kept"); kept != j.end() && kept->is_object()) {
+    a.kept =
+        domain::KeptApplicationData{domain::ApplicationForm(kept->value("form", json::object())),
+                                    ApplicationId(Str(*kept, "from")), Time(*kept, "kept_at")};
+  }
   a.preferred_language = Str(j, "preferred_language");
   a.created_at = Time(j, "created_at");
   a.disabled = Bool(j, "disabled");

@@ -107,6 +107,9 @@ domain::Account SomeAccount(const std::string& id, const std::string& email) {
   a.last_totp_step = 59678712;
   a.recovery_code_hashes = {"r1", "r2"};
   a.keep_data_consent = true;
+  a.kept = domain::KeptApplicationData{
+      domain::ApplicationForm(nlohmann::json{{"1", "LOPEZ"}, {"7b", {"ES", "MX"}}}),
+      ApplicationId("app-7"), *ParseIsoTimestamp("2027-01-02T08:00:00.5Z")};
   a.created_at = *ParseIsoTimestamp("2027-01-01T10:00:00.123Z");
   return a;
 }
@@ -148,6 +151,21 @@ TEST_P(StorageTest, AccountsRoundTripWithEveryField) {
   EXPECT_EQ(read->recovery_code_hashes, a.recovery_code_hashes);
   EXPECT_EQ(read->created_at, a.created_at);
   EXPECT_EQ(read->password_hash, a.password_hash);
+  ASSERT_TRUE(read->kept.has_value());
+  EXPECT_EQ(read->kept->form.Fields(), a.kept->form.Fields());
+  EXPECT_EQ(read->kept->from, a.kept->from);
+  EXPECT_EQ(read->kept->kept_at, a.kept->kept_at);
+  // Nothing kept reads back as nothing.
+  domain::Account b = SomeAccount("acc-3", "bo@example.org");
+  b.kept.reset();
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Accounts().Insert(b); }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(read, u.Accounts().Find(b.id));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_FALSE(read->kept.has_value());
 }
 
 TEST_P(StorageTest, AFailedUnitOfWorkLeavesNoTrace) {
