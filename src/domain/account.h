@@ -34,6 +34,7 @@ struct Account {
   std::string member_state;   // officials: ISO alpha-2 of their state
   std::string organisation;   // officials: consulate / authority / provider identifier
   std::string password_hash;  // encoded by the Credentials port (argon2id PHC string)
+  std::optional<Timestamp> password_changed_at;  // reset links sent before it no longer work
   std::optional<Timestamp> email_verified_at;
   std::optional<std::string> totp_secret;         // base32; set at enrolment start
   bool mfa_enabled = false;                       // enrolment confirmed with a first code

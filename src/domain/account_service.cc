@@ -82,7 +82,6 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(registration.password, email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
                            credentials_.HashPassword(registration.password));
-  const std::string token = credentials_.NewToken();
   const Timestamp now = clock_.Now();
   std::optional<AccountId> created;
   const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
@@ -107,17 +106,7 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
     account.preferred_language = registration.preferred_language;
     account.created_at = now;
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().Insert(account));
-    OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertToken(
-        OneTimeToken{credentials_.HashToken(token), account.id, "verify-email",
-                     now + policy_.email_token_lifetime, std::nullopt}));
-    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
-        {email},
-        "Confirm your e-mail address for OpenVAP",
-        "Welcome to OpenVAP. Confirm your e-mail address by opening this link within 48 "
-        "hours:\n\n" +
-            policy_.base_url + "/verify-email?token=" + token +
-            "\n\nIf you did not register, ignore this message.",
-        "verify-email"}));
+    OPENVAP_RETURN_IF_ERROR(SendVerificationLink(uow, account, now));
     Principal self = PrincipalOf(account, false);
     OPENVAP_RETURN_IF_ERROR(
         uow.Audit().Append(Event(self, "account.register", "account:" + account.id.value(),
@@ -127,6 +116,114 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   });
   if (!written.ok()) return written.error();
   return created;
+}
+
+Status AccountService::SendVerificationLink(UnitOfWork& uow, const Account& account,
+                                            Timestamp now) {
+  const std::string token = credentials_.NewToken();
+  OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertToken(
+      OneTimeToken{credentials_.HashToken(token), account.id, "verify-email",
+                   now + policy_.email_token_lifetime, std::nullopt}));
+  return uow.Mail().Enqueue(
+      OutgoingMail{{account.email},
+                   "Confirm your e-mail address for OpenVAP",
+                   "Welcome to OpenVAP. Confirm your e-mail address by opening this link within 48 "
+                   "hours:\n\n" +
+                       policy_.base_url + "/verify-email?token=" + token +
+                       "\n\nIf you did not register, ignore this message.",
+                   "verify-email"});
+}
+
+Status AccountService::RequestPasswordReset(const std::string& email_text,
+                                            const std::string& ip_address) {
+  const auto window = std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window);
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool by_address,
+      throttle_.Allow("reset:address:" + ip_address, policy_.password_resets_per_address, window));
+  if (!by_address) {
+    return Error{"rate-limited", "too many requests from this network; wait 15 minutes"};
+  }
+  auto email = NormaliseEmail(email_text);
+  if (!email.ok()) return email.error();
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool by_account,
+      throttle_.Allow("reset:account:" + *email, policy_.password_resets_per_account, window));
+  if (!by_account) {
+    return Error{"rate-limited",
+                 "a link was asked for this address several times already; use the last one "
+                 "or wait 15 minutes"};
+  }
+  const Timestamp now = clock_.Now();
+  const std::string token = credentials_.NewToken();
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().FindByEmail(*email));
+    if (!account || account->disabled) return Ok();  // the same answer (no enumeration)
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertToken(
+        OneTimeToken{credentials_.HashToken(token), account->id, "reset-password",
+                     now + policy_.password_reset_lifetime, std::nullopt}));
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        {account->email},
+        "Choose a new password for OpenVAP",
+        "Someone asked to choose a new password for your OpenVAP account. If it was you, open "
+        "this link within one hour:\n\n" +
+            policy_.base_url + "/reset-password?token=" + token +
+            "\n\nYour authenticator app stays as it is: you will still need it to sign in. If "
+            "you did not ask for this, ignore this message; your password does not change.",
+        "reset-password"}));
+    return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.password-reset-asked",
+                                    "account:" + account->id.value(), {{"ip", ip_address}}));
+  });
+}
+
+Status AccountService::ResetPassword(const std::string& token, const std::string& new_password) {
+  const std::string hash = credentials_.HashToken(token);
+  const Timestamp now = clock_.Now();
+  const Error invalid{"invalid-token",
+                      "this link to choose a new password is unknown, already used or expired; "
+                      "ask for a new one"};
+  std::optional<Account> account;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto found, uow.Accounts().FindToken(hash));
+    account.reset();
+    if (found && found->purpose == "reset-password") {
+      OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(found->account));
+    }
+    return Ok();
+  }));
+  if (!account) return invalid;
+  // The policy and the hash (slow by design) outside the write.
+  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(new_password, account->email));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string password_hash,
+                           credentials_.HashPassword(new_password));
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Accounts().FindToken(hash));
+    if (!found || found->purpose != "reset-password" || found->used_at || found->expires_at < now) {
+      return invalid;
+    }
+    OPENVAP_ASSIGN_OR_RETURN(auto owner, uow.Accounts().Find(found->account));
+    const Timestamp asked_at = found->expires_at - policy_.password_reset_lifetime;
+    if (!owner || owner->disabled ||
+        (owner->password_changed_at && asked_at < *owner->password_changed_at)) {
+      return invalid;
+    }
+    found->used_at = now;
+    owner->password_hash = password_hash;
+    owner->password_changed_at = now;
+    if (!owner->email_verified_at) owner->email_verified_at = now;  // the link reached them
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().UpdateToken(*found));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*owner));
+    // Whoever knew the old password is signed out everywhere.
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSessionsOf(owner->id));
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        {owner->email},
+        "Your OpenVAP password was changed",
+        "The password of your OpenVAP account was changed just now with a link sent to this "
+        "address, and every session of the account was ended. If this was not you, write to "
+        "the help desk at once.",
+        "password-changed"}));
+    return uow.Audit().Append(Event(PrincipalOf(*owner, false), "account.password-reset",
+                                    "account:" + owner->id.value()));
+  });
 }
 
 Status AccountService::VerifyEmail(const std::string& token) {
@@ -202,8 +299,12 @@ Result<SessionGrant> AccountService::SignIn(const std::string& email_text,
     return Error{"account-disabled", "this account is disabled; contact the help desk"};
   }
   if (!account->email_verified_at) {
+    // The first link may have expired or been lost: the right password earns a new one (the
+    // attempts are throttled above), so that nobody is locked out of their address for good.
+    OPENVAP_RETURN_IF_ERROR(store_.Write(
+        [&](UnitOfWork& uow) { return SendVerificationLink(uow, *account, clock_.Now()); }));
     return Error{"email-not-verified",
-                 "confirm your e-mail address first with the link we sent you"};
+                 "confirm your e-mail address first: we sent you a new link, valid for 48 hours"};
   }
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {

@@ -27,6 +27,9 @@ struct AccountPolicy {
   std::chrono::minutes session_idle_timeout{30};
   std::chrono::hours session_lifetime{12};
   std::chrono::hours email_token_lifetime{48};
+  std::chrono::minutes password_reset_lifetime{60};
+  int password_resets_per_account = 3;  // links asked for, per login_window
+  int password_resets_per_address = 20;
   int login_attempts_per_account = 10;  // per login_window
   int login_attempts_per_address = 100;
   std::chrono::minutes login_window{15};
@@ -83,8 +86,21 @@ class AccountService {
   // Errors: "invalid-token" (unknown, used or expired).
   Status VerifyEmail(const std::string& token);
 
+  // A forgotten password: mails a link to choose a new one (valid `password_reset_lifetime`) to
+  // the account with this address, if there is one; unknown addresses answer the same, so the
+  // answer says nothing about who has an account. Errors: "rate-limited" (per address and per
+  // caller's IP address, whether the account exists or not).
+  Status RequestPasswordReset(const std::string& email, const std::string& ip_address);
+
+  // Sets the new password of the link's account, ends all its sessions and tells the owner by
+  // e-mail. The second factor stays: the next sign-in still needs it. The link also confirms the
+  // e-mail address. Errors: "invalid-token" (unknown, used, expired, or older than the last
+  // change of password), "weak-password".
+  Status ResetPassword(const std::string& token, const std::string& new_password);
+
   // First factor. Errors: "invalid-credentials" (same for unknown e-mail and wrong password),
-  // "email-not-verified", "account-disabled", "rate-limited".
+  // "email-not-verified" (with the right password, a new confirmation link is mailed),
+  // "account-disabled", "rate-limited".
   Result<SessionGrant> SignIn(const std::string& email, const std::string& password,
                               const std::string& ip_address);
 
@@ -128,6 +144,8 @@ class AccountService {
   Result<SessionGrant> NewSession(UnitOfWork& uow, const Account& account, bool mfa_verified,
                                   const std::string& ip_address);
   Result<Session> LiveSession(UnitOfWork& uow, const std::string& token_hash);
+  // A new e-mail confirmation link for `account` (VAP-ACCT), valid `email_token_lifetime`.
+  Status SendVerificationLink(UnitOfWork& uow, const Account& account, Timestamp now);
   std::string NewId(std::string_view prefix);
 
   Store& store_;

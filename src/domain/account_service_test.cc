@@ -94,6 +94,80 @@ TEST_F(AccountServiceTest, VerificationLinksExpire) {
   clock_.Advance(std::chrono::hours(49));
   EXPECT_EQ(service_.VerifyEmail(TokenFromLastMail()).error().code, "invalid-token");
   EXPECT_EQ(service_.VerifyEmail("nonsense").error().code, "invalid-token");
+  // The right password earns a new link (a wrong one does not), so nobody is locked out.
+  EXPECT_EQ(service_.SignIn("a@example.org", "wrong password!", "ip").error().code,
+            "invalid-credentials");
+  EXPECT_EQ(store_.Snapshot().mail.size(), 1U);
+  const auto unverified = service_.SignIn("a@example.org", kPassword, "ip");
+  EXPECT_EQ(unverified.error().code, "email-not-verified");
+  EXPECT_NE(unverified.error().message.find("new link"), std::string::npos);
+  ASSERT_EQ(store_.Snapshot().mail.size(), 2U);
+  ASSERT_TRUE(service_.VerifyEmail(TokenFromLastMail()).ok());
+  EXPECT_TRUE(service_.SignIn("a@example.org", kPassword, "ip").ok());
+}
+
+// VAP-ACCT: a forgotten password is replaced through a link mailed to the account's address;
+// the link works once, within the hour, and not after a later change; every session ends; the
+// second factor stays.
+TEST_F(AccountServiceTest, AForgottenPasswordIsReplacedThroughAMailedLink) {
+  const std::string session = ReadyApplicant("a@example.org");
+  const std::size_t mails = store_.Snapshot().mail.size();
+  // Unknown addresses answer the same, and nothing is sent.
+  ASSERT_TRUE(service_.RequestPasswordReset("nobody@example.org", "ip").ok());
+  EXPECT_EQ(store_.Snapshot().mail.size(), mails);
+  EXPECT_EQ(service_.RequestPasswordReset("not an address", "ip").error().code, "invalid-field");
+
+  ASSERT_TRUE(service_.RequestPasswordReset("A@example.org", "ip").ok());
+  ASSERT_EQ(store_.Snapshot().mail.size(), mails + 1);
+  EXPECT_EQ(store_.Snapshot().mail.back().kind, "reset-password");
+  EXPECT_NE(store_.Snapshot().mail.back().text.find("http://127.0.0.1:8080/reset-password?token="),
+            std::string::npos);
+  const std::string older = TokenFromLastMail();
+  clock_.Advance(std::chrono::minutes(5));
+  ASSERT_TRUE(service_.RequestPasswordReset("a@example.org", "ip").ok());
+  const std::string token = TokenFromLastMail();
+
+  EXPECT_EQ(service_.ResetPassword(token, "short").error().code, "weak-password");
+  EXPECT_EQ(service_.ResetPassword("nonsense", "a new long passphrase").error().code,
+            "invalid-token");
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(service_.ResetPassword(token, "a new long passphrase").ok());
+  EXPECT_EQ(store_.Snapshot().mail.back().kind, "password-changed");
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "account.password-reset");
+  // Used once; the older link no longer works either, although it has not expired.
+  EXPECT_EQ(service_.ResetPassword(token, "another long passphrase").error().code, "invalid-token");
+  EXPECT_EQ(service_.ResetPassword(older, "another long passphrase").error().code, "invalid-token");
+  // Signed out everywhere; the old password is gone; the second factor is still asked for.
+  EXPECT_FALSE(service_.Authenticate(session).ok());
+  EXPECT_EQ(service_.SignIn("a@example.org", kPassword, "ip").error().code, "invalid-credentials");
+  const auto grant = service_.SignIn("a@example.org", "a new long passphrase", "ip");
+  ASSERT_TRUE(grant.ok());
+  EXPECT_FALSE(grant->mfa_verified);
+  EXPECT_FALSE(grant->mfa_enrolment_required);
+
+  // A link expires after an hour.
+  ASSERT_TRUE(service_.RequestPasswordReset("a@example.org", "ip").ok());
+  clock_.Advance(std::chrono::minutes(61));
+  EXPECT_EQ(service_.ResetPassword(TokenFromLastMail(), "yet another passphrase").error().code,
+            "invalid-token");
+}
+
+TEST_F(AccountServiceTest, PasswordResetLinksAreThrottledPerAddressAndPerNetwork) {
+  ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "A", Role::kApplicant}).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(service_.RequestPasswordReset("a@example.org", "ip").ok());
+  EXPECT_EQ(service_.RequestPasswordReset("a@example.org", "other ip").error().code,
+            "rate-limited");
+  // Unknown addresses count the same (the limit says nothing about who has an account).
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(service_.RequestPasswordReset("nobody@example.org", "ip").ok());
+  }
+  EXPECT_EQ(service_.RequestPasswordReset("nobody@example.org", "ip").error().code, "rate-limited");
+  for (int i = 0; i < 20 - 7; ++i) {
+    ASSERT_TRUE(service_.RequestPasswordReset("p" + std::to_string(i) + "@example.org", "ip").ok());
+  }
+  EXPECT_EQ(service_.RequestPasswordReset("q@example.org", "ip").error().code, "rate-limited");
+  // (The fake throttle never forgets; the window of the real one is tested on both engines.)
 }
 
 TEST_F(AccountServiceTest, ATakenAddressAnswersTheSameAndWarnsItsOwner) {

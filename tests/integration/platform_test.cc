@@ -534,6 +534,59 @@ TEST_P(WholeProcedure, AReturningApplicantStartsFromTheDataTheyKept) {
   EXPECT_EQ(applicant.Call("POST", "/api/v1/applications", {{"from_kept_data", true}}).status, 409);
 }
 
+// VAP-ACCT: a forgotten password is replaced through a link sent over SMTP; the answer does not
+// tell whether the address has an account; every session ends; the second factor stays.
+TEST_P(WholeProcedure, AForgottenPasswordIsReplacedThroughAMailedLink) {
+  TempDir dir;
+  SmtpSink smtp;
+  const std::string database = Database("reset");
+  PlatformServer server(dir.path() + "/data", database, smtp.url());
+  ASSERT_FALSE(server.url().empty());
+  const std::string email = "forgetful@example.org";
+  ApiSession user(server.url());
+  const std::string secret =
+      SignUp(user, email, "correct horse battery staple", "applicant", TokenFromSmtp(smtp));
+  ASSERT_FALSE(secret.empty());
+  const std::size_t mails = smtp.WaitFor(1).size();
+
+  ApiSession anonymous(server.url());
+  const json unknown = anonymous.Expect(202, "POST", "/api/v1/accounts/password-reset",
+                                        {{"email", "nobody@example.org"}});
+  const json known =
+      anonymous.Expect(202, "POST", "/api/v1/accounts/password-reset", {{"email", email}});
+  EXPECT_EQ(known, unknown);
+  std::string token;
+  for (int i = 0; i < 100 && token.empty(); ++i) {
+    for (const ReceivedMail& m : smtp.WaitFor(mails + 1, std::chrono::milliseconds(200))) {
+      const std::string found = Extract(MailText(m.data), "/reset-password?token=");
+      if (!found.empty()) token = found;
+    }
+  }
+  ASSERT_FALSE(token.empty());
+  const HttpResult weak = anonymous.Call("POST", "/api/v1/accounts/password-reset/confirm",
+                                         {{"token", token}, {"password", "short"}});
+  EXPECT_EQ(weak.status, 422) << weak.body;
+  anonymous.Expect(200, "POST", "/api/v1/accounts/password-reset/confirm",
+                   {{"token", token}, {"password", "a brand new passphrase"}});
+  const HttpResult reused = anonymous.Call("POST", "/api/v1/accounts/password-reset/confirm",
+                                           {{"token", token}, {"password", "yet another one!!"}});
+  EXPECT_EQ(reused.status, 422) << reused.body;
+  EXPECT_NE(reused.body.find("invalid-token"), std::string::npos) << reused.body;
+
+  EXPECT_EQ(user.Call("GET", "/api/v1/me").status, 401);  // signed out everywhere
+  EXPECT_EQ(user.Call("POST", "/api/v1/sessions",
+                      {{"email", email}, {"password", "correct horse battery staple"}})
+                .status,
+            401);
+  const json signed_in = user.Expect(201, "POST", "/api/v1/sessions",
+                                     {{"email", email}, {"password", "a brand new passphrase"}});
+  EXPECT_FALSE(signed_in.value("mfa_verified", true)) << signed_in;
+  EXPECT_EQ(user.Call("GET", "/api/v1/applications").status, 403);
+  user.Expect(200, "POST", "/api/v1/sessions/mfa",
+              {{"code", TotpNow(secret, std::chrono::seconds(30))}});
+  user.Expect(200, "GET", "/api/v1/applications");
+}
+
 INSTANTIATE_TEST_SUITE_P(Storage, WholeProcedure, ::testing::Values("sqlite", "postgresql"));
 
 }  // namespace

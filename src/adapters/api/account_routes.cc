@@ -148,6 +148,46 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
            }});
 
   api.Add({.method = "POST",
+           .path = "/api/v1/accounts/password-reset",
+           .summary = "Forgotten password: a link to choose a new one is e-mailed to the account "
+                      "with this address, if there is one (the answer is the same either way)",
+           .tag = "accounts",
+           .auth = AuthScheme::kNone,
+           .request_schema = ObjectSchema({{"email", StringSchema(nullptr, "email")}}, {"email"}),
+           .success_status = 202,
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(email, RequireString(body, "email"));
+             const Status s = accounts.RequestPasswordReset(email, c.request.remote_address);
+             if (!s.ok()) return ErrorResponseFor(s.error());
+             return http::JsonResponse(
+                 202, {{"status", "reset-link-sent"},
+                       {"message",
+                        "If an account has this address, a link to choose a new password is on "
+                        "its way. It works once, within one hour."}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/accounts/password-reset/confirm",
+           .summary = "Choose a new password with the token of the e-mailed link; ends every "
+                      "session of the account (the second factor stays)",
+           .tag = "accounts",
+           .auth = AuthScheme::kNone,
+           .request_schema = ObjectSchema(
+               {{"token", StringSchema()}, {"password", StringSchema("at least 12 characters")}},
+               {"token", "password"}),
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(token, RequireString(body, "token"));
+             OPENVAP_API_TRY(password, RequireString(body, "password"));
+             const Status s = accounts.ResetPassword(token, password);
+             if (!s.ok()) return ErrorResponseFor(s.error());
+             return http::JsonResponse(
+                 200, {{"status", "password-changed"},
+                       {"message", "Your password was changed. Sign in with it."}});
+           }});
+
+  api.Add({.method = "POST",
            .path = "/api/v1/sessions",
            .summary = "Sign in with e-mail and password (first factor); sets the session cookie",
            .tag = "accounts",

@@ -115,6 +115,7 @@ json ToDoc(const domain::Account& a) {
           {"member_state", a.member_state},
           {"organisation", a.organisation},
           {"password_hash", a.password_hash},
+          {"password_changed_at", Opt(a.password_changed_at)},
           {"email_verified_at", Opt(a.email_verified_at)},
           {"totp_secret", Opt(a.totp_secret)},
           {"mfa_enabled", a.mfa_enabled},
@@ -140,6 +141,7 @@ domain::Account AccountFromDoc(const json& j) {
   a.member_state = Str(j, "member_state");
   a.organisation = Str(j, "organisation");
   a.password_hash = Str(j, "password_hash");
+  a.password_changed_at = OptTime(j, "password_changed_at");
   a.email_verified_at = OptTime(j, "email_verified_at");
   a.totp_secret = OptStr(j, "totp_secret");
   a.mfa_enabled = Bool(j, "mfa_enabled");
