@@ -381,10 +381,10 @@ Status Platform::Impl::Handle(const storage::ClaimedJob& job) {
   if (job.kind == "retention") {
     OPENVAP_ASSIGN_OR_RETURN(auto report, retention->Apply());
     logger->info(
-        "retention: {} drafts and {} incomplete applications deleted, {} closed reduced, the "
-        "register's records of {} applications deleted",
-        report.drafts_deleted, report.incomplete_deleted, report.closed_reduced,
-        report.register_records_deleted);
+        "retention: {} drafts, {} incomplete and {} closed applications deleted, {} closed "
+        "reduced, the register's records of {} applications deleted, {} finished jobs deleted",
+        report.drafts_deleted, report.incomplete_deleted, report.closed_deleted,
+        report.closed_reduced, report.register_records_deleted, report.jobs_deleted);
     if (report.register_records_unreadable > 0) {
       logger->error(
           "retention: the register's records of {} applications could not be read and were "

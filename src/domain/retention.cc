@@ -74,6 +74,12 @@ Status RetentionService::Reduce(UnitOfWork& uow, Application& a, const std::stri
   return uow.Audit().Append(SystemEvent("application.purge", a.id, {{"reason", reason}}));
 }
 
+Status RetentionService::Forget(UnitOfWork& uow, const Application& a, const std::string& action) {
+  OPENVAP_RETURN_IF_ERROR(uow.Messages().DeleteAbout(a.owner, a.id));
+  OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
+  return uow.Audit().Append(SystemEvent(action, a.id));
+}
+
 Status RetentionService::CompleteTransfer(const ApplicationId& id) {
   return store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto a, uow.Applications().Find(id));
@@ -91,17 +97,14 @@ Result<RetentionService::Report> RetentionService::Apply() {
     OPENVAP_ASSIGN_OR_RETURN(auto drafts, uow.Applications().ListStale(ApplicationStatus::kDraft,
                                                                        now - policy_.draft, 500));
     for (const Application& a : drafts) {
-      OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
-      OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(SystemEvent("application.delete-draft", a.id)));
+      OPENVAP_RETURN_IF_ERROR(Forget(uow, a, "application.delete-draft"));
       ++report.drafts_deleted;
     }
     OPENVAP_ASSIGN_OR_RETURN(
         auto incomplete,
         uow.Applications().ListStale(ApplicationStatus::kSubmitted, now - policy_.incomplete, 500));
     for (const Application& a : incomplete) {
-      OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
-      OPENVAP_RETURN_IF_ERROR(
-          uow.Audit().Append(SystemEvent("application.delete-incomplete", a.id)));
+      OPENVAP_RETURN_IF_ERROR(Forget(uow, a, "application.delete-incomplete"));
       ++report.incomplete_deleted;
     }
     for (ApplicationStatus closed :
@@ -111,6 +114,14 @@ Result<RetentionService::Report> RetentionService::Apply() {
                                uow.Applications().ListStale(closed, now - policy_.closed, 500));
       for (Application& a : stale) {
         if (a.purged) continue;
+        // Nothing in the register (withdrawn before acceptance): nothing waits for its five
+        // years, so the application goes now. An unreadable register keeps it (reduced).
+        const auto records = LoadRegisterRecords(uow, a.id);
+        if (records.ok() && records->empty()) {
+          OPENVAP_RETURN_IF_ERROR(Forget(uow, a, "application.delete-closed"));
+          ++report.closed_deleted;
+          continue;
+        }
         OPENVAP_RETURN_IF_ERROR(Reduce(uow, a, "retention period after the final outcome"));
         ++report.closed_reduced;
       }
@@ -152,6 +163,12 @@ Result<RetentionService::Report> RetentionService::Apply() {
           continue;
         }
         OPENVAP_RETURN_IF_ERROR(uow.Registry().DeleteRecordsOf(id));
+        // What temporary storage kept of it (the contact data) and its messages go with it.
+        OPENVAP_ASSIGN_OR_RETURN(const auto application, uow.Applications().Find(id));
+        if (application) {
+          OPENVAP_RETURN_IF_ERROR(uow.Messages().DeleteAbout(application->owner, id));
+          OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(id));
+        }
         if (records.empty()) continue;
         const auto own_visas =
             std::count_if(records.visas.begin(), records.visas.end(),
@@ -160,7 +177,8 @@ Result<RetentionService::Report> RetentionService::Apply() {
             uow.Audit().Append(SystemEvent("register.delete-expired", id,
                                            {{"retained_until", FormatIsoDate(*until)},
                                             {"decisions", records.decisions.size()},
-                                            {"visas", own_visas}})));
+                                            {"visas", own_visas},
+                                            {"application_deleted", application.has_value()}})));
         ++deleted;
       }
       return Ok();
@@ -168,6 +186,21 @@ Result<RetentionService::Report> RetentionService::Apply() {
     report.register_records_deleted += deleted;
     report.register_records_unreadable += unreadable;
     if (listed < static_cast<std::size_t>(kBatch)) break;
+  }
+  // Finished jobs: delivered e-mails (addresses, texts) and the records of other work done.
+  constexpr int kJobBatch = 1000;
+  for (int batch = 0; batch < kMostBatches; ++batch) {
+    std::int64_t deleted = 0;
+    OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+      OPENVAP_ASSIGN_OR_RETURN(
+          deleted, uow.Jobs().DeleteFinished(now - policy_.finished_jobs, now - policy_.dead_mail,
+                                             kJobBatch));
+      if (deleted == 0) return Ok();
+      return uow.Audit().Append(
+          AuditEvent{"system", "system", "jobs.delete-finished", "jobs", {{"deleted", deleted}}});
+    }));
+    report.jobs_deleted += deleted;
+    if (deleted < kJobBatch) break;
   }
   return report;
 }

@@ -7,6 +7,11 @@
 // needs them. The periods are a deployment's policy; the defaults are documented here. The
 // register of decisions and visas keeps its records five years (VIS Art 23(1),
 // register_retention.h), which is the law, not a policy.
+//
+// An application leaves the platform as a whole: with the register's records when it has
+// some, otherwise when temporary storage lets it go (a draft, a file never completed, one
+// withdrawn or closed before the register held anything). What remains of it goes with it: the
+// contact data kept after the transfer, and the messages about it in the account.
 
 #include <openvap/result.h>
 
@@ -31,6 +36,13 @@ struct RetentionPolicy {
   std::chrono::hours closed{24 * 30};
   // Idle sessions are removed after this (they expire much earlier).
   std::chrono::hours sessions{24 * 2};
+  // Finished jobs are deleted after this: delivered e-mails keep addresses and texts (the
+  // standard form of a decision, for a person without an account), so the outbox keeps them
+  // only as long as someone may ask whether a message went out.
+  std::chrono::hours finished_jobs{24 * 30};
+  // E-mails given up (after their retries) are deleted after this; other jobs given up (a file
+  // for the national system, an export to the EES) stay until an operator deals with them.
+  std::chrono::hours dead_mail{24 * 90};
 };
 
 // What the national system receives for an accepted application (VIS 7d(10)).
@@ -56,15 +68,19 @@ class RetentionService {
     int drafts_deleted = 0;
     int incomplete_deleted = 0;
     int closed_reduced = 0;
+    int closed_deleted = 0;  // closed with nothing in the register: nothing left to keep
     std::int64_t sessions_deleted = 0;
     int register_records_deleted = 0;     // applications, VIS Art 23(1)
     int register_records_unreadable = 0;  // set aside, see the audit trail
+    std::int64_t jobs_deleted = 0;        // finished jobs, e-mails among them
   };
   // The scheduled retention job: temporary storage by `policy`, the register by VIS Art 23(1).
   Result<Report> Apply();
 
  private:
   Status Reduce(UnitOfWork& uow, Application& a, const std::string& reason);
+  // Deletes `a` and its messages, with the audit entry `action`.
+  Status Forget(UnitOfWork& uow, const Application& a, const std::string& action);
 
   Store& store_;
   const Clock& clock_;

@@ -64,14 +64,42 @@ TEST_F(RetentionTest, TheNationalSystemGetsTheWholeFileThenOnlyContactDataStays)
   EXPECT_EQ(service_.PrepareTransfer(ApplicationId("app-2")).error().code, "invalid-transition");
 }
 
+// Drafts and files never completed go with their messages; a closed file whose decision is in
+// the register shrinks to its contact data (the register keeps it five years, VIS Art 23); one
+// withdrawn before the register held anything goes, messages and all.
 TEST_F(RetentionTest, StaleDraftsAndIncompleteFilesGoClosedOnesShrink) {
-  Put("draft", ApplicationStatus::kDraft);
-  Put("incomplete", ApplicationStatus::kSubmitted);
-  Put("refused", ApplicationStatus::kRefused);
+  for (const auto& [id, status] : {std::pair{"draft", ApplicationStatus::kDraft},
+                                   std::pair{"incomplete", ApplicationStatus::kSubmitted},
+                                   std::pair{"refused", ApplicationStatus::kRefused},
+                                   std::pair{"withdrawn", ApplicationStatus::kWithdrawn}}) {
+    Put(id, status);
+    ASSERT_TRUE(store_
+                    .Write([&](UnitOfWork& u) {
+                      return u.Messages().Insert(AccountMessage{
+                          std::string("msg-") + id, AccountId("acc-anna"), ApplicationId(id), "x",
+                          "s", "b", clock_.Now(), std::nullopt});
+                    })
+                    .ok());
+  }
+  Decision refusal;
+  refusal.id = DecisionId("dec-1");
+  refusal.application = ApplicationId("refused");
+  refusal.kind = DecisionKind::kRefuse;
+  refusal.decided_at = clock_.Now();
+  ASSERT_TRUE(
+      store_.Write([&](UnitOfWork& u) { return u.Registry().InsertDecision(refusal); }).ok());
+  const auto messages = [&] {
+    std::vector<std::string> ids;
+    for (const AccountMessage& m : store_.Snapshot().messages) ids.push_back(m.id);
+    return ids;
+  };
   clock_.Advance(std::chrono::hours(24 * 31));
   auto report = *service_.Apply();
   EXPECT_EQ(report.drafts_deleted, 0);
   EXPECT_EQ(report.closed_reduced, 1);
+  EXPECT_EQ(report.closed_deleted, 1);
+  EXPECT_FALSE(store_.Snapshot().applications.contains("withdrawn"));
+  EXPECT_EQ(messages(), (std::vector<std::string>{"msg-draft", "msg-incomplete", "msg-refused"}));
   clock_.Advance(std::chrono::hours(24 * 60));
   report = *service_.Apply();
   EXPECT_EQ(report.drafts_deleted, 1);
@@ -83,6 +111,7 @@ TEST_F(RetentionTest, StaleDraftsAndIncompleteFilesGoClosedOnesShrink) {
   EXPECT_EQ(state.applications.size(), 1U);
   EXPECT_TRUE(state.applications.at("refused").purged);
   EXPECT_EQ(state.audit.back().action, "application.delete-incomplete");
+  EXPECT_EQ(messages(), std::vector<std::string>{"msg-refused"});  // read with the decision
 }
 
 }  // namespace

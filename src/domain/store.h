@@ -139,6 +139,8 @@ class MessageRepository {
   virtual Status Insert(const AccountMessage& message) = 0;
   virtual Status MarkRead(const std::string& id, Timestamp at) = 0;
   virtual Result<std::vector<AccountMessage>> ListFor(const AccountId& account) = 0;
+  // Deletes `account`'s messages about `application` (it leaves the platform, retention.h).
+  virtual Status DeleteAbout(const AccountId& account, const ApplicationId& application) = 0;
 };
 
 // The register (the role the VIS plays, VIS Arts 9-14): application files of accepted
@@ -245,6 +247,11 @@ class JobScheduler {
  public:
   virtual ~JobScheduler() = default;
   virtual Status Schedule(const Job& job) = 0;
+  // Deletes at most `limit` finished jobs: those done before `done_before`, and e-mails given up
+  // ("dead") before `dead_mail_before`; other jobs given up stay for the operator. Returns how
+  // many.
+  virtual Result<std::int64_t> DeleteFinished(Timestamp done_before, Timestamp dead_mail_before,
+                                              int limit) = 0;
 };
 
 // An e-mail waiting to be sent (transactional outbox, VAP-NOTIFY): written in the same

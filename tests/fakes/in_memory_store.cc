@@ -209,6 +209,12 @@ class Uow final : public domain::UnitOfWork,
     }
     return out;
   }
+  Status DeleteAbout(const AccountId& account, const ApplicationId& application) override {
+    std::erase_if(s_.messages, [&](const domain::AccountMessage& m) {
+      return m.account == account && m.application == application;
+    });
+    return Ok();
+  }
   // Register.
   Status InsertFile(const domain::ApplicationFile& f) override {
     s_.files[f.application.value()] = f;
@@ -339,6 +345,9 @@ class Uow final : public domain::UnitOfWork,
     s_.jobs.push_back(job);
     return Ok();
   }
+  // Jobs never run here, so none is ever finished (the SQL store's deletion is tested on both
+  // engines).
+  Result<std::int64_t> DeleteFinished(Timestamp, Timestamp, int) override { return 0; }
   // Payments.
   Status Insert(const domain::Payment& p) override {
     s_.payments[p.id] = p;

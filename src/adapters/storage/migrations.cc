@@ -197,12 +197,30 @@ INSERT INTO register_retention (application, retained_until)
   UNION SELECT application, '0000-00-00' FROM register_visas
 )SQL";
 
+// Version 7: what leaves with the application (RetentionService; VAP-DP). Account messages name
+// their application in a column of their own, so that they are deleted with it (through the
+// account's index: an index of its own would cost every submission's message a random page);
+// finished jobs say when they finished, so that done ones (e-mails with their addresses and
+// texts) are deleted after a period. Jobs finished before get their last due time.
+constexpr const char* kVersion7 = R"SQL(
+ALTER TABLE account_messages ADD COLUMN application TEXT;
+UPDATE account_messages SET application = {JSON_TEXT(doc, application)};
+ALTER TABLE jobs ADD COLUMN finished_ms BIGINT;
+UPDATE jobs SET finished_ms = run_at_ms WHERE state IN ('done', 'dead');
+CREATE INDEX jobs_finished ON jobs (state, finished_ms)
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
-  const std::string blob = dialect == Dialect::kPostgres ? "BYTEA" : "BLOB";
-  for (std::size_t pos; (pos = out.find("{BLOB}")) != std::string::npos;) {
-    out.replace(pos, 6, blob);
-  }
+  const auto replace = [&out](const std::string& from, const std::string& to) {
+    for (std::size_t pos; (pos = out.find(from)) != std::string::npos;) {
+      out.replace(pos, from.size(), to);
+    }
+  };
+  const bool postgres = dialect == Dialect::kPostgres;
+  replace("{BLOB}", postgres ? "BYTEA" : "BLOB");
+  replace("{JSON_TEXT(doc, application)}",
+          postgres ? "(doc::json ->> 'application')" : "json_extract(doc, '$.application')");
   return out;
 }
 
@@ -230,6 +248,7 @@ const std::vector<Migration>& Migrations() {
       {4, "pre-check details beside the application document", kVersion4},
       {5, "biometric identifiers on record by travel document", kVersion5},
       {6, "retention periods of the register", kVersion6},
+      {7, "messages by application, finished jobs by time", kVersion7},
   };
   return *migrations;
 }

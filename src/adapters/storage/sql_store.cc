@@ -343,8 +343,14 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   // ---- account messages ----
   Status Insert(const domain::AccountMessage& m) override {
     return Done(c_.Execute(
-        "INSERT INTO account_messages (id, account, created_ms, doc) VALUES ($1, $2, $3, $4)",
-        {m.id, m.account.value(), ToMillis(m.created_at), MessageDocText(m)}));
+        "INSERT INTO account_messages (id, account, created_ms, doc, application) VALUES ($1, "
+        "$2, $3, $4, NULLIF($5, ''))",
+        {m.id, m.account.value(), ToMillis(m.created_at), MessageDocText(m),
+         m.application ? m.application->value() : std::string()}));
+  }
+  Status DeleteAbout(const AccountId& account, const ApplicationId& application) override {
+    return Done(c_.Execute("DELETE FROM account_messages WHERE account = $1 AND application = $2",
+                           {account.value(), application.value()}));
   }
   Status MarkRead(const std::string& id, Timestamp at) override {
     OPENVAP_ASSIGN_OR_RETURN(
@@ -490,6 +496,14 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         "ON CONFLICT (job_key) DO NOTHING",
         {"job-" + random_.HexToken(10), job.kind, job.key, Dump(job.payload),
          ToMillis(job.run_at)}));
+  }
+  Result<std::int64_t> DeleteFinished(Timestamp done_before, Timestamp dead_mail_before,
+                                      int limit) override {
+    return c_.Execute(
+        "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE (state = 'done' AND "
+        "finished_ms < $1) OR (state = 'dead' AND kind = 'send-mail' AND finished_ms < $2) "
+        "LIMIT $3)",
+        {ToMillis(done_before), ToMillis(dead_mail_before), std::int64_t{limit}});
   }
   Status Enqueue(const domain::OutgoingMail& mail) override {
     return Schedule(domain::Job{
@@ -825,7 +839,9 @@ Result<std::optional<ClaimedJob>> JobQueue::Claim(std::chrono::seconds lease) {
 
 Status JobQueue::Complete(const std::string& id) {
   return db_.Write([&](SqlConnection& c) -> Status {
-    auto done = c.Execute("UPDATE jobs SET state = 'done', last_error = '' WHERE id = $1", {id});
+    auto done =
+        c.Execute("UPDATE jobs SET state = 'done', last_error = '', finished_ms = $2 WHERE id = $1",
+                  {id, ToMillis(clock_.Now())});
     return done.ok() ? Ok() : Status(done.error());
   });
 }
@@ -835,10 +851,12 @@ Status JobQueue::Fail(const ClaimedJob& job, const std::string& error, bool perm
   const bool dead = permanent || job.attempts >= max_attempts;
   const std::int64_t run_at = ToMillis(clock_.Now()) + backoff.count() * 1000;
   return db_.Write([&](SqlConnection& c) -> Status {
+    // A job given up is finished now; one to retry is not.
     auto done = c.Execute(
-        "UPDATE jobs SET state = $2, run_at_ms = $3, lease_until_ms = 0, last_error = $4 "
-        "WHERE id = $1",
-        {job.id, std::string(dead ? "dead" : "pending"), run_at, error.substr(0, 2000)});
+        "UPDATE jobs SET state = $2, run_at_ms = $3, lease_until_ms = 0, last_error = $4, "
+        "finished_ms = CASE WHEN $2 = 'dead' THEN CAST($5 AS BIGINT) END WHERE id = $1",
+        {job.id, std::string(dead ? "dead" : "pending"), run_at, error.substr(0, 2000),
+         ToMillis(clock_.Now())});
     return done.ok() ? Ok() : Status(done.error());
   });
 }

@@ -78,6 +78,34 @@ class StorageTest : public ::testing::TestWithParam<Engine> {
     store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
   }
 
+  // Undoes the migrations after `version`, so that a test can write what an older version
+  // wrote; Reopen() then migrates again.
+  void BackToSchema(int version) {
+    const std::vector<std::pair<int, std::vector<const char*>>> undo = {
+        {7,
+         {"DROP INDEX jobs_finished", "ALTER TABLE jobs DROP COLUMN finished_ms",
+          "ALTER TABLE account_messages DROP COLUMN application"}},
+        {6,
+         {"DROP TABLE register_retention", "DROP INDEX register_biometrics_application",
+          "DROP INDEX invalidated_stickers_replaced_by"}},
+    };
+    for (const auto& [undone, statements] : undo) {
+      if (undone <= version) continue;
+      for (const char* sql : statements) ASSERT_TRUE(ExecuteInWrite(*db_, sql).ok()) << sql;
+    }
+    ASSERT_TRUE(ExecuteInWrite(*db_, "DELETE FROM schema_migrations WHERE version > $1",
+                               {std::int64_t{version}})
+                    .ok());
+  }
+  void Reopen() {
+    store_.reset();
+    db_.reset();
+    auto reopened = OpenDatabase(url_);
+    ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+    db_ = std::move(*reopened);
+    store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
+  }
+
   std::string Url() {
     static std::atomic<int> counter{0};
     if (GetParam() == Engine::kSqlite) return "sqlite://" + tmp_.path() + "/openvap.db";
@@ -697,13 +725,7 @@ TEST_P(StorageTest, TheRegisterKeepsPeriodsAndDeletesOneApplicationsRecords) {
 // the retention job's next run works out the real one: it deletes what is past its five years,
 // keeps the rest with its period, and leaves a file still examined without one.
 TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsSortedOutByTheNextRun) {
-  // Back to schema 5.
-  for (const char* undo :
-       {"DROP TABLE register_retention", "DROP INDEX register_biometrics_application",
-        "DROP INDEX invalidated_stickers_replaced_by",
-        "DELETE FROM schema_migrations WHERE version = 6"}) {
-    ASSERT_TRUE(ExecuteInWrite(*db_, undo).ok()) << undo;
-  }
+  BackToSchema(5);
   domain::ApplicationFile examined;
   examined.application = ApplicationId("app-examined");
   domain::Decision refusal;
@@ -722,12 +744,7 @@ TEST_P(StorageTest, WhatTheRegisterHeldBeforeItKeptPeriodsIsSortedOutByTheNextRu
                     return u.Registry().InsertVisa(visa);
                   })
                   .ok());
-  store_.reset();
-  db_.reset();
-  auto reopened = OpenDatabase(url_);
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  db_ = std::move(*reopened);
-  store_ = std::make_unique<SqlStore>(*db_, clock_, random_);
+  Reopen();
   const auto ended = [&](const char* today) { return RetentionEnded(*store_, today, 10); };
   EXPECT_EQ(ended("2027-01-15"), (std::vector<std::string>{"app-examined", "app-refused",
                                                            "legacy-sticker-FRA000000001"}));
@@ -844,6 +861,140 @@ TEST_P(StorageTest, TheRetentionJobWorksThroughTheRegisterInBatches) {
                   })
                   .ok());
   EXPECT_TRUE(left.empty());
+}
+
+// VAP-DP: an application leaves as a whole. After the register's period, what temporary storage
+// kept of it (the contact data) and its messages go with the records; a file closed with nothing
+// in the register goes after the closed period; other applications' messages stay.
+TEST_P(StorageTest, WhatLeavesWithAnApplicationLeavesOnBothEngines) {
+  const auto application = [&](const char* id, domain::ApplicationStatus status) {
+    domain::Application a;
+    a.id = ApplicationId(id);
+    a.owner = AccountId("acc-1");
+    a.status = status;
+    a.purged = status == domain::ApplicationStatus::kRefused;
+    a.created_at = a.updated_at = clock_.Now() - std::chrono::hours(24 * 40);
+    return a;
+  };
+  const auto message = [&](const char* id, std::optional<ApplicationId> about) {
+    return domain::AccountMessage{id,  AccountId("acc-1"), std::move(about), "decision", "s",
+                                  "b", clock_.Now(),       std::nullopt};
+  };
+  domain::Decision refusal;
+  refusal.id = DecisionId("dec-1");
+  refusal.application = ApplicationId("app-refused");
+  refusal.kind = domain::DecisionKind::kRefuse;
+  refusal.decided_at = *ParseIsoTimestamp("2021-01-04T08:00:00Z");
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    for (const auto& [id, status] :
+                         {std::pair{"app-refused", domain::ApplicationStatus::kRefused},
+                          std::pair{"app-withdrawn", domain::ApplicationStatus::kWithdrawn},
+                          std::pair{"app-open", domain::ApplicationStatus::kNotified}}) {
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Insert(application(id, status)));
+                      OPENVAP_RETURN_IF_ERROR(u.Messages().Insert(
+                          message((std::string("msg-") + id).c_str(), ApplicationId(id))));
+                    }
+                    OPENVAP_RETURN_IF_ERROR(u.Messages().Insert(message("msg-welcome", {})));
+                    OPENVAP_RETURN_IF_ERROR(u.Registry().InsertDecision(refusal));
+                    return u.Registry().KeepUntil(refusal.application, *ParseIsoDate("2026-01-04"));
+                  })
+                  .ok());
+  const auto report = domain::RetentionService(*store_, clock_).Apply();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->register_records_deleted, 1);
+  EXPECT_EQ(report->closed_deleted, 1);
+  EXPECT_EQ(report->closed_reduced, 0);
+  EXPECT_FALSE(FindApplication(*store_, ApplicationId("app-refused")).has_value());
+  EXPECT_FALSE(FindApplication(*store_, ApplicationId("app-withdrawn")).has_value());
+  EXPECT_TRUE(FindApplication(*store_, ApplicationId("app-open")).has_value());
+  std::vector<std::string> left;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(const auto messages,
+                                             u.Messages().ListFor(AccountId("acc-1")));
+                    for (const auto& m : messages) left.push_back(m.id);
+                    return Ok();
+                  })
+                  .ok());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"msg-app-open", "msg-welcome"}));
+}
+
+// VAP-DP: delivered e-mails (addresses, texts) leave the outbox after 30 days, e-mails given up
+// after 90; other work given up stays for the operator.
+TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
+  JobQueue queue(*db_, clock_, random_);
+  for (const domain::Job& job :
+       {domain::Job{"send-mail", "mail:delivered", {{"to", {"a@example.org"}}}, clock_.Now()},
+        domain::Job{"send-mail", "mail:bounced", {{"to", {"b@example.org"}}}, clock_.Now()},
+        domain::Job{
+            "national-transfer", "transfer:app-1", {{"application", "app-1"}}, clock_.Now()},
+        domain::Job{"send-mail",
+                    "mail:later",
+                    {{"to", {"c@example.org"}}},
+                    clock_.Now() + std::chrono::hours(24 * 60)}}) {
+    ASSERT_TRUE(queue.Schedule(job).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    const auto claimed = *queue.Claim(std::chrono::seconds(60));
+    ASSERT_TRUE(claimed.has_value());
+    if (claimed->key == "mail:delivered") {
+      ASSERT_TRUE(queue.Complete(claimed->id).ok());
+    } else {
+      ASSERT_TRUE(queue.Fail(*claimed, "refused", true, std::chrono::seconds(1), 5).ok());
+    }
+  }
+  const auto run = [&] {
+    const auto report = domain::RetentionService(*store_, clock_).Apply();
+    EXPECT_TRUE(report.ok()) << report.error().message;
+    return report.ok() ? report->jobs_deleted : -1;
+  };
+  clock_.Advance(std::chrono::hours(24 * 30) - std::chrono::minutes(1));
+  EXPECT_EQ(run(), 0);
+  clock_.Advance(std::chrono::minutes(2));
+  EXPECT_EQ(run(), 1);  // the delivered e-mail
+  EXPECT_EQ(queue.Count()->done, 0);
+  EXPECT_EQ(queue.Count()->dead, 2);
+  clock_.Advance(std::chrono::hours(24 * 60));
+  EXPECT_EQ(run(), 1);                   // the e-mail given up
+  EXPECT_EQ(queue.Count()->dead, 1);     // the transfer waits for the operator
+  EXPECT_EQ(queue.Count()->pending, 1);  // the e-mail not sent yet is no finished job
+}
+
+// Migration 7 on what an older version wrote: messages name their application in the new
+// column (so they leave with it), finished jobs get their last due time as the time they
+// finished.
+TEST_P(StorageTest, MessagesAndJobsAnOlderVersionWroteAreSortedOutByMigration7) {
+  BackToSchema(6);
+  ASSERT_TRUE(ExecuteInWrite(*db_,
+                             "INSERT INTO account_messages (id, account, created_ms, doc) VALUES "
+                             "('msg-1', 'acc-1', 1, $1), ('msg-2', 'acc-1', 2, $2)",
+                             {std::string(R"({"id":"msg-1","account":"acc-1","application":)"
+                                          R"("app-1","kind":"decision"})"),
+                              std::string(R"({"id":"msg-2","account":"acc-1","application":)"
+                                          R"(null,"kind":"welcome"})")})
+                  .ok());
+  ASSERT_TRUE(ExecuteInWrite(*db_,
+                             "INSERT INTO jobs (id, kind, job_key, payload, run_at_ms, attempts, "
+                             "lease_until_ms, state, last_error) VALUES ('job-1', 'send-mail', "
+                             "'mail:1', '{}', 1000, 1, 0, 'done', ''), ('job-2', 'send-mail', "
+                             "'mail:2', '{}', 2000, 0, 0, 'pending', '')")
+                  .ok());
+  Reopen();
+  std::vector<std::pair<std::string, std::string>> rows;
+  ASSERT_TRUE(db_->Read([&](SqlConnection& c) -> Status {
+                   OPENVAP_ASSIGN_OR_RETURN(
+                       const auto found,
+                       c.Query("SELECT id, COALESCE(application, '-') FROM account_messages "
+                               "UNION ALL SELECT id, COALESCE(CAST(finished_ms AS TEXT), '-') "
+                               "FROM jobs ORDER BY 1"));
+                   for (const SqlRow& r : found) rows.emplace_back(r.Text(0), r.Text(1));
+                   return Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(rows, (std::vector<std::pair<std::string, std::string>>{
+                      {"job-1", "1000"}, {"job-2", "-"}, {"msg-1", "app-1"}, {"msg-2", "-"}}));
 }
 
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
