@@ -68,16 +68,17 @@ TEST_F(RetentionTest, TheNationalSystemGetsTheWholeFileThenOnlyContactDataStays)
 // the register shrinks to its contact data (the register keeps it five years, VIS Art 23); one
 // withdrawn before the register held anything goes, messages and all.
 TEST_F(RetentionTest, StaleDraftsAndIncompleteFilesGoClosedOnesShrink) {
-  for (const auto& [id, status] : {std::pair{"draft", ApplicationStatus::kDraft},
-                                   std::pair{"incomplete", ApplicationStatus::kSubmitted},
-                                   std::pair{"refused", ApplicationStatus::kRefused},
-                                   std::pair{"withdrawn", ApplicationStatus::kWithdrawn}}) {
-    Put(id, status);
+  for (const auto& put : {std::pair{"draft", ApplicationStatus::kDraft},
+                          std::pair{"incomplete", ApplicationStatus::kSubmitted},
+                          std::pair{"refused", ApplicationStatus::kRefused},
+                          std::pair{"withdrawn", ApplicationStatus::kWithdrawn}}) {
+    const std::string id = put.first;
+    Put(id, put.second);
     ASSERT_TRUE(store_
                     .Write([&](UnitOfWork& u) {
-                      return u.Messages().Insert(AccountMessage{
-                          std::string("msg-") + id, AccountId("acc-anna"), ApplicationId(id), "x",
-                          "s", "b", clock_.Now(), std::nullopt});
+                      return u.Messages().Insert(AccountMessage{"msg-" + id, AccountId("acc-anna"),
+                                                                ApplicationId(id), "x", "s", "b",
+                                                                clock_.Now(), std::nullopt});
                     })
                     .ok());
   }
