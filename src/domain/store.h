@@ -137,7 +137,10 @@ class MessageRepository {
  public:
   virtual ~MessageRepository() = default;
   virtual Status Insert(const AccountMessage& message) = 0;
-  virtual Status MarkRead(const std::string& id, Timestamp at) = 0;
+  // Marks `account`'s message `id` read at `at` (the first time only) and returns it. Errors:
+  // "not-found" (no such message in that account).
+  virtual Result<AccountMessage> MarkRead(const AccountId& account, const std::string& id,
+                                          Timestamp at) = 0;
   virtual Result<std::vector<AccountMessage>> ListFor(const AccountId& account) = 0;
   // Deletes `account`'s messages about `application` (it leaves the platform, retention.h).
   virtual Status DeleteAbout(const AccountId& account, const ApplicationId& application) = 0;

@@ -196,11 +196,14 @@ class Uow final : public domain::UnitOfWork,
     s_.messages.push_back(m);
     return Ok();
   }
-  Status MarkRead(const std::string& id, Timestamp at) override {
+  Result<domain::AccountMessage> MarkRead(const AccountId& account, const std::string& id,
+                                          Timestamp at) override {
     for (auto& m : s_.messages) {
-      if (m.id == id) m.read_at = at;
+      if (m.id != id || m.account != account) continue;
+      if (!m.read_at) m.read_at = at;
+      return m;
     }
-    return Ok();
+    return Error{"not-found", "no message " + id + " in your account"};
   }
   Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
     std::vector<domain::AccountMessage> out;

@@ -529,6 +529,21 @@ TEST_P(WholeProcedure, AReturningApplicantStartsFromTheDataTheyKept) {
   EXPECT_EQ(next.value("status", ""), "draft") << next;
   EXPECT_EQ(next["form"], fields) << next;
 
+  // The submission's message, marked read once (the first time counts).
+  const json inbox = applicant.Expect(200, "GET", "/api/v1/me/messages");
+  ASSERT_FALSE(inbox["messages"].empty()) << inbox;
+  const json message = inbox["messages"][0];
+  EXPECT_FALSE(message.value("read", true)) << message;
+  const std::string read_path = "/api/v1/me/messages/" + message.value("id", "") + "/read";
+  const json read = applicant.Expect(200, "POST", read_path, json::object());
+  EXPECT_TRUE(read.value("read", false)) << read;
+  EXPECT_EQ(applicant.Expect(200, "POST", read_path, json::object()).value("read_at", ""),
+            read.value("read_at", "-"));
+  EXPECT_TRUE(
+      applicant.Expect(200, "GET", "/api/v1/me/messages")["messages"][0].value("read", false));
+  EXPECT_EQ(applicant.Call("POST", "/api/v1/me/messages/msg-unknown/read", json::object()).status,
+            404);
+
   applicant.Expect(200, "PUT", "/api/v1/me/consent", {{"keep_data_for_later_applications", false}});
   EXPECT_TRUE(applicant.Expect(200, "GET", "/api/v1/me/kept-data")["kept"].is_null());
   EXPECT_EQ(applicant.Call("POST", "/api/v1/applications", {{"from_kept_data", true}}).status, 409);

@@ -20,6 +20,18 @@ ApplicationId IdOf(CallContext& c) { return ApplicationId(c.request.path_params[
 
 http::Response Json(int status, const json& body) { return http::JsonResponse(status, body); }
 
+json MessageJson(const domain::AccountMessage& m) {
+  json item = {{"id", m.id},
+               {"kind", m.kind},
+               {"subject", m.subject},
+               {"body", m.body},
+               {"created_at", FormatIsoTimestamp(m.created_at)},
+               {"read", m.read_at.has_value()}};
+  if (m.read_at) item["read_at"] = FormatIsoTimestamp(*m.read_at);
+  if (m.application) item["application"] = m.application->value();
+  return item;
+}
+
 }  // namespace
 
 void AddApplicantRoutes(Api& api, PlatformServices& s) {
@@ -305,17 +317,25 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
              });
              if (!read.ok()) return ErrorResponseFor(read.error());
              json out = json::array();
-             for (const auto& m : list) {
-               json item = {{"id", m.id},
-                            {"kind", m.kind},
-                            {"subject", m.subject},
-                            {"body", m.body},
-                            {"created_at", FormatIsoTimestamp(m.created_at)},
-                            {"read", m.read_at.has_value()}};
-               if (m.application) item["application"] = m.application->value();
-               out.push_back(item);
-             }
+             for (const auto& m : list) out.push_back(MessageJson(m));
              return Json(200, {{"messages", out}});
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/me/messages/{id}/read",
+           .summary = "Mark a message of the account read (the first time counts)",
+           .tag = "accounts",
+           .roles = {},
+           .handler = [&s](CallContext& c) {
+             std::optional<domain::AccountMessage> message;
+             const Status marked = s.store.Write([&](domain::UnitOfWork& uow) -> Status {
+               OPENVAP_ASSIGN_OR_RETURN(
+                   message, uow.Messages().MarkRead(*c.principal.account,
+                                                    c.request.path_params["id"], s.clock.Now()));
+               return Ok();
+             });
+             if (!marked.ok()) return ErrorResponseFor(marked.error());
+             return Json(200, MessageJson(*message));
            }});
 
   api.Add({.method = "GET",

@@ -352,14 +352,19 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return Done(c_.Execute("DELETE FROM account_messages WHERE account = $1 AND application = $2",
                            {account.value(), application.value()}));
   }
-  Status MarkRead(const std::string& id, Timestamp at) override {
+  Result<domain::AccountMessage> MarkRead(const AccountId& account, const std::string& id,
+                                          Timestamp at) override {
     OPENVAP_ASSIGN_OR_RETURN(
-        auto found, One<domain::AccountMessage>("SELECT doc FROM account_messages WHERE id = $1",
-                                                {id}, MessageFromDoc));
-    if (!found) return Error{"not-found", "no message " + id};
+        auto found,
+        One<domain::AccountMessage>(
+            std::string("SELECT doc FROM account_messages WHERE id = $1 AND account = $2") + Lock(),
+            {id, account.value()}, MessageFromDoc));
+    if (!found) return Error{"not-found", "no message " + id + " in your account"};
+    if (found->read_at) return *std::move(found);
     found->read_at = at;
-    return Done(c_.Execute("UPDATE account_messages SET doc = $2 WHERE id = $1",
-                           {id, MessageDocText(*found)}));
+    OPENVAP_RETURN_IF_ERROR(Done(c_.Execute("UPDATE account_messages SET doc = $2 WHERE id = $1",
+                                            {id, MessageDocText(*found)})));
+    return *std::move(found);
   }
   Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
     return Many<domain::AccountMessage>(

@@ -921,6 +921,35 @@ TEST_P(StorageTest, WhatLeavesWithAnApplicationLeavesOnBothEngines) {
   EXPECT_EQ(left, (std::vector<std::string>{"msg-app-open", "msg-welcome"}));
 }
 
+// A message is marked read by its own account only, and the first time counts.
+TEST_P(StorageTest, MessagesAreMarkedReadOnceByTheirOwnAccount) {
+  const domain::AccountMessage m{"msg-1", AccountId("acc-1"), std::nullopt, "welcome", "s",
+                                 "b",     clock_.Now(),       std::nullopt};
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Messages().Insert(m); }).ok());
+  const auto mark = [&](const char* account) {
+    Result<domain::AccountMessage> marked = Error{"none", ""};
+    const Status written = store_->Write([&](UnitOfWork& u) -> Status {
+      marked = u.Messages().MarkRead(AccountId(account), "msg-1", clock_.Now());
+      return marked.ok() ? Ok() : Status(marked.error());
+    });
+    return written.ok() ? marked : Result<domain::AccountMessage>(written.error());
+  };
+  EXPECT_EQ(mark("acc-2").error().code, "not-found");
+  const Timestamp first = clock_.Now();
+  ASSERT_EQ(mark("acc-1")->read_at, first);
+  clock_.Advance(std::chrono::minutes(5));
+  EXPECT_EQ(mark("acc-1")->read_at, first);
+  std::vector<domain::AccountMessage> listed;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(listed, u.Messages().ListFor(AccountId("acc-1")));
+                    return Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0].read_at, first);
+}
+
 // VAP-DP: delivered e-mails (addresses, texts) leave the outbox after 30 days, e-mails given up
 // after 90; other work given up stays for the operator.
 TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
