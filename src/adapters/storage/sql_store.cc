@@ -132,11 +132,14 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                    "account");
   }
   Result<std::optional<Account>> Find(const AccountId& id) override {
+    // Locked in a write (Lock): account documents are written whole, so two writes that read
+    // one must not interleave (a withdrawn consent or a new password written back over).
     return Decoded(decoded_ ? &decoded_->accounts : nullptr, id.value(),
-                   "SELECT doc FROM accounts WHERE id = $1", AccountFromDoc);
+                   std::string("SELECT doc FROM accounts WHERE id = $1") + Lock(), AccountFromDoc);
   }
   Result<std::optional<Account>> FindByEmail(const std::string& email) override {
-    return One<Account>("SELECT doc FROM accounts WHERE email = $1", {email}, AccountFromDoc);
+    return One<Account>(std::string("SELECT doc FROM accounts WHERE email = $1") + Lock(), {email},
+                        AccountFromDoc);
   }
   Status InsertSession(const domain::Session& s) override {
     return Done(c_.Execute(

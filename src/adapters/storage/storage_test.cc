@@ -196,6 +196,41 @@ TEST_P(StorageTest, AccountsRoundTripWithEveryField) {
   EXPECT_FALSE(read->kept.has_value());
 }
 
+// Account documents are written whole: concurrent read-modify-writes of one account must not
+// lose each other's changes (PostgreSQL locks the row read in a write; SQLite has one writer).
+TEST_P(StorageTest, ConcurrentChangesOfOneAccountAreNotLost) {
+  domain::Account a = SomeAccount("acc-1", "ana@example.org");
+  a.recovery_code_hashes.clear();
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Accounts().Insert(a); }).ok());
+  constexpr int kThreads = 6;
+  constexpr int kChanges = 10;
+  std::vector<std::thread> threads;
+  threads.reserve(kThreads);
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kChanges; ++i) {
+        const Status s = store_->Write([&](UnitOfWork& u) -> Status {
+          OPENVAP_ASSIGN_OR_RETURN(auto account, u.Accounts().Find(AccountId("acc-1")));
+          account->recovery_code_hashes.push_back(std::to_string(t) + "-" + std::to_string(i));
+          return u.Accounts().Update(*account);
+        });
+        if (!s.ok()) ++failed;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  std::optional<domain::Account> read;
+  ASSERT_TRUE(store_
+                  ->Read([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(read, u.Accounts().Find(AccountId("acc-1")));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(read->recovery_code_hashes.size(), static_cast<std::size_t>(kThreads * kChanges));
+}
+
 TEST_P(StorageTest, AFailedUnitOfWorkLeavesNoTrace) {
   const Status failed = store_->Write([&](UnitOfWork& u) -> Status {
     OPENVAP_RETURN_IF_ERROR(u.Accounts().Insert(SomeAccount("acc-1", "a@example.org")));
