@@ -368,6 +368,9 @@ Status Platform::Impl::Handle(const storage::ClaimedJob& job) {
     return ees->Deliver("ees-" + p.value("decision", visa->number.value()),
                         {{"decision", p.value("decision", "")}, {"visa", record}});
   }
+  if (job.kind == "password-reset") {
+    return accounts->SendPasswordResetLink(p.value("email", ""), p.value("ip", ""));
+  }
   if (job.kind == "refund-fee") return payments->Refund(ApplicationId(p.value("application", "")));
   if (job.kind == "payment-webhook") {
     return outbound::PostJson(p.value("url", ""), p.value("body", ""),

@@ -67,6 +67,7 @@ struct OneTimeToken {
   std::string purpose;  // "verify-email", "reset-password"
   Timestamp expires_at{};
   std::optional<Timestamp> used_at;
+  Timestamp created_at{};  // the epoch for tokens stored before it was kept
 };
 
 // An API key of an external service provider's staff member (VIS Art 7f(2): an authentication

@@ -115,6 +115,12 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
     return Ok();
   });
   if (!written.ok()) return written.error();
+  if (created) {
+    // The link just sent counts as the window's one (SignIn sends another after it).
+    OPENVAP_RETURN_IF_ERROR(
+        throttle_.Allow("verify-email:" + created->value(), 1,
+                        std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  }
   return created;
 }
 
@@ -123,7 +129,7 @@ Status AccountService::SendVerificationLink(UnitOfWork& uow, const Account& acco
   const std::string token = credentials_.NewToken();
   OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertToken(
       OneTimeToken{credentials_.HashToken(token), account.id, "verify-email",
-                   now + policy_.email_token_lifetime, std::nullopt}));
+                   now + policy_.email_token_lifetime, std::nullopt, now}));
   return uow.Mail().Enqueue(
       OutgoingMail{{account.email},
                    "Confirm your e-mail address for OpenVAP",
@@ -153,14 +159,27 @@ Status AccountService::RequestPasswordReset(const std::string& email_text,
                  "a link was asked for this address several times already; use the last one "
                  "or wait 15 minutes"};
   }
+  // The same work whoever asks: one job, which looks for the account (SendPasswordResetLink),
+  // so that neither the answer nor the time it takes says whether the address has one.
+  const Timestamp now = clock_.Now();
+  return store_.Write([&](UnitOfWork& uow) {
+    return uow.Jobs().Schedule(Job{"password-reset",
+                                   "password-reset:" + random_.HexToken(12),
+                                   {{"email", *email}, {"ip", ip_address}},
+                                   now});
+  });
+}
+
+Status AccountService::SendPasswordResetLink(const std::string& email,
+                                             const std::string& ip_address) {
   const Timestamp now = clock_.Now();
   const std::string token = credentials_.NewToken();
   return store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().FindByEmail(*email));
-    if (!account || account->disabled) return Ok();  // the same answer (no enumeration)
+    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().FindByEmail(email));
+    if (!account || account->disabled) return Ok();
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertToken(
         OneTimeToken{credentials_.HashToken(token), account->id, "reset-password",
-                     now + policy_.password_reset_lifetime, std::nullopt}));
+                     now + policy_.password_reset_lifetime, std::nullopt, now}));
     OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
         {account->email},
         "Choose a new password for OpenVAP",
@@ -181,13 +200,21 @@ Status AccountService::ResetPassword(const std::string& token, const std::string
   const Error invalid{"invalid-token",
                       "this link to choose a new password is unknown, already used or expired; "
                       "ask for a new one"};
+  // A link that cannot work costs no password hash (an unauthenticated route).
+  const auto usable = [&](const std::optional<OneTimeToken>& token_found,
+                          const std::optional<Account>& owner) {
+    return token_found && token_found->purpose == "reset-password" && !token_found->used_at &&
+           token_found->expires_at >= now && owner && !owner->disabled &&
+           !(owner->password_changed_at && token_found->created_at < *owner->password_changed_at);
+  };
   std::optional<Account> account;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(const auto found, uow.Accounts().FindToken(hash));
     account.reset();
-    if (found && found->purpose == "reset-password") {
+    if (found) {
       OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(found->account));
     }
+    if (!usable(found, account)) account.reset();
     return Ok();
   }));
   if (!account) return invalid;
@@ -197,15 +224,9 @@ Status AccountService::ResetPassword(const std::string& token, const std::string
                            credentials_.HashPassword(new_password));
   return store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Accounts().FindToken(hash));
-    if (!found || found->purpose != "reset-password" || found->used_at || found->expires_at < now) {
-      return invalid;
-    }
+    if (!found) return invalid;
     OPENVAP_ASSIGN_OR_RETURN(auto owner, uow.Accounts().Find(found->account));
-    const Timestamp asked_at = found->expires_at - policy_.password_reset_lifetime;
-    if (!owner || owner->disabled ||
-        (owner->password_changed_at && asked_at < *owner->password_changed_at)) {
-      return invalid;
-    }
+    if (!usable(found, owner)) return invalid;
     found->used_at = now;
     owner->password_hash = password_hash;
     owner->password_changed_at = now;
@@ -299,8 +320,17 @@ Result<SessionGrant> AccountService::SignIn(const std::string& email_text,
     return Error{"account-disabled", "this account is disabled; contact the help desk"};
   }
   if (!account->email_verified_at) {
-    // The first link may have expired or been lost: the right password earns a new one (the
-    // attempts are throttled above), so that nobody is locked out of their address for good.
+    // The first link may have expired or been lost: the right password earns a new one, so
+    // that nobody is locked out of their address for good; one per window, so that an address
+    // someone else registered is not flooded with links.
+    OPENVAP_ASSIGN_OR_RETURN(
+        const bool resend,
+        throttle_.Allow("verify-email:" + account->id.value(), 1,
+                        std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+    if (!resend) {
+      return Error{"email-not-verified",
+                   "confirm your e-mail address first with the last link we sent you"};
+    }
     OPENVAP_RETURN_IF_ERROR(store_.Write(
         [&](UnitOfWork& uow) { return SendVerificationLink(uow, *account, clock_.Now()); }));
     return Error{"email-not-verified",
@@ -308,6 +338,14 @@ Result<SessionGrant> AccountService::SignIn(const std::string& email_text,
   }
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    // The password was checked outside this write: a reset that ended every session meanwhile
+    // must not be followed by a session opened with the old password.
+    OPENVAP_ASSIGN_OR_RETURN(const auto now_stored, uow.Accounts().Find(account->id));
+    if (!now_stored || now_stored->password_hash != account->password_hash ||
+        now_stored->disabled) {
+      grant = InvalidCredentials();
+      return Ok();
+    }
     grant = NewSession(uow, *account, false, ip_address);
     if (!grant.ok()) return grant.error();
     return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.sign-in",

@@ -86,11 +86,14 @@ class AccountService {
   // Errors: "invalid-token" (unknown, used or expired).
   Status VerifyEmail(const std::string& token);
 
-  // A forgotten password: mails a link to choose a new one (valid `password_reset_lifetime`) to
-  // the account with this address, if there is one; unknown addresses answer the same, so the
-  // answer says nothing about who has an account. Errors: "rate-limited" (per address and per
-  // caller's IP address, whether the account exists or not).
+  // A forgotten password: schedules a job ("password-reset") that mails a link to choose a new
+  // one (valid `password_reset_lifetime`) to the account with this address, if there is one.
+  // Unknown addresses get the same answer after the same work, so that neither says who has an
+  // account. Errors: "invalid-field", "rate-limited" (per address and per caller's IP address,
+  // whether the account exists or not).
   Status RequestPasswordReset(const std::string& email, const std::string& ip_address);
+  // The job's work: the link, if an account that is not disabled has the (normalised) address.
+  Status SendPasswordResetLink(const std::string& email, const std::string& ip_address);
 
   // Sets the new password of the link's account, ends all its sessions and tells the owner by
   // e-mail. The second factor stays: the next sign-in still needs it. The link also confirms the

@@ -108,8 +108,14 @@ bool IsOwner(const Principal& who, const Application& a) {
 }
 
 // VIS Art 7b(4): the applicant's own data of the application `a` they submit are kept for their
-// later applications, if they still consent in this transaction.
+// later applications, if they still consent in this transaction. Only a visa application's form
+// filled in by the applicant: not one filled in for someone else (field 33 names who filled it
+// in, a parent for a child, say), whose data would take the place of the holder's own; not the
+// few fields of an extension or a confirmation.
 Status KeepForLater(UnitOfWork& uow, const Principal& who, const Application& a) {
+  const bool visa =
+      a.kind == ApplicationKind::kShortStayVisa || a.kind == ApplicationKind::kLongStayVisa;
+  if (!visa || !a.form.FieldText("33").empty()) return Ok();
   OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(a.owner));
   if (!account || !account->keep_data_consent) return Ok();
   account->kept = KeptApplicationData{KeptForLaterApplications(a.form), a.id, *a.submitted_at};
@@ -269,10 +275,12 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
       }
       if (!account->kept) {
         return Error{"nothing-kept",
-                     "nothing is kept for later applications yet: the data of the next "
-                     "application you submit will be"};
+                     "nothing is kept for later applications in this account: an applicant's "
+                     "account keeps the data of the next visa application they fill in and "
+                     "submit themselves"};
       }
       a.form = account->kept->form;
+      if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
     }
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Insert(a));
     json details = {{"kind", ApplicationKindName(kind)}};

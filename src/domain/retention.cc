@@ -128,6 +128,7 @@ Result<RetentionService::Report> RetentionService::Apply() {
     }
     OPENVAP_ASSIGN_OR_RETURN(report.sessions_deleted,
                              uow.Accounts().DeleteSessionsIdleSince(now - policy_.sessions));
+    OPENVAP_ASSIGN_OR_RETURN(report.tokens_deleted, uow.Accounts().DeleteTokensExpiredBefore(now));
     return Ok();
   }));
   // VIS Art 23(1): the register's records past their five years, in batches of their own
@@ -166,8 +167,7 @@ Result<RetentionService::Report> RetentionService::Apply() {
         // What temporary storage kept of it (the contact data) and its messages go with it.
         OPENVAP_ASSIGN_OR_RETURN(const auto application, uow.Applications().Find(id));
         if (application) {
-          OPENVAP_RETURN_IF_ERROR(uow.Messages().DeleteAbout(application->owner, id));
-          OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(id));
+          OPENVAP_RETURN_IF_ERROR(Forget(uow, *application, "application.delete-with-register"));
         }
         if (records.empty()) continue;
         const auto own_visas =

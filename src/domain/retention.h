@@ -8,10 +8,11 @@
 // register of decisions and visas keeps its records five years (VIS Art 23(1),
 // register_retention.h), which is the law, not a policy.
 //
-// An application leaves the platform as a whole: with the register's records when it has
-// some, otherwise when temporary storage lets it go (a draft, a file never completed, one
-// withdrawn or closed before the register held anything). What remains of it goes with it: the
-// contact data kept after the transfer, and the messages about it in the account.
+// What remains of an application in temporary storage (the contact data kept after the
+// transfer) and the messages about it in the account go with the register's records when it has
+// some, otherwise with the application itself when temporary storage lets it go (a draft, a file
+// never completed, one withdrawn or closed before the register held anything). Payments keep
+// their references (amount, provider, application id) for the states' accounts.
 
 #include <openvap/result.h>
 
@@ -70,6 +71,7 @@ class RetentionService {
     int closed_reduced = 0;
     int closed_deleted = 0;  // closed with nothing in the register: nothing left to keep
     std::int64_t sessions_deleted = 0;
+    std::int64_t tokens_deleted = 0;      // expired e-mail confirmation and password links
     int register_records_deleted = 0;     // applications, VIS Art 23(1)
     int register_records_unreadable = 0;  // set aside, see the audit trail
     std::int64_t jobs_deleted = 0;        // finished jobs, e-mails among them

@@ -47,6 +47,8 @@ class AccountRepository {
   virtual Status InsertToken(const OneTimeToken& token) = 0;
   virtual Status UpdateToken(const OneTimeToken& token) = 0;
   virtual Result<std::optional<OneTimeToken>> FindToken(const std::string& token_hash) = 0;
+  // Removes tokens that expired before `cutoff`; returns how many.
+  virtual Result<std::int64_t> DeleteTokensExpiredBefore(Timestamp cutoff) = 0;
 
   virtual Status InsertServiceProviderKey(const ServiceProviderKey& key) = 0;
   virtual Status UpdateServiceProviderKey(const ServiceProviderKey& key) = 0;
@@ -252,7 +254,8 @@ class JobScheduler {
   virtual Status Schedule(const Job& job) = 0;
   // Deletes at most `limit` finished jobs: those done before `done_before`, and e-mails given up
   // ("dead") before `dead_mail_before`; other jobs given up stay for the operator. Returns how
-  // many.
+  // many. A deleted job's key can be scheduled again: keys name one event (an application's
+  // transfer, a day's retention run), never scheduled again after so long.
   virtual Result<std::int64_t> DeleteFinished(Timestamp done_before, Timestamp dead_mail_before,
                                               int limit) = 0;
 };

@@ -90,6 +90,11 @@ class Uow final : public domain::UnitOfWork,
     if (it == s_.tokens.end()) return std::optional<domain::OneTimeToken>{};
     return std::optional<domain::OneTimeToken>(it->second);
   }
+  Result<std::int64_t> DeleteTokensExpiredBefore(Timestamp cutoff) override {
+    return static_cast<std::int64_t>(
+        std::erase_if(s_.tokens, [&](const auto& t) { return t.second.expires_at < cutoff; }));
+  }
+
   Status InsertServiceProviderKey(const domain::ServiceProviderKey& k) override {
     s_.provider_keys[k.key_hash] = k;
     return Ok();
@@ -477,10 +482,15 @@ StoreState InMemoryStore::Snapshot() const {
   return state_;
 }
 
-Result<bool> InMemoryThrottle::Allow(const std::string& key, int limit, std::chrono::seconds) {
+Result<bool> InMemoryThrottle::Allow(const std::string& key, int limit,
+                                     std::chrono::seconds window) {
   if (in_unit_of_work) return NestedTransaction();  // domain::Throttle's contract
   std::lock_guard lock(mu_);
-  return ++counts_[key] <= limit;
+  std::vector<Timestamp>& attempts = attempts_[key];
+  const Timestamp now = clock_ ? clock_->Now() : Timestamp{};
+  if (clock_) std::erase_if(attempts, [&](Timestamp t) { return t <= now - window; });
+  attempts.push_back(now);
+  return attempts.size() <= static_cast<std::size_t>(limit);
 }
 
 Status FakeCredentials::CheckPasswordPolicy(std::string_view password,

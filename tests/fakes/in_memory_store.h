@@ -52,13 +52,17 @@ class InMemoryStore final : public domain::Store {
   StoreState state_;
 };
 
+// Counts attempts per key; with a clock, within the window before now (as the SQL store's
+// throttle does), without one for ever.
 class InMemoryThrottle final : public domain::Throttle {
  public:
+  explicit InMemoryThrottle(const Clock* clock = nullptr) : clock_(clock) {}
   Result<bool> Allow(const std::string& key, int limit, std::chrono::seconds window) override;
 
  private:
+  const Clock* clock_;
   std::mutex mu_;
-  std::map<std::string, int> counts_;
+  std::map<std::string, std::vector<Timestamp>> attempts_;
 };
 
 // Deterministic, fast stand-ins for argon2id and TOTP. The TOTP code of time step n is

@@ -32,6 +32,15 @@ http::Response GrantResponse(int status, const domain::SessionGrant& grant,
   return r;
 }
 
+// What the account keeps for later applications (VIS Art 7b(4)); its fields only when asked.
+json KeptDataJson(const std::optional<domain::KeptApplicationData>& kept, bool with_fields) {
+  if (!kept) return nullptr;
+  json out = {{"from_application", kept->from.value()},
+              {"kept_at", FormatIsoTimestamp(kept->kept_at)}};
+  if (with_fields) out["fields"] = kept->form.Fields();
+  return out;
+}
+
 json AccountJson(const domain::Account& a) {
   json out = {{"id", a.id.value()},
               {"email", a.email},
@@ -39,9 +48,7 @@ json AccountJson(const domain::Account& a) {
               {"role", domain::RoleName(a.role)},
               {"mfa_enabled", a.mfa_enabled},
               {"keep_data_consent", a.keep_data_consent},
-              {"kept_data", a.kept ? json{{"from_application", a.kept->from.value()},
-                                          {"kept_at", FormatIsoTimestamp(a.kept->kept_at)}}
-                                   : json(nullptr)},
+              {"kept_data", KeptDataJson(a.kept, false)},
               {"preferred_language", a.preferred_language},
               {"recovery_codes_left", a.recovery_code_hashes.size()}};
   if (!a.member_state.empty()) out["member_state"] = a.member_state;
@@ -301,16 +308,8 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
            .handler = [&accounts](CallContext& c) {
              auto account = accounts.GetAccount(c.principal);
              if (!account.ok()) return ErrorResponseFor(account.error());
-             if (!account->kept) {
-               return http::JsonResponse(
-                   200, {{"keep_data_consent", account->keep_data_consent}, {"kept", nullptr}});
-             }
-             return http::JsonResponse(200,
-                                       {{"keep_data_consent", account->keep_data_consent},
-                                        {"kept",
-                                         {{"from_application", account->kept->from.value()},
-                                          {"kept_at", FormatIsoTimestamp(account->kept->kept_at)},
-                                          {"fields", account->kept->form.Fields()}}}});
+             return http::JsonResponse(200, {{"keep_data_consent", account->keep_data_consent},
+                                             {"kept", KeptDataJson(account->kept, true)}});
            }});
 
   api.Add({.method = "POST",

@@ -179,16 +179,14 @@ domain::Session SessionFromDoc(const json& j) {
 }
 
 json ToDoc(const domain::OneTimeToken& t) {
-  return {{"token_hash", t.token_hash},
-          {"account", t.account.value()},
-          {"purpose", t.purpose},
-          {"expires_at", ToMillis(t.expires_at)},
-          {"used_at", Opt(t.used_at)}};
+  return {{"token_hash", t.token_hash}, {"account", t.account.value()},
+          {"purpose", t.purpose},       {"expires_at", ToMillis(t.expires_at)},
+          {"used_at", Opt(t.used_at)},  {"created_at", ToMillis(t.created_at)}};
 }
 
 domain::OneTimeToken TokenFromDoc(const json& j) {
-  return {Str(j, "token_hash"), AccountId(Str(j, "account")), Str(j, "purpose"),
-          Time(j, "expires_at"), OptTime(j, "used_at")};
+  return {Str(j, "token_hash"),  AccountId(Str(j, "account")), Str(j, "purpose"),
+          Time(j, "expires_at"), OptTime(j, "used_at"),        Time(j, "created_at")};
 }
 
 json ToDoc(const domain::ServiceProviderKey& k) {

@@ -197,17 +197,29 @@ INSERT INTO register_retention (application, retained_until)
   UNION SELECT application, '0000-00-00' FROM register_visas
 )SQL";
 
-// Version 7: what leaves with the application (RetentionService; VAP-DP). Account messages name
-// their application in a column of their own, so that they are deleted with it (through the
-// account's index: an index of its own would cost every submission's message a random page);
-// finished jobs say when they finished, so that done ones (e-mails with their addresses and
-// texts) are deleted after a period. Jobs finished before get their last due time.
+// Version 7: what leaves with the application, and copies kept elsewhere (RetentionService;
+// VAP-DP). Account messages name their application in a column of their own, so that they are
+// deleted with it (through the account's index: an index of its own would cost every
+// submission's message a random page). Finished jobs say when they finished, so that done ones
+// (e-mails with their addresses and texts) are deleted after a period; jobs finished before get
+// their last due time. One-time tokens say when they expire, so that they are deleted then.
+// Closed applications an older version reduced although the register holds nothing of them
+// (withdrawn before acceptance; or the register's records already deleted) are marked not
+// reduced, so that the retention job's next run deletes them, with their audit entries.
 constexpr const char* kVersion7 = R"SQL(
 ALTER TABLE account_messages ADD COLUMN application TEXT;
 UPDATE account_messages SET application = {JSON_TEXT(doc, application)};
 ALTER TABLE jobs ADD COLUMN finished_ms BIGINT;
 UPDATE jobs SET finished_ms = run_at_ms WHERE state IN ('done', 'dead');
-CREATE INDEX jobs_finished ON jobs (state, finished_ms)
+CREATE INDEX jobs_finished ON jobs (state, finished_ms);
+ALTER TABLE one_time_tokens ADD COLUMN expires_ms BIGINT;
+UPDATE one_time_tokens SET expires_ms = {JSON_INT(doc, expires_at)};
+CREATE INDEX one_time_tokens_expires ON one_time_tokens (expires_ms);
+UPDATE applications SET purged = 0 WHERE purged = 1
+  AND status IN ('refused', 'issued', 'withdrawn', 'not-competent', 'inadmissible')
+  AND NOT EXISTS (SELECT 1 FROM register_files f WHERE f.application = applications.id)
+  AND NOT EXISTS (SELECT 1 FROM register_decisions d WHERE d.application = applications.id)
+  AND NOT EXISTS (SELECT 1 FROM register_visas v WHERE v.application = applications.id)
 )SQL";
 
 std::string Render(const std::string& sql, Dialect dialect) {
@@ -221,6 +233,9 @@ std::string Render(const std::string& sql, Dialect dialect) {
   replace("{BLOB}", postgres ? "BYTEA" : "BLOB");
   replace("{JSON_TEXT(doc, application)}",
           postgres ? "(doc::json ->> 'application')" : "json_extract(doc, '$.application')");
+  replace("{JSON_INT(doc, expires_at)}", postgres
+                                             ? "CAST(doc::json ->> 'expires_at' AS BIGINT)"
+                                             : "CAST(json_extract(doc, '$.expires_at') AS BIGINT)");
   return out;
 }
 

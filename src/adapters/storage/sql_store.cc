@@ -168,8 +168,12 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   }
   Status InsertToken(const domain::OneTimeToken& t) override {
     return Done(
-        c_.Execute("INSERT INTO one_time_tokens (token_hash, account, doc) VALUES ($1, $2, $3)",
-                   {t.token_hash, t.account.value(), Dump(ToDoc(t))}));
+        c_.Execute("INSERT INTO one_time_tokens (token_hash, account, doc, expires_ms) VALUES "
+                   "($1, $2, $3, $4)",
+                   {t.token_hash, t.account.value(), Dump(ToDoc(t)), ToMillis(t.expires_at)}));
+  }
+  Result<std::int64_t> DeleteTokensExpiredBefore(Timestamp cutoff) override {
+    return c_.Execute("DELETE FROM one_time_tokens WHERE expires_ms < $1", {ToMillis(cutoff)});
   }
   Status UpdateToken(const domain::OneTimeToken& t) override {
     return Done(c_.Execute("UPDATE one_time_tokens SET doc = $2 WHERE token_hash = $1",
@@ -847,9 +851,16 @@ Result<std::optional<ClaimedJob>> JobQueue::Claim(std::chrono::seconds lease) {
 
 Status JobQueue::Complete(const std::string& id) {
   return db_.Write([&](SqlConnection& c) -> Status {
-    auto done =
-        c.Execute("UPDATE jobs SET state = 'done', last_error = '', finished_ms = $2 WHERE id = $1",
-                  {id, ToMillis(clock_.Now())});
+    // A delivered e-mail keeps who it went to, not its text: a link in it (a password reset) may
+    // still work, and the outbox keeps delivered e-mails for a while (RetentionPolicy).
+    const std::string without_text = c.dialect() == Dialect::kPostgres
+                                         ? "(payload::jsonb - 'text')::text"
+                                         : "json_remove(payload, '$.text')";
+    auto done = c.Execute(
+        "UPDATE jobs SET state = 'done', last_error = '', finished_ms = $2, payload = CASE WHEN "
+        "kind = 'send-mail' THEN " +
+            without_text + " ELSE payload END WHERE id = $1",
+        {id, ToMillis(clock_.Now())});
     return done.ok() ? Ok() : Status(done.error());
   });
 }

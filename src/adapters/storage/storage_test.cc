@@ -84,7 +84,9 @@ class StorageTest : public ::testing::TestWithParam<Engine> {
     const std::vector<std::pair<int, std::vector<const char*>>> undo = {
         {7,
          {"DROP INDEX jobs_finished", "ALTER TABLE jobs DROP COLUMN finished_ms",
-          "ALTER TABLE account_messages DROP COLUMN application"}},
+          "ALTER TABLE account_messages DROP COLUMN application",
+          "DROP INDEX one_time_tokens_expires",
+          "ALTER TABLE one_time_tokens DROP COLUMN expires_ms"}},
         {6,
          {"DROP TABLE register_retention", "DROP INDEX register_biometrics_application",
           "DROP INDEX invalidated_stickers_replaced_by"}},
@@ -990,25 +992,54 @@ TEST_P(StorageTest, MessagesAreMarkedReadOnceByTheirOwnAccount) {
 TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
   JobQueue queue(*db_, clock_, random_);
   for (const domain::Job& job :
-       {domain::Job{"send-mail", "mail:delivered", {{"to", {"a@example.org"}}}, clock_.Now()},
-        domain::Job{"send-mail", "mail:bounced", {{"to", {"b@example.org"}}}, clock_.Now()},
+       {domain::Job{"send-mail",
+                    "mail:delivered",
+                    {{"to", {"a@example.org"}}, {"text", "t"}},
+                    clock_.Now()},
+        domain::Job{
+            "send-mail", "mail:bounced", {{"to", {"b@example.org"}}, {"text", "t"}}, clock_.Now()},
         domain::Job{
             "national-transfer", "transfer:app-1", {{"application", "app-1"}}, clock_.Now()},
         domain::Job{"send-mail",
                     "mail:later",
                     {{"to", {"c@example.org"}}},
-                    clock_.Now() + std::chrono::hours(24 * 60)}}) {
+                    clock_.Now() + std::chrono::hours(24 * 60)},
+        domain::Job{"send-mail",
+                    "mail:retried",
+                    {{"to", {"d@example.org"}}, {"text", "t"}},
+                    clock_.Now()}}) {
     ASSERT_TRUE(queue.Schedule(job).ok());
   }
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 4; ++i) {
     const auto claimed = *queue.Claim(std::chrono::seconds(60));
     ASSERT_TRUE(claimed.has_value());
     if (claimed->key == "mail:delivered") {
       ASSERT_TRUE(queue.Complete(claimed->id).ok());
     } else {
-      ASSERT_TRUE(queue.Fail(*claimed, "refused", true, std::chrono::seconds(1), 5).ok());
+      const bool retried = claimed->key == "mail:retried";
+      ASSERT_TRUE(queue.Fail(*claimed, "refused", !retried, std::chrono::hours(24 * 365), 5).ok());
     }
   }
+  // A delivered e-mail keeps who it went to, not its text (a link in it may still work); a
+  // job to retry is not finished.
+  std::vector<std::string> kept;
+  ASSERT_TRUE(db_->Read([&](SqlConnection& c) -> Status {
+                   OPENVAP_ASSIGN_OR_RETURN(
+                       const auto rows,
+                       c.Query("SELECT job_key, payload, COALESCE(CAST(finished_ms AS TEXT), "
+                               "'-') FROM jobs ORDER BY job_key"));
+                   for (const SqlRow& r : rows) {
+                     const nlohmann::json payload = nlohmann::json::parse(r.Text(1));
+                     kept.push_back(r.Text(0) + " " + (payload.contains("text") ? "text" : "-") +
+                                    " " + (r.Text(2) == "-" ? "unfinished" : "finished"));
+                   }
+                   return Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(kept,
+            (std::vector<std::string>{"mail:bounced text finished", "mail:delivered - finished",
+                                      "mail:later - unfinished", "mail:retried text unfinished",
+                                      "transfer:app-1 - finished"}));
   const auto run = [&] {
     const auto report = domain::RetentionService(*store_, clock_).Apply();
     EXPECT_TRUE(report.ok()) << report.error().message;
@@ -1023,13 +1054,40 @@ TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
   clock_.Advance(std::chrono::hours(24 * 60));
   EXPECT_EQ(run(), 1);                   // the e-mail given up
   EXPECT_EQ(queue.Count()->dead, 1);     // the transfer waits for the operator
-  EXPECT_EQ(queue.Count()->pending, 1);  // the e-mail not sent yet is no finished job
+  EXPECT_EQ(queue.Count()->pending, 2);  // e-mails not sent yet are no finished jobs
 }
 
 // Migration 7 on what an older version wrote: messages name their application in the new
 // column (so they leave with it), finished jobs get their last due time as the time they
 // finished.
 TEST_P(StorageTest, MessagesAndJobsAnOlderVersionWroteAreSortedOutByMigration7) {
+  // Written by this version, read back as an older one left them: a token, and two closed
+  // applications reduced to their contact data, one with a refusal in the register and one
+  // withdrawn before the register held anything.
+  domain::Decision refusal;
+  refusal.id = DecisionId("dec-1");
+  refusal.application = ApplicationId("app-refused");
+  refusal.kind = domain::DecisionKind::kRefuse;
+  refusal.decided_at = clock_.Now();
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertToken(domain::OneTimeToken{
+                        "hash-1", AccountId("acc-1"), "verify-email",
+                        *ParseIsoTimestamp("2027-01-02T00:00:00Z"), std::nullopt, clock_.Now()}));
+                    for (const auto& [id, status] :
+                         {std::pair{"app-refused", domain::ApplicationStatus::kRefused},
+                          std::pair{"app-withdrawn", domain::ApplicationStatus::kWithdrawn}}) {
+                      domain::Application a;
+                      a.id = ApplicationId(id);
+                      a.owner = AccountId("acc-1");
+                      a.status = status;
+                      a.created_at = a.updated_at = clock_.Now() - std::chrono::hours(24 * 60);
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Insert(a));
+                    }
+                    return u.Registry().InsertDecision(refusal);
+                  })
+                  .ok());
+  ASSERT_TRUE(ExecuteInWrite(*db_, "UPDATE applications SET purged = 1").ok());
   BackToSchema(6);
   ASSERT_TRUE(ExecuteInWrite(*db_,
                              "INSERT INTO account_messages (id, account, created_ms, doc) VALUES "
@@ -1059,6 +1117,23 @@ TEST_P(StorageTest, MessagesAndJobsAnOlderVersionWroteAreSortedOutByMigration7) 
                   .ok());
   EXPECT_EQ(rows, (std::vector<std::pair<std::string, std::string>>{
                       {"job-1", "1000"}, {"job-2", "-"}, {"msg-1", "app-1"}, {"msg-2", "-"}}));
+  // The token expires at its time, and goes then; the withdrawn file goes at the next run.
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(const auto n,
+                                             u.Accounts().DeleteTokensExpiredBefore(
+                                                 *ParseIsoTimestamp("2027-01-02T00:00:00Z")));
+                    EXPECT_EQ(n, 0);
+                    return Ok();
+                  })
+                  .ok());
+  const auto report = domain::RetentionService(*store_, clock_).Apply();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->tokens_deleted, 1);
+  EXPECT_EQ(report->closed_deleted, 1);
+  EXPECT_EQ(report->closed_reduced, 0);
+  EXPECT_FALSE(FindApplication(*store_, ApplicationId("app-withdrawn")).has_value());
+  EXPECT_TRUE(FindApplication(*store_, ApplicationId("app-refused")).has_value());
 }
 
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
