@@ -235,16 +235,130 @@ Status AccountService::ResetPassword(const std::string& token, const std::string
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*owner));
     // Whoever knew the old password is signed out everywhere.
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSessionsOf(owner->id));
-    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
-        {owner->email},
-        "Your OpenVAP password was changed",
-        "The password of your OpenVAP account was changed just now with a link sent to this "
-        "address, and every session of the account was ended. If this was not you, write to "
-        "the help desk at once.",
-        "password-changed"}));
+    OPENVAP_RETURN_IF_ERROR(TellPasswordChanged(uow, *owner, "with a link sent to this address"));
     return uow.Audit().Append(Event(PrincipalOf(*owner, false), "account.password-reset",
                                     "account:" + owner->id.value()));
   });
+}
+
+Status AccountService::TellPasswordChanged(UnitOfWork& uow, const Account& account,
+                                           const std::string& how) {
+  return uow.Mail().Enqueue(
+      OutgoingMail{{account.email},
+                   "Your OpenVAP password was changed",
+                   "The password of your OpenVAP account was changed just now " + how +
+                       ", and every other session of the account was ended. If this was not "
+                       "you, write to the help desk at once.",
+                   "password-changed"});
+}
+
+std::vector<std::string> AccountService::NewRecoveryCodes(Account& account) const {
+  std::vector<std::string> codes = credentials_.NewRecoveryCodes();
+  account.recovery_code_hashes.clear();
+  for (const std::string& c : codes) {
+    account.recovery_code_hashes.push_back(credentials_.HashRecoveryCode(c));
+  }
+  return codes;
+}
+
+Result<SessionGrant> AccountService::ChangePassword(const std::string& session_token,
+                                                    const std::string& current_password,
+                                                    const std::string& new_password) {
+  const std::string hash = credentials_.HashToken(session_token);
+  std::optional<Account> account;
+  std::optional<Session> session;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(session->account));
+    return Ok();
+  }));
+  if (!account || account->disabled) return Error{"unauthenticated", "sign in first"};
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool allowed,
+      throttle_.Allow("login:account:" + account->email, policy_.login_attempts_per_account,
+                      std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  if (!allowed) return Error{"rate-limited", "too many attempts; wait 15 minutes and try again"};
+  if (!credentials_.VerifyPassword(current_password, account->password_hash)) {
+    OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) {
+      return uow.Audit().Append(Event(PrincipalOf(*account, session->mfa_verified),
+                                      "account.password-change-failed",
+                                      "account:" + account->id.value()));
+    }));
+    return Error{"wrong-password", "current_password: this is not your current password"};
+  }
+  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(new_password, account->email));
+  OPENVAP_ASSIGN_OR_RETURN(const std::string password_hash,
+                           credentials_.HashPassword(new_password));
+  Result<SessionGrant> grant = Error{"internal-error", "no session"};
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const Session live, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(auto owner, uow.Accounts().Find(live.account));
+    // Checked against the password verified above: a change meanwhile wins.
+    if (!owner || owner->password_hash != account->password_hash) {
+      return Error{"conflict", "the password was changed meanwhile; sign in again"};
+    }
+    owner->password_hash = password_hash;
+    owner->password_changed_at = clock_.Now();
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*owner));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSessionsOf(owner->id));
+    grant = NewSession(uow, *owner, live.mfa_verified, live.ip_address);
+    if (!grant.ok()) return grant.error();
+    OPENVAP_RETURN_IF_ERROR(TellPasswordChanged(uow, *owner, "in a signed-in session"));
+    return uow.Audit().Append(Event(PrincipalOf(*owner, live.mfa_verified),
+                                    "account.password-change", "account:" + owner->id.value()));
+  }));
+  return grant;
+}
+
+Result<std::vector<std::string>> AccountService::RenewRecoveryCodes(
+    const std::string& session_token, const std::string& code) {
+  const std::string hash = credentials_.HashToken(session_token);
+  std::optional<AccountId> account_id;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    account_id = session.account;
+    return Ok();
+  }));
+  // Counted with the second factor's attempts (CompleteSignIn).
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool allowed,
+      throttle_.Allow("mfa:" + account_id->value(), 10,
+                      std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  if (!allowed) return Error{"rate-limited", "too many codes tried; wait 15 minutes"};
+  std::vector<std::string> codes;
+  bool bad_code = false;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    bad_code = false;
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
+    if (!account) return Error{"unauthenticated", "sign in first"};
+    if (!account->mfa_enabled || !account->totp_secret) {
+      return Error{"mfa-not-enrolled", "set up an authenticator app first"};
+    }
+    // A code of the app now, not a recovery code, and never one used before (RFC 6238 §5.2).
+    const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
+    if (!step || (account->last_totp_step && *step <= *account->last_totp_step)) {
+      bad_code = true;
+      return uow.Audit().Append(Event(PrincipalOf(*account, session.mfa_verified),
+                                      "account.mfa-failed", "account:" + account->id.value()));
+    }
+    account->last_totp_step = *step;
+    codes = NewRecoveryCodes(*account);
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        {account->email},
+        "New OpenVAP recovery codes",
+        "New recovery codes were made for your OpenVAP account just now; the old ones no "
+        "longer work. If this was not you, write to the help desk at once.",
+        "recovery-codes-renewed"}));
+    return uow.Audit().Append(Event(PrincipalOf(*account, session.mfa_verified),
+                                    "account.recovery-codes-renewed",
+                                    "account:" + account->id.value()));
+  }));
+  if (bad_code) {
+    return Error{"invalid-code", "code: give the code your authenticator app shows now"};
+  }
+  return codes;
 }
 
 Status AccountService::VerifyEmail(const std::string& token) {
@@ -494,11 +608,7 @@ Result<AccountService::EnrolmentDone> AccountService::ConfirmTotpEnrolment(
     }
     account->mfa_enabled = true;
     account->last_totp_step = *step;
-    done.recovery_codes = credentials_.NewRecoveryCodes();
-    account->recovery_code_hashes.clear();
-    for (const std::string& c : done.recovery_codes) {
-      account->recovery_code_hashes.push_back(credentials_.HashRecoveryCode(c));
-    }
+    done.recovery_codes = NewRecoveryCodes(*account);
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSession(hash));
     OPENVAP_ASSIGN_OR_RETURN(done.session, NewSession(uow, *account, true, session.ip_address));

@@ -127,6 +127,20 @@ class AccountService {
   Result<EnrolmentDone> ConfirmTotpEnrolment(const std::string& session_token,
                                              const std::string& code);
 
+  // A signed-in user changes their password, proving the current one (attempts count as sign-in
+  // attempts). Every session of the account ends and this one is replaced by the returned one;
+  // the owner is told by e-mail. Errors: "wrong-password" (the current one), "weak-password",
+  // "conflict" (changed meanwhile), "rate-limited", "unauthenticated", "session-expired".
+  Result<SessionGrant> ChangePassword(const std::string& session_token,
+                                      const std::string& current_password,
+                                      const std::string& new_password);
+
+  // New recovery codes (shown once) for a user with an authenticator app, who proves it with a
+  // code of the app now; the old codes stop working and the owner is told by e-mail. Errors:
+  // "invalid-code", "mfa-not-enrolled", "rate-limited", "unauthenticated".
+  Result<std::vector<std::string>> RenewRecoveryCodes(const std::string& session_token,
+                                                      const std::string& code);
+
   // VIS Art 7b(4): consent (or its withdrawal) to keep data for later applications.
   Status SetKeepDataConsent(const Principal& principal, bool consent);
 
@@ -147,6 +161,10 @@ class AccountService {
   Result<SessionGrant> NewSession(UnitOfWork& uow, const Account& account, bool mfa_verified,
                                   const std::string& ip_address);
   Result<Session> LiveSession(UnitOfWork& uow, const std::string& token_hash);
+  // The e-mail that tells the owner their password was changed, `how`.
+  Status TellPasswordChanged(UnitOfWork& uow, const Account& account, const std::string& how);
+  // New recovery codes for `account`: returns them, keeps their hashes.
+  std::vector<std::string> NewRecoveryCodes(Account& account) const;
   // A new e-mail confirmation link for `account` (VAP-ACCT), valid `email_token_lifetime`.
   Status SendVerificationLink(UnitOfWork& uow, const Account& account, Timestamp now);
   std::string NewId(std::string_view prefix);

@@ -190,6 +190,58 @@ TEST_F(AccountServiceTest, AResetConfirmsTheAddressAndADisabledAccountGetsNone) 
   EXPECT_EQ(store_.Snapshot().mail.size(), mails);
 }
 
+// VAP-ACCT: a signed-in user changes the password with the current one; other sessions end,
+// this one is replaced; the owner is told.
+TEST_F(AccountServiceTest, ASignedInUserChangesThePasswordWithTheCurrentOne) {
+  const std::string session = ReadyApplicant("a@example.org");
+  auto other = service_.SignIn("a@example.org", kPassword, "ip");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(
+      service_.ChangePassword(session, "not the password", "a new long passphrase").error().code,
+      "wrong-password");
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "account.password-change-failed");
+  EXPECT_EQ(service_.ChangePassword(session, kPassword, "short").error().code, "weak-password");
+  const auto grant = service_.ChangePassword(session, kPassword, "a new long passphrase");
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  EXPECT_TRUE(grant->mfa_verified);  // the session had passed the second factor
+  EXPECT_FALSE(service_.Authenticate(session).ok());
+  EXPECT_FALSE(service_.Authenticate(other->token).ok());
+  EXPECT_TRUE(service_.Authenticate(grant->token)->principal.mfa_verified);
+  EXPECT_EQ(store_.Snapshot().mail.back().kind, "password-changed");
+  EXPECT_EQ(service_.SignIn("a@example.org", kPassword, "ip").error().code, "invalid-credentials");
+  EXPECT_TRUE(service_.SignIn("a@example.org", "a new long passphrase", "ip").ok());
+  EXPECT_EQ(service_.ChangePassword("no session", kPassword, "x").error().code, "unauthenticated");
+}
+
+// Recovery codes are renewed with a code of the app now (not a recovery code, not one used
+// before); the old ones stop working.
+TEST_F(AccountServiceTest, RecoveryCodesAreRenewedWithACodeOfTheAppNow) {
+  ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "A", Role::kApplicant}).ok());
+  ASSERT_TRUE(service_.VerifyEmail(TokenFromLastMail()).ok());
+  auto grant = service_.SignIn("a@example.org", kPassword, "ip");
+  ASSERT_TRUE(service_.BeginTotpEnrolment(grant->token).ok());
+  auto done = service_.ConfirmTotpEnrolment(grant->token, FakeCredentials::CodeAt(clock_.Now()));
+  ASSERT_TRUE(done.ok());
+  const std::string session = done->session.token;
+  // The code just used for the enrolment, and a recovery code, are refused.
+  EXPECT_EQ(
+      service_.RenewRecoveryCodes(session, FakeCredentials::CodeAt(clock_.Now())).error().code,
+      "invalid-code");
+  EXPECT_EQ(service_.RenewRecoveryCodes(session, done->recovery_codes[0]).error().code,
+            "invalid-code");
+  clock_.Advance(std::chrono::seconds(30));
+  const auto codes = service_.RenewRecoveryCodes(session, FakeCredentials::CodeAt(clock_.Now()));
+  ASSERT_TRUE(codes.ok()) << codes.error().message;
+  EXPECT_EQ(codes->size(), done->recovery_codes.size());
+  EXPECT_NE(*codes, done->recovery_codes);
+  EXPECT_EQ(store_.Snapshot().mail.back().kind, "recovery-codes-renewed");
+  // The old codes no longer pass the second factor; a new one does.
+  auto again = service_.SignIn("a@example.org", kPassword, "ip");
+  EXPECT_EQ(service_.CompleteSignIn(again->token, done->recovery_codes[1]).error().code,
+            "invalid-code");
+  EXPECT_TRUE(service_.CompleteSignIn(again->token, (*codes)[0]).ok());
+}
+
 TEST_F(AccountServiceTest, PasswordResetLinksAreThrottledPerAddressAndPerNetwork) {
   ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "A", Role::kApplicant}).ok());
   for (int i = 0; i < 3; ++i)

@@ -541,7 +541,10 @@ std::optional<std::int64_t> FakeCredentials::VerifyTotp(std::string_view, std::s
 }
 
 std::vector<std::string> FakeCredentials::NewRecoveryCodes() const {
-  return {"recovery-1", "recovery-2", "recovery-3"};
+  std::lock_guard lock(mu_);
+  const int first = 3 * recovery_batches_++ + 1;
+  return {"recovery-" + std::to_string(first), "recovery-" + std::to_string(first + 1),
+          "recovery-" + std::to_string(first + 2)};
 }
 
 std::string FakeCredentials::HashRecoveryCode(std::string_view code) const {

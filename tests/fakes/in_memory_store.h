@@ -86,6 +86,7 @@ class FakeCredentials final : public domain::Credentials {
  private:
   mutable std::mutex mu_;
   mutable int counter_ = 0;
+  mutable int recovery_batches_ = 0;  // each batch of codes differs: recovery-1..3, -4..6, ...
 };
 
 }  // namespace openvap::fakes

@@ -550,7 +550,8 @@ TEST_P(WholeProcedure, AReturningApplicantStartsFromTheDataTheyKept) {
 }
 
 // VAP-ACCT: a forgotten password is replaced through a link sent over SMTP; the answer does not
-// tell whether the address has an account; every session ends; the second factor stays.
+// tell whether the address has an account; every session ends; the second factor stays (here a
+// renewed recovery code). Then, signed in, the password is changed with the current one.
 TEST_P(WholeProcedure, AForgottenPasswordIsReplacedThroughAMailedLink) {
   TempDir dir;
   SmtpSink smtp;
@@ -563,6 +564,11 @@ TEST_P(WholeProcedure, AForgottenPasswordIsReplacedThroughAMailedLink) {
       SignUp(user, email, "correct horse battery staple", "applicant", TokenFromSmtp(smtp));
   ASSERT_FALSE(secret.empty());
   const std::size_t mails = smtp.WaitFor(1).size();
+  // New recovery codes for a code of the app not used yet (the enrolment used this step's).
+  const json renewed = user.Expect(200, "POST", "/api/v1/me/mfa/recovery-codes",
+                                   {{"code", TotpNow(secret, std::chrono::seconds(30))}});
+  const json codes = renewed.value("recovery_codes", json::array());
+  ASSERT_EQ(codes.size(), 10U) << renewed;
 
   ApiSession anonymous(server.url());
   const json unknown = anonymous.Expect(202, "POST", "/api/v1/accounts/password-reset",
@@ -597,9 +603,24 @@ TEST_P(WholeProcedure, AForgottenPasswordIsReplacedThroughAMailedLink) {
                                      {{"email", email}, {"password", "a brand new passphrase"}});
   EXPECT_FALSE(signed_in.value("mfa_verified", true)) << signed_in;
   EXPECT_EQ(user.Call("GET", "/api/v1/applications").status, 403);
-  user.Expect(200, "POST", "/api/v1/sessions/mfa",
-              {{"code", TotpNow(secret, std::chrono::seconds(30))}});
+  user.Expect(200, "POST", "/api/v1/sessions/mfa", {{"code", codes[0]}});
   user.Expect(200, "GET", "/api/v1/applications");
+  EXPECT_EQ(user.Expect(200, "GET", "/api/v1/me").value("recovery_codes_left", 0), 9);
+
+  // Signed in: a new password with the current one (the session is replaced).
+  const HttpResult wrong =
+      user.Call("POST", "/api/v1/me/password",
+                {{"current_password", "not it at all"}, {"new_password", "the third passphrase"}});
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_NE(wrong.body.find("wrong-password"), std::string::npos) << wrong.body;
+  const json changed = user.Expect(
+      200, "POST", "/api/v1/me/password",
+      {{"current_password", "a brand new passphrase"}, {"new_password", "the third passphrase"}});
+  EXPECT_TRUE(changed.value("mfa_verified", false)) << changed;
+  user.Expect(200, "GET", "/api/v1/applications");  // the new cookie and CSRF token work
+  user.Expect(200, "DELETE", "/api/v1/sessions/current");
+  user.Expect(201, "POST", "/api/v1/sessions",
+              {{"email", email}, {"password", "the third passphrase"}});
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, WholeProcedure, ::testing::Values("sqlite", "postgresql"));

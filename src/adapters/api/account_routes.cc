@@ -283,6 +283,38 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
            }});
 
   api.Add(
+      {.method = "POST",
+       .path = "/api/v1/me/password",
+       .summary = "Change the password, giving the current one; ends every other session "
+                  "and replaces this one (new cookie and CSRF token)",
+       .tag = "accounts",
+       .request_schema = ObjectSchema({{"current_password", StringSchema()},
+                                       {"new_password", StringSchema("at least 12 characters")}},
+                                      {"current_password", "new_password"}),
+       .handler = [&accounts, cookies](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         OPENVAP_API_TRY(current, RequireString(body, "current_password"));
+         OPENVAP_API_TRY(next, RequireString(body, "new_password"));
+         auto grant = accounts.ChangePassword(*c.session_id, current, next);
+         if (!grant.ok()) return ErrorResponseFor(grant.error());
+         return GrantResponse(200, *grant, cookies, {{"status", "password-changed"}});
+       }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/me/mfa/recovery-codes",
+           .summary = "New recovery codes, shown once, for a code of the authenticator app now; "
+                      "the old ones stop working",
+           .tag = "accounts",
+           .request_schema = ObjectSchema({{"code", StringSchema()}}, {"code"}),
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(code, RequireString(body, "code"));
+             auto codes = accounts.RenewRecoveryCodes(*c.session_id, code);
+             if (!codes.ok()) return ErrorResponseFor(codes.error());
+             return http::JsonResponse(200, {{"recovery_codes", *codes}});
+           }});
+
+  api.Add(
       {.method = "PUT",
        .path = "/api/v1/me/consent",
        .summary = "Give or withdraw consent to keep data for later applications "
