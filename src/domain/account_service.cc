@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "domain/application_status.h"
 #include "domain/plain_text.h"
 
 namespace openvap::domain {
@@ -261,32 +262,41 @@ std::vector<std::string> AccountService::NewRecoveryCodes(Account& account) cons
   return codes;
 }
 
-Result<SessionGrant> AccountService::ChangePassword(const std::string& session_token,
-                                                    const std::string& current_password,
-                                                    const std::string& new_password) {
-  const std::string hash = credentials_.HashToken(session_token);
+Result<Account> AccountService::ProveCurrentPassword(const std::string& session_hash,
+                                                     const std::string& password,
+                                                     const std::string& action) {
   std::optional<Account> account;
   std::optional<Session> session;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(session, LiveSession(uow, session_hash));
     OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(session->account));
     return Ok();
   }));
   if (!account || account->disabled) return Error{"unauthenticated", "sign in first"};
+  // A guess of the password, counted as a sign-in attempt.
   OPENVAP_ASSIGN_OR_RETURN(
       const bool allowed,
       throttle_.Allow("login:account:" + account->email, policy_.login_attempts_per_account,
                       std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
   if (!allowed) return Error{"rate-limited", "too many attempts; wait 15 minutes and try again"};
-  if (!credentials_.VerifyPassword(current_password, account->password_hash)) {
+  if (!credentials_.VerifyPassword(password, account->password_hash)) {
     OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) {
       return uow.Audit().Append(Event(PrincipalOf(*account, session->mfa_verified),
-                                      "account.password-change-failed",
+                                      "account." + action + "-failed",
                                       "account:" + account->id.value()));
     }));
-    return Error{"wrong-password", "current_password: this is not your current password"};
+    return Error{"wrong-password", "the password given is not the account's current password"};
   }
-  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(new_password, account->email));
+  return *std::move(account);
+}
+
+Result<SessionGrant> AccountService::ChangePassword(const std::string& session_token,
+                                                    const std::string& current_password,
+                                                    const std::string& new_password) {
+  const std::string hash = credentials_.HashToken(session_token);
+  OPENVAP_ASSIGN_OR_RETURN(const auto account,
+                           ProveCurrentPassword(hash, current_password, "password-change"));
+  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(new_password, account.email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string password_hash,
                            credentials_.HashPassword(new_password));
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
@@ -294,7 +304,7 @@ Result<SessionGrant> AccountService::ChangePassword(const std::string& session_t
     OPENVAP_ASSIGN_OR_RETURN(const Session live, LiveSession(uow, hash));
     OPENVAP_ASSIGN_OR_RETURN(auto owner, uow.Accounts().Find(live.account));
     // Checked against the password verified above: a change meanwhile wins.
-    if (!owner || owner->password_hash != account->password_hash) {
+    if (!owner || owner->password_hash != account.password_hash) {
       return Error{"conflict", "the password was changed meanwhile; sign in again"};
     }
     owner->password_hash = password_hash;
@@ -617,6 +627,45 @@ Result<AccountService::EnrolmentDone> AccountService::ConfirmTotpEnrolment(
   }));
   if (bad_code) return Error{"invalid-code", "the code is not right; check the time on your phone"};
   return done;
+}
+
+Status AccountService::CloseAccount(const std::string& session_token, const std::string& password) {
+  const std::string hash = credentials_.HashToken(session_token);
+  OPENVAP_ASSIGN_OR_RETURN(const auto account, ProveCurrentPassword(hash, password, "close"));
+  if (account.role != Role::kApplicant && account.role != Role::kRepresentative) {
+    return Error{"forbidden", "an official's account is closed by an administrator"};
+  }
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(account.id));
+    if (!owner || owner->password_hash != account.password_hash) {
+      return Error{"conflict", "the account changed meanwhile; sign in again"};
+    }
+    OPENVAP_ASSIGN_OR_RETURN(const auto applications, uow.Applications().ListByOwner(account.id));
+    std::string under_way;
+    for (const Application& a : applications) {
+      if (a.status == ApplicationStatus::kDraft || IsFinal(a.status)) continue;
+      under_way += (under_way.empty() ? "" : ", ") + a.id.value();
+    }
+    if (!under_way.empty()) {
+      return Error{"applications-in-progress",
+                   "withdraw these applications or wait for their decisions first: " + under_way};
+    }
+    for (const Application& a : applications) {
+      OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Messages().DeleteAllOf(account.id));
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        {account.email},
+        "Your OpenVAP account was closed",
+        "Your OpenVAP account was closed at your request, with your messages, drafts and the "
+        "data kept for later applications. Decisions and visas stay in the visa register for "
+        "the period the law sets. If this was not you, write to the help desk at once.",
+        "account-closed"}));
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Delete(account.id));
+    return uow.Audit().Append(Event(PrincipalOf(account, true), "account.close",
+                                    "account:" + account.id.value(),
+                                    {{"applications_deleted", applications.size()}}));
+  });
 }
 
 Status AccountService::SetKeepDataConsent(const Principal& principal, bool consent) {

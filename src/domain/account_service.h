@@ -141,6 +141,15 @@ class AccountService {
   Result<std::vector<std::string>> RenewRecoveryCodes(const std::string& session_token,
                                                       const std::string& code);
 
+  // An applicant or representative closes their account, giving its password (GDPR Art 17):
+  // the account goes with its sessions, links, kept data and messages, and so do its drafts and
+  // what temporary storage kept of its closed applications; the register keeps its own records
+  // for their period (VIS Art 23). Refused while an application is under way (submitted and not
+  // yet decided): the consulate writes to the account. Errors: "wrong-password",
+  // "applications-in-progress", "forbidden" (officials' accounts are closed by administrators),
+  // "rate-limited", "unauthenticated".
+  Status CloseAccount(const std::string& session_token, const std::string& password);
+
   // VIS Art 7b(4): consent (or its withdrawal) to keep data for later applications.
   Status SetKeepDataConsent(const Principal& principal, bool consent);
 
@@ -161,6 +170,11 @@ class AccountService {
   Result<SessionGrant> NewSession(UnitOfWork& uow, const Account& account, bool mfa_verified,
                                   const std::string& ip_address);
   Result<Session> LiveSession(UnitOfWork& uow, const std::string& token_hash);
+  // The account of the live session `session_hash` if `password` is its password (a sign-in
+  // attempt); a wrong one is audited as "account.<action>-failed". Errors: "wrong-password",
+  // "rate-limited", "unauthenticated", "session-expired".
+  Result<Account> ProveCurrentPassword(const std::string& session_hash, const std::string& password,
+                                       const std::string& action);
   // The e-mail that tells the owner their password was changed, `how`.
   Status TellPasswordChanged(UnitOfWork& uow, const Account& account, const std::string& how);
   // New recovery codes for `account`: returns them, keeps their hashes.

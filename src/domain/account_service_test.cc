@@ -213,6 +213,54 @@ TEST_F(AccountServiceTest, ASignedInUserChangesThePasswordWithTheCurrentOne) {
   EXPECT_EQ(service_.ChangePassword("no session", kPassword, "x").error().code, "unauthenticated");
 }
 
+// GDPR Art 17: an applicant closes their account with its password, once no application is
+// under way; the account, its sessions, messages and applications go; the address is free.
+TEST_F(AccountServiceTest, AnApplicantClosesTheirAccountOnceNothingIsUnderWay) {
+  const std::string session = ReadyApplicant("a@example.org");
+  const AccountId id = *service_.Authenticate(session)->principal.account;
+  const auto put = [&](const char* app, ApplicationStatus status) {
+    Application a;
+    a.id = ApplicationId(app);
+    a.owner = id;
+    a.status = status;
+    ASSERT_TRUE(store_
+                    .Write([&](UnitOfWork& u) -> Status {
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Insert(a));
+                      return u.Messages().Insert(AccountMessage{std::string("msg-") + app, id, a.id,
+                                                                "x", "s", "b", clock_.Now(),
+                                                                std::nullopt});
+                    })
+                    .ok());
+  };
+  put("app-draft", ApplicationStatus::kDraft);
+  put("app-refused", ApplicationStatus::kRefused);
+  put("app-notified", ApplicationStatus::kNotified);
+  EXPECT_EQ(service_.CloseAccount(session, "not the password").error().code, "wrong-password");
+  const auto busy = service_.CloseAccount(session, kPassword);
+  EXPECT_EQ(busy.error().code, "applications-in-progress");
+  EXPECT_NE(busy.error().message.find("app-notified"), std::string::npos);
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& u) -> Status {
+                    auto a = *u.Applications().Find(ApplicationId("app-notified"));
+                    a->status = ApplicationStatus::kWithdrawn;
+                    return u.Applications().Update(*a);
+                  })
+                  .ok());
+  ASSERT_TRUE(service_.CloseAccount(session, kPassword).ok());
+  const StoreState state = store_.Snapshot();
+  EXPECT_TRUE(state.accounts.empty());
+  EXPECT_TRUE(state.sessions.empty());
+  EXPECT_TRUE(state.applications.empty());
+  EXPECT_TRUE(state.messages.empty());
+  EXPECT_EQ(state.mail.back().kind, "account-closed");
+  EXPECT_EQ(state.audit.back().action, "account.close");
+  EXPECT_FALSE(service_.Authenticate(session).ok());
+  EXPECT_EQ(service_.SignIn("a@example.org", kPassword, "ip").error().code, "invalid-credentials");
+  const auto again = service_.Register({"a@example.org", kPassword, "A", Role::kApplicant});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->has_value());  // a new account, not "already registered"
+}
+
 // Recovery codes are renewed with a code of the app now (not a recovery code, not one used
 // before); the old ones stop working.
 TEST_F(AccountServiceTest, RecoveryCodesAreRenewedWithACodeOfTheAppNow) {

@@ -41,6 +41,8 @@ class AccountRepository {
   virtual Result<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   virtual Status DeleteSessionsOf(const AccountId& account) = 0;
+  // Deletes the account with its sessions and one-time tokens (the account is closed).
+  virtual Status Delete(const AccountId& account) = 0;
   // Removes sessions idle since before `cutoff`; returns how many.
   virtual Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) = 0;
 
@@ -146,6 +148,8 @@ class MessageRepository {
   virtual Result<std::vector<AccountMessage>> ListFor(const AccountId& account) = 0;
   // Deletes `account`'s messages about `application` (it leaves the platform, retention.h).
   virtual Status DeleteAbout(const AccountId& account, const ApplicationId& application) = 0;
+  // Deletes every message of `account` (the account is closed).
+  virtual Status DeleteAllOf(const AccountId& account) = 0;
 };
 
 // The register (the role the VIS plays, VIS Arts 9-14): application files of accepted

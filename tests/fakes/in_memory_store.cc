@@ -73,6 +73,12 @@ class Uow final : public domain::UnitOfWork,
     std::erase_if(s_.sessions, [&](const auto& kv) { return kv.second.account == account; });
     return Ok();
   }
+  Status Delete(const AccountId& account) override {
+    OPENVAP_RETURN_IF_ERROR(DeleteSessionsOf(account));
+    std::erase_if(s_.tokens, [&](const auto& kv) { return kv.second.account == account; });
+    s_.accounts.erase(account.value());
+    return Ok();
+  }
   Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {
     return static_cast<std::int64_t>(std::erase_if(
         s_.sessions, [&](const auto& kv) { return kv.second.last_seen_at < cutoff; }));
@@ -216,6 +222,11 @@ class Uow final : public domain::UnitOfWork,
       if (m.account == account) out.push_back(m);
     }
     return out;
+  }
+  Status DeleteAllOf(const AccountId& account) override {
+    std::erase_if(s_.messages,
+                  [&](const domain::AccountMessage& m) { return m.account == account; });
+    return Ok();
   }
   Status DeleteAbout(const AccountId& account, const ApplicationId& application) override {
     std::erase_if(s_.messages, [&](const domain::AccountMessage& m) {

@@ -547,6 +547,20 @@ TEST_P(WholeProcedure, AReturningApplicantStartsFromTheDataTheyKept) {
   applicant.Expect(200, "PUT", "/api/v1/me/consent", {{"keep_data_for_later_applications", false}});
   EXPECT_TRUE(applicant.Expect(200, "GET", "/api/v1/me/kept-data")["kept"].is_null());
   EXPECT_EQ(applicant.Call("POST", "/api/v1/applications", {{"from_kept_data", true}}).status, 409);
+
+  // GDPR Art 17: closing the account, once the application under way is withdrawn.
+  const HttpResult busy =
+      applicant.Call("POST", "/api/v1/me/close", {{"password", "correct horse battery staple"}});
+  EXPECT_EQ(busy.status, 409) << busy.body;
+  EXPECT_NE(busy.body.find(first), std::string::npos) << busy.body;
+  applicant.Expect(200, "POST", "/api/v1/applications/" + first + "/withdraw", json::object());
+  applicant.Expect(200, "POST", "/api/v1/me/close", {{"password", "correct horse battery staple"}});
+  EXPECT_EQ(applicant.Call("GET", "/api/v1/me").status, 401);
+  EXPECT_EQ(applicant
+                .Call("POST", "/api/v1/sessions",
+                      {{"email", email}, {"password", "correct horse battery staple"}})
+                .status,
+            401);
 }
 
 // VAP-ACCT: a forgotten password is replaced through a link sent over SMTP; the answer does not

@@ -301,6 +301,24 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
        }});
 
   api.Add({.method = "POST",
+           .path = "/api/v1/me/close",
+           .summary = "Close the account, giving its password (GDPR Art 17): the account, its "
+                      "messages, drafts and kept data are deleted; the register keeps decisions "
+                      "and visas for their period. Refused while an application is under way",
+           .tag = "accounts",
+           .roles = {Role::kApplicant, Role::kRepresentative},
+           .request_schema = ObjectSchema({{"password", StringSchema()}}, {"password"}),
+           .handler = [&accounts, cookies](CallContext& c) {
+             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+             OPENVAP_API_TRY(password, RequireString(body, "password"));
+             const Status closed = accounts.CloseAccount(*c.session_id, password);
+             if (!closed.ok()) return ErrorResponseFor(closed.error());
+             http::Response r = http::JsonResponse(200, {{"status", "closed"}});
+             r.SetHeader("Set-Cookie", ClearedCookie(cookies));
+             return r;
+           }});
+
+  api.Add({.method = "POST",
            .path = "/api/v1/me/mfa/recovery-codes",
            .summary = "New recovery codes, shown once, for a code of the authenticator app now; "
                       "the old ones stop working",

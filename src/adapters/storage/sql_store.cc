@@ -23,6 +23,7 @@ struct CommittedChange {
     kSessionDeleted,      // session `key` (its token hash)
     kSessionsOfAccount,   // every session of account `key`
     kSessionsIdle,        // every session last seen before `cutoff`
+    kAccountDeleted,      // account `key`
   };
   Kind kind;
   std::string key;
@@ -161,6 +162,13 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   Status DeleteSessionsOf(const AccountId& account) override {
     Changing({CommittedChange::Kind::kSessionsOfAccount, account.value()});
     return Done(c_.Execute("DELETE FROM sessions WHERE account = $1", {account.value()}));
+  }
+  Status Delete(const AccountId& account) override {
+    OPENVAP_RETURN_IF_ERROR(DeleteSessionsOf(account));
+    Changing({CommittedChange::Kind::kAccountDeleted, account.value()});
+    OPENVAP_RETURN_IF_ERROR(
+        Done(c_.Execute("DELETE FROM one_time_tokens WHERE account = $1", {account.value()})));
+    return Changed(c_.Execute("DELETE FROM accounts WHERE id = $1", {account.value()}), "account");
   }
   Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {
     Changing({CommittedChange::Kind::kSessionsIdle, "", "", nullptr, cutoff});
@@ -354,6 +362,9 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         "$2, $3, $4, NULLIF($5, ''))",
         {m.id, m.account.value(), ToMillis(m.created_at), MessageDocText(m),
          m.application ? m.application->value() : std::string()}));
+  }
+  Status DeleteAllOf(const AccountId& account) override {
+    return Done(c_.Execute("DELETE FROM account_messages WHERE account = $1", {account.value()}));
   }
   Status DeleteAbout(const AccountId& account, const ApplicationId& application) override {
     return Done(c_.Execute("DELETE FROM account_messages WHERE account = $1 AND application = $2",
@@ -788,6 +799,9 @@ Status SqlStore::Write(const std::function<Status(domain::UnitOfWork&)>& work) {
       case CommittedChange::Kind::kSessionsOfAccount:
         decoded_.sessions.ForgetIf(
             [&](const domain::Session& s) { return s.account.value() == change.key; });
+        break;
+      case CommittedChange::Kind::kAccountDeleted:
+        decoded_.accounts.Forget(change.key);
         break;
       case CommittedChange::Kind::kSessionsIdle:
         decoded_.sessions.ForgetIf(

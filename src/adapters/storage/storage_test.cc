@@ -233,6 +233,65 @@ TEST_P(StorageTest, ConcurrentChangesOfOneAccountAreNotLost) {
   EXPECT_EQ(read->recovery_code_hashes.size(), static_cast<std::size_t>(kThreads * kChanges));
 }
 
+// A closed account goes with its sessions, tokens and messages, from the rows and from the
+// documents kept decoded.
+TEST_P(StorageTest, AClosedAccountLeavesWithItsSessionsTokensAndMessages) {
+  const domain::Account a = SomeAccount("acc-1", "ana@example.org");
+  const domain::Account b = SomeAccount("acc-2", "bo@example.org");
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    for (const domain::Account& account : {a, b}) {
+                      OPENVAP_RETURN_IF_ERROR(u.Accounts().Insert(account));
+                      OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertSession(
+                          domain::Session{"s-" + account.id.value(), account.id, clock_.Now(),
+                                          clock_.Now(), true, "csrf", "ip"}));
+                      OPENVAP_RETURN_IF_ERROR(u.Accounts().InsertToken(domain::OneTimeToken{
+                          "t-" + account.id.value(), account.id, "verify-email",
+                          clock_.Now() + std::chrono::hours(1), std::nullopt, clock_.Now()}));
+                      OPENVAP_RETURN_IF_ERROR(u.Messages().Insert(domain::AccountMessage{
+                          "m-" + account.id.value(), account.id, std::nullopt, "x", "s", "b",
+                          clock_.Now(), std::nullopt}));
+                    }
+                    return Ok();
+                  })
+                  .ok());
+  // Read once, so that the documents are kept decoded.
+  const auto found = [&](const char* id) {
+    bool account = false;
+    bool session = false;
+    bool token = false;
+    std::size_t messages = 0;
+    EXPECT_TRUE(store_
+                    ->Read([&](UnitOfWork& u) -> Status {
+                      OPENVAP_ASSIGN_OR_RETURN(const auto acc, u.Accounts().Find(AccountId(id)));
+                      OPENVAP_ASSIGN_OR_RETURN(const auto s,
+                                               u.Accounts().FindSession(std::string("s-") + id));
+                      OPENVAP_ASSIGN_OR_RETURN(const auto t,
+                                               u.Accounts().FindToken(std::string("t-") + id));
+                      OPENVAP_ASSIGN_OR_RETURN(const auto m, u.Messages().ListFor(AccountId(id)));
+                      account = acc.has_value();
+                      session = s.has_value();
+                      token = t.has_value();
+                      messages = m.size();
+                      return Ok();
+                    })
+                    .ok());
+    return std::to_string(account) + std::to_string(session) + std::to_string(token) +
+           std::to_string(messages);
+  };
+  EXPECT_EQ(found("acc-1"), "1111");
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Messages().DeleteAllOf(a.id));
+                    return u.Accounts().Delete(a.id);
+                  })
+                  .ok());
+  EXPECT_EQ(found("acc-1"), "0000");
+  EXPECT_EQ(found("acc-2"), "1111");
+  EXPECT_EQ(store_->Write([&](UnitOfWork& u) { return u.Accounts().Delete(a.id); }).error().code,
+            "not-found");
+}
+
 TEST_P(StorageTest, AFailedUnitOfWorkLeavesNoTrace) {
   const Status failed = store_->Write([&](UnitOfWork& u) -> Status {
     OPENVAP_RETURN_IF_ERROR(u.Accounts().Insert(SomeAccount("acc-1", "a@example.org")));
