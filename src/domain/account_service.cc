@@ -83,6 +83,9 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(registration.password, email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
                            credentials_.HashPassword(registration.password));
+  // The link about to be sent counts as the window's one (SignIn sends another after it); for
+  // a taken address too, so that both answers take the same work.
+  OPENVAP_RETURN_IF_ERROR(VerificationLinkAllowed(email));
   const Timestamp now = clock_.Now();
   std::optional<AccountId> created;
   const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
@@ -116,13 +119,15 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
     return Ok();
   });
   if (!written.ok()) return written.error();
-  if (created) {
-    // The link just sent counts as the window's one (SignIn sends another after it).
-    OPENVAP_RETURN_IF_ERROR(
-        throttle_.Allow("verify-email:" + created->value(), 1,
-                        std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
-  }
   return created;
+}
+
+std::chrono::seconds AccountService::LoginWindow() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window);
+}
+
+Result<bool> AccountService::VerificationLinkAllowed(const std::string& email) {
+  return throttle_.Allow("verify-email:" + email, 1, LoginWindow());
 }
 
 Status AccountService::SendVerificationLink(UnitOfWork& uow, const Account& account,
@@ -143,7 +148,7 @@ Status AccountService::SendVerificationLink(UnitOfWork& uow, const Account& acco
 
 Status AccountService::RequestPasswordReset(const std::string& email_text,
                                             const std::string& ip_address) {
-  const auto window = std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window);
+  const auto window = LoginWindow();
   OPENVAP_ASSIGN_OR_RETURN(
       const bool by_address,
       throttle_.Allow("reset:address:" + ip_address, policy_.password_resets_per_address, window));
@@ -274,10 +279,9 @@ Result<Account> AccountService::ProveCurrentPassword(const std::string& session_
   }));
   if (!account || account->disabled) return Error{"unauthenticated", "sign in first"};
   // A guess of the password, counted as a sign-in attempt.
-  OPENVAP_ASSIGN_OR_RETURN(
-      const bool allowed,
-      throttle_.Allow("login:account:" + account->email, policy_.login_attempts_per_account,
-                      std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  OPENVAP_ASSIGN_OR_RETURN(const bool allowed,
+                           throttle_.Allow("login:account:" + account->email,
+                                           policy_.login_attempts_per_account, LoginWindow()));
   if (!allowed) return Error{"rate-limited", "too many attempts; wait 15 minutes and try again"};
   if (!credentials_.VerifyPassword(password, account->password_hash)) {
     OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) {
@@ -330,10 +334,8 @@ Result<std::vector<std::string>> AccountService::RenewRecoveryCodes(
     return Ok();
   }));
   // Counted with the second factor's attempts (CompleteSignIn).
-  OPENVAP_ASSIGN_OR_RETURN(
-      const bool allowed,
-      throttle_.Allow("mfa:" + account_id->value(), 10,
-                      std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  OPENVAP_ASSIGN_OR_RETURN(const bool allowed,
+                           throttle_.Allow("mfa:" + account_id->value(), 10, LoginWindow()));
   if (!allowed) return Error{"rate-limited", "too many codes tried; wait 15 minutes"};
   std::vector<std::string> codes;
   bool bad_code = false;
@@ -411,7 +413,7 @@ Result<SessionGrant> AccountService::SignIn(const std::string& email_text,
                                             const std::string& ip_address) {
   auto email = NormaliseEmail(email_text);
   if (!email.ok()) return InvalidCredentials();
-  const auto window = std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window);
+  const auto window = LoginWindow();
   OPENVAP_ASSIGN_OR_RETURN(
       const bool by_account,
       throttle_.Allow("login:account:" + *email, policy_.login_attempts_per_account, window));
@@ -447,13 +449,11 @@ Result<SessionGrant> AccountService::SignIn(const std::string& email_text,
     // The first link may have expired or been lost: the right password earns a new one, so
     // that nobody is locked out of their address for good; one per window, so that an address
     // someone else registered is not flooded with links.
-    OPENVAP_ASSIGN_OR_RETURN(
-        const bool resend,
-        throttle_.Allow("verify-email:" + account->id.value(), 1,
-                        std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+    OPENVAP_ASSIGN_OR_RETURN(const bool resend, VerificationLinkAllowed(account->email));
     if (!resend) {
       return Error{"email-not-verified",
-                   "confirm your e-mail address first with the last link we sent you"};
+                   "confirm your e-mail address first with the last link we sent you, or sign "
+                   "in again in 15 minutes for a new one"};
     }
     OPENVAP_RETURN_IF_ERROR(store_.Write(
         [&](UnitOfWork& uow) { return SendVerificationLink(uow, *account, clock_.Now()); }));
@@ -500,10 +500,8 @@ Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_t
     account_id = session.account;
     return Ok();
   }));
-  OPENVAP_ASSIGN_OR_RETURN(
-      const bool allowed,
-      throttle_.Allow("mfa:" + account_id->value(), 10,
-                      std::chrono::duration_cast<std::chrono::seconds>(policy_.login_window)));
+  OPENVAP_ASSIGN_OR_RETURN(const bool allowed,
+                           throttle_.Allow("mfa:" + account_id->value(), 10, LoginWindow()));
   if (!allowed) return Error{"rate-limited", "too many codes tried; wait and sign in again"};
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
   bool bad_code = false;
@@ -640,18 +638,33 @@ Status AccountService::CloseAccount(const std::string& session_token, const std:
     if (!owner || owner->password_hash != account.password_hash) {
       return Error{"conflict", "the account changed meanwhile; sign in again"};
     }
-    OPENVAP_ASSIGN_OR_RETURN(const auto applications, uow.Applications().ListByOwner(account.id));
+    OPENVAP_ASSIGN_OR_RETURN(const auto listed, uow.Applications().ListByOwner(account.id));
+    // Each read again, locked (PostgreSQL), so that one submitted meanwhile is not deleted.
+    std::vector<Application> applications;
     std::string under_way;
-    for (const Application& a : applications) {
-      if (a.status == ApplicationStatus::kDraft || IsFinal(a.status)) continue;
-      under_way += (under_way.empty() ? "" : ", ") + a.id.value();
+    for (const Application& a : listed) {
+      OPENVAP_ASSIGN_OR_RETURN(auto current, uow.Applications().Find(a.id));
+      if (!current) continue;
+      // A paid draft would lose its fee with it: it is submitted or withdrawn first.
+      const bool draft = current->status == ApplicationStatus::kDraft;
+      if ((!draft && !IsFinal(current->status)) || (draft && current->fee_paid)) {
+        under_way += (under_way.empty() ? "" : ", ") + a.id.value();
+      }
+      applications.push_back(*std::move(current));
     }
     if (!under_way.empty()) {
       return Error{"applications-in-progress",
                    "withdraw these applications or wait for their decisions first: " + under_way};
     }
     for (const Application& a : applications) {
+      // A visit booked for a draft goes back to the consulate's free slots.
+      if (a.appointment) {
+        OPENVAP_RETURN_IF_ERROR(uow.Appointments().Release(*a.appointment, a.id));
+      }
       OPENVAP_RETURN_IF_ERROR(uow.Applications().Delete(a.id));
+      OPENVAP_RETURN_IF_ERROR(
+          uow.Audit().Append(Event(PrincipalOf(account, true), "application.delete-with-account",
+                                   "application:" + a.id.value())));
     }
     OPENVAP_RETURN_IF_ERROR(uow.Messages().DeleteAllOf(account.id));
     OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{

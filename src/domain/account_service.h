@@ -179,6 +179,9 @@ class AccountService {
   Status TellPasswordChanged(UnitOfWork& uow, const Account& account, const std::string& how);
   // New recovery codes for `account`: returns them, keeps their hashes.
   std::vector<std::string> NewRecoveryCodes(Account& account) const;
+  std::chrono::seconds LoginWindow() const;
+  // Whether a confirmation link may go to `email` now: one per login window.
+  Result<bool> VerificationLinkAllowed(const std::string& email);
   // A new e-mail confirmation link for `account` (VAP-ACCT), valid `email_token_lifetime`.
   Status SendVerificationLink(UnitOfWork& uow, const Account& account, Timestamp now);
   std::string NewId(std::string_view prefix);

@@ -235,15 +235,36 @@ TEST_F(AccountServiceTest, AnApplicantClosesTheirAccountOnceNothingIsUnderWay) {
   put("app-draft", ApplicationStatus::kDraft);
   put("app-refused", ApplicationStatus::kRefused);
   put("app-notified", ApplicationStatus::kNotified);
+  put("app-paid", ApplicationStatus::kDraft);
+  // The draft booked a visit; another draft's fee is paid.
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Appointments().InsertSlot(AppointmentSlot{
+                        "slot-1", "FR", "fr-delhi", "1 Rd", clock_.Now(), 15, std::nullopt}));
+                    OPENVAP_RETURN_IF_ERROR(
+                        u.Appointments().Book("slot-1", ApplicationId("app-draft")));
+                    auto draft = *u.Applications().Find(ApplicationId("app-draft"));
+                    draft->appointment = "slot-1";
+                    OPENVAP_RETURN_IF_ERROR(u.Applications().Update(*draft));
+                    auto paid = *u.Applications().Find(ApplicationId("app-paid"));
+                    paid->fee_paid = true;
+                    return u.Applications().Update(*paid);
+                  })
+                  .ok());
   EXPECT_EQ(service_.CloseAccount(session, "not the password").error().code, "wrong-password");
   const auto busy = service_.CloseAccount(session, kPassword);
   EXPECT_EQ(busy.error().code, "applications-in-progress");
   EXPECT_NE(busy.error().message.find("app-notified"), std::string::npos);
+  EXPECT_NE(busy.error().message.find("app-paid"), std::string::npos);  // its fee would be lost
+  EXPECT_EQ(busy.error().message.find("app-draft"), std::string::npos);
   ASSERT_TRUE(store_
                   .Write([&](UnitOfWork& u) -> Status {
-                    auto a = *u.Applications().Find(ApplicationId("app-notified"));
-                    a->status = ApplicationStatus::kWithdrawn;
-                    return u.Applications().Update(*a);
+                    for (const char* id : {"app-notified", "app-paid"}) {
+                      auto a = *u.Applications().Find(ApplicationId(id));
+                      a->status = ApplicationStatus::kWithdrawn;
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Update(*a));
+                    }
+                    return Ok();
                   })
                   .ok());
   ASSERT_TRUE(service_.CloseAccount(session, kPassword).ok());
@@ -252,6 +273,7 @@ TEST_F(AccountServiceTest, AnApplicantClosesTheirAccountOnceNothingIsUnderWay) {
   EXPECT_TRUE(state.sessions.empty());
   EXPECT_TRUE(state.applications.empty());
   EXPECT_TRUE(state.messages.empty());
+  EXPECT_FALSE(state.slots.at("slot-1").booked_by.has_value());  // free for someone else
   EXPECT_EQ(state.mail.back().kind, "account-closed");
   EXPECT_EQ(state.audit.back().action, "account.close");
   EXPECT_FALSE(service_.Authenticate(session).ok());
@@ -259,6 +281,19 @@ TEST_F(AccountServiceTest, AnApplicantClosesTheirAccountOnceNothingIsUnderWay) {
   const auto again = service_.Register({"a@example.org", kPassword, "A", Role::kApplicant});
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->has_value());  // a new account, not "already registered"
+}
+
+TEST_F(AccountServiceTest, OfficialsAccountsAreNotClosedByThemselves) {
+  const Principal admin{Role::kAdministrator, AccountId("acc-admin"), "", "", true};
+  ASSERT_TRUE(service_
+                  .CreateStaffAccount(admin, {"consul@fr.example", "Consul", Role::kConsularOfficer,
+                                              "FR", "fr-delhi", kPassword})
+                  .ok());
+  const auto grant = service_.SignIn("consul@fr.example", kPassword, "ip");
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  EXPECT_EQ(service_.CloseAccount(grant->token, kPassword).error().code, "forbidden");
+  // Without an authenticator app there is nothing to renew recovery codes with.
+  EXPECT_EQ(service_.RenewRecoveryCodes(grant->token, "123456").error().code, "mfa-not-enrolled");
 }
 
 // Recovery codes are renewed with a code of the app now (not a recovery code, not one used

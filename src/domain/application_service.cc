@@ -704,6 +704,13 @@ Status ApplicationService::Withdraw(const Principal& who, const ApplicationId& i
         CheckTransition(found->status, ApplicationStatus::kWithdrawn, who.role));
     found->status = ApplicationStatus::kWithdrawn;
     found->updated_at = clock_.Now();
+    // The visit is no longer needed: its slot goes back to the consulate's free ones.
+    if (found->appointment) {
+      OPENVAP_RETURN_IF_ERROR(uow.Appointments().Release(*found->appointment, id));
+      found->appointment.reset();
+      found->appointment_location.clear();
+      found->appointment_state.clear();
+    }
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*found));
     // Withdrawn after acceptance: the register's file starts its five years (VIS Art 23(1)(c)).
     OPENVAP_RETURN_IF_ERROR(ReviewRegisterRetention(uow, id));

@@ -484,10 +484,22 @@ TEST_F(ApplicationServiceTest, AnOfficerLodgesOnAPersonsBehalfUnderTheDerogation
   EXPECT_EQ(submitted->notified_state, "DE");
 }
 
+// Withdrawn, an application needs no visit: the slot it booked is free again.
 TEST_F(ApplicationServiceTest, WithdrawalEndsTheApplication) {
-  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const AppointmentSlot slot{"slot-1", "FR", "fr-delhi", "1 Rd", clock_.Now(), 15, std::nullopt};
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_RETURN_IF_ERROR(u.Appointments().InsertSlot(slot));
+                    OPENVAP_RETURN_IF_ERROR(u.Appointments().Book("slot-1", draft.id));
+                    draft.appointment = "slot-1";
+                    return u.Applications().Update(draft);
+                  })
+                  .ok());
   ASSERT_TRUE(service_.Withdraw(anna_, draft.id).ok());
   EXPECT_EQ(service_.Get(anna_, draft.id)->status, ApplicationStatus::kWithdrawn);
+  EXPECT_FALSE(service_.Get(anna_, draft.id)->appointment.has_value());
+  EXPECT_FALSE(store_.Snapshot().slots.at("slot-1").booked_by.has_value());
   EXPECT_EQ(service_.Withdraw(anna_, draft.id).error().code, "invalid-transition");
 }
 

@@ -256,8 +256,9 @@ class JobScheduler {
  public:
   virtual ~JobScheduler() = default;
   virtual Status Schedule(const Job& job) = 0;
-  // Deletes at most `limit` finished jobs: those done before `done_before`, and e-mails given up
-  // ("dead") before `dead_mail_before`; other jobs given up stay for the operator. Returns how
+  // Deletes at most `limit` finished jobs: those done before `done_before`, and e-mails and
+  // password-reset requests given up ("dead") before `dead_mail_before`; other jobs given up
+  // stay for the operator. Returns how
   // many. A deleted job's key can be scheduled again: keys name one event (an application's
   // transfer, a day's retention run), never scheduled again after so long.
   virtual Result<std::int64_t> DeleteFinished(Timestamp done_before, Timestamp dead_mail_before,

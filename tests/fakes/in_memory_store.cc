@@ -76,7 +76,7 @@ class Uow final : public domain::UnitOfWork,
   Status Delete(const AccountId& account) override {
     OPENVAP_RETURN_IF_ERROR(DeleteSessionsOf(account));
     std::erase_if(s_.tokens, [&](const auto& kv) { return kv.second.account == account; });
-    s_.accounts.erase(account.value());
+    if (s_.accounts.erase(account.value()) == 0) return Error{"not-found", "no such account"};
     return Ok();
   }
   Result<std::int64_t> DeleteSessionsIdleSince(Timestamp cutoff) override {

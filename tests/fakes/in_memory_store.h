@@ -52,8 +52,9 @@ class InMemoryStore final : public domain::Store {
   StoreState state_;
 };
 
-// Counts attempts per key; with a clock, within the window before now (as the SQL store's
-// throttle does), without one for ever.
+// Counts attempts per key; with a clock, within the sliding window before now (the SQL store's
+// throttle counts in fixed windows, so a limit reached there may be lifted a little earlier),
+// without one for ever.
 class InMemoryThrottle final : public domain::Throttle {
  public:
   explicit InMemoryThrottle(const Clock* clock = nullptr) : clock_(clock) {}

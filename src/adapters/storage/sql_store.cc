@@ -524,7 +524,8 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                                       int limit) override {
     return c_.Execute(
         "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE (state = 'done' AND "
-        "finished_ms < $1) OR (state = 'dead' AND kind = 'send-mail' AND finished_ms < $2) "
+        "finished_ms < $1) OR (state = 'dead' AND kind IN ('send-mail', 'password-reset') AND "
+        "finished_ms < $2) "
         "LIMIT $3)",
         {ToMillis(done_before), ToMillis(dead_mail_before), std::int64_t{limit}});
   }
@@ -866,14 +867,15 @@ Result<std::optional<ClaimedJob>> JobQueue::Claim(std::chrono::seconds lease) {
 Status JobQueue::Complete(const std::string& id) {
   return db_.Write([&](SqlConnection& c) -> Status {
     // A delivered e-mail keeps who it went to, not its text: a link in it (a password reset) may
-    // still work, and the outbox keeps delivered e-mails for a while (RetentionPolicy).
+    // still work, and the outbox keeps delivered e-mails for a while (RetentionPolicy). A
+    // password-reset request keeps nothing (its address may have no account).
     const std::string without_text = c.dialect() == Dialect::kPostgres
                                          ? "(payload::jsonb - 'text')::text"
                                          : "json_remove(payload, '$.text')";
     auto done = c.Execute(
         "UPDATE jobs SET state = 'done', last_error = '', finished_ms = $2, payload = CASE WHEN "
         "kind = 'send-mail' THEN " +
-            without_text + " ELSE payload END WHERE id = $1",
+            without_text + " WHEN kind = 'password-reset' THEN '{}' ELSE payload END WHERE id = $1",
         {id, ToMillis(clock_.Now())});
     return done.ok() ? Ok() : Status(done.error());
   });

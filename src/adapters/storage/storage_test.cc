@@ -1063,16 +1063,18 @@ TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
                     "mail:later",
                     {{"to", {"c@example.org"}}},
                     clock_.Now() + std::chrono::hours(24 * 60)},
-        domain::Job{"send-mail",
-                    "mail:retried",
-                    {{"to", {"d@example.org"}}, {"text", "t"}},
+        domain::Job{
+            "send-mail", "mail:retried", {{"to", {"d@example.org"}}, {"text", "t"}}, clock_.Now()},
+        domain::Job{"password-reset",
+                    "password-reset:1",
+                    {{"email", "e@example.org"}, {"ip", "203.0.113.9"}},
                     clock_.Now()}}) {
     ASSERT_TRUE(queue.Schedule(job).ok());
   }
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     const auto claimed = *queue.Claim(std::chrono::seconds(60));
     ASSERT_TRUE(claimed.has_value());
-    if (claimed->key == "mail:delivered") {
+    if (claimed->key == "mail:delivered" || claimed->key == "password-reset:1") {
       ASSERT_TRUE(queue.Complete(claimed->id).ok());
     } else {
       const bool retried = claimed->key == "mail:retried";
@@ -1089,16 +1091,17 @@ TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
                                "'-') FROM jobs ORDER BY job_key"));
                    for (const SqlRow& r : rows) {
                      const nlohmann::json payload = nlohmann::json::parse(r.Text(1));
-                     kept.push_back(r.Text(0) + " " + (payload.contains("text") ? "text" : "-") +
-                                    " " + (r.Text(2) == "-" ? "unfinished" : "finished"));
+                     const bool personal = payload.contains("text") || payload.contains("email");
+                     kept.push_back(r.Text(0) + " " + (personal ? "personal" : "-") + " " +
+                                    (r.Text(2) == "-" ? "unfinished" : "finished"));
                    }
                    return Ok();
                  })
                   .ok());
   EXPECT_EQ(kept,
-            (std::vector<std::string>{"mail:bounced text finished", "mail:delivered - finished",
-                                      "mail:later - unfinished", "mail:retried text unfinished",
-                                      "transfer:app-1 - finished"}));
+            (std::vector<std::string>{"mail:bounced personal finished", "mail:delivered - finished",
+                                      "mail:later - unfinished", "mail:retried personal unfinished",
+                                      "password-reset:1 - finished", "transfer:app-1 - finished"}));
   const auto run = [&] {
     const auto report = domain::RetentionService(*store_, clock_).Apply();
     EXPECT_TRUE(report.ok()) << report.error().message;
@@ -1107,7 +1110,7 @@ TEST_P(StorageTest, FinishedJobsAreDeletedAfterTheirPeriod) {
   clock_.Advance(std::chrono::hours(24 * 30) - std::chrono::minutes(1));
   EXPECT_EQ(run(), 0);
   clock_.Advance(std::chrono::minutes(2));
-  EXPECT_EQ(run(), 1);  // the delivered e-mail
+  EXPECT_EQ(run(), 2);  // the delivered e-mail and the reset request
   EXPECT_EQ(queue.Count()->done, 0);
   EXPECT_EQ(queue.Count()->dead, 2);
   clock_.Advance(std::chrono::hours(24 * 60));
