@@ -327,16 +327,7 @@ Result<SessionGrant> AccountService::ChangePassword(const std::string& session_t
 Result<std::vector<std::string>> AccountService::RenewRecoveryCodes(
     const std::string& session_token, const std::string& code) {
   const std::string hash = credentials_.HashToken(session_token);
-  std::optional<AccountId> account_id;
-  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
-    account_id = session.account;
-    return Ok();
-  }));
-  // Counted with the second factor's attempts (CompleteSignIn).
-  OPENVAP_ASSIGN_OR_RETURN(const bool allowed,
-                           throttle_.Allow("mfa:" + account_id->value(), 10, LoginWindow()));
-  if (!allowed) return Error{"rate-limited", "too many codes tried; wait 15 minutes"};
+  OPENVAP_RETURN_IF_ERROR(CountSecondFactorAttempt(hash));
   std::vector<std::string> codes;
   bool bad_code = false;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
@@ -348,8 +339,8 @@ Result<std::vector<std::string>> AccountService::RenewRecoveryCodes(
       return Error{"mfa-not-enrolled", "set up an authenticator app first"};
     }
     // A code of the app now, not a recovery code, and never one used before (RFC 6238 §5.2).
-    const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
-    if (!step || (account->last_totp_step && *step <= *account->last_totp_step)) {
+    const auto step = FreshTotpStep(*account, code);
+    if (!step) {
       bad_code = true;
       return uow.Audit().Append(Event(PrincipalOf(*account, session.mfa_verified),
                                       "account.mfa-failed", "account:" + account->id.value()));
@@ -489,20 +480,34 @@ Result<Session> AccountService::LiveSession(UnitOfWork& uow, const std::string& 
   return *session;
 }
 
-Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_token,
-                                                    const std::string& code) {
-  const std::string hash = credentials_.HashToken(session_token);
-  // The attempt is counted against the account before the code is looked at, outside the write
-  // that uses the code (Throttle::Allow runs a transaction of its own).
+Status AccountService::CountSecondFactorAttempt(const std::string& session_hash) {
+  // Counted against the account before the code is looked at, outside the write that uses the
+  // code (Throttle::Allow runs a transaction of its own).
   std::optional<AccountId> account_id;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, session_hash));
     account_id = session.account;
     return Ok();
   }));
   OPENVAP_ASSIGN_OR_RETURN(const bool allowed,
                            throttle_.Allow("mfa:" + account_id->value(), 10, LoginWindow()));
-  if (!allowed) return Error{"rate-limited", "too many codes tried; wait and sign in again"};
+  if (!allowed) return Error{"rate-limited", "too many codes tried; wait 15 minutes"};
+  return Ok();
+}
+
+std::optional<std::int64_t> AccountService::FreshTotpStep(const Account& account,
+                                                          const std::string& code) const {
+  if (!account.totp_secret) return std::nullopt;
+  const auto step = credentials_.VerifyTotp(*account.totp_secret, code, clock_.Now());
+  // A code is taken once (RFC 6238 §5.2): never one of a step already used.
+  if (!step || (account.last_totp_step && *step <= *account.last_totp_step)) return std::nullopt;
+  return step;
+}
+
+Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_token,
+                                                    const std::string& code) {
+  const std::string hash = credentials_.HashToken(session_token);
+  OPENVAP_RETURN_IF_ERROR(CountSecondFactorAttempt(hash));
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
   bool bad_code = false;
   const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
@@ -513,8 +518,7 @@ Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_t
       return Error{"mfa-not-enrolled", "set up an authenticator app first"};
     }
     std::string used;
-    const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
-    if (step && (!account->last_totp_step || *step > *account->last_totp_step)) {
+    if (const auto step = FreshTotpStep(*account, code)) {
       account->last_totp_step = *step;
       used = "totp";
     } else {

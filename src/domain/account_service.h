@@ -180,6 +180,11 @@ class AccountService {
   // New recovery codes for `account`: returns them, keeps their hashes.
   std::vector<std::string> NewRecoveryCodes(Account& account) const;
   std::chrono::seconds LoginWindow() const;
+  // Counts a second-factor attempt of the session's account. Errors: "rate-limited",
+  // "unauthenticated", "session-expired".
+  Status CountSecondFactorAttempt(const std::string& session_hash);
+  // The time step of `code` if it is the account's authenticator code now, and not used before.
+  std::optional<std::int64_t> FreshTotpStep(const Account& account, const std::string& code) const;
   // Whether a confirmation link may go to `email` now: one per login window.
   Result<bool> VerificationLinkAllowed(const std::string& email);
   // A new e-mail confirmation link for `account` (VAP-ACCT), valid `email_token_lifetime`.
