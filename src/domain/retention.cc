@@ -187,7 +187,8 @@ Result<RetentionService::Report> RetentionService::Apply() {
     report.register_records_unreadable += unreadable;
     if (listed < static_cast<std::size_t>(kBatch)) break;
   }
-  // Finished jobs: delivered e-mails (addresses, texts) and the records of other work done.
+  // Finished jobs: delivered e-mails (their addresses), e-mails and reset requests given up,
+  // and the records of other work done.
   constexpr int kJobBatch = 1000;
   for (int batch = 0; batch < kMostBatches; ++batch) {
     std::int64_t deleted = 0;
