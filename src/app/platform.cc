@@ -383,6 +383,8 @@ Status Platform::Impl::Handle(const storage::ClaimedJob& job) {
   }
   if (job.kind == "retention") {
     OPENVAP_ASSIGN_OR_RETURN(auto report, retention->Apply());
+    // The sign-in and look-up counts of past windows (keys with e-mail and IP addresses).
+    OPENVAP_RETURN_IF_ERROR(store->ForgetAttemptsBefore(clock.Now() - std::chrono::hours(24)));
     logger->info(
         "retention: {} drafts, {} incomplete and {} closed applications deleted, {} closed "
         "reduced, the register's records of {} applications deleted, {} finished jobs deleted",

@@ -837,6 +837,17 @@ Result<bool> SqlStore::Allow(const std::string& key, int limit, std::chrono::sec
   return hits <= limit;
 }
 
+Result<std::int64_t> SqlStore::ForgetAttemptsBefore(Timestamp cutoff) {
+  std::int64_t deleted = 0;
+  OPENVAP_RETURN_IF_ERROR(db_.Write([&](SqlConnection& c) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(
+        deleted,
+        c.Execute("DELETE FROM rate_limits WHERE window_start_ms < $1", {ToMillis(cutoff)}));
+    return Ok();
+  }));
+  return deleted;
+}
+
 JobQueue::JobQueue(Database& db, const Clock& clock, RandomSource& random)
     : db_(db), clock_(clock), random_(random) {}
 

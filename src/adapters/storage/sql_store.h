@@ -38,6 +38,10 @@ class SqlStore final : public domain::Store, public domain::Throttle {
   Status Write(const std::function<Status(domain::UnitOfWork&)>& work) override;
   Status Read(const std::function<Status(domain::UnitOfWork&)>& work) override;
   Result<bool> Allow(const std::string& key, int limit, std::chrono::seconds window) override;
+  // Deletes the counts of windows that started before `cutoff`: their keys hold e-mail and IP
+  // addresses (VAP-DP). Windows are at most an hour long; a day's margin is plenty. Returns how
+  // many were deleted.
+  Result<std::int64_t> ForgetAttemptsBefore(Timestamp cutoff);
 
   Database& database() { return db_; }
   // What is kept decoded (for tests: what it holds of deleted rows).

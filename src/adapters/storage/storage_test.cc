@@ -1225,6 +1225,12 @@ TEST_P(StorageTest, TheThrottleCountsPerKeyAndWindow) {
   EXPECT_TRUE(*store_->Allow("login:b", 3, std::chrono::seconds(60)));
   clock_.Advance(std::chrono::seconds(61));
   EXPECT_TRUE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
+  // Past windows are forgotten (their keys name people); the current one counts on.
+  EXPECT_EQ(*store_->ForgetAttemptsBefore(clock_.Now() - std::chrono::seconds(60)), 2);
+  EXPECT_EQ(*store_->ForgetAttemptsBefore(clock_.Now() - std::chrono::seconds(60)), 0);
+  EXPECT_TRUE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
+  EXPECT_TRUE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
+  EXPECT_FALSE(*store_->Allow("login:a", 3, std::chrono::seconds(60)));
 }
 
 TEST_P(StorageTest, JobsRunOnceAreRetriedAndKeyedForIdempotency) {
