@@ -270,28 +270,28 @@ std::vector<std::string> AccountService::NewRecoveryCodes(Account& account) cons
 Result<Account> AccountService::ProveCurrentPassword(const std::string& session_hash,
                                                      const std::string& password,
                                                      const std::string& action) {
-  std::optional<Account> account;
-  std::optional<Session> session;
+  std::optional<SignedIn> signed_in;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(session, LiveSession(uow, session_hash));
-    OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(session->account));
+    OPENVAP_ASSIGN_OR_RETURN(signed_in, LiveSessionAccount(uow, session_hash));
     return Ok();
   }));
-  if (!account || account->disabled) return Error{"unauthenticated", "sign in first"};
+  const Session& session = signed_in->session;
+  Account& account = signed_in->account;
+  if (account.disabled) return Error{"unauthenticated", "sign in first"};
   // A guess of the password, counted as a sign-in attempt.
   OPENVAP_ASSIGN_OR_RETURN(const bool allowed,
-                           throttle_.Allow("login:account:" + account->email,
+                           throttle_.Allow("login:account:" + account.email,
                                            policy_.login_attempts_per_account, LoginWindow()));
   if (!allowed) return Error{"rate-limited", "too many attempts; wait 15 minutes and try again"};
-  if (!credentials_.VerifyPassword(password, account->password_hash)) {
+  if (!credentials_.VerifyPassword(password, account.password_hash)) {
     OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) {
-      return uow.Audit().Append(Event(PrincipalOf(*account, session->mfa_verified),
+      return uow.Audit().Append(Event(PrincipalOf(account, session.mfa_verified),
                                       "account." + action + "-failed",
-                                      "account:" + account->id.value()));
+                                      "account:" + account.id.value()));
     }));
     return Error{"wrong-password", "the password given is not the account's current password"};
   }
-  return *std::move(account);
+  return std::move(account);
 }
 
 Result<SessionGrant> AccountService::ChangePassword(const std::string& session_token,
@@ -332,31 +332,31 @@ Result<std::vector<std::string>> AccountService::RenewRecoveryCodes(
   bool bad_code = false;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     bad_code = false;
-    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
-    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
-    if (!account) return Error{"unauthenticated", "sign in first"};
-    if (!account->mfa_enabled || !account->totp_secret) {
+    OPENVAP_ASSIGN_OR_RETURN(auto signed_in, LiveSessionAccount(uow, hash));
+    const Session& session = signed_in.session;
+    Account& account = signed_in.account;
+    if (!account.mfa_enabled || !account.totp_secret) {
       return Error{"mfa-not-enrolled", "set up an authenticator app first"};
     }
     // A code of the app now, not a recovery code, and never one used before (RFC 6238 §5.2).
-    const auto step = FreshTotpStep(*account, code);
+    const auto step = FreshTotpStep(account, code);
     if (!step) {
       bad_code = true;
-      return uow.Audit().Append(Event(PrincipalOf(*account, session.mfa_verified),
-                                      "account.mfa-failed", "account:" + account->id.value()));
+      return uow.Audit().Append(Event(PrincipalOf(account, session.mfa_verified),
+                                      "account.mfa-failed", "account:" + account.id.value()));
     }
-    account->last_totp_step = *step;
-    codes = NewRecoveryCodes(*account);
-    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    account.last_totp_step = *step;
+    codes = NewRecoveryCodes(account);
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(account));
     OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
-        {account->email},
+        {account.email},
         "New OpenVAP recovery codes",
         "New recovery codes were made for your OpenVAP account just now; the old ones no "
         "longer work. If this was not you, write to the help desk at once.",
         "recovery-codes-renewed"}));
-    return uow.Audit().Append(Event(PrincipalOf(*account, session.mfa_verified),
+    return uow.Audit().Append(Event(PrincipalOf(account, session.mfa_verified),
                                     "account.recovery-codes-renewed",
-                                    "account:" + account->id.value()));
+                                    "account:" + account.id.value()));
   }));
   if (bad_code) {
     return Error{"invalid-code", "code: give the code your authenticator app shows now"};
@@ -480,6 +480,14 @@ Result<Session> AccountService::LiveSession(UnitOfWork& uow, const std::string& 
   return *session;
 }
 
+Result<AccountService::SignedIn> AccountService::LiveSessionAccount(UnitOfWork& uow,
+                                                                    const std::string& token_hash) {
+  OPENVAP_ASSIGN_OR_RETURN(Session session, LiveSession(uow, token_hash));
+  OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
+  if (!account) return Error{"unauthenticated", "sign in first"};
+  return SignedIn{std::move(session), *std::move(account)};
+}
+
 Status AccountService::CountSecondFactorAttempt(const std::string& session_hash) {
   // Counted against the account before the code is looked at, outside the write that uses the
   // code (Throttle::Allow runs a transaction of its own).
@@ -583,18 +591,17 @@ Result<TotpEnrolment> AccountService::BeginTotpEnrolment(const std::string& sess
   const std::string hash = credentials_.HashToken(session_token);
   TotpEnrolment enrolment;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
-    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
-    if (!account) return Error{"unauthenticated", "sign in first"};
-    if (account->mfa_enabled) {
+    OPENVAP_ASSIGN_OR_RETURN(auto signed_in, LiveSessionAccount(uow, hash));
+    Account& account = signed_in.account;
+    if (account.mfa_enabled) {
       return Error{"conflict", "an authenticator app is already set up for this account"};
     }
-    account->totp_secret = credentials_.NewTotpSecret();
-    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
-    enrolment.secret = *account->totp_secret;
-    enrolment.uri = credentials_.TotpUri(enrolment.secret, account->email);
-    return uow.Audit().Append(Event(PrincipalOf(*account, false), "account.mfa-enrolment-started",
-                                    "account:" + account->id.value()));
+    account.totp_secret = credentials_.NewTotpSecret();
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(account));
+    enrolment.secret = *account.totp_secret;
+    enrolment.uri = credentials_.TotpUri(enrolment.secret, account.email);
+    return uow.Audit().Append(Event(PrincipalOf(account, false), "account.mfa-enrolment-started",
+                                    "account:" + account.id.value()));
   }));
   return enrolment;
 }
@@ -606,26 +613,26 @@ Result<AccountService::EnrolmentDone> AccountService::ConfirmTotpEnrolment(
   bool bad_code = false;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     bad_code = false;
-    OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
-    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
-    if (!account) return Error{"unauthenticated", "sign in first"};
-    if (account->mfa_enabled) {
+    OPENVAP_ASSIGN_OR_RETURN(auto signed_in, LiveSessionAccount(uow, hash));
+    const Session& session = signed_in.session;
+    Account& account = signed_in.account;
+    if (account.mfa_enabled) {
       return Error{"conflict", "an authenticator app is already set up for this account"};
     }
-    if (!account->totp_secret) return Error{"invalid-transition", "start the enrolment first"};
-    const auto step = credentials_.VerifyTotp(*account->totp_secret, code, clock_.Now());
+    if (!account.totp_secret) return Error{"invalid-transition", "start the enrolment first"};
+    const auto step = credentials_.VerifyTotp(*account.totp_secret, code, clock_.Now());
     if (!step) {
       bad_code = true;
       return Ok();
     }
-    account->mfa_enabled = true;
-    account->last_totp_step = *step;
-    done.recovery_codes = NewRecoveryCodes(*account);
-    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    account.mfa_enabled = true;
+    account.last_totp_step = *step;
+    done.recovery_codes = NewRecoveryCodes(account);
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(account));
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSession(hash));
-    OPENVAP_ASSIGN_OR_RETURN(done.session, NewSession(uow, *account, true, session.ip_address));
-    return uow.Audit().Append(Event(PrincipalOf(*account, true), "account.mfa-enrolled",
-                                    "account:" + account->id.value()));
+    OPENVAP_ASSIGN_OR_RETURN(done.session, NewSession(uow, account, true, session.ip_address));
+    return uow.Audit().Append(
+        Event(PrincipalOf(account, true), "account.mfa-enrolled", "account:" + account.id.value()));
   }));
   if (bad_code) return Error{"invalid-code", "the code is not right; check the time on your phone"};
   return done;

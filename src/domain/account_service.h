@@ -170,6 +170,13 @@ class AccountService {
   Result<SessionGrant> NewSession(UnitOfWork& uow, const Account& account, bool mfa_verified,
                                   const std::string& ip_address);
   Result<Session> LiveSession(UnitOfWork& uow, const std::string& token_hash);
+  // The live session `token_hash` and its account. Errors: "unauthenticated",
+  // "session-expired".
+  struct SignedIn {
+    Session session;
+    Account account;
+  };
+  Result<SignedIn> LiveSessionAccount(UnitOfWork& uow, const std::string& token_hash);
   // The account of the live session `session_hash` if `password` is its password (a sign-in
   // attempt); a wrong one is audited as "account.<action>-failed". Errors: "wrong-password",
   // "rate-limited", "unauthenticated", "session-expired".
