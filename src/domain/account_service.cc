@@ -649,23 +649,37 @@ Status AccountService::CloseAccount(const std::string& session_token, const std:
     if (!owner || owner->password_hash != account.password_hash) {
       return Error{"conflict", "the account changed meanwhile; sign in again"};
     }
-    OPENVAP_ASSIGN_OR_RETURN(const auto listed, uow.Applications().ListByOwner(account.id));
-    // Each read again, locked (PostgreSQL), so that one submitted meanwhile is not deleted.
+    // Every application of the account, a page after the other (an agency may have thousands);
+    // each read again, locked (PostgreSQL), so that one submitted meanwhile is not deleted.
     std::vector<Application> applications;
-    std::string under_way;
-    for (const Application& a : listed) {
-      OPENVAP_ASSIGN_OR_RETURN(auto current, uow.Applications().Find(a.id));
-      if (!current) continue;
-      // A paid draft would lose its fee with it: it is submitted or withdrawn first.
-      const bool draft = current->status == ApplicationStatus::kDraft;
-      if ((!draft && !IsFinal(current->status)) || (draft && current->fee_paid)) {
-        under_way += (under_way.empty() ? "" : ", ") + a.id.value();
+    std::vector<std::string> under_way;
+    PageRequest page{.after = "", .limit = PageRequest::kMaxLimit};
+    do {
+      OPENVAP_ASSIGN_OR_RETURN(const auto listed, uow.Applications().ListByOwner(account.id, page));
+      for (const Application& a : listed.items) {
+        OPENVAP_ASSIGN_OR_RETURN(auto current, uow.Applications().Find(a.id));
+        if (!current) continue;
+        // A paid draft would lose its fee with it: it is submitted or withdrawn first.
+        const bool draft = current->status == ApplicationStatus::kDraft;
+        if ((!draft && !IsFinal(current->status)) || (draft && current->fee_paid)) {
+          under_way.push_back(a.id.value());
+        }
+        applications.push_back(*std::move(current));
       }
-      applications.push_back(*std::move(current));
-    }
+      page.after = listed.next;
+    } while (!page.after.empty());
     if (!under_way.empty()) {
+      // The first ten are named; an agency's hundreds would make a message nobody reads.
+      constexpr std::size_t kNamed = 10;
+      std::string named;
+      for (std::size_t i = 0; i < std::min(kNamed, under_way.size()); ++i) {
+        named += (i == 0 ? "" : ", ") + under_way[i];
+      }
+      if (under_way.size() > kNamed) {
+        named += " and " + std::to_string(under_way.size() - kNamed) + " more";
+      }
       return Error{"applications-in-progress",
-                   "withdraw these applications or wait for their decisions first: " + under_way};
+                   "withdraw these applications or wait for their decisions first: " + named};
     }
     for (const Application& a : applications) {
       // A visit booked for a draft goes back to the consulate's free slots.

@@ -283,6 +283,47 @@ TEST_F(AccountServiceTest, AnApplicantClosesTheirAccountOnceNothingIsUnderWay) {
   EXPECT_TRUE(again->has_value());  // a new account, not "already registered"
 }
 
+// An agency's account holds more applications than a page of the list: closing it checks and
+// deletes every one of them, and names only the first of many still under way.
+TEST_F(AccountServiceTest, AnAccountWithMoreApplicationsThanAPageClosesWithAllOfThem) {
+  const std::string session = ReadyApplicant("agency@example.org");
+  const AccountId id = *service_.Authenticate(session)->principal.account;
+  constexpr int kApplications = 2 * PageRequest::kMaxLimit + 20;
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& u) -> Status {
+                    for (int i = 0; i < kApplications; ++i) {
+                      Application a;
+                      a.id = ApplicationId("app-" + std::to_string(i));
+                      a.owner = id;
+                      a.created_at = a.updated_at = clock_.Now() + std::chrono::seconds(i);
+                      // The twelve oldest are under way: the last page of the newest-first list.
+                      a.status = i < 12 ? ApplicationStatus::kNotified : ApplicationStatus::kDraft;
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Insert(a));
+                    }
+                    return Ok();
+                  })
+                  .ok());
+  const auto busy = service_.CloseAccount(session, kPassword);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, "applications-in-progress");
+  EXPECT_NE(busy.error().message.find("app-11"), std::string::npos);
+  EXPECT_NE(busy.error().message.find(" and 2 more"), std::string::npos);
+  EXPECT_EQ(store_.Snapshot().applications.size(), static_cast<std::size_t>(kApplications));
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& u) -> Status {
+                    for (int i = 0; i < 12; ++i) {
+                      auto a = *u.Applications().Find(ApplicationId("app-" + std::to_string(i)));
+                      a->status = ApplicationStatus::kWithdrawn;
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Update(*a));
+                    }
+                    return Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(service_.CloseAccount(session, kPassword).ok());
+  EXPECT_TRUE(store_.Snapshot().applications.empty());
+  EXPECT_EQ(store_.Snapshot().audit.back().details["applications_deleted"], kApplications);
+}
+
 TEST_F(AccountServiceTest, OfficialsAccountsAreNotClosedByThemselves) {
   const Principal admin{Role::kAdministrator, AccountId("acc-admin"), "", "", true};
   ASSERT_TRUE(service_

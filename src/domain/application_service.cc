@@ -340,15 +340,14 @@ Result<Application> ApplicationService::Get(const Principal& who, const Applicat
   return out;
 }
 
-Result<std::vector<Application>> ApplicationService::ListMine(const Principal& who) {
+Result<Page<Application>> ApplicationService::ListMine(const Principal& who,
+                                                       const PageRequest& page) {
   if (!who.account) return Error{"unauthenticated", "sign in first"};
-  std::vector<Application> out;
+  Page<Application> out;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListByOwner(*who.account));
+    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListByOwner(*who.account, page));
     return Ok();
   }));
-  std::sort(out.begin(), out.end(),
-            [](const Application& a, const Application& b) { return a.created_at > b.created_at; });
   return out;
 }
 

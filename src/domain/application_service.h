@@ -75,8 +75,8 @@ class ApplicationService {
   // provider of its appointment). Reads of personal data are audited (VAP-DP).
   Result<Application> Get(const Principal& who, const ApplicationId& id);
 
-  // The owner's applications, newest first.
-  Result<std::vector<Application>> ListMine(const Principal& who);
+  // The owner's applications, newest first, a page at a time.
+  Result<Page<Application>> ListMine(const Principal& who, const PageRequest& page = {});
 
   // Saves fields of the form (a step): `fields` maps field numbers to values; null removes a
   // field. Only while editable. Errors: "invalid-field" for non-Latin text (VIS 7b(5)) or

@@ -458,8 +458,8 @@ TEST_F(ApplicationServiceTest, OthersCannotSeeOrChangeSomeonesApplication) {
           .error()
           .code,
       "forbidden");
-  EXPECT_TRUE(service_.ListMine(bob)->empty());
-  EXPECT_EQ(service_.ListMine(anna_)->size(), 1U);
+  EXPECT_TRUE(service_.ListMine(bob)->items.empty());
+  EXPECT_EQ(service_.ListMine(anna_)->items.size(), 1U);
 }
 
 TEST_F(ApplicationServiceTest, AnOfficerLodgesOnAPersonsBehalfUnderTheDerogation) {

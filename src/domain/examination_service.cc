@@ -99,15 +99,17 @@ Result<Application> ExaminationService::LoadForOfficial(UnitOfWork& uow, const P
   return *found;
 }
 
-Result<std::vector<Application>> ExaminationService::Queue(const Principal& official,
-                                                           ApplicationStatus status) {
+Result<Page<Application>> ExaminationService::Queue(const Principal& official,
+                                                    ApplicationStatus status,
+                                                    const PageRequest& page) {
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
-  std::vector<Application> out;
+  Page<Application> out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListForState(official.member_state, status));
+    OPENVAP_ASSIGN_OR_RETURN(out,
+                             uow.Applications().ListForState(official.member_state, status, page));
     return uow.Audit().Append(
         Audit(official, "application.list-queue", "state:" + official.member_state,
-              {{"status", ApplicationStatusName(status)}, {"count", out.size()}}));
+              {{"status", ApplicationStatusName(status)}, {"count", out.items.size()}}));
   }));
   return out;
 }

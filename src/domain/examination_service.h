@@ -91,7 +91,9 @@ class ExaminationService {
 
   // The applications notified to the official's state and waiting for them: `notified`
   // (confirm competence and admissibility) and `accepted` (under examination).
-  Result<std::vector<Application>> Queue(const Principal& official, ApplicationStatus status);
+  // Oldest submission first, a page at a time.
+  Result<Page<Application>> Queue(const Principal& official, ApplicationStatus status,
+                                  const PageRequest& page = {});
 
   // VIS 7d(9)-(10): competence and admissibility confirmed. The application file goes to the
   // register and, by a job, to the national system; then the temporary storage keeps only the

@@ -155,10 +155,10 @@ class ExaminationTest : public ::testing::Test {
 TEST_F(ExaminationTest, TheQueueShowsNotifiedFilesOfTheOfficialsStateOnly) {
   const ApplicationId id = Notified();
   const auto fr = exam_.Queue(consul_fr_, ApplicationStatus::kNotified);
-  ASSERT_EQ(fr->size(), 1U);
-  EXPECT_EQ(fr->front().id, id);
-  EXPECT_TRUE(fr->front().prechecks.has_value());
-  EXPECT_TRUE(exam_.Queue(consul_de_, ApplicationStatus::kNotified)->empty());
+  ASSERT_EQ(fr->items.size(), 1U);
+  EXPECT_EQ(fr->items.front().id, id);
+  EXPECT_TRUE(fr->items.front().prechecks.has_value());
+  EXPECT_TRUE(exam_.Queue(consul_de_, ApplicationStatus::kNotified)->items.empty());
   EXPECT_EQ(exam_.Queue(anna_, ApplicationStatus::kNotified).error().code, "forbidden");
   EXPECT_EQ(exam_.Accept(consul_de_, id).error().code, "not-found");
 }

@@ -365,17 +365,19 @@ InPersonVisitService::InPersonVisitService(Store& store, ApplicationService& app
                                            const Clock& clock)
     : store_(store), applications_(applications), clock_(clock) {}
 
-Result<std::vector<Application>> InPersonVisitService::WorkList(const Principal& staff) {
+Result<Page<Application>> InPersonVisitService::WorkList(const Principal& staff,
+                                                         const PageRequest& page) {
   if (!IsVisitStaff(staff)) return NotVisitStaff();
-  std::vector<Application> out;
+  Page<Application> out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(out, uow.Applications().ListByAppointmentLocation(staff.organisation));
-    std::erase_if(out, [&staff](const Application& a) { return !HostsTheVisit(staff, a); });
+    OPENVAP_ASSIGN_OR_RETURN(
+        out, uow.Applications().ListByAppointmentLocation(staff.organisation, page));
+    std::erase_if(out.items, [&staff](const Application& a) { return !HostsTheVisit(staff, a); });
     return uow.Audit().Append(AuditEvent{staff.account ? staff.account->value() : "",
                                          std::string(RoleName(staff.role)),
                                          "application.list-appointments",
                                          "organisation:" + staff.organisation,
-                                         {{"count", out.size()}}});
+                                         {{"count", out.items.size()}}});
   }));
   return out;
 }

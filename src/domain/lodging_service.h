@@ -110,8 +110,10 @@ class InPersonVisitService {
  public:
   InPersonVisitService(Store& store, ApplicationService& applications, const Clock& clock);
 
-  // The applications with a visit booked at the caller's organisation.
-  Result<std::vector<Application>> WorkList(const Principal& staff);
+  // The applications with a visit booked at the caller's organisation, oldest submission first,
+  // a page at a time (a page can hold fewer than its limit when other consulates of the state
+  // share the organisation's name; `next` says whether more follow).
+  Result<Page<Application>> WorkList(const Principal& staff, const PageRequest& page = {});
   Result<Application> Retrieve(const Principal& staff, const ApplicationId& id);
   // VC Art 12(4): the presented travel document matches the uploaded copy; if not, a doubt is
   // raised to the consulate (Art 12(5)).

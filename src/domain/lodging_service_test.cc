@@ -215,9 +215,9 @@ TEST_F(LodgingTest, TheProviderLodgesTheFileAndTheConsulateIsNotified) {
   EXPECT_EQ(visits_.Retrieve(esp_, id).error().code, "not-found");
   EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "not-found");
   ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
-  ASSERT_EQ(visits_.WorkList(esp_)->size(), 1U);
+  ASSERT_EQ(visits_.WorkList(esp_)->items.size(), 1U);
   EXPECT_TRUE(visits_.Retrieve(esp_, id).ok());
-  EXPECT_TRUE(visits_.WorkList(consul_)->empty());  // the visit is at the provider's
+  EXPECT_TRUE(visits_.WorkList(consul_)->items.empty());  // the visit is at the provider's
   EXPECT_EQ(visits_.MarkReviewed(consul_, id).error().code, "not-found");
   EXPECT_EQ(visits_.WorkList(anna_).error().code, "forbidden");
 
@@ -241,10 +241,10 @@ TEST_F(LodgingTest, TheProviderLodgesTheFileAndTheConsulateIsNotified) {
 TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
   const ApplicationId id = Submitted();
   ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(consul_)).ok());
-  EXPECT_EQ(visits_.WorkList(esp_)->size(), 0U);
+  EXPECT_EQ(visits_.WorkList(esp_)->items.size(), 0U);
   const auto list = visits_.WorkList(consul_);
   ASSERT_TRUE(list.ok()) << list.error().message;
-  ASSERT_EQ(list->size(), 1U);
+  ASSERT_EQ(list->items.size(), 1U);
   EXPECT_TRUE(visits_.Retrieve(consul_, id).ok());
   // Another consulate of the same state does not host it; nor does another state's consulate
   // whose organisation an administrator happened to name the same.
@@ -253,7 +253,7 @@ TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
   EXPECT_EQ(visits_.RecordBiometrics(other, id, "X1234567").error().code, "not-found");
   const Principal namesake = Person(Role::kConsularOfficer, "acc-y", "DE", "fr-delhi");
   EXPECT_EQ(visits_.Retrieve(namesake, id).error().code, "not-found");
-  EXPECT_TRUE(visits_.WorkList(namesake)->empty());
+  EXPECT_TRUE(visits_.WorkList(namesake)->items.empty());
   EXPECT_EQ(visits_.MarkReviewed(namesake, id).error().code, "not-found");
   EXPECT_EQ(payments_.RecordPaidInPerson(namesake, id, "R-1").error().code, "not-found");
 
@@ -327,7 +327,7 @@ TEST_F(LodgingTest, TheVisitsPartEndsWhenTheConsulateHasTheFile) {
                   .ok());
   EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "invalid-transition");
   EXPECT_EQ(visits_.Retrieve(esp_, id).error().code, "not-found");
-  EXPECT_TRUE(visits_.WorkList(esp_)->empty());
+  EXPECT_TRUE(visits_.WorkList(esp_)->items.empty());
 }
 
 TEST_F(LodgingTest, FeesOfInadmissibleApplicationsAreRefunded) {

@@ -22,6 +22,7 @@
 #include "domain/account.h"
 #include "domain/application.h"
 #include "domain/decision.h"
+#include "domain/page.h"
 #include "domain/payment.h"
 #include "domain/visa.h"
 
@@ -66,14 +67,16 @@ class ApplicationRepository {
   // application.version. Errors: "conflict" (someone else changed it), "not-found".
   virtual Status Update(Application& application) = 0;
   virtual Result<std::optional<Application>> Find(const ApplicationId& id) = 0;
-  virtual Result<std::vector<Application>> ListByOwner(const AccountId& owner) = 0;
+  // The account's applications, newest first.
+  virtual Result<Page<Application>> ListByOwner(const AccountId& owner,
+                                                const PageRequest& page) = 0;
   // Applications with an appointment at `organisation` (a consulate or service provider),
   // not yet decided, oldest submission first: the service provider's work list.
-  virtual Result<std::vector<Application>> ListByAppointmentLocation(
-      const std::string& organisation) = 0;
+  virtual Result<Page<Application>> ListByAppointmentLocation(const std::string& organisation,
+                                                              const PageRequest& page) = 0;
   // Applications notified to `state` in `status`, oldest submission first (the queue).
-  virtual Result<std::vector<Application>> ListForState(const std::string& state,
-                                                        ApplicationStatus status) = 0;
+  virtual Result<Page<Application>> ListForState(const std::string& state, ApplicationStatus status,
+                                                 const PageRequest& page) = 0;
 
   virtual Status InsertDocument(const ApplicationId& application,
                                 const ApplicationDocument& document, ByteView content) = 0;
@@ -145,7 +148,9 @@ class MessageRepository {
   // "not-found" (no such message in that account).
   virtual Result<AccountMessage> MarkRead(const AccountId& account, const std::string& id,
                                           Timestamp at) = 0;
-  virtual Result<std::vector<AccountMessage>> ListFor(const AccountId& account) = 0;
+  // The account's messages, newest first.
+  virtual Result<Page<AccountMessage>> ListFor(const AccountId& account,
+                                               const PageRequest& page) = 0;
   // Deletes `account`'s messages about `application` (it leaves the platform, retention.h).
   virtual Status DeleteAbout(const AccountId& account, const ApplicationId& application) = 0;
   // Deletes every message of `account` (the account is closed).

@@ -1,10 +1,40 @@
 #include "fakes/in_memory_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 namespace openvap::fakes {
 namespace {
+
+// A page of `all` in the order `before` gives (domain/page.h); the fake's cursor is the number
+// of items before the page.
+template <typename T, typename Before>
+Result<domain::Page<T>> PageOf(std::vector<T> all, Before before, const domain::PageRequest& page) {
+  std::stable_sort(all.begin(), all.end(), before);
+  std::size_t from = 0;
+  if (!page.after.empty()) {
+    const auto parsed =
+        std::from_chars(page.after.data(), page.after.data() + page.after.size(), from);
+    if (parsed.ec != std::errc() || parsed.ptr != page.after.data() + page.after.size()) {
+      return Error{"invalid-field", "after: not a cursor of this list"};
+    }
+  }
+  domain::Page<T> out;
+  const std::size_t limit = static_cast<std::size_t>(std::max(page.limit, 1));
+  for (std::size_t i = from; i < all.size() && out.items.size() < limit; ++i) {
+    out.items.push_back(all[i]);
+  }
+  if (from + out.items.size() < all.size()) out.next = std::to_string(from + out.items.size());
+  return out;
+}
+
+bool NewestFirst(const domain::Application& x, const domain::Application& y) {
+  return x.created_at > y.created_at;
+}
+bool SubmittedFirst(const domain::Application& x, const domain::Application& y) {
+  return x.submitted_at < y.submitted_at;
+}
 
 class Uow final : public domain::UnitOfWork,
                   public domain::AccountRepository,
@@ -133,32 +163,32 @@ class Uow final : public domain::UnitOfWork,
     if (it == s_.applications.end()) return std::optional<domain::Application>{};
     return std::optional<domain::Application>(it->second);
   }
-  Result<std::vector<domain::Application>> ListByOwner(const AccountId& owner) override {
+  Result<domain::Page<domain::Application>> ListByOwner(const AccountId& owner,
+                                                        const domain::PageRequest& page) override {
     std::vector<domain::Application> out;
     for (const auto& [id, a] : s_.applications) {
       if (a.owner == owner) out.push_back(a);
     }
-    return out;
+    return PageOf(std::move(out), NewestFirst, page);
   }
-  Result<std::vector<domain::Application>> ListByAppointmentLocation(
-      const std::string& organisation) override {
+  Result<domain::Page<domain::Application>> ListByAppointmentLocation(
+      const std::string& organisation, const domain::PageRequest& page) override {
     std::vector<domain::Application> out;
     for (const auto& [id, a] : s_.applications) {
       if (a.appointment && a.appointment_location == organisation && !domain::IsFinal(a.status)) {
         out.push_back(a);
       }
     }
-    return out;
+    return PageOf(std::move(out), SubmittedFirst, page);
   }
-  Result<std::vector<domain::Application>> ListForState(const std::string& state,
-                                                        domain::ApplicationStatus status) override {
+  Result<domain::Page<domain::Application>> ListForState(const std::string& state,
+                                                         domain::ApplicationStatus status,
+                                                         const domain::PageRequest& page) override {
     std::vector<domain::Application> out;
     for (const auto& [id, a] : s_.applications) {
       if (a.notified_state == state && a.status == status) out.push_back(a);
     }
-    std::sort(out.begin(), out.end(),
-              [](const auto& x, const auto& y) { return x.submitted_at < y.submitted_at; });
-    return out;
+    return PageOf(std::move(out), SubmittedFirst, page);
   }
   Status InsertDocument(const ApplicationId& id, const domain::ApplicationDocument& d,
                         ByteView content) override {
@@ -216,12 +246,15 @@ class Uow final : public domain::UnitOfWork,
     }
     return Error{"not-found", "no message " + id + " in your account"};
   }
-  Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
+  Result<domain::Page<domain::AccountMessage>> ListFor(const AccountId& account,
+                                                       const domain::PageRequest& page) override {
     std::vector<domain::AccountMessage> out;
     for (const auto& m : s_.messages) {
       if (m.account == account) out.push_back(m);
     }
-    return out;
+    return PageOf(
+        std::move(out), [](const auto& x, const auto& y) { return x.created_at > y.created_at; },
+        page);
   }
   Status DeleteAllOf(const AccountId& account) override {
     std::erase_if(s_.messages,

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "base/bytes.h"
@@ -528,6 +529,25 @@ TEST_P(WholeProcedure, AReturningApplicantStartsFromTheDataTheyKept) {
                                      {{"kind", "short-stay-visa"}, {"from_kept_data", true}});
   EXPECT_EQ(next.value("status", ""), "draft") << next;
   EXPECT_EQ(next["form"], fields) << next;
+
+  // The account's applications a page at a time (?limit=, ?after= the page's `next`).
+  const json page1 = applicant.Expect(200, "GET", "/api/v1/applications?limit=1");
+  ASSERT_EQ(page1["applications"].size(), 1U) << page1;
+  ASSERT_TRUE(page1["next"].is_string()) << page1;
+  const json page2 = applicant.Expect(
+      200, "GET", "/api/v1/applications?limit=1&after=" + page1["next"].get<std::string>());
+  ASSERT_EQ(page2["applications"].size(), 1U) << page2;
+  EXPECT_TRUE(page2["next"].is_null()) << page2;
+  const std::set<std::string> listed = {page1["applications"][0].value("id", ""),
+                                        page2["applications"][0].value("id", "")};
+  EXPECT_EQ(listed, (std::set<std::string>{first, next.value("id", "")}));
+  for (const char* bad :
+       {"/api/v1/applications?limit=0", "/api/v1/applications?limit=many",
+        "/api/v1/applications?after=not-a-cursor", "/api/v1/me/messages?limit=501"}) {
+    const HttpResult refused = applicant.Call("GET", bad);
+    EXPECT_EQ(refused.status, 422) << bad << " " << refused.body;
+    EXPECT_EQ(json::parse(refused.body)["error"].value("code", ""), "invalid-field") << bad;
+  }
 
   // The submission's message, marked read once (the first time counts).
   const json inbox = applicant.Expect(200, "GET", "/api/v1/me/messages");

@@ -1,6 +1,7 @@
 #include "adapters/api/api.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -135,6 +136,13 @@ json Api::OpenApiDocument(const std::string& version) const {
                         {"required", true},
                         {"schema", {{"type", "string"}}}});
       pos = end;
+    }
+    for (const QueryParameter& q : route.query) {
+      params.push_back({{"name", q.name},
+                        {"in", "query"},
+                        {"required", false},
+                        {"description", q.description},
+                        {"schema", q.schema}});
     }
     if (!params.empty()) op["parameters"] = params;
     if (!route.request_schema.is_null()) {
@@ -312,6 +320,33 @@ Result<std::optional<bool>> OptionalBool(const json& object, const std::string& 
   if (it == object.end() || it->is_null()) return std::optional<bool>{};
   if (!it->is_boolean()) return FieldError(path, field, "must be true or false");
   return std::optional<bool>(it->get<bool>());
+}
+
+Result<domain::PageRequest> PageRequestOf(const http::Request& request) {
+  domain::PageRequest page;
+  const auto limit = request.query.find("limit");
+  if (limit != request.query.end()) {
+    int value = 0;
+    const std::string& text = limit->second;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 1 ||
+        value > domain::PageRequest::kMaxLimit) {
+      return Error{"invalid-field", "limit: must be a whole number from 1 to " +
+                                        std::to_string(domain::PageRequest::kMaxLimit)};
+    }
+    page.limit = value;
+  }
+  const auto after = request.query.find("after");
+  if (after != request.query.end()) page.after = after->second;
+  return page;
+}
+
+std::vector<QueryParameter> PagingParameters() {
+  return {{"limit",
+           "how many items at most (default " + std::to_string(domain::PageRequest::kDefaultLimit) +
+               ")",
+           {{"type", "integer"}, {"minimum", 1}, {"maximum", domain::PageRequest::kMaxLimit}}},
+          {"after", "the `next` cursor of the page before; absent for the first page"}};
 }
 
 Result<std::int64_t> RequireInteger(const json& object, const std::string& field,

@@ -19,6 +19,7 @@
 
 #include "adapters/http/message.h"
 #include "adapters/http/router.h"
+#include "domain/page.h"
 #include "domain/principal.h"
 
 namespace openvap::api {
@@ -39,11 +40,19 @@ struct CallContext {
 
 using ApiHandler = std::function<http::Response(CallContext&)>;
 
+// A parameter of the query string a route reads, for its OpenAPI description.
+struct QueryParameter {
+  std::string name{};
+  std::string description{};
+  nlohmann::json schema = {{"type", "string"}};
+};
+
 struct Route {
   std::string method{};  // "GET", "POST", ...
   std::string path{};    // "/api/v1/applications/{id}"
   std::string summary{};
-  std::string tag{};  // OpenAPI tag: "accounts", "applications", "consulate", ...
+  std::string tag{};                    // OpenAPI tag: "accounts", "applications", "consulate", ...
+  std::vector<QueryParameter> query{};  // what the handler reads from the query string
   AuthScheme auth = AuthScheme::kSession;
   std::set<domain::Role> roles{};    // who may call it; empty with kNone means everyone
   bool requires_mfa = true;          // session routes: the second factor must have been passed
@@ -119,6 +128,17 @@ Result<std::int64_t> RequireInteger(const nlohmann::json& object, const std::str
 // (a number is never cut to fit).
 Result<int> RequireSmallInteger(const nlohmann::json& object, const std::string& field, int min,
                                 int max, const std::string& path = "");
+
+// The page of a list a request asks for (domain::PageRequest): `?limit=` from 1 to 500 (100 when
+// absent) and `?after=` the cursor of the page before. Errors: "invalid-field" naming the
+// parameter. PagingParameters() describes both for a route's declaration.
+Result<domain::PageRequest> PageRequestOf(const http::Request& request);
+std::vector<QueryParameter> PagingParameters();
+// A page's `next` member: its cursor, or null on the last page.
+template <typename T>
+nlohmann::json NextCursor(const domain::Page<T>& page) {
+  return page.next.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.next);
+}
 
 // Small JSON Schema builders for route declarations.
 nlohmann::json ObjectSchema(std::initializer_list<std::pair<const char*, nlohmann::json>> props,

@@ -65,6 +65,7 @@ class ApiTest : public ::testing::Test {
                .path = "/api/v1/esp/applications",
                .summary = "Queue",
                .tag = "esp",
+               .query = PagingParameters(),
                .auth = AuthScheme::kServiceProviderKey,
                .roles = {Role::kServiceProvider},
                .requires_mfa = false,
@@ -134,11 +135,40 @@ TEST_F(ApiTest, OpenApiDocumentListsEveryRouteWithItsRoles) {
   EXPECT_EQ(accept["x-roles"], json::array({"consular-officer", "central-authority"}));
   EXPECT_EQ(accept["parameters"][0]["name"], "id");
   EXPECT_TRUE(accept["requestBody"]["content"]["application/json"].contains("schema"));
-  EXPECT_TRUE(doc["paths"]["/api/v1/esp/applications"]["get"]["security"][0].contains(
-      "serviceProviderKey"));
+  const json& list = doc["paths"]["/api/v1/esp/applications"]["get"];
+  EXPECT_TRUE(list["security"][0].contains("serviceProviderKey"));
+  // What a route reads from the query string is declared with it.
+  ASSERT_EQ(list["parameters"].size(), 2U);
+  EXPECT_EQ(list["parameters"][0]["name"], "limit");
+  EXPECT_EQ(list["parameters"][0]["in"], "query");
+  EXPECT_EQ(list["parameters"][0]["schema"]["maximum"], domain::PageRequest::kMaxLimit);
+  EXPECT_EQ(list["parameters"][1]["name"], "after");
   const auto served = Send(MakeRequest("GET", "/api/v1/openapi.json"));
   EXPECT_EQ(served.status, 200);
   EXPECT_EQ(json::parse(served.body)["paths"].size(), 3U);
+}
+
+// ?limit= and ?after= of a list (domain/page.h): a limit outside 1..500 or not a number is refused,
+// never cut to fit; the cursor goes to the list as it came.
+TEST(ApiHelpers, APageRequestIsReadFromTheQuery) {
+  const auto page_of = [](std::map<std::string, std::string> query) {
+    http::Request r = MakeRequest("GET", "/api/v1/applications");
+    r.query = std::move(query);
+    return PageRequestOf(r);
+  };
+  EXPECT_EQ(page_of({})->limit, domain::PageRequest::kDefaultLimit);
+  EXPECT_EQ(page_of({})->after, "");
+  const auto asked = page_of({{"limit", "20"}, {"after", "1700000000000.app-9"}});
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(asked->limit, 20);
+  EXPECT_EQ(asked->after, "1700000000000.app-9");
+  EXPECT_EQ(page_of({{"limit", "500"}})->limit, 500);
+  for (const char* bad : {"0", "501", "-1", "ten", "", "20x", "99999999999"}) {
+    const auto refused = page_of({{"limit", bad}});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, "invalid-field") << bad;
+    EXPECT_EQ(refused.error().message, "limit: must be a whole number from 1 to 500") << bad;
+  }
 }
 
 TEST(ApiHelpers, ErrorStatusesAndBodyParsing) {

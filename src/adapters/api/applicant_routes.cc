@@ -61,11 +61,13 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
 
   api.Add({.method = "GET",
            .path = "/api/v1/applications",
-           .summary = "The account's applications",
+           .summary = "The account's applications, newest first, a page at a time",
            .tag = "applications",
+           .query = PagingParameters(),
            .roles = ApplicantSide(),
            .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(list, s.applications.ListMine(c.principal));
+             OPENVAP_API_TRY(page, PageRequestOf(c.request));
+             OPENVAP_API_TRY(list, s.applications.ListMine(c.principal, page));
              return http::JsonTextResponse(200, ApplicationListJsonText(list));
            }});
 
@@ -104,10 +106,14 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
 
   api.Add({.method = "POST",
            .path = "/api/v1/applications/{id}/documents",
-           .summary = "Upload a file (PDF, JPEG or PNG) as the raw body; query: kind "
-                      "(travel-document, photo, supporting-document, travel-insurance) and "
-                      "filename (VAP-DOCS)",
+           .summary = "Upload a file (PDF, JPEG or PNG) as the raw body (VAP-DOCS)",
            .tag = "applications",
+           .query = {{"kind",
+                      "what the file is",
+                      {{"type", "string"},
+                       {"enum",
+                        {"travel-document", "photo", "supporting-document", "travel-insurance"}}}},
+                     {"filename", "the file's name as the applicant knows it"}},
            .roles = ApplicantSide(),
            .success_status = 201,
            .handler = [&s](CallContext& c) {
@@ -242,30 +248,35 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
              return Json(200, {{"status", "received"}});
            }});
 
-  api.Add({.method = "GET",
-           .path = "/api/v1/appointments/slots",
-           .summary = "Free appointment slots of a state (query: state, organisation, from, "
-                      "to) (VAP-APPT)",
-           .tag = "appointments",
-           .auth = AuthScheme::kNone,
-           .handler = [&s](CallContext& c) {
-             const Timestamp now = s.clock.Now();
-             Timestamp from = now;
-             Timestamp to = now + std::chrono::hours(24 * 60);
-             if (!c.request.query["from"].empty()) {
-               OPENVAP_API_TRY(f, ParseIsoTimestamp(c.request.query["from"]));
-               from = f;
-             }
-             if (!c.request.query["to"].empty()) {
-               OPENVAP_API_TRY(t, ParseIsoTimestamp(c.request.query["to"]));
-               to = t;
-             }
-             OPENVAP_API_TRY(slots, s.appointments.Free(c.request.query["state"],
-                                                        c.request.query["organisation"], from, to));
-             json out = json::array();
-             for (const auto& slot : slots) out.push_back(SlotJson(slot));
-             return Json(200, {{"slots", out}});
-           }});
+  api.Add(
+      {.method = "GET",
+       .path = "/api/v1/appointments/slots",
+       .summary = "Free appointment slots of a state, the earliest 500 in the period (VAP-APPT)",
+       .tag = "appointments",
+       .query = {{"state", "the Member State, ISO 3166-1 alpha-2"},
+                 {"organisation", "a consulate or service provider (optional)"},
+                 {"from", "ISO 8601 instant; now when absent", StringSchema(nullptr, "date-time")},
+                 {"to", "ISO 8601 instant; 60 days after now when absent",
+                  StringSchema(nullptr, "date-time")}},
+       .auth = AuthScheme::kNone,
+       .handler = [&s](CallContext& c) {
+         const Timestamp now = s.clock.Now();
+         Timestamp from = now;
+         Timestamp to = now + std::chrono::hours(24 * 60);
+         if (!c.request.query["from"].empty()) {
+           OPENVAP_API_TRY(f, ParseIsoTimestamp(c.request.query["from"]));
+           from = f;
+         }
+         if (!c.request.query["to"].empty()) {
+           OPENVAP_API_TRY(t, ParseIsoTimestamp(c.request.query["to"]));
+           to = t;
+         }
+         OPENVAP_API_TRY(slots, s.appointments.Free(c.request.query["state"],
+                                                    c.request.query["organisation"], from, to));
+         json out = json::array();
+         for (const auto& slot : slots) out.push_back(SlotJson(slot));
+         return Json(200, {{"slots", out}});
+       }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/applications/{id}/appointment",
@@ -306,19 +317,21 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
 
   api.Add({.method = "GET",
            .path = "/api/v1/me/messages",
-           .summary = "Messages in the secure account (VIS 7g)",
+           .summary = "Messages in the secure account (VIS 7g), newest first, a page at a time",
            .tag = "accounts",
+           .query = PagingParameters(),
            .roles = {},
            .handler = [&s](CallContext& c) {
-             std::vector<domain::AccountMessage> list;
+             OPENVAP_API_TRY(page, PageRequestOf(c.request));
+             domain::Page<domain::AccountMessage> list;
              const Status read = s.store.Read([&](domain::UnitOfWork& uow) -> Status {
-               OPENVAP_ASSIGN_OR_RETURN(list, uow.Messages().ListFor(*c.principal.account));
+               OPENVAP_ASSIGN_OR_RETURN(list, uow.Messages().ListFor(*c.principal.account, page));
                return Ok();
              });
              if (!read.ok()) return ErrorResponseFor(read.error());
              json out = json::array();
-             for (const auto& m : list) out.push_back(MessageJson(m));
-             return Json(200, {{"messages", out}});
+             for (const auto& m : list.items) out.push_back(MessageJson(m));
+             return Json(200, {{"messages", out}, {"next", NextCursor(list)}});
            }});
 
   api.Add({.method = "POST",
@@ -356,9 +369,9 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
 
   api.Add({.method = "GET",
            .path = "/api/v1/visas/{number}/seal",
-           .summary = "The visa's signed 2D barcode (DV-SEAL): ?as=png|svg|hex|raw, "
-                      "?symbology=datamatrix|qr",
+           .summary = "The visa's signed 2D barcode (DV-SEAL)",
            .tag = "visas",
+           .query = SealParameters(),
            .roles = {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,
                      Role::kCentralAuthority, Role::kBorderGuard},
            .handler = [&s](CallContext& c) {

@@ -200,18 +200,29 @@ Result<domain::OfficialAct> ParseAct(const json& body) {
   return act;
 }
 
+std::vector<QueryParameter> QueueParameters() {
+  std::vector<QueryParameter> out = {
+      {"status",
+       "the applications' status: notified (the default; competence and "
+       "admissibility to confirm) or accepted (under examination)"}};
+  for (QueryParameter& p : PagingParameters()) out.push_back(std::move(p));
+  return out;
+}
+
 void AddConsulateRoutes(Api& api, PlatformServices& s) {
   api.Add({.method = "GET",
            .path = "/api/v1/consulate/applications",
            .summary = "The queue: applications notified to the official's state with both "
-                      "pre-check results (?status=notified|accepted) (VIS 7d(8))",
+                      "pre-check results (VIS 7d(8)), oldest submission first, a page at a time",
            .tag = "consulate",
+           .query = QueueParameters(),
            .roles = Officials(),
            .handler = [&s](CallContext& c) {
              const std::string name =
                  c.request.query["status"].empty() ? "notified" : c.request.query["status"];
              OPENVAP_API_TRY(status, domain::ParseApplicationStatus(name));
-             OPENVAP_API_TRY(list, s.examination.Queue(c.principal, status));
+             OPENVAP_API_TRY(page, PageRequestOf(c.request));
+             OPENVAP_API_TRY(list, s.examination.Queue(c.principal, status, page));
              return http::JsonTextResponse(200, ApplicationListJsonText(list));
            }});
 

@@ -51,13 +51,17 @@ Route DeskRoute(const VisitDesk& desk, std::string method, const std::string& ta
 }
 
 void AddVisitRoutes(Api& api, PlatformServices& s, const VisitDesk& desk) {
-  api.Add(DeskRoute(desk, "GET", "", "Applications with a visit booked here (VIS 7f(1), 7e(2))",
-                    [&s, view = desk.view](CallContext& c) {
-                      OPENVAP_API_TRY(list, s.visits.WorkList(c.principal));
-                      json out = json::array();
-                      for (const auto& a : list) out.push_back(view(a));
-                      return http::JsonResponse(200, {{"applications", out}});
-                    }));
+  Route work_list = DeskRoute(
+      desk, "GET", "", "Applications with a visit booked here (VIS 7f(1), 7e(2))",
+      [&s, view = desk.view](CallContext& c) {
+        OPENVAP_API_TRY(page, PageRequestOf(c.request));
+        OPENVAP_API_TRY(list, s.visits.WorkList(c.principal, page));
+        json out = json::array();
+        for (const auto& a : list.items) out.push_back(view(a));
+        return http::JsonResponse(200, {{"applications", out}, {"next", NextCursor(list)}});
+      });
+  work_list.query = PagingParameters();
+  api.Add(std::move(work_list));
   api.Add(DeskRoute(desk, "GET", "/{id}", "Retrieve and review an application",
                     [&s, view = desk.view](CallContext& c) {
                       OPENVAP_API_TRY(a, s.visits.Retrieve(c.principal, IdOf(c)));

@@ -101,11 +101,17 @@ std::string ApplicationJsonText(const domain::Application& a) {
   return std::move(w.EndObject()).Text();
 }
 
-std::string ApplicationListJsonText(const std::vector<domain::Application>& list) {
+std::string ApplicationListJsonText(const domain::Page<domain::Application>& page) {
   JsonWriter w;
   w.BeginObject().Key("applications").BeginArray();
-  for (const domain::Application& a : list) w.Raw(ApplicationJsonText(a));
-  return std::move(w.EndArray().EndObject()).Text();
+  for (const domain::Application& a : page.items) w.Raw(ApplicationJsonText(a));
+  w.EndArray().Key("next");
+  if (page.next.empty()) {
+    w.Null();
+  } else {
+    w.String(page.next);
+  }
+  return std::move(w.EndObject()).Text();
 }
 
 json ApplicationJson(const domain::Application& a) {

@@ -9,6 +9,7 @@
 
 #include "domain/application.h"
 #include "domain/decision.h"
+#include "domain/page.h"
 #include "domain/payment.h"
 #include "domain/principal.h"
 #include "domain/verification_service.h"
@@ -26,8 +27,9 @@ nlohmann::json PreCheckJson(const domain::PreCheckOutcome& p);
 // ApplicationJson(a) once parsed.
 std::string ApplicationJsonText(const domain::Application& a);
 std::string PreCheckJsonText(const domain::PreCheckOutcome& p);
-// {"applications": [...]}, each as ApplicationJsonText writes it (list responses).
-std::string ApplicationListJsonText(const std::vector<domain::Application>& list);
+// {"applications": [...], "next": cursor or null}: a page of a list, each application as
+// ApplicationJsonText writes it; `next` asks for the following page (?after=).
+std::string ApplicationListJsonText(const domain::Page<domain::Application>& page);
 nlohmann::json DocumentJson(const domain::ApplicationDocument& d);
 nlohmann::json DecisionJson(const domain::Decision& d);
 nlohmann::json PaymentJson(const domain::Payment& p);

@@ -63,9 +63,11 @@ TEST(JsonMappingTest, AListIsEachApplicationsText) {
   domain::Application without = Submitted();
   without.id = ApplicationId("app-2");
   without.prechecks.reset();
-  const json list = json::parse(ApplicationListJsonText({with, without}));
-  EXPECT_EQ(list, (json{{"applications", {ApplicationJson(with), ApplicationJson(without)}}}));
-  EXPECT_EQ(json::parse(ApplicationListJsonText({})), (json{{"applications", json::array()}}));
+  const json list = json::parse(ApplicationListJsonText({{with, without}, "1700000000000.app-2"}));
+  EXPECT_EQ(list, (json{{"applications", {ApplicationJson(with), ApplicationJson(without)}},
+                        {"next", "1700000000000.app-2"}}));
+  EXPECT_EQ(json::parse(ApplicationListJsonText({})),
+            (json{{"applications", json::array()}, {"next", nullptr}}));
 }
 
 }  // namespace

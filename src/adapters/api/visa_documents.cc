@@ -94,6 +94,15 @@ http::Response SealResponse(const Bytes& seal, const std::string& as,
   return r;
 }
 
+std::vector<QueryParameter> SealParameters() {
+  return {{"as",
+           "png (the default), svg, hex or raw",
+           {{"type", "string"}, {"enum", {"png", "svg", "hex", "raw"}}}},
+          {"symbology",
+           "datamatrix (the default) or qr",
+           {{"type", "string"}, {"enum", {"datamatrix", "qr"}}}}};
+}
+
 Result<Bytes> VisaNotificationPdf(const domain::DigitalVisa& v, const std::string& base_url,
                                   Timestamp now) {
   const std::string language = LanguageOf(v.issuing_state);

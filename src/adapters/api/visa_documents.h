@@ -7,7 +7,9 @@
 #include <openvap/result.h>
 
 #include <string>
+#include <vector>
 
+#include "adapters/api/api.h"
 #include "adapters/http/message.h"
 #include "base/bytes.h"
 #include "base/clock.h"
@@ -17,6 +19,8 @@ namespace openvap::api {
 
 // `as`: "png" (default), "svg", "hex" or "raw"; `symbology`: "datamatrix" (default) or "qr".
 http::Response SealResponse(const Bytes& seal, const std::string& as, const std::string& symbology);
+// `as` and `symbology` for a route's declaration.
+std::vector<QueryParameter> SealParameters();
 
 // A4 notification in the issuing state's language and English, with the barcode and the link
 // to the verification page.

@@ -1,6 +1,8 @@
 #include "adapters/storage/sql_store.h"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <utility>
 
 #include "adapters/storage/documents.h"
@@ -285,25 +287,27 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         std::string("SELECT doc, precheck_details FROM applications WHERE id = $1") + Lock(),
         ApplicationRowText, DecodeApplication);
   }
-  Result<std::vector<Application>> ListByOwner(const AccountId& owner) override {
-    return Many<Application>(
-        "SELECT doc, precheck_details FROM applications WHERE owner = $1 ORDER BY created_ms DESC "
-        "LIMIT 500",
-        {owner.value()}, ApplicationRowText, DecodeApplication);
+  Result<domain::Page<Application>> ListByOwner(const AccountId& owner,
+                                                const domain::PageRequest& page) override {
+    return Paged<Application>("SELECT doc, precheck_details", "FROM applications WHERE owner = $1",
+                              {owner.value()}, "created_ms", Newest::kFirst, page,
+                              ApplicationRowText, DecodeApplication);
   }
-  Result<std::vector<Application>> ListByAppointmentLocation(const std::string& org) override {
-    return Many<Application>(
-        "SELECT doc, precheck_details FROM applications WHERE appointment_location = $1 "
-        "AND status IN ('submitted', 'notified') ORDER BY submitted_ms LIMIT 500",
-        {org}, ApplicationRowText, DecodeApplication);
+  Result<domain::Page<Application>> ListByAppointmentLocation(
+      const std::string& org, const domain::PageRequest& page) override {
+    return Paged<Application>("SELECT doc, precheck_details",
+                              "FROM applications WHERE appointment_location = $1 "
+                              "AND status IN ('submitted', 'notified')",
+                              {org}, "submitted_ms", Newest::kLast, page, ApplicationRowText,
+                              DecodeApplication);
   }
-  Result<std::vector<Application>> ListForState(const std::string& state,
-                                                ApplicationStatus status) override {
-    return Many<Application>(
-        "SELECT doc, precheck_details FROM applications WHERE notified_state = $1 AND status = $2 "
-        "ORDER BY submitted_ms LIMIT 500",
-        {state, std::string(domain::ApplicationStatusName(status))}, ApplicationRowText,
-        DecodeApplication);
+  Result<domain::Page<Application>> ListForState(const std::string& state, ApplicationStatus status,
+                                                 const domain::PageRequest& page) override {
+    return Paged<Application>("SELECT doc, precheck_details",
+                              "FROM applications WHERE notified_state = $1 AND status = $2",
+                              {state, std::string(domain::ApplicationStatusName(status))},
+                              "submitted_ms", Newest::kLast, page, ApplicationRowText,
+                              DecodeApplication);
   }
   Status InsertDocument(const ApplicationId& app, const domain::ApplicationDocument& d,
                         ByteView content) override {
@@ -384,10 +388,12 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
                                             {id, MessageDocText(*found)})));
     return *std::move(found);
   }
-  Result<std::vector<domain::AccountMessage>> ListFor(const AccountId& account) override {
-    return Many<domain::AccountMessage>(
-        "SELECT doc FROM account_messages WHERE account = $1 ORDER BY created_ms DESC LIMIT 200",
-        {account.value()}, MessageFromDoc);
+  Result<domain::Page<domain::AccountMessage>> ListFor(const AccountId& account,
+                                                       const domain::PageRequest& page) override {
+    return Paged<domain::AccountMessage>(
+        "SELECT doc", "FROM account_messages WHERE account = $1", {account.value()}, "created_ms",
+        Newest::kFirst, page, DocText,
+        [](const std::string& text) { return MessageFromDoc(Parse(text)); });
   }
 
   // ---- register ----
@@ -666,6 +672,55 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   }
 
   static std::string DocText(const SqlRow& r) { return r.Text(0); }
+
+  enum class Newest { kFirst, kLast };
+  // One page of a list in the order of `key_column` (milliseconds), then of id (domain::Page):
+  // `select` names the columns `row_text` reads, `from_where` the list's rows with its parameters
+  // `params`. The rows come after the cursor's (key, id) in keyset order, so that a page is a
+  // range of an index and rows added meanwhile are neither skipped nor repeated; one row more than
+  // the limit says whether a next page exists. The cursor is "<key>.<id>" of the page's last row.
+  template <typename T, typename F>
+  Result<domain::Page<T>> Paged(const std::string& select, const std::string& from_where,
+                                std::vector<SqlValue> params, const std::string& key_column,
+                                Newest newest, const domain::PageRequest& page,
+                                std::string (*row_text)(const SqlRow&), F from_text) {
+    const std::string direction = newest == Newest::kFirst ? " DESC" : "";
+    std::string sql = select + ", " + key_column + ", id " + from_where;
+    if (!page.after.empty()) {
+      OPENVAP_ASSIGN_OR_RETURN(const auto cursor, ParseCursor(page.after));
+      sql += " AND (" + key_column + ", id) " + (newest == Newest::kFirst ? "<" : ">") + " ($" +
+             std::to_string(params.size() + 1) + ", $" + std::to_string(params.size() + 2) + ")";
+      params.emplace_back(cursor.first);
+      params.emplace_back(cursor.second);
+    }
+    const int limit = std::clamp(page.limit, 1, domain::PageRequest::kMaxLimit);
+    sql += " ORDER BY " + key_column + direction + ", id" + direction + " LIMIT $" +
+           std::to_string(params.size() + 1);
+    params.emplace_back(std::int64_t{limit} + 1);
+    OPENVAP_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, params));
+    domain::Page<T> out;
+    const std::size_t shown = std::min(rows.size(), static_cast<std::size_t>(limit));
+    out.items.reserve(shown);
+    for (std::size_t i = 0; i < shown; ++i) out.items.push_back(from_text(row_text(rows[i])));
+    if (rows.size() > shown) {
+      const SqlRow& last = rows[shown - 1];
+      const std::size_t columns = last.values.size();
+      out.next = std::to_string(last.Int(columns - 2)) + "." + last.Text(columns - 1);
+    }
+    return out;
+  }
+  static Result<std::pair<std::int64_t, std::string>> ParseCursor(std::string_view cursor) {
+    const std::size_t dot = cursor.find('.');
+    std::int64_t key = 0;
+    const char* end = cursor.data() + (dot == std::string_view::npos ? 0 : dot);
+    const auto parsed = std::from_chars(cursor.data(), end, key);
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == cursor.size() ||
+        parsed.ec != std::errc() || parsed.ptr != end) {
+      return Error{"invalid-field",
+                   "after: not a cursor of this list; ask for the first page without it"};
+    }
+    return std::pair{key, std::string(cursor.substr(dot + 1))};
+  }
 
   // One document by its key, decoded from its row's text, or taken from `cache` when that text
   // was decoded before.

@@ -82,6 +82,9 @@ class StorageTest : public ::testing::TestWithParam<Engine> {
   // wrote; Reopen() then migrates again.
   void BackToSchema(int version) {
     const std::vector<std::pair<int, std::vector<const char*>>> undo = {
+        {8,
+         {"CREATE INDEX applications_owner ON applications (owner)",
+          "DROP INDEX applications_owner_created"}},
         {7,
          {"DROP INDEX jobs_finished", "ALTER TABLE jobs DROP COLUMN finished_ms",
           "ALTER TABLE account_messages DROP COLUMN application",
@@ -268,11 +271,12 @@ TEST_P(StorageTest, AClosedAccountLeavesWithItsSessionsTokensAndMessages) {
                                                u.Accounts().FindSession(std::string("s-") + id));
                       OPENVAP_ASSIGN_OR_RETURN(const auto t,
                                                u.Accounts().FindToken(std::string("t-") + id));
-                      OPENVAP_ASSIGN_OR_RETURN(const auto m, u.Messages().ListFor(AccountId(id)));
+                      OPENVAP_ASSIGN_OR_RETURN(const auto m,
+                                               u.Messages().ListFor(AccountId(id), {}));
                       account = acc.has_value();
                       session = s.has_value();
                       token = t.has_value();
-                      messages = m.size();
+                      messages = m.items.size();
                       return Ok();
                     })
                     .ok());
@@ -330,18 +334,123 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
           ->Write([&](UnitOfWork& u) { return u.Applications().InsertDocument(a.id, d, content); })
           .ok());
   std::optional<Bytes> read;
-  std::vector<domain::Application> mine;
+  domain::Page<domain::Application> mine;
   ASSERT_TRUE(store_
                   ->Read([&](UnitOfWork& u) -> Status {
                     OPENVAP_ASSIGN_OR_RETURN(read, u.Applications().DocumentContent(a.id, "doc-1"));
-                    OPENVAP_ASSIGN_OR_RETURN(mine, u.Applications().ListByOwner(a.owner));
+                    OPENVAP_ASSIGN_OR_RETURN(mine, u.Applications().ListByOwner(a.owner, {}));
                     return Ok();
                   })
                   .ok());
   EXPECT_EQ(*read, content);
-  ASSERT_EQ(mine.size(), 1U);
-  EXPECT_EQ(mine[0].status, domain::ApplicationStatus::kSubmitted);
-  EXPECT_EQ(mine[0].form.Fields()["itinerary"][0]["state"], "FR");
+  ASSERT_EQ(mine.items.size(), 1U);
+  EXPECT_EQ(mine.items[0].status, domain::ApplicationStatus::kSubmitted);
+  EXPECT_EQ(mine.items[0].form.Fields()["itinerary"][0]["state"], "FR");
+  EXPECT_EQ(mine.next, "");
+}
+
+// Lists come a page at a time (domain/page.h) in keyset order: an account's applications newest
+// first, a consulate's queue oldest first, ties in time by id; a row added between two pages
+// neither repeats nor pushes another out; a cursor the list did not give is refused.
+TEST_P(StorageTest, ListsComeAPageAtATimeWithoutSkippingOrRepeating) {
+  const Timestamp t0 = clock_.Now();
+  const auto insert = [&](const std::string& id, const char* owner, Timestamp created,
+                          std::optional<Timestamp> submitted) {
+    domain::Application a;
+    a.id = ApplicationId(id);
+    a.owner = AccountId(owner);
+    a.created_at = a.updated_at = created;
+    if (submitted) {
+      a.status = domain::ApplicationStatus::kNotified;
+      a.notified_state = "FR";
+      a.submitted_at = submitted;
+    }
+    ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Insert(a); }).ok());
+  };
+  // Three at t0, four a second later; app-5 and app-1 submitted first, at one instant.
+  for (int i = 1; i <= 7; ++i) {
+    const Timestamp created = t0 + std::chrono::seconds(i <= 3 ? 0 : 1);
+    const Timestamp submitted = t0 + std::chrono::minutes(i == 1 || i == 5 ? 1 : 10 - i);
+    insert("app-" + std::to_string(i), "acc-1", created, submitted);
+  }
+  insert("app-other", "acc-2", t0 + std::chrono::seconds(2), std::nullopt);
+
+  const auto page_of = [&](const std::function<Result<domain::Page<domain::Application>>(
+                               UnitOfWork&, const domain::PageRequest&)>& list,
+                           const std::string& after, int limit) {
+    Result<domain::Page<domain::Application>> out = Error{"none", ""};
+    const Status read = store_->Read([&](UnitOfWork& u) -> Status {
+      out = list(u, domain::PageRequest{.after = after, .limit = limit});
+      return out.ok() ? Ok() : Status(out.error());
+    });
+    return read.ok() ? out : Result<domain::Page<domain::Application>>(read.error());
+  };
+  const auto ids = [](const domain::Page<domain::Application>& p) {
+    std::string out;
+    for (const auto& a : p.items) out += (out.empty() ? "" : " ") + a.id.value();
+    return out;
+  };
+  const auto mine = [](UnitOfWork& u, const domain::PageRequest& p) {
+    return u.Applications().ListByOwner(AccountId("acc-1"), p);
+  };
+  const auto first = page_of(mine, "", 3);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(ids(*first), "app-7 app-6 app-5");
+  ASSERT_FALSE(first->next.empty());
+  // One created now, between two pages, belongs before the first page: it does not shift the rest.
+  insert("app-8", "acc-1", t0 + std::chrono::seconds(5), std::nullopt);
+  const auto second = page_of(mine, first->next, 3);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(ids(*second), "app-4 app-3 app-2");
+  const auto last = page_of(mine, second->next, 3);
+  ASSERT_TRUE(last.ok()) << last.error().message;
+  EXPECT_EQ(ids(*last), "app-1");
+  EXPECT_EQ(last->next, "");
+  // A page that ends exactly at the list's end says so.
+  EXPECT_EQ(page_of(mine, "", 8)->next, "");
+  EXPECT_EQ(ids(*page_of(mine, "", 8)), "app-8 app-7 app-6 app-5 app-4 app-3 app-2 app-1");
+
+  const auto queue = [](UnitOfWork& u, const domain::PageRequest& p) {
+    return u.Applications().ListForState("FR", domain::ApplicationStatus::kNotified, p);
+  };
+  const auto q1 = page_of(queue, "", 4);
+  ASSERT_TRUE(q1.ok()) << q1.error().message;
+  EXPECT_EQ(ids(*q1), "app-1 app-5 app-7 app-6");
+  const auto q2 = page_of(queue, q1->next, 4);
+  EXPECT_EQ(ids(*q2), "app-4 app-3 app-2");
+  EXPECT_EQ(q2->next, "");
+
+  for (const char* bad : {"nonsense", "12.", ".app-1", "x1.app-1", "99999999999999999999.app-1"}) {
+    const auto refused = page_of(mine, bad, 3);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, "invalid-field") << bad;
+  }
+
+  // Messages, newest first, two at a time.
+  for (int i = 1; i <= 3; ++i) {
+    const domain::AccountMessage m{
+        "msg-" + std::to_string(i),   AccountId("acc-1"), std::nullopt, "welcome", "s", "b",
+        t0 + std::chrono::seconds(i), std::nullopt};
+    ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Messages().Insert(m); }).ok());
+  }
+  std::vector<std::string> messages;
+  domain::PageRequest request{.after = "", .limit = 2};
+  int pages = 0;
+  do {
+    domain::Page<domain::AccountMessage> page;
+    ASSERT_TRUE(store_
+                    ->Read([&](UnitOfWork& u) -> Status {
+                      OPENVAP_ASSIGN_OR_RETURN(page,
+                                               u.Messages().ListFor(AccountId("acc-1"), request));
+                      return Ok();
+                    })
+                    .ok());
+    for (const auto& m : page.items) messages.push_back(m.id);
+    request.after = page.next;
+    ++pages;
+  } while (!request.after.empty() && pages < 5);
+  EXPECT_EQ(pages, 2);
+  EXPECT_EQ(messages, (std::vector<std::string>{"msg-3", "msg-2", "msg-1"}));
 }
 
 // An update sets only the columns that changed when the application at the version read is
@@ -1008,8 +1117,8 @@ TEST_P(StorageTest, WhatLeavesWithAnApplicationLeavesOnBothEngines) {
   ASSERT_TRUE(store_
                   ->Read([&](UnitOfWork& u) -> Status {
                     OPENVAP_ASSIGN_OR_RETURN(const auto messages,
-                                             u.Messages().ListFor(AccountId("acc-1")));
-                    for (const auto& m : messages) left.push_back(m.id);
+                                             u.Messages().ListFor(AccountId("acc-1"), {}));
+                    for (const auto& m : messages.items) left.push_back(m.id);
                     return Ok();
                   })
                   .ok());
@@ -1035,15 +1144,15 @@ TEST_P(StorageTest, MessagesAreMarkedReadOnceByTheirOwnAccount) {
   ASSERT_EQ(mark("acc-1")->read_at, first);
   clock_.Advance(std::chrono::minutes(5));
   EXPECT_EQ(mark("acc-1")->read_at, first);
-  std::vector<domain::AccountMessage> listed;
+  domain::Page<domain::AccountMessage> listed;
   ASSERT_TRUE(store_
                   ->Read([&](UnitOfWork& u) -> Status {
-                    OPENVAP_ASSIGN_OR_RETURN(listed, u.Messages().ListFor(AccountId("acc-1")));
+                    OPENVAP_ASSIGN_OR_RETURN(listed, u.Messages().ListFor(AccountId("acc-1"), {}));
                     return Ok();
                   })
                   .ok());
-  ASSERT_EQ(listed.size(), 1U);
-  EXPECT_EQ(listed[0].read_at, first);
+  ASSERT_EQ(listed.items.size(), 1U);
+  EXPECT_EQ(listed.items[0].read_at, first);
 }
 
 // VAP-DP: delivered e-mails (addresses, texts) leave the outbox after 30 days, e-mails given up
