@@ -42,17 +42,11 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .tag = "applications",
            .roles = ApplicantSide(),
            .request_schema = ObjectSchema(
-               {{"kind",
-                 {{"type", "string"},
-                  {"enum",
-                   {"short-stay-visa", "long-stay-visa", "visa-extension", "visa-confirmation"}}}},
-                {"from_kept_data", {{"type", "boolean"}}}}),
+               {{"kind", ApplicationKindSchema()}, {"from_kept_data", {{"type", "boolean"}}}}),
            .success_status = 201,
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             OPENVAP_API_TRY(kind_name, OptionalString(body, "kind"));
-             OPENVAP_API_TRY(kind,
-                             domain::ParseApplicationKind(kind_name.value_or("short-stay-visa")));
+             OPENVAP_API_TRY(kind, ApplicationKindIn(body));
              OPENVAP_API_TRY(from_kept_data, OptionalBool(body, "from_kept_data"));
              OPENVAP_API_TRY(
                  a, s.applications.CreateDraft(c.principal, kind, from_kept_data.value_or(false)));

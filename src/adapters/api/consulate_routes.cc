@@ -232,16 +232,14 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
                       "majeure, accessibility; VAP-HUM)",
            .tag = "consulate",
            .roles = Officials(),
-           .request_schema = ObjectSchema({{"kind", StringSchema()},
+           .request_schema = ObjectSchema({{"kind", ApplicationKindSchema()},
                                            {"contact_email", StringSchema(nullptr, "email")},
                                            {"reason", StringSchema()}},
                                           {"reason"}),
            .success_status = 201,
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             OPENVAP_API_TRY(kind_name, OptionalString(body, "kind"));
-             OPENVAP_API_TRY(kind,
-                             domain::ParseApplicationKind(kind_name.value_or("short-stay-visa")));
+             OPENVAP_API_TRY(kind, ApplicationKindIn(body));
              OPENVAP_API_TRY(email, OptionalString(body, "contact_email"));
              OPENVAP_API_TRY(reason, RequireString(body, "reason"));
              OPENVAP_API_TRY(

@@ -1,5 +1,6 @@
 #include "adapters/api/json_mapping.h"
 
+#include "adapters/api/api.h"
 #include "adapters/http/message.h"
 #include "base/json_text.h"
 #include "base/time.h"
@@ -121,6 +122,21 @@ json ApplicationJson(const domain::Application& a) {
   out["form"] = a.form.Fields();
   if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);
   return out;
+}
+
+Result<domain::ApplicationKind> ApplicationKindIn(const json& body) {
+  OPENVAP_ASSIGN_OR_RETURN(const auto name, OptionalString(body, "kind"));
+  return domain::ParseApplicationKind(name.value_or("short-stay-visa"));
+}
+
+json ApplicationKindSchema() {
+  json kinds = json::array();
+  for (const domain::ApplicationKind k :
+       {domain::ApplicationKind::kShortStayVisa, domain::ApplicationKind::kLongStayVisa,
+        domain::ApplicationKind::kVisaExtension, domain::ApplicationKind::kVisaConfirmation}) {
+    kinds.push_back(domain::ApplicationKindName(k));
+  }
+  return {{"type", "string"}, {"enum", kinds}};
 }
 
 json DocumentJson(const domain::ApplicationDocument& d) {

@@ -30,6 +30,11 @@ std::string PreCheckJsonText(const domain::PreCheckOutcome& p);
 // {"applications": [...], "next": cursor or null}: a page of a list, each application as
 // ApplicationJsonText writes it; `next` asks for the following page (?after=).
 std::string ApplicationListJsonText(const domain::Page<domain::Application>& page);
+// The `kind` member of a request that starts an application: short-stay-visa when absent.
+// Errors: "invalid-field" (not a string), "invalid-kind" (no such kind). ApplicationKindSchema()
+// is its JSON Schema, the kinds as an enum.
+Result<domain::ApplicationKind> ApplicationKindIn(const nlohmann::json& body);
+nlohmann::json ApplicationKindSchema();
 nlohmann::json DocumentJson(const domain::ApplicationDocument& d);
 nlohmann::json DecisionJson(const domain::Decision& d);
 nlohmann::json PaymentJson(const domain::Payment& p);

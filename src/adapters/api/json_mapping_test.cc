@@ -70,5 +70,16 @@ TEST(JsonMappingTest, AListIsEachApplicationsText) {
             (json{{"applications", json::array()}, {"next", nullptr}}));
 }
 
+// Both routes that start an application read `kind` the same way and declare the same enum.
+TEST(JsonMappingTest, TheKindOfANewApplicationIsReadOnceForEveryRoute) {
+  EXPECT_EQ(*ApplicationKindIn(json::object()), domain::ApplicationKind::kShortStayVisa);
+  EXPECT_EQ(*ApplicationKindIn({{"kind", "visa-confirmation"}}),
+            domain::ApplicationKind::kVisaConfirmation);
+  EXPECT_EQ(ApplicationKindIn({{"kind", "transit"}}).error().code, "invalid-kind");
+  EXPECT_EQ(ApplicationKindIn({{"kind", 3}}).error().code, "invalid-field");
+  EXPECT_EQ(ApplicationKindSchema()["enum"],
+            (json{"short-stay-visa", "long-stay-visa", "visa-extension", "visa-confirmation"}));
+}
+
 }  // namespace
 }  // namespace openvap::api
