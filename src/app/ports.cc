@@ -140,6 +140,12 @@ std::vector<std::string> MissingFormFields(const domain::Application& a) {
   return out;
 }
 
+// The English name of refdata/schengen_states.csv, or the code for a state not in it.
+std::string NameOfState(const rules::ReferenceData& data, const std::string& state) {
+  const rules::SchengenState* s = data.FindStateByIso2(state);
+  return s != nullptr ? s->name : state;
+}
+
 }  // namespace
 
 Result<std::chrono::seconds> SystemTimeZones::OffsetAt(std::string_view zone,
@@ -330,6 +336,10 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a
   return out;
 }
 
+std::string RulesPreChecks::StateName(const std::string& state) const {
+  return NameOfState(data_, state);
+}
+
 std::vector<std::string> RulesPreChecks::NonLatinFields(const json& form) const {
   std::vector<std::string> out;
   for (const auto& [key, value] : form.items()) {
@@ -433,6 +443,10 @@ std::string AnnexViDecisionTexts::StateLanguage(const std::string& state) const 
 std::string AnnexViDecisionTexts::StateAlpha3(const std::string& state) const {
   const rules::SchengenState* s = data_.FindStateByIso2(state);
   return s != nullptr ? s->iso3 : state;
+}
+
+std::string AnnexViDecisionTexts::StateName(const std::string& state) const {
+  return NameOfState(data_, state);
 }
 
 bool AnnexViDecisionTexts::VisaCanBeValidIn(const std::string& state, Date date) const {

@@ -45,6 +45,7 @@ class RulesPreChecks final : public domain::PreChecks {
                                       const domain::PreCheckInputs& inputs,
                                       Date lodged_on) const override;
   std::vector<std::string> NonLatinFields(const nlohmann::json& form) const override;
+  std::string StateName(const std::string& state) const override;
 
   // The rules request for `application` (exposed for tests). Errors: "invalid-field" naming
   // the form field the pre-checks need ("form.7: ...", or "the form does not give what the
@@ -77,6 +78,7 @@ class AnnexViDecisionTexts final : public domain::DecisionTexts {
   bool GroundAppliesTo(int number, domain::DecisionKind kind) const override;
   std::string StateLanguage(const std::string& state) const override;
   std::string StateAlpha3(const std::string& state) const override;
+  std::string StateName(const std::string& state) const override;
   bool VisaCanBeValidIn(const std::string& state, Date date) const override;
   Result<std::string> AppealInformation(const std::string& state,
                                         const std::string& language) const override;

@@ -11,6 +11,7 @@
 
 #include "app/pki.h"
 #include "domain/decision.h"
+#include "domain/state_label.h"
 #include "rules/check.h"
 #include "seal/seal.h"
 
@@ -302,6 +303,14 @@ TEST(AnnexViDecisionTexts, GroundsLanguagesAndStates) {
   EXPECT_EQ(texts.StateLanguage("FR"), "fr");
   EXPECT_EQ(texts.StateLanguage("DE"), "de");
   EXPECT_EQ(texts.StateAlpha3("DE"), "DEU");
+  // States are named to people from refdata/schengen_states.csv; a code it lacks stays a code.
+  EXPECT_EQ(texts.StateName("DE"), "Germany");
+  EXPECT_EQ(texts.StateName("XX"), "XX");
+  const SystemTimeZones zones;
+  const RulesPreChecks prechecks(*data, zones);
+  EXPECT_EQ(prechecks.StateName("FR"), "France");
+  EXPECT_EQ(domain::StateLabel(prechecks, "FR"), "France (FR)");
+  EXPECT_EQ(domain::StateLabel(prechecks, "XX"), "XX");
   // Where a visa can be valid: the states applying the Schengen acquis in full.
   EXPECT_TRUE(texts.VisaCanBeValidIn("FR", D("2027-01-15")));
   EXPECT_FALSE(texts.VisaCanBeValidIn("IE", D("2027-01-15")));

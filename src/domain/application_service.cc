@@ -8,6 +8,7 @@
 
 #include "domain/plain_text.h"
 #include "domain/register_retention.h"
+#include "domain/state_label.h"
 
 namespace openvap::domain {
 namespace {
@@ -554,14 +555,14 @@ Status ApplicationService::RecordNotification(UnitOfWork& uow, const Application
   OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
       Audit(Principal::System(), "application.notify", a.id, {{"state", a.notified_state}})));
   if (!a.lodged_by_official) {
-    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
-        NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "notified",
-        "Your application is complete",
-        "Your application " + a.id.value() +
-            " passed the automated checks and was sent to the "
-            "authorities of " +
-            a.notified_state + ", who will confirm that they are competent and examine it.",
-        clock_.Now(), std::nullopt}));
+    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(
+        AccountMessage{NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "notified",
+                       "Your application is complete",
+                       "Your application " + a.id.value() +
+                           " passed the automated checks and was sent to the authorities of " +
+                           StateLabel(prechecks_, a.notified_state) +
+                           ", who will confirm that they are competent and examine it.",
+                       clock_.Now(), std::nullopt}));
   }
   return Ok();
 }
@@ -629,10 +630,11 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     // the staff of another state's slot would receive the file (HostsTheVisit).
     if (a.appointment && !a.appointment_state.empty() && !outcome.competent_state.empty() &&
         a.appointment_state != outcome.competent_state) {
-      return Error{"invalid-field", "appointment: the visit you booked is with " +
-                                        a.appointment_state + ", but " + outcome.competent_state +
-                                        " examines this application; book a visit with " +
-                                        outcome.competent_state + " instead"};
+      const std::string competent = StateLabel(prechecks_, outcome.competent_state);
+      return Error{"invalid-field",
+                   "appointment: the visit you booked is with " +
+                       StateLabel(prechecks_, a.appointment_state) + ", but " + competent +
+                       " examines this application; book a visit with " + competent + " instead"};
     }
     if (a.status == ApplicationStatus::kDraft) {
       OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kSubmitted, who.role));

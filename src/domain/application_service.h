@@ -39,7 +39,11 @@ class PreChecks {
   // VIS Art 7b(5): the alphabetic characters of the form data must be Latin. Returns the
   // fields (by number) that are not.
   virtual std::vector<std::string> NonLatinFields(const nlohmann::json& form) const = 0;
+  // The English name of a Member State (alpha-2), e.g. "France" for FR; the code itself when
+  // it is not one. Messages to the applicant name states this way (StateLabel).
+  virtual std::string StateName(const std::string& state) const = 0;
 };
+
 
 struct UploadLimits {
   std::int64_t max_file_bytes = std::int64_t{10} * 1024 * 1024;

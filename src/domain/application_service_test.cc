@@ -36,6 +36,9 @@ class ScriptedPreChecks : public PreChecks {
     if (!a.fee_paid) o.missing.push_back({"fee-not-paid", "pay the visa fee"});
     return o;
   }
+  std::string StateName(const std::string& state) const override {
+    return state == "FR" ? "France" : state;
+  }
   std::vector<std::string> NonLatinFields(const json& form) const override {
     std::vector<std::string> out;
     for (const auto& [k, v] : form.items()) {
@@ -254,6 +257,10 @@ TEST_F(ApplicationServiceTest,
   EXPECT_TRUE(submitted->prechecks->admissible);
   EXPECT_EQ(submitted->status, ApplicationStatus::kNotified);
   EXPECT_EQ(submitted->version, draft.version + 2);  // the payment, then the submission
+  // The message names the state to the applicant by its name, not only its code.
+  EXPECT_NE(store_.Snapshot().messages.back().body.find("the authorities of France (FR), who"),
+            std::string::npos)
+      << store_.Snapshot().messages.back().body;
   int submissions = 0;
   for (const auto& e : store_.Snapshot().audit) submissions += e.action == "application.submit";
   EXPECT_EQ(submissions, 1);  // the refused first write left nothing behind

@@ -7,6 +7,7 @@
 #include "base/ids.h"
 #include "domain/plain_text.h"
 #include "domain/register_retention.h"
+#include "domain/state_label.h"
 
 namespace openvap::domain {
 namespace {
@@ -307,10 +308,12 @@ Status ExaminationService::DeclineCompetence(const Principal& official, const Ap
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
     OPENVAP_ASSIGN_OR_RETURN(Decision d, NewDecision(uow, official, DecisionKind::kNotCompetent, id,
                                                      std::nullopt, {{}, remarks}));
-    d.text_english =
-        official.member_state + " is not competent to examine this application" +
-        (competent_state.empty() ? "." : "; it should be lodged with " + competent_state + ".") +
-        (remarks.empty() ? "" : " " + remarks);
+    d.text_english = StateLabel(texts_, official.member_state) +
+                     " is not competent to examine this application" +
+                     (competent_state.empty() ? "."
+                                              : "; it should be lodged with " +
+                                                    StateLabel(texts_, competent_state) + ".") +
+                     (remarks.empty() ? "" : " " + remarks);
     d.text_state_language = d.text_english;
     OPENVAP_RETURN_IF_ERROR(
         Announce(uow, d, "Your application was sent to the wrong state", d.text_english));

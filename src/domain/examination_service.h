@@ -44,6 +44,8 @@ class DecisionTexts {
   virtual std::string StateLanguage(const std::string& state) const = 0;
   // The official alpha-3 code of a state for visa numbers, e.g. "FRA" for FR.
   virtual std::string StateAlpha3(const std::string& state) const = 0;
+  // The English name of a state (alpha-2), e.g. "France"; the code when it is not one.
+  virtual std::string StateName(const std::string& state) const = 0;
   // Whether a visa can be valid for the territory of `state` (alpha-2) on `date`: the state
   // applies the Schengen acquis in full (VC Art 2(3), Art 25).
   virtual bool VisaCanBeValidIn(const std::string& state, Date date) const = 0;

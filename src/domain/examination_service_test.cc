@@ -26,6 +26,7 @@ class PassingPreChecks : public PreChecks {
     return o;
   }
   std::vector<std::string> NonLatinFields(const json&) const override { return {}; }
+  std::string StateName(const std::string& state) const override { return state; }
   mutable std::optional<BiometricsOnRecord> last_on_record;  // of the last run
 };
 
@@ -54,6 +55,9 @@ class StubTexts : public DecisionTexts {
   }
   std::string StateLanguage(const std::string& state) const override {
     return state == "FR" ? "fr" : state == "DE" ? "de" : state == "IT" ? "it" : "en";
+  }
+  std::string StateName(const std::string& state) const override {
+    return state == "FR" ? "France" : state == "DE" ? "Germany" : state;
   }
   std::string StateAlpha3(const std::string& state) const override {
     return state == "FR" ? "FRA" : state == "DE" ? "DEU" : "XXX";
@@ -524,6 +528,9 @@ TEST_F(ExaminationTest, DecliningCompetenceAndInadmissibility) {
   }
   ASSERT_TRUE(exam_.DeclineCompetence(consul_fr_, a, "DE", "main destination is Berlin").ok());
   EXPECT_EQ(store_.Snapshot().applications.at(a.value()).status, ApplicationStatus::kNotCompetent);
+  EXPECT_EQ(exam_.DecisionsFor(anna_, a)->front().text_english,
+            "France (FR) is not competent to examine this application; it should be lodged with "
+            "Germany (DE). main destination is Berlin");
   // Not re-submitted to the competent state: the fee is reimbursed (VC Art 18(4)).
   EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-fee");
   EXPECT_EQ(store_.Snapshot().jobs.back().payload["application"], a.value());

@@ -26,6 +26,7 @@ class LodgingPreChecks : public PreChecks {
     return o;
   }
   std::vector<std::string> NonLatinFields(const json&) const override { return {}; }
+  std::string StateName(const std::string& state) const override { return state; }
   double fee = 90;
 };
 

@@ -981,6 +981,7 @@ class NoTexts : public domain::DecisionTexts {
   bool GroundAppliesTo(int, domain::DecisionKind) const override { return false; }
   std::string StateLanguage(const std::string&) const override { return "en"; }
   std::string StateAlpha3(const std::string&) const override { return "XXX"; }
+  std::string StateName(const std::string& state) const override { return state; }
   bool VisaCanBeValidIn(const std::string&, Date) const override { return false; }
   Result<std::string> AppealInformation(const std::string&, const std::string&) const override {
     return Error{"appeal-information-missing", "not in this test"};
