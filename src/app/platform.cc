@@ -275,11 +275,9 @@ Result<std::string> Platform::Impl::CreateDemoData() {
       if (id.error().code == "already-exists") continue;
       return id.error();
     }
-    json entry = {{"email", d.email},
-                  {"password", staff.password},
-                  {"role", domain::RoleName(d.role)},
-                  {"member_state", d.state},
-                  {"organisation", d.organisation}};
+    json entry = {{"id", id->value()},          {"email", d.email},
+                  {"password", staff.password}, {"role", domain::RoleName(d.role)},
+                  {"member_state", d.state},    {"organisation", d.organisation}};
     if (d.role == domain::Role::kServiceProvider) {
       OPENVAP_ASSIGN_OR_RETURN(std::string key,
                                accounts->IssueServiceProviderKey(admin, *id, "demo key"));

@@ -830,6 +830,80 @@ Status AccountService::RevokeServiceProviderKey(const Principal& admin, const st
   });
 }
 
+Result<int> AccountService::RevokeServiceProviderKeysOf(const Principal& admin,
+                                                        const AccountId& staff) {
+  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
+    return Error{"forbidden", "only administrators revoke service provider keys"};
+  }
+  int revoked = 0;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    revoked = 0;
+    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(staff));
+    if (!account) return Error{"not-found", "no such account"};
+    OPENVAP_ASSIGN_OR_RETURN(auto keys, uow.Accounts().ServiceProviderKeysOf(staff));
+    for (ServiceProviderKey& k : keys) {
+      if (k.revoked_at) continue;
+      k.revoked_at = clock_.Now();
+      OPENVAP_RETURN_IF_ERROR(uow.Accounts().UpdateServiceProviderKey(k));
+      ++revoked;
+    }
+    return uow.Audit().Append(Event(admin, "account.revoke-provider-keys",
+                                    "account:" + staff.value(), {{"revoked", revoked}}));
+  }));
+  return revoked;
+}
+
+Status AccountService::SetAccountDisabled(const Principal& admin, const AccountId& id,
+                                          bool disabled, const std::string& reason) {
+  if (admin.role != Role::kAdministrator) {
+    return Error{"forbidden", "only administrators disable or enable accounts"};
+  }
+  if (admin.account && *admin.account == id) {
+    return Error{"forbidden", "an administrator cannot disable or enable their own account"};
+  }
+  if (disabled && reason.empty()) {
+    return Error{"invalid-field", "reason: say why the account is disabled (the audit keeps it)"};
+  }
+  if (reason.size() > 500 || !IsPlainText(reason)) {
+    return Error{"invalid-field", "reason: at most 500 characters of plain text"};
+  }
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(id));
+    if (!account) return Error{"not-found", "no such account"};
+    if (account->disabled == disabled) return Ok();  // already so: nothing to tell anyone
+    account->disabled = disabled;
+    OPENVAP_RETURN_IF_ERROR(uow.Accounts().Update(*account));
+    if (disabled) {
+      OPENVAP_RETURN_IF_ERROR(uow.Accounts().DeleteSessionsOf(id));
+    }
+    OPENVAP_RETURN_IF_ERROR(uow.Mail().Enqueue(OutgoingMail{
+        {account->email},
+        disabled ? "Your OpenVAP account was disabled" : "Your OpenVAP account was enabled again",
+        disabled ? "An administrator disabled your OpenVAP account: you can no longer sign in, "
+                   "and your sessions have ended. Write to the help desk if you think this is "
+                   "a mistake."
+                 : "An administrator enabled your OpenVAP account again: you can sign in.",
+        disabled ? "account-disabled" : "account-enabled"}));
+    return uow.Audit().Append(Event(admin, disabled ? "account.disable" : "account.enable",
+                                    "account:" + id.value(), {{"reason", reason}}));
+  });
+}
+
+Result<Account> AccountService::FindAccountByEmail(const Principal& admin,
+                                                   const std::string& email) {
+  if (admin.role != Role::kAdministrator) {
+    return Error{"forbidden", "only administrators look accounts up"};
+  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEmail(email));
+  std::optional<Account> found;
+  OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(found, uow.Accounts().FindByEmail(normalised));
+    if (!found) return Error{"not-found", "no account with this e-mail address"};
+    return uow.Audit().Append(Event(admin, "account.read", "account:" + found->id.value()));
+  }));
+  return *std::move(found);
+}
+
 Result<Principal> AccountService::AuthenticateServiceProviderKey(const std::string& key) {
   const std::string hash = credentials_.HashToken(key);
   std::optional<Account> account;

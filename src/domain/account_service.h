@@ -160,6 +160,22 @@ class AccountService {
   Result<std::string> IssueServiceProviderKey(const Principal& admin, const AccountId& staff,
                                               const std::string& label);
   Status RevokeServiceProviderKey(const Principal& admin, const std::string& key);
+  // Revokes every live key of a service provider's staff member at once (a key lost or leaked,
+  // someone who left; new keys are issued as needed). Returns how many were live. Errors:
+  // "forbidden", "not-found".
+  Result<int> RevokeServiceProviderKeysOf(const Principal& admin, const AccountId& staff);
+
+  // Administrators disable an account (a member of staff who left, an account misused) and
+  // enable it again. A disabled account cannot sign in, its sessions end at once and its
+  // service provider keys stop working; nothing of it is deleted (decisions and the audit trail
+  // name it). The owner is told by e-mail; `reason` goes into the audit trail. Errors:
+  // "forbidden" (not an administrator; their own account), "not-found", "invalid-field" (no
+  // reason given for disabling).
+  Status SetAccountDisabled(const Principal& admin, const AccountId& account, bool disabled,
+                            const std::string& reason);
+  // An administrator looks an account up by its e-mail address (to disable it, to issue keys);
+  // the read is audited (VAP-DP). Errors: "forbidden", "invalid-field", "not-found".
+  Result<Account> FindAccountByEmail(const Principal& admin, const std::string& email);
   Result<Principal> AuthenticateServiceProviderKey(const std::string& key);
 
   // Administrators create officials' accounts (e-mail already verified, MFA still to enrol).

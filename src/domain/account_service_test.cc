@@ -589,6 +589,64 @@ TEST_F(AccountServiceTest, ServiceProviderKeysAuthenticateStaffUntilRevoked) {
   EXPECT_EQ(service_.AuthenticateServiceProviderKey(*key).error().code, "unauthenticated");
 }
 
+// A member of staff who leaves, or a key that leaked: an administrator disables the account
+// (sessions end, sign-in and keys refused, nothing deleted) and enables it again, and revokes
+// every key of a provider's staff member at once.
+TEST_F(AccountServiceTest, AnAdministratorDisablesAnAccountAndRevokesItsKeys) {
+  Principal admin;
+  admin.role = Role::kAdministrator;
+  admin.account = AccountId("acc-admin");
+  const auto staff = service_.CreateStaffAccount(
+      admin, {"desk@vfs.example", "Desk 1", Role::kServiceProvider, "FR", "esp-delhi", kPassword});
+  ASSERT_TRUE(staff.ok());
+  const auto first_key = service_.IssueServiceProviderKey(admin, *staff, "desk 1");
+  const auto second_key = service_.IssueServiceProviderKey(admin, *staff, "desk 2");
+  ASSERT_TRUE(first_key.ok() && second_key.ok());
+  const auto grant = service_.SignIn("desk@vfs.example", kPassword, "ip");
+  ASSERT_TRUE(grant.ok()) << grant.error().message;
+  ASSERT_TRUE(service_.Authenticate(grant->token).ok());
+
+  Principal consul;
+  consul.role = Role::kConsularOfficer;
+  EXPECT_EQ(service_.SetAccountDisabled(consul, *staff, true, "left").error().code, "forbidden");
+  EXPECT_EQ(service_.SetAccountDisabled(admin, *admin.account, true, "oops").error().code,
+            "forbidden");
+  EXPECT_EQ(service_.SetAccountDisabled(admin, *staff, true, "").error().code, "invalid-field");
+  EXPECT_EQ(service_.SetAccountDisabled(admin, *staff, true, "left\nthe company").error().code,
+            "invalid-field");
+  EXPECT_EQ(service_.SetAccountDisabled(admin, AccountId("acc-none"), true, "x").error().code,
+            "not-found");
+
+  ASSERT_TRUE(service_.SetAccountDisabled(admin, *staff, true, "left the company").ok());
+  EXPECT_FALSE(service_.Authenticate(grant->token).ok());
+  EXPECT_EQ(service_.SignIn("desk@vfs.example", kPassword, "ip").error().code, "account-disabled");
+  EXPECT_EQ(service_.AuthenticateServiceProviderKey(*first_key).error().code, "unauthenticated");
+  EXPECT_EQ(store_.Snapshot().mail.back().kind, "account-disabled");
+  EXPECT_EQ(store_.Snapshot().audit.back().action, "account.disable");
+  EXPECT_EQ(store_.Snapshot().audit.back().details["reason"], "left the company");
+  EXPECT_TRUE(store_.Snapshot().sessions.empty());
+  // Disabled twice: nothing more happens, nobody is mailed again.
+  const std::size_t mails = store_.Snapshot().mail.size();
+  ASSERT_TRUE(service_.SetAccountDisabled(admin, *staff, true, "left the company").ok());
+  EXPECT_EQ(store_.Snapshot().mail.size(), mails);
+
+  ASSERT_TRUE(service_.SetAccountDisabled(admin, *staff, false, "").ok());
+  EXPECT_EQ(store_.Snapshot().mail.back().kind, "account-enabled");
+  EXPECT_TRUE(service_.SignIn("desk@vfs.example", kPassword, "ip").ok());
+  EXPECT_TRUE(service_.AuthenticateServiceProviderKey(*second_key).ok());
+
+  EXPECT_EQ(service_.RevokeServiceProviderKeysOf(consul, *staff).error().code, "forbidden");
+  EXPECT_EQ(service_.RevokeServiceProviderKeysOf(admin, AccountId("acc-none")).error().code,
+            "not-found");
+  EXPECT_EQ(*service_.RevokeServiceProviderKeysOf(admin, *staff), 2);
+  EXPECT_EQ(service_.AuthenticateServiceProviderKey(*first_key).error().code, "unauthenticated");
+  EXPECT_EQ(service_.AuthenticateServiceProviderKey(*second_key).error().code, "unauthenticated");
+  EXPECT_EQ(*service_.RevokeServiceProviderKeysOf(admin, *staff), 0);
+  const auto third_key = service_.IssueServiceProviderKey(admin, *staff, "desk 3");
+  ASSERT_TRUE(third_key.ok());
+  EXPECT_TRUE(service_.AuthenticateServiceProviderKey(*third_key).ok());
+}
+
 TEST(NormaliseEmail, AcceptsAddressesAndRejectsOtherText) {
   EXPECT_EQ(*NormaliseEmail(" Ana.Lopez+visa@Example.COM "), "ana.lopez+visa@example.com");
   for (const char* bad :

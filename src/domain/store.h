@@ -57,6 +57,9 @@ class AccountRepository {
   virtual Status UpdateServiceProviderKey(const ServiceProviderKey& key) = 0;
   virtual Result<std::optional<ServiceProviderKey>> FindServiceProviderKey(
       const std::string& key_hash) = 0;
+  // Every key issued to `account`, revoked ones included.
+  virtual Result<std::vector<ServiceProviderKey>> ServiceProviderKeysOf(
+      const AccountId& account) = 0;
 };
 
 class ApplicationRepository {

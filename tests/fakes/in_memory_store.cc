@@ -139,6 +139,14 @@ class Uow final : public domain::UnitOfWork,
     s_.provider_keys[k.key_hash] = k;
     return Ok();
   }
+  Result<std::vector<domain::ServiceProviderKey>> ServiceProviderKeysOf(
+      const AccountId& account) override {
+    std::vector<domain::ServiceProviderKey> out;
+    for (const auto& [hash, k] : s_.provider_keys) {
+      if (k.account == account) out.push_back(k);
+    }
+    return out;
+  }
   Result<std::optional<domain::ServiceProviderKey>> FindServiceProviderKey(
       const std::string& hash) override {
     auto it = s_.provider_keys.find(hash);

@@ -436,6 +436,57 @@ TEST_P(WholeProcedure, APersonWithoutAnAccountIsHandedTheDecision) {
   EXPECT_EQ(decisions["decisions"][0].value("accessed_at", ""), handed.value("accessed_at", ""));
 }
 
+// Staff who leave, keys that leak (VAP-ACCT, VIS 7f(2)): an administrator finds the account by
+// its address and disables it (its key stops at once, it cannot sign in, the owner is mailed),
+// enables it again, and revokes its keys.
+TEST_P(WholeProcedure, AnAdministratorDisablesAMemberOfStaffAndRevokesTheirKeys) {
+  TempDir dir;
+  SmtpSink smtp;
+  PlatformServer server(dir.path() + "/data", Database("admin"), smtp.url());
+  ASSERT_FALSE(server.url().empty());
+  ApiSession admin(server.url());
+  ASSERT_TRUE(server.SignInDemoStaff(admin, "administrator"));
+  const json provider = server.DemoAccount("service-provider");
+  const std::string email = provider.value("email", "");
+  HttpClient esp(server.url());
+  const std::vector<std::string> key{"Authorization: Bearer " + provider.value("api_key", "")};
+  ASSERT_EQ(esp.Get("/api/v1/esp/applications", key).status, 200);
+
+  const json found = admin.Expect(200, "GET", "/api/v1/admin/accounts?email=" + email);
+  EXPECT_EQ(found.value("id", ""), provider.value("id", "-")) << found;
+  EXPECT_EQ(found.value("role", ""), "service-provider") << found;
+  EXPECT_FALSE(found.value("disabled", true)) << found;
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/accounts?email=nobody@example.org").status, 404);
+  EXPECT_EQ(admin.Call("GET", "/api/v1/admin/accounts?email=not-an-address").status, 422);
+  const std::string account = "/api/v1/admin/accounts/" + found.value("id", "");
+  EXPECT_EQ(admin.Call("POST", account + "/disable", json::object()).status, 422);
+  admin.Expect(200, "POST", account + "/disable", {{"reason", "left the provider"}});
+  EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 401);
+  EXPECT_TRUE(
+      admin.Expect(200, "GET", "/api/v1/admin/accounts?email=" + email).value("disabled", false));
+  ApiSession staff(server.url());
+  const HttpResult refused = staff.Call(
+      "POST", "/api/v1/sessions", {{"email", email}, {"password", provider.value("password", "")}});
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(json::parse(refused.body)["error"].value("code", ""), "account-disabled");
+  bool mailed = false;
+  for (int i = 0; i < 100 && !mailed; ++i) {
+    for (const auto& m : smtp.WaitFor(1)) {
+      mailed = mailed || MailText(m.data).find("An administrator disabled your OpenVAP account") !=
+                             std::string::npos;
+    }
+    if (!mailed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(mailed);
+
+  admin.Expect(200, "POST", account + "/enable", json::object());
+  EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 200);
+  EXPECT_EQ(admin.Expect(200, "POST", account + "/provider-keys/revoke", json::object())
+                .value("revoked", -1),
+            1);
+  EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 401);
+}
+
 // VAP-ACCT: someone who signed out comes back and passes the second factor with the
 // authenticator app or a recovery code (each code once). The whole procedure above only ever
 // signs in once, right after enrolment; on SQLite the second factor failed with 503 (the login

@@ -413,6 +413,60 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
              if (!key.ok()) return ErrorResponseFor(key.error());
              return http::JsonResponse(201, {{"key", *key}});
            }});
+
+  api.Add({.method = "GET",
+           .path = "/api/v1/admin/accounts",
+           .summary = "Look an account up by its e-mail address (the read is audited)",
+           .tag = "administration",
+           .query = {{"email", "the account's e-mail address", StringSchema(nullptr, "email")}},
+           .roles = {Role::kAdministrator},
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(a, accounts.FindAccountByEmail(c.principal, c.request.query["email"]));
+             json out = {{"id", a.id.value()},
+                         {"email", a.email},
+                         {"display_name", a.display_name},
+                         {"role", domain::RoleName(a.role)},
+                         {"mfa_enabled", a.mfa_enabled},
+                         {"disabled", a.disabled},
+                         {"created_at", FormatIsoTimestamp(a.created_at)}};
+             if (!a.member_state.empty()) out["member_state"] = a.member_state;
+             if (!a.organisation.empty()) out["organisation"] = a.organisation;
+             return http::JsonResponse(200, out);
+           }});
+
+  api.Add({.method = "POST",
+           .path = "/api/v1/admin/accounts/{id}/provider-keys/revoke",
+           .summary = "Revoke every key of a service provider's staff member (a key lost or "
+                      "leaked, someone who left)",
+           .tag = "administration",
+           .roles = {Role::kAdministrator},
+           .handler = [&accounts](CallContext& c) {
+             OPENVAP_API_TRY(revoked, accounts.RevokeServiceProviderKeysOf(
+                                          c.principal, AccountId(c.request.path_params["id"])));
+             return http::JsonResponse(200, {{"revoked", revoked}});
+           }});
+
+  for (const bool disable : {true, false}) {
+    api.Add({.method = "POST",
+             .path = disable ? "/api/v1/admin/accounts/{id}/disable"
+                             : "/api/v1/admin/accounts/{id}/enable",
+             .summary = disable ? "Disable an account: sign-in, sessions and keys stop at once, "
+                                  "nothing is deleted; `reason` goes into the audit trail"
+                                : "Enable a disabled account again",
+             .tag = "administration",
+             .roles = {Role::kAdministrator},
+             .request_schema = disable ? ObjectSchema({{"reason", StringSchema()}}, {"reason"})
+                                       : ObjectSchema({{"reason", StringSchema()}}),
+             .handler = [&accounts, disable](CallContext& c) {
+               OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+               OPENVAP_API_TRY(reason, OptionalString(body, "reason"));
+               const AccountId id(c.request.path_params["id"]);
+               const Status done =
+                   accounts.SetAccountDisabled(c.principal, id, disable, reason.value_or(""));
+               if (!done.ok()) return ErrorResponseFor(done.error());
+               return http::JsonResponse(200, {{"id", id.value()}, {"disabled", disable}});
+             }});
+  }
 }
 
 }  // namespace openvap::api

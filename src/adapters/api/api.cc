@@ -201,6 +201,7 @@ int HttpStatusFor(const Error& error) {
       {"mfa-required", 403},
       {"csrf-token-invalid", 403},
       {"email-not-verified", 403},
+      {"account-disabled", 403},
       {"invalid-transition", 409},
       {"conflict", 409},
       {"already-exists", 409},

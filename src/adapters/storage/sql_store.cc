@@ -206,6 +206,12 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
     return One<domain::ServiceProviderKey>("SELECT doc FROM provider_keys WHERE key_hash = $1",
                                            {hash}, ProviderKeyFromDoc);
   }
+  Result<std::vector<domain::ServiceProviderKey>> ServiceProviderKeysOf(
+      const AccountId& account) override {
+    return Many<domain::ServiceProviderKey>(
+        std::string("SELECT doc FROM provider_keys WHERE account = $1 ORDER BY key_hash") + Lock(),
+        {account.value()}, ProviderKeyFromDoc);
+  }
 
   // ---- applications (temporary storage) ----
   Status Insert(const Application& a) override {
