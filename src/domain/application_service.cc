@@ -228,7 +228,7 @@ std::string SniffContentType(ByteView c) {
 }
 
 ApplicationService::ApplicationService(Store& store, const PreChecks& prechecks, const Clock& clock,
-                                       RandomSource& random, UploadLimits limits)
+                                       RandomSource& random, ApplicationLimits limits)
     : store_(store), prechecks_(prechecks), clock_(clock), random_(random), limits_(limits) {}
 
 Result<Application> ApplicationService::Load(UnitOfWork& uow, const Principal& who,
@@ -282,6 +282,15 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
       }
       a.form = account->kept->form;
       if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
+    }
+    const int max_drafts = who.role == Role::kRepresentative ? limits_.max_drafts_of_representative
+                                                             : limits_.max_drafts_of_applicant;
+    OPENVAP_ASSIGN_OR_RETURN(const std::int64_t drafts,
+                             uow.Applications().CountByOwner(a.owner, ApplicationStatus::kDraft));
+    if (drafts >= max_drafts) {
+      return Error{"too-many-drafts", "this account has " + std::to_string(drafts) +
+                                          " draft applications, the most it may keep at once: "
+                                          "submit or withdraw one of them first"};
     }
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Insert(a));
     json details = {{"kind", ApplicationKindName(kind)}};

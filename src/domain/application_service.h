@@ -44,11 +44,15 @@ class PreChecks {
   virtual std::string StateName(const std::string& state) const = 0;
 };
 
-
-struct UploadLimits {
+// What one account may keep in temporary storage: uploads per application (VAP-DOCS), and
+// drafts open at once, so that no account can fill the platform's storage. A representative (an
+// agency, a company) prepares many people's applications.
+struct ApplicationLimits {
   std::int64_t max_file_bytes = std::int64_t{10} * 1024 * 1024;
   std::int64_t max_total_bytes = std::int64_t{40} * 1024 * 1024;
   int max_files = 20;
+  int max_drafts_of_applicant = 20;
+  int max_drafts_of_representative = 1000;
 };
 
 // The staff of the organisation where the applicant's visit in person is booked, for the state
@@ -61,12 +65,13 @@ bool HostsTheVisit(const Principal& who, const Application& a);
 class ApplicationService {
  public:
   ApplicationService(Store& store, const PreChecks& prechecks, const Clock& clock,
-                     RandomSource& random, UploadLimits limits = {});
+                     RandomSource& random, ApplicationLimits limits = {});
 
   // A new draft owned by the signed-in applicant or representative; `from_kept_data` starts its
   // form from what the account keeps for later applications (VIS Art 7b(4)). Submitting keeps
   // the applicant's own data of the form while they consent (KeptForLaterApplications). Errors:
-  // "forbidden", "consent-required", "nothing-kept".
+  // "forbidden", "consent-required", "nothing-kept", "too-many-drafts" (ApplicationLimits: submit
+  // or withdraw one first).
   Result<Application> CreateDraft(const Principal& who, ApplicationKind kind,
                                   bool from_kept_data = false);
 
@@ -135,7 +140,7 @@ class ApplicationService {
   const PreChecks& prechecks_;
   const Clock& clock_;
   RandomSource& random_;
-  UploadLimits limits_;
+  ApplicationLimits limits_;
 };
 
 // The declarations every submission needs (Annex I D1, D3-D6) and D2 for multiple entries.

@@ -75,7 +75,11 @@ class ApplicationServiceTest : public ::testing::Test {
       : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")),
         random_(9),
         service_(store_, prechecks_, clock_, random_,
-                 UploadLimits{.max_file_bytes = 100, .max_total_bytes = 250, .max_files = 3}) {}
+                 ApplicationLimits{.max_file_bytes = 100,
+                                   .max_total_bytes = 250,
+                                   .max_files = 3,
+                                   .max_drafts_of_applicant = 3,
+                                   .max_drafts_of_representative = 5}) {}
 
   fakes::InMemoryStore store_;
   ScriptedPreChecks prechecks_;
@@ -293,7 +297,7 @@ class RetryingStore final : public Store {
 // from the start, stores the same: one version on, one audit entry of each kind, one message.
 TEST_F(ApplicationServiceTest, ASubmissionWhoseTransactionIsRetriedIsStoredOnce) {
   RetryingStore retrying(store_);
-  ApplicationService service(retrying, prechecks_, clock_, random_, UploadLimits{});
+  ApplicationService service(retrying, prechecks_, clock_, random_, ApplicationLimits{});
   for (const bool paid : {false, true}) {
     auto draft = *service.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
     ASSERT_TRUE(store_
@@ -449,6 +453,40 @@ TEST_F(ApplicationServiceTest, ACompletedFileIsNotifiedToTheCompetentState) {
     audited_read = audited_read || (e.action == "application.read" && e.role == "consular-officer");
   }
   EXPECT_TRUE(audited_read);
+}
+
+// ApplicationLimits: an account keeps a bounded number of drafts at once (three for an applicant
+// and five for a representative in this fixture); submitted and withdrawn ones do not count.
+TEST_F(ApplicationServiceTest, AnAccountKeepsABoundedNumberOfDraftsAtOnce) {
+  std::vector<ApplicationId> drafts;
+  for (int i = 0; i < 3; ++i) {
+    const auto d = service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    drafts.push_back(d->id);
+  }
+  const auto fourth = service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  ASSERT_FALSE(fourth.ok());
+  EXPECT_EQ(fourth.error().code, "too-many-drafts");
+  EXPECT_NE(fourth.error().message.find("3 draft applications"), std::string::npos)
+      << fourth.error().message;
+  EXPECT_EQ(store_.Snapshot().applications.size(), 3U);
+  // Another applicant is not held back by Anna's drafts.
+  EXPECT_TRUE(service_.CreateDraft(Applicant("acc-bob"), ApplicationKind::kShortStayVisa).ok());
+  // One withdrawn, one submitted: room for two more.
+  ASSERT_TRUE(service_.Withdraw(anna_, drafts[0]).ok());
+  ASSERT_TRUE(service_.Submit(anna_, drafts[1], RequiredDeclarations({}), "ip").ok());
+  EXPECT_TRUE(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa).ok());
+  EXPECT_TRUE(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa).ok());
+  EXPECT_EQ(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa).error().code,
+            "too-many-drafts");
+  // A representative prepares other people's applications: a limit of their own.
+  Principal agency = Applicant("acc-agency");
+  agency.role = Role::kRepresentative;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(service_.CreateDraft(agency, ApplicationKind::kShortStayVisa).ok()) << i;
+  }
+  EXPECT_EQ(service_.CreateDraft(agency, ApplicationKind::kShortStayVisa).error().code,
+            "too-many-drafts");
 }
 
 TEST_F(ApplicationServiceTest, OthersCannotSeeOrChangeSomeonesApplication) {

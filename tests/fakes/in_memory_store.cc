@@ -171,6 +171,12 @@ class Uow final : public domain::UnitOfWork,
     if (it == s_.applications.end()) return std::optional<domain::Application>{};
     return std::optional<domain::Application>(it->second);
   }
+  Result<std::int64_t> CountByOwner(const AccountId& owner,
+                                    domain::ApplicationStatus status) override {
+    std::int64_t n = 0;
+    for (const auto& [id, a] : s_.applications) n += a.owner == owner && a.status == status;
+    return n;
+  }
   Result<domain::Page<domain::Application>> ListByOwner(const AccountId& owner,
                                                         const domain::PageRequest& page) override {
     std::vector<domain::Application> out;

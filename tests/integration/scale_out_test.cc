@@ -42,9 +42,10 @@ TEST(Durability, SigkillDuringASubmissionBurstLosesNothingAcknowledged) {
   {
     auto server = std::make_unique<PlatformServer>(data, "", smtp.url());
     ASSERT_FALSE(server->url().empty());
+    // An agency (a representative), which may keep this many drafts at once (ApplicationLimits).
     ApiSession applicant(server->url());
-    ASSERT_FALSE(SignUp(applicant, "burst@example.org", "a long enough passphrase", "applicant",
-                        TokenFromSmtp(smtp))
+    ASSERT_FALSE(SignUp(applicant, "burst@example.org", "a long enough passphrase",
+                        "representative", TokenFromSmtp(smtp))
                      .empty());
     for (int i = 0; i < 120; ++i) {
       const json draft =

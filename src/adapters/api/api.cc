@@ -192,6 +192,8 @@ json Api::OpenApiDocument(const std::string& version) const {
 }
 
 int HttpStatusFor(const Error& error) {
+  // One code a line.
+  // clang-format off
   static const std::map<std::string, int, std::less<>> kStatus = {
       {"not-found", 404},
       {"unauthenticated", 401},
@@ -211,6 +213,7 @@ int HttpStatusFor(const Error& error) {
       {"consent-required", 409},
       {"nothing-kept", 409},
       {"applications-in-progress", 409},
+      {"too-many-drafts", 409},
       {"payload-too-large", 413},
       {"unsupported-media-type", 415},
       {"malformed-json", 400},
@@ -219,6 +222,7 @@ int HttpStatusFor(const Error& error) {
       {"service-unavailable", 503},
       {"storage-error", 503},
   };
+  // clang-format on
   const auto it = kStatus.find(error.code);
   return it == kStatus.end() ? 422 : it->second;
 }

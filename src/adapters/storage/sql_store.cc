@@ -293,6 +293,13 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         std::string("SELECT doc, precheck_details FROM applications WHERE id = $1") + Lock(),
         ApplicationRowText, DecodeApplication);
   }
+  Result<std::int64_t> CountByOwner(const AccountId& owner, ApplicationStatus status) override {
+    OPENVAP_ASSIGN_OR_RETURN(
+        const auto row,
+        c_.QueryOne("SELECT COUNT(*) FROM applications WHERE owner = $1 AND status = $2",
+                    {owner.value(), std::string(domain::ApplicationStatusName(status))}));
+    return row ? row->Int(0) : 0;
+  }
   Result<domain::Page<Application>> ListByOwner(const AccountId& owner,
                                                 const domain::PageRequest& page) override {
     return Paged<Application>("SELECT doc, precheck_details", "FROM applications WHERE owner = $1",
