@@ -221,6 +221,30 @@ TEST_F(ServerTest, OversizedBodyGets413AndGarbageGets400AsJson) {
   EXPECT_EQ(client.Get("/hello").status, 200);
 }
 
+// RFC 9110 §15.5.9: a request begun and not finished within the idle timeout is answered 408
+// before the connection closes; a connection that never sent a byte is closed without a word,
+// as is the end of a kept-alive one. The server stays healthy.
+TEST_F(ServerTest, ARequestThatStopsHalfwayGets408AndAnIdleConnectionJustCloses) {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::seconds(1);
+  StartServer(options);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string halfway =
+      RawExchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
+  EXPECT_NE(halfway.find("HTTP/1.1 408"), std::string::npos) << halfway;
+  EXPECT_NE(halfway.find("request-timeout"), std::string::npos) << halfway;
+  EXPECT_NE(halfway.find("Connection: close"), std::string::npos) << halfway;
+  // The headers came, half the body did not.
+  const std::string body_halfway = RawExchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 10\r\n\r\n{}");
+  EXPECT_NE(body_halfway.find("HTTP/1.1 408"), std::string::npos) << body_halfway;
+  EXPECT_EQ(RawExchange(""), "");
+  HttpClient client(base_);
+  EXPECT_EQ(client.Get("/hello").status, 200);
+}
+
 TEST_F(ServerTest, StopLetsTheRequestInFlightFinish) {
   StartServer();
   HttpClient client(base_);

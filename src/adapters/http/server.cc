@@ -137,6 +137,18 @@ class Server::Impl {
     bool ended = false;                   // the session is over and `stream` gone
   };
 
+  // The time a request has to arrive whole (ServerOptions::idle_timeout). Beast's own expiry
+  // closes the socket, which leaves nothing to answer with: this one cancels the read instead,
+  // so that a request begun and not finished is answered 408 (RFC 9110 §15.5.9), while an idle
+  // keep-alive connection is closed without a word. Shared with the timer's handler, which
+  // touches the stream only while the session still waits in that read (on the same strand).
+  struct ReadDeadline {
+    explicit ReadDeadline(const asio::any_io_executor& executor) : timer(executor) {}
+    asio::steady_timer timer;
+    bool reading = true;
+    bool expired = false;
+  };
+
   // Runs the handler on a handler thread, which it may block.
   asio::awaitable<Response> OnHandlerThread(Request& request) {
     return asio::co_spawn(
@@ -216,12 +228,24 @@ class Server::Impl {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options_.max_body_bytes);
       parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-      stream.expires_after(options_.idle_timeout);
+      stream.expires_never();
+      auto deadline = std::make_shared<ReadDeadline>(stream.get_executor());
+      deadline->timer.expires_after(options_.idle_timeout);
+      deadline->timer.async_wait([deadline, &stream](boost::system::error_code ec) {
+        if (ec || !deadline->reading) return;
+        deadline->expired = true;
+        boost::system::error_code ignored;
+        stream.socket().cancel(ignored);
+      });
       auto [read_ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
       (void)bytes;
-      if (read_ec == bhttp::error::end_of_stream || read_ec == asio::error::eof ||
-          read_ec == asio::error::operation_aborted || read_ec == beast::error::timeout ||
-          read_ec == asio::error::connection_reset || read_ec == asio::error::bad_descriptor) {
+      deadline->reading = false;
+      deadline->timer.cancel();
+      const bool unfinished = deadline->expired && (parser.got_some() || buffer.size() > 0);
+      if (!unfinished &&
+          (read_ec == bhttp::error::end_of_stream || read_ec == asio::error::eof ||
+           read_ec == asio::error::operation_aborted || read_ec == beast::error::timeout ||
+           read_ec == asio::error::connection_reset || read_ec == asio::error::bad_descriptor)) {
         break;
       }
       state.busy = true;
@@ -231,7 +255,11 @@ class Server::Impl {
       bool keep_alive = false;
       unsigned version = 11;
       if (read_ec) {
-        if (read_ec == bhttp::error::body_limit) {
+        if (unfinished) {
+          response = ErrorResponse(408, "request-timeout",
+                                   "the request did not arrive whole within " +
+                                       std::to_string(options_.idle_timeout.count()) + " s");
+        } else if (read_ec == bhttp::error::body_limit) {
           response = ErrorResponse(
               413, "payload-too-large",
               "the request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
@@ -291,6 +319,7 @@ class Server::Impl {
         res.prepare_payload();
       }
       res.keep_alive(keep_alive);
+      stream.expires_after(options_.idle_timeout);  // a client that does not read is let go
       auto [write_ec, written] = co_await bhttp::async_write(stream, res, kAsTuple);
       (void)written;
       state.busy = false;

@@ -32,7 +32,9 @@ struct ServerOptions {
   int fiber_threads = 0;
   std::size_t max_body_bytes = std::size_t{16} * 1024 * 1024;  // larger bodies get 413
   std::size_t max_header_bytes = std::size_t{16} * 1024;       // larger headers get 431
-  std::chrono::seconds idle_timeout{30};                       // keep-alive and slow-client limit
+  // Keep-alive and slow-client limit: an idle connection is closed after it, a request that has
+  // not arrived whole by then is answered 408, a response not taken by then is dropped.
+  std::chrono::seconds idle_timeout{30};
   std::chrono::seconds shutdown_grace{10};  // Stop() waits this long for requests
 };
 
