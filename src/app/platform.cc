@@ -73,6 +73,7 @@ struct Platform::Impl {
   Status LoadPki();
   Status CreateDemoPki();
   Result<std::string> CreateDemoData();
+  Status EnsureAdministrator();
   Status PublishDemoSlots(const domain::Principal& publisher, const std::string& location);
   Status Handle(const storage::ClaimedJob& job);
   void SchedulePeriodicJobs();
@@ -232,6 +233,41 @@ Status Platform::Impl::PublishDemoSlots(const domain::Principal& publisher,
   }
   auto published = appointments->Publish(publisher, offers);
   return published.ok() ? Ok() : Status(published.error());
+}
+
+// PlatformConfig::administrator_email: created, or enabled again, by the system; a password the
+// policy refuses, or an address that belongs to someone else, stops the start ("config-error").
+Status Platform::Impl::EnsureAdministrator() {
+  domain::Principal system;
+  system.role = domain::Role::kSystem;
+  auto found = accounts->FindAccountByEmail(system, config.administrator_email);
+  if (!found.ok() && found.error().code != "not-found") {
+    return Error{"config-error", "--administrator: " + found.error().message};
+  }
+  if (!found.ok()) {
+    if (config.administrator_password.empty()) {
+      return Error{"config-error",
+                   "--administrator: give the new administrator's password in "
+                   "OPENVAP_ADMINISTRATOR_PASSWORD"};
+    }
+    auto created = accounts->CreateStaffAccount(
+        system, {config.administrator_email, "Administrator", domain::Role::kAdministrator, "", "",
+                 config.administrator_password});
+    if (!created.ok()) return Error{"config-error", "--administrator: " + created.error().message};
+    logger->info("administrator {} created", config.administrator_email);
+    return Ok();
+  }
+  if (found->role != domain::Role::kAdministrator) {
+    return Error{"config-error",
+                 "--administrator: " + config.administrator_email + " is the account of a " +
+                     std::string(domain::RoleName(found->role)) + ", not an administrator"};
+  }
+  if (found->disabled) {
+    OPENVAP_RETURN_IF_ERROR(accounts->SetAccountDisabled(
+        system, found->id, false, "enabled at start by the operator (--administrator)"));
+    logger->info("administrator {} enabled again", config.administrator_email);
+  }
+  return Ok();
 }
 
 // Demo staff accounts (an administrator, and for France a consular officer, a central
@@ -511,6 +547,9 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
   api::AddVerificationRoutes(*p.api, *p.services);
 
   std::unique_ptr<Platform> platform(new Platform(std::move(impl)));
+  if (!config.administrator_email.empty()) {
+    OPENVAP_RETURN_IF_ERROR(platform->impl_->EnsureAdministrator());
+  }
   if (config.demo) {
     OPENVAP_ASSIGN_OR_RETURN(platform->demo_accounts_file_, platform->impl_->CreateDemoData());
   }

@@ -37,6 +37,11 @@ struct PlatformConfig {
   bool demo = false;    // create a demo PKI and demo staff accounts and slots when missing
   int job_workers = 2;  // 0: no background jobs in this process
   bool secure_cookies = false;
+  // The deployment's first administrator, or a way back in when none is left: at start, the
+  // account of this address is created as an administrator with `administrator_password` when
+  // missing, or enabled again when it was disabled (audited). "": nothing.
+  std::string administrator_email;
+  std::string administrator_password;
 };
 
 class Platform {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -144,6 +145,9 @@ int Serve(const ServeOptions& options, CliContext& ctx) {
 
   PlatformConfig config = options.platform;
   config.data_dir = options.data_dir;
+  if (const char* password = std::getenv("OPENVAP_ADMINISTRATOR_PASSWORD")) {
+    config.administrator_password = password;
+  }
   if (config.base_url.empty()) config.base_url = url.substr(0, url.size() - 1);
   auto platform = Platform::Open(config, ctx.clock, logger);
   if (!platform.ok()) {
@@ -221,6 +225,10 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
       ->check(CLI::Range(0, 64));
   cmd->add_flag("--secure-cookies", p.secure_cookies,
                 "Mark session cookies Secure (when served over https behind a proxy)");
+  cmd->add_option("--administrator", p.administrator_email,
+                  "E-mail address of an administrator to create at start when missing (the "
+                  "password in OPENVAP_ADMINISTRATOR_PASSWORD, never on the command line), or to "
+                  "enable again when disabled");
   cmd->callback(
       [options, &ctx, &action] { action = [options, &ctx] { return Serve(*options, ctx); }; });
 }

@@ -840,6 +840,9 @@ Result<int> AccountService::RevokeServiceProviderKeysOf(const Principal& admin,
     revoked = 0;
     OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(staff));
     if (!account) return Error{"not-found", "no such account"};
+    if (account->role != Role::kServiceProvider) {
+      return Error{"invalid-field", "account: keys are only for service provider staff"};
+    }
     OPENVAP_ASSIGN_OR_RETURN(auto keys, uow.Accounts().ServiceProviderKeysOf(staff));
     for (ServiceProviderKey& k : keys) {
       if (k.revoked_at) continue;
@@ -855,7 +858,7 @@ Result<int> AccountService::RevokeServiceProviderKeysOf(const Principal& admin,
 
 Status AccountService::SetAccountDisabled(const Principal& admin, const AccountId& id,
                                           bool disabled, const std::string& reason) {
-  if (admin.role != Role::kAdministrator) {
+  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
     return Error{"forbidden", "only administrators disable or enable accounts"};
   }
   if (admin.account && *admin.account == id) {
@@ -891,7 +894,7 @@ Status AccountService::SetAccountDisabled(const Principal& admin, const AccountI
 
 Result<Account> AccountService::FindAccountByEmail(const Principal& admin,
                                                    const std::string& email) {
-  if (admin.role != Role::kAdministrator) {
+  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
     return Error{"forbidden", "only administrators look accounts up"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEmail(email));

@@ -638,6 +638,10 @@ TEST_F(AccountServiceTest, AnAdministratorDisablesAnAccountAndRevokesItsKeys) {
   EXPECT_EQ(service_.RevokeServiceProviderKeysOf(consul, *staff).error().code, "forbidden");
   EXPECT_EQ(service_.RevokeServiceProviderKeysOf(admin, AccountId("acc-none")).error().code,
             "not-found");
+  const auto officer = service_.CreateStaffAccount(
+      admin, {"c@fr.example", "C", Role::kConsularOfficer, "FR", "fr-delhi", kPassword});
+  ASSERT_TRUE(officer.ok());
+  EXPECT_EQ(service_.RevokeServiceProviderKeysOf(admin, *officer).error().code, "invalid-field");
   EXPECT_EQ(*service_.RevokeServiceProviderKeysOf(admin, *staff), 2);
   EXPECT_EQ(service_.AuthenticateServiceProviderKey(*first_key).error().code, "unauthenticated");
   EXPECT_EQ(service_.AuthenticateServiceProviderKey(*second_key).error().code, "unauthenticated");

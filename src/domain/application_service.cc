@@ -283,14 +283,18 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
       a.form = account->kept->form;
       if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
     }
-    const int max_drafts = who.role == Role::kRepresentative ? limits_.max_drafts_of_representative
-                                                             : limits_.max_drafts_of_applicant;
-    OPENVAP_ASSIGN_OR_RETURN(const std::int64_t drafts,
-                             uow.Applications().CountByOwner(a.owner, ApplicationStatus::kDraft));
-    if (drafts >= max_drafts) {
-      return Error{"too-many-drafts", "this account has " + std::to_string(drafts) +
-                                          " draft applications, the most it may keep at once: "
-                                          "submit or withdraw one of them first"};
+    // Counted with the account read first, locked (PostgreSQL): two requests at once do not both
+    // pass the limit, and an account being closed gets no new application.
+    OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(a.owner));
+    if (!owner) return Error{"unauthenticated", "sign in first"};
+    const int max_open = who.role == Role::kRepresentative ? limits_.max_open_of_representative
+                                                           : limits_.max_open_of_applicant;
+    OPENVAP_ASSIGN_OR_RETURN(const std::int64_t open, uow.Applications().CountOpenOf(a.owner));
+    if (open >= max_open) {
+      return Error{"too-many-open-applications",
+                   "this account has " + std::to_string(open) +
+                       " applications not yet complete (drafts, or submitted with something "
+                       "missing), the most it may keep at once: complete or withdraw one first"};
     }
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Insert(a));
     json details = {{"kind", ApplicationKindName(kind)}};

@@ -45,14 +45,16 @@ class PreChecks {
 };
 
 // What one account may keep in temporary storage: uploads per application (VAP-DOCS), and
-// drafts open at once, so that no account can fill the platform's storage. A representative (an
-// agency, a company) prepares many people's applications.
+// applications open at once, so that no account can fill the platform's storage. Open: still in
+// the applicant's hands (IsEditableByApplicant), a draft or a file submitted and not yet
+// complete, both of which take uploads. A representative (an agency, a company) prepares many
+// people's applications.
 struct ApplicationLimits {
   std::int64_t max_file_bytes = std::int64_t{10} * 1024 * 1024;
   std::int64_t max_total_bytes = std::int64_t{40} * 1024 * 1024;
   int max_files = 20;
-  int max_drafts_of_applicant = 20;
-  int max_drafts_of_representative = 1000;
+  int max_open_of_applicant = 20;
+  int max_open_of_representative = 1000;
 };
 
 // The staff of the organisation where the applicant's visit in person is booked, for the state
@@ -70,8 +72,8 @@ class ApplicationService {
   // A new draft owned by the signed-in applicant or representative; `from_kept_data` starts its
   // form from what the account keeps for later applications (VIS Art 7b(4)). Submitting keeps
   // the applicant's own data of the form while they consent (KeptForLaterApplications). Errors:
-  // "forbidden", "consent-required", "nothing-kept", "too-many-drafts" (ApplicationLimits: submit
-  // or withdraw one first).
+  // "forbidden", "consent-required", "nothing-kept", "too-many-open-applications"
+  // (ApplicationLimits: complete or withdraw one first).
   Result<Application> CreateDraft(const Principal& who, ApplicationKind kind,
                                   bool from_kept_data = false);
 

@@ -75,11 +75,11 @@ class ApplicationServiceTest : public ::testing::Test {
       : clock_(*ParseIsoTimestamp("2027-01-15T09:00:00Z")),
         random_(9),
         service_(store_, prechecks_, clock_, random_,
-                 ApplicationLimits{.max_file_bytes = 100,
-                                   .max_total_bytes = 250,
-                                   .max_files = 3,
-                                   .max_drafts_of_applicant = 3,
-                                   .max_drafts_of_representative = 5}) {}
+                 ApplicationLimits{.max_file_bytes = 100, .max_total_bytes = 250, .max_files = 3}) {
+    store_.AddAccount("acc-anna");
+    store_.AddAccount("acc-bob");
+    store_.AddAccount("acc-agency", Role::kRepresentative);
+  }
 
   fakes::InMemoryStore store_;
   ScriptedPreChecks prechecks_;
@@ -335,12 +335,20 @@ TEST_F(ApplicationServiceTest, ASubmissionWhoseTransactionIsRetriedIsStoredOnce)
 // application starts; without consent nothing is kept, and nothing of a representative's.
 TEST_F(ApplicationServiceTest, WithConsentTheApplicantsOwnDataStartTheNextApplication) {
   const auto add_account = [&](const std::string& id, Role role, bool consent) {
-    Account account;
-    account.id = AccountId(id);
-    account.email = id + "@example.org";
-    account.role = role;
-    account.keep_data_consent = consent;
-    ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Accounts().Insert(account); }).ok());
+    ASSERT_TRUE(store_
+                    .Write([&](UnitOfWork& uow) -> Status {
+                      auto account = *uow.Accounts().Find(AccountId(id));
+                      if (!account) {
+                        account = Account{};
+                        account->id = AccountId(id);
+                        account->email = id + "@example.org";
+                        OPENVAP_RETURN_IF_ERROR(uow.Accounts().Insert(*account));
+                      }
+                      account->role = role;
+                      account->keep_data_consent = consent;
+                      return uow.Accounts().Update(*account);
+                    })
+                    .ok());
   };
   const auto kept_of = [&](const std::string& id) {
     std::optional<KeptApplicationData> kept;
@@ -455,38 +463,59 @@ TEST_F(ApplicationServiceTest, ACompletedFileIsNotifiedToTheCompetentState) {
   EXPECT_TRUE(audited_read);
 }
 
-// ApplicationLimits: an account keeps a bounded number of drafts at once (three for an applicant
-// and five for a representative in this fixture); submitted and withdrawn ones do not count.
-TEST_F(ApplicationServiceTest, AnAccountKeepsABoundedNumberOfDraftsAtOnce) {
-  std::vector<ApplicationId> drafts;
+// ApplicationLimits: an account keeps a bounded number of applications open at once (three for
+// an applicant and five for a representative here): drafts and files submitted with
+// something missing, which both take uploads. Complete and withdrawn ones do not count.
+TEST_F(ApplicationServiceTest, AnAccountKeepsABoundedNumberOfApplicationsOpenAtOnce) {
+  ApplicationService service(
+      store_, prechecks_, clock_, random_,
+      ApplicationLimits{.max_open_of_applicant = 3, .max_open_of_representative = 5});
+  std::vector<ApplicationId> open;
   for (int i = 0; i < 3; ++i) {
-    const auto d = service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+    const auto d = service.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
     ASSERT_TRUE(d.ok()) << d.error().message;
-    drafts.push_back(d->id);
+    open.push_back(d->id);
   }
-  const auto fourth = service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const auto fourth = service.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
   ASSERT_FALSE(fourth.ok());
-  EXPECT_EQ(fourth.error().code, "too-many-drafts");
-  EXPECT_NE(fourth.error().message.find("3 draft applications"), std::string::npos)
+  EXPECT_EQ(fourth.error().code, "too-many-open-applications");
+  EXPECT_NE(fourth.error().message.find("has 3 applications not yet complete"), std::string::npos)
       << fourth.error().message;
   EXPECT_EQ(store_.Snapshot().applications.size(), 3U);
-  // Another applicant is not held back by Anna's drafts.
-  EXPECT_TRUE(service_.CreateDraft(Applicant("acc-bob"), ApplicationKind::kShortStayVisa).ok());
-  // One withdrawn, one submitted: room for two more.
-  ASSERT_TRUE(service_.Withdraw(anna_, drafts[0]).ok());
-  ASSERT_TRUE(service_.Submit(anna_, drafts[1], RequiredDeclarations({}), "ip").ok());
-  EXPECT_TRUE(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa).ok());
-  EXPECT_TRUE(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa).ok());
-  EXPECT_EQ(service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa).error().code,
-            "too-many-drafts");
+  // Submitted without the fee: still open (still takes uploads), so still no room.
+  ASSERT_EQ(service.Submit(anna_, open[1], RequiredDeclarations({}), "ip")->status,
+            ApplicationStatus::kSubmitted);
+  EXPECT_EQ(service.CreateDraft(anna_, ApplicationKind::kShortStayVisa).error().code,
+            "too-many-open-applications");
+  // Another applicant is not held back by Anna's.
+  EXPECT_TRUE(service.CreateDraft(Applicant("acc-bob"), ApplicationKind::kShortStayVisa).ok());
+  // One withdrawn, one complete (paid, so notified): room for two more.
+  ASSERT_TRUE(service.Withdraw(anna_, open[0]).ok());
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& uow) -> Status {
+                    auto a = **uow.Applications().Find(open[2]);
+                    a.fee_paid = true;
+                    return uow.Applications().Update(a);
+                  })
+                  .ok());
+  ASSERT_EQ(service.Submit(anna_, open[2], RequiredDeclarations({}), "ip")->status,
+            ApplicationStatus::kNotified);
+  EXPECT_TRUE(service.CreateDraft(anna_, ApplicationKind::kShortStayVisa).ok());
+  EXPECT_TRUE(service.CreateDraft(anna_, ApplicationKind::kShortStayVisa).ok());
+  EXPECT_EQ(service.CreateDraft(anna_, ApplicationKind::kShortStayVisa).error().code,
+            "too-many-open-applications");
   // A representative prepares other people's applications: a limit of their own.
   Principal agency = Applicant("acc-agency");
   agency.role = Role::kRepresentative;
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(service_.CreateDraft(agency, ApplicationKind::kShortStayVisa).ok()) << i;
+    ASSERT_TRUE(service.CreateDraft(agency, ApplicationKind::kShortStayVisa).ok()) << i;
   }
-  EXPECT_EQ(service_.CreateDraft(agency, ApplicationKind::kShortStayVisa).error().code,
-            "too-many-drafts");
+  EXPECT_EQ(service.CreateDraft(agency, ApplicationKind::kShortStayVisa).error().code,
+            "too-many-open-applications");
+  // An account that is gone (closed meanwhile) starts nothing.
+  EXPECT_EQ(
+      service.CreateDraft(Applicant("acc-gone"), ApplicationKind::kShortStayVisa).error().code,
+      "unauthenticated");
 }
 
 TEST_F(ApplicationServiceTest, OthersCannotSeeOrChangeSomeonesApplication) {

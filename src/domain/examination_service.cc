@@ -104,6 +104,11 @@ Result<Page<Application>> ExaminationService::Queue(const Principal& official,
                                                     ApplicationStatus status,
                                                     const PageRequest& page) {
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
+  // The files waiting for the state: the rest is another list's (a draft lodged on someone's
+  // behalf is the officer's own application, a decided one is in the register).
+  if (status != ApplicationStatus::kNotified && status != ApplicationStatus::kAccepted) {
+    return Error{"invalid-field", "status: notified or accepted"};
+  }
   Page<Application> out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(out,
@@ -279,7 +284,7 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
         NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "accepted",
         "Your application is being examined",
-        "The authorities of " + official.member_state +
+        "The authorities of " + StateLabel(texts_, official.member_state) +
             " confirmed that they are competent and that your application is admissible. "
             "They are now examining it.",
         clock_.Now(), std::nullopt}));

@@ -107,6 +107,7 @@ class ExaminationTest : public ::testing::Test {
                       return uow.Accounts().Insert(a);
                     })
                     .ok());
+    store_.AddAccount("acc-bob");
   }
 
   // An application by Anna (or by someone of `surname` in her account), notified to France.
@@ -164,7 +165,15 @@ TEST_F(ExaminationTest, TheQueueShowsNotifiedFilesOfTheOfficialsStateOnly) {
   EXPECT_TRUE(fr->items.front().prechecks.has_value());
   EXPECT_TRUE(exam_.Queue(consul_de_, ApplicationStatus::kNotified)->items.empty());
   EXPECT_EQ(exam_.Queue(anna_, ApplicationStatus::kNotified).error().code, "forbidden");
+  EXPECT_EQ(exam_.Queue(consul_fr_, ApplicationStatus::kDraft).error().code, "invalid-field");
+  EXPECT_EQ(exam_.Queue(consul_fr_, ApplicationStatus::kIssued).error().code, "invalid-field");
+  EXPECT_TRUE(exam_.Queue(consul_fr_, ApplicationStatus::kAccepted)->items.empty());
   EXPECT_EQ(exam_.Accept(consul_de_, id).error().code, "not-found");
+  ASSERT_TRUE(exam_.Accept(consul_fr_, id).ok());
+  EXPECT_EQ(exam_.Queue(consul_fr_, ApplicationStatus::kAccepted)->items.size(), 1U);
+  EXPECT_NE(store_.Snapshot().messages.back().body.find("The authorities of France (FR) confirmed"),
+            std::string::npos)
+      << store_.Snapshot().messages.back().body;
 }
 
 TEST_F(ExaminationTest, AcceptanceMovesTheFileToTheRegisterAndSchedulesTheTransfer) {

@@ -81,7 +81,9 @@ class LodgingTest : public ::testing::Test {
         applications_(store_, prechecks_, clock_, random_),
         payments_(store_, provider_, applications_, clock_, random_, "https://vap.example"),
         appointments_(store_, zones_, clock_, random_),
-        visits_(store_, applications_, clock_) {}
+        visits_(store_, applications_, clock_) {
+    store_.AddAccount("acc-anna");
+  }
 
   ApplicationId Submitted() {
     auto a = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);

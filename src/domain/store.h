@@ -70,8 +70,9 @@ class ApplicationRepository {
   // application.version. Errors: "conflict" (someone else changed it), "not-found".
   virtual Status Update(Application& application) = 0;
   virtual Result<std::optional<Application>> Find(const ApplicationId& id) = 0;
-  // How many of the account's applications are in `status`.
-  virtual Result<std::int64_t> CountByOwner(const AccountId& owner, ApplicationStatus status) = 0;
+  // How many of the account's applications are still in its hands (IsEditableByApplicant: drafts
+  // and files submitted but not yet complete).
+  virtual Result<std::int64_t> CountOpenOf(const AccountId& owner) = 0;
   // The account's applications, newest first.
   virtual Result<Page<Application>> ListByOwner(const AccountId& owner,
                                                 const PageRequest& page) = 0;

@@ -7,11 +7,15 @@
 namespace openvap::fakes {
 namespace {
 
-// A page of `all` in the order `before` gives (domain/page.h); the fake's cursor is the number
-// of items before the page.
+// A page of `all` in the order `before` gives, ties newest id first as the SQL store's
+// (domain/page.h); the fake's cursor is the number of items before the page.
 template <typename T, typename Before>
 Result<domain::Page<T>> PageOf(std::vector<T> all, Before before, const domain::PageRequest& page) {
-  std::stable_sort(all.begin(), all.end(), before);
+  std::sort(all.begin(), all.end(), [&before](const T& x, const T& y) {
+    if (before(x, y)) return true;
+    if (before(y, x)) return false;
+    return x.id > y.id;
+  });
   std::size_t from = 0;
   if (!page.after.empty()) {
     const auto parsed =
@@ -21,7 +25,8 @@ Result<domain::Page<T>> PageOf(std::vector<T> all, Before before, const domain::
     }
   }
   domain::Page<T> out;
-  const std::size_t limit = static_cast<std::size_t>(std::max(page.limit, 1));
+  const auto limit =
+      static_cast<std::size_t>(std::clamp(page.limit, 1, domain::PageRequest::kMaxLimit));
   for (std::size_t i = from; i < all.size() && out.items.size() < limit; ++i) {
     out.items.push_back(all[i]);
   }
@@ -171,10 +176,11 @@ class Uow final : public domain::UnitOfWork,
     if (it == s_.applications.end()) return std::optional<domain::Application>{};
     return std::optional<domain::Application>(it->second);
   }
-  Result<std::int64_t> CountByOwner(const AccountId& owner,
-                                    domain::ApplicationStatus status) override {
+  Result<std::int64_t> CountOpenOf(const AccountId& owner) override {
     std::int64_t n = 0;
-    for (const auto& [id, a] : s_.applications) n += a.owner == owner && a.status == status;
+    for (const auto& [id, a] : s_.applications) {
+      n += a.owner == owner && domain::IsEditableByApplicant(a.status);
+    }
     return n;
   }
   Result<domain::Page<domain::Application>> ListByOwner(const AccountId& owner,
@@ -533,6 +539,15 @@ Status InMemoryStore::Read(const std::function<Status(domain::UnitOfWork&)>& wor
   StoreState copy = state_;
   Uow uow(copy);
   return work(uow);
+}
+
+void InMemoryStore::AddAccount(const std::string& id, domain::Role role) {
+  domain::Account account;
+  account.id = AccountId(id);
+  account.email = id + "@example.org";
+  account.role = role;
+  std::lock_guard lock(mu_);
+  state_.accounts[id] = account;
 }
 
 StoreState InMemoryStore::Snapshot() const {

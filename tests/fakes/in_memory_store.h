@@ -47,6 +47,10 @@ class InMemoryStore final : public domain::Store {
   // A copy of the committed state, for assertions.
   StoreState Snapshot() const;
 
+  // Adds the account `id` (address <id>@example.org) in `role`, as a principal of that id stands
+  // for in a test of a service that reads the account (starting an application does).
+  void AddAccount(const std::string& id, domain::Role role = domain::Role::kApplicant);
+
  private:
   mutable std::mutex mu_;
   StoreState state_;

@@ -479,7 +479,7 @@ TEST_P(WholeProcedure, AnAdministratorDisablesAMemberOfStaffAndRevokesTheirKeys)
   }
   EXPECT_TRUE(mailed);
 
-  admin.Expect(200, "POST", account + "/enable", json::object());
+  admin.Expect(200, "POST", account + "/enable");  // no body needed
   EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 200);
   EXPECT_EQ(admin.Expect(200, "POST", account + "/provider-keys/revoke", json::object())
                 .value("revoked", -1),

@@ -104,5 +104,38 @@ TEST(Binary, AMalformedAppealsFileIsAClearErrorAtStart) {
   EXPECT_NE(run.err.find("appeals.json: states.FR.en"), std::string::npos) << run.err;
 }
 
+// A deployment's first administrator (no --demo): created at start from --administrator with
+// the password from the environment, never from the command line; without a password for an
+// address that has no account yet the start stops with a clear error.
+TEST(Binary, TheFirstAdministratorIsCreatedAtStartAndSignsIn) {
+  TempDir tmp;
+  const std::string data_dir = tmp.path() + "/data";
+  const std::vector<std::string> argv = {OpenvapBinary(),   "serve",           "--listen",
+                                         "127.0.0.1:0",     "--data-dir",      data_dir,
+                                         "--administrator", "root@example.org"};
+  const auto refused = RunCommand(argv);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("OPENVAP_ADMINISTRATOR_PASSWORD"), std::string::npos) << refused.err;
+  {
+    ChildProcess server(argv, {"OPENVAP_ADMINISTRATOR_PASSWORD=a long administrator passphrase"});
+    const std::string line = server.WaitForLine("is serving", std::chrono::seconds(30));
+    ASSERT_FALSE(line.empty()) << server.ReadAvailableStderr();
+    const std::string url = UrlFrom(line);
+    HttpClient client(url.substr(0, url.size() - 1));
+    const auto signed_in = client.Post(
+        "/api/v1/sessions",
+        R"({"email": "root@example.org", "password": "a long administrator passphrase"})",
+        {"Content-Type: application/json"});
+    ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+    EXPECT_TRUE(json::parse(signed_in.body).value("mfa_enrolment_required", false));
+    server.Signal(SIGTERM);
+    EXPECT_EQ(server.Wait(std::chrono::seconds(15)), 0);
+  }
+  // The account exists now: the next start needs no password.
+  ChildProcess again(argv);
+  EXPECT_FALSE(again.WaitForLine("is serving", std::chrono::seconds(30)).empty())
+      << again.ReadAvailableStderr();
+}
+
 }  // namespace
 }  // namespace openvap::testing

@@ -414,25 +414,26 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
              return http::JsonResponse(201, {{"key", *key}});
            }});
 
-  api.Add({.method = "GET",
-           .path = "/api/v1/admin/accounts",
-           .summary = "Look an account up by its e-mail address (the read is audited)",
-           .tag = "administration",
-           .query = {{"email", "the account's e-mail address", StringSchema(nullptr, "email")}},
-           .roles = {Role::kAdministrator},
-           .handler = [&accounts](CallContext& c) {
-             OPENVAP_API_TRY(a, accounts.FindAccountByEmail(c.principal, c.request.query["email"]));
-             json out = {{"id", a.id.value()},
-                         {"email", a.email},
-                         {"display_name", a.display_name},
-                         {"role", domain::RoleName(a.role)},
-                         {"mfa_enabled", a.mfa_enabled},
-                         {"disabled", a.disabled},
-                         {"created_at", FormatIsoTimestamp(a.created_at)}};
-             if (!a.member_state.empty()) out["member_state"] = a.member_state;
-             if (!a.organisation.empty()) out["organisation"] = a.organisation;
-             return http::JsonResponse(200, out);
-           }});
+  api.Add(
+      {.method = "GET",
+       .path = "/api/v1/admin/accounts",
+       .summary = "Look an account up by its e-mail address (the read is audited)",
+       .tag = "administration",
+       .query = {{"email", "the account's e-mail address", StringSchema(nullptr, "email"), true}},
+       .roles = {Role::kAdministrator},
+       .handler = [&accounts](CallContext& c) {
+         OPENVAP_API_TRY(a, accounts.FindAccountByEmail(c.principal, c.request.query["email"]));
+         json out = {{"id", a.id.value()},
+                     {"email", a.email},
+                     {"display_name", a.display_name},
+                     {"role", domain::RoleName(a.role)},
+                     {"mfa_enabled", a.mfa_enabled},
+                     {"disabled", a.disabled},
+                     {"created_at", FormatIsoTimestamp(a.created_at)}};
+         if (!a.member_state.empty()) out["member_state"] = a.member_state;
+         if (!a.organisation.empty()) out["organisation"] = a.organisation;
+         return http::JsonResponse(200, out);
+       }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/admin/accounts/{id}/provider-keys/revoke",
@@ -452,14 +453,19 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
                              : "/api/v1/admin/accounts/{id}/enable",
              .summary = disable ? "Disable an account: sign-in, sessions and keys stop at once, "
                                   "nothing is deleted; `reason` goes into the audit trail"
-                                : "Enable a disabled account again",
+                                : "Enable a disabled account again (no body needed; a `reason` "
+                                  "goes into the audit trail)",
              .tag = "administration",
              .roles = {Role::kAdministrator},
-             .request_schema = disable ? ObjectSchema({{"reason", StringSchema()}}, {"reason"})
-                                       : ObjectSchema({{"reason", StringSchema()}}),
+             .request_schema =
+                 disable ? ObjectSchema({{"reason", StringSchema()}}, {"reason"}) : json(nullptr),
              .handler = [&accounts, disable](CallContext& c) {
-               OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-               OPENVAP_API_TRY(reason, OptionalString(body, "reason"));
+               std::optional<std::string> reason;
+               if (disable || !c.request.body.empty()) {
+                 OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+                 OPENVAP_API_TRY(given, OptionalString(body, "reason"));
+                 reason = std::move(given);
+               }
                const AccountId id(c.request.path_params["id"]);
                const Status done =
                    accounts.SetAccountDisabled(c.principal, id, disable, reason.value_or(""));

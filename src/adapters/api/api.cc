@@ -140,7 +140,7 @@ json Api::OpenApiDocument(const std::string& version) const {
     for (const QueryParameter& q : route.query) {
       params.push_back({{"name", q.name},
                         {"in", "query"},
-                        {"required", false},
+                        {"required", q.required},
                         {"description", q.description},
                         {"schema", q.schema}});
     }
@@ -213,7 +213,7 @@ int HttpStatusFor(const Error& error) {
       {"consent-required", 409},
       {"nothing-kept", 409},
       {"applications-in-progress", 409},
-      {"too-many-drafts", 409},
+      {"too-many-open-applications", 409},
       {"payload-too-large", 413},
       {"unsupported-media-type", 415},
       {"malformed-json", 400},

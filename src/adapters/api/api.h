@@ -45,6 +45,7 @@ struct QueryParameter {
   std::string name{};
   std::string description{};
   nlohmann::json schema = {{"type", "string"}};
+  bool required = false;
 };
 
 struct Route {

@@ -203,8 +203,9 @@ Result<domain::OfficialAct> ParseAct(const json& body) {
 std::vector<QueryParameter> QueueParameters() {
   std::vector<QueryParameter> out = {
       {"status",
-       "the applications' status: notified (the default; competence and "
-       "admissibility to confirm) or accepted (under examination)"}};
+       "notified (the default: competence and admissibility to confirm) or accepted (under "
+       "examination)",
+       {{"type", "string"}, {"enum", {"notified", "accepted"}}}}};
   for (QueryParameter& p : PagingParameters()) out.push_back(std::move(p));
   return out;
 }

@@ -293,11 +293,11 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         std::string("SELECT doc, precheck_details FROM applications WHERE id = $1") + Lock(),
         ApplicationRowText, DecodeApplication);
   }
-  Result<std::int64_t> CountByOwner(const AccountId& owner, ApplicationStatus status) override {
-    OPENVAP_ASSIGN_OR_RETURN(
-        const auto row,
-        c_.QueryOne("SELECT COUNT(*) FROM applications WHERE owner = $1 AND status = $2",
-                    {owner.value(), std::string(domain::ApplicationStatusName(status))}));
+  Result<std::int64_t> CountOpenOf(const AccountId& owner) override {
+    OPENVAP_ASSIGN_OR_RETURN(const auto row,
+                             c_.QueryOne("SELECT COUNT(*) FROM applications WHERE owner = $1 AND "
+                                         "status IN ('draft', 'submitted')",
+                                         {owner.value()}));
     return row ? row->Int(0) : 0;
   }
   Result<domain::Page<Application>> ListByOwner(const AccountId& owner,
@@ -690,8 +690,11 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
   // One page of a list in the order of `key_column` (milliseconds), then of id (domain::Page):
   // `select` names the columns `row_text` reads, `from_where` the list's rows with its parameters
   // `params`. The rows come after the cursor's (key, id) in keyset order, so that a page is a
-  // range of an index and rows added meanwhile are neither skipped nor repeated; one row more than
-  // the limit says whether a next page exists. The cursor is "<key>.<id>" of the page's last row.
+  // range of an index; one row more than the limit says whether a next page exists. The cursor is
+  // "<key>.<id>" of the page's last row. Rows added meanwhile are neither skipped nor repeated
+  // where the key never changes (creation times); a list ordered by submission time (the queue,
+  // the visit desks) shows a file submitted again, or one that joins the list with an older
+  // time, where its new time or its status puts it. The key is never NULL in these lists.
   template <typename T, typename F>
   Result<domain::Page<T>> Paged(const std::string& select, const std::string& from_where,
                                 std::vector<SqlValue> params, const std::string& key_column,
