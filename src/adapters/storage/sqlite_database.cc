@@ -353,8 +353,8 @@ class SqliteDatabase final : public Database {
 
   // Called by SQLite on the writer's thread after each commit, with the frames now in the WAL.
   static int AfterWalCommit(void* self, sqlite3* /*db*/, const char* /*schema*/, int frames) {
-    if (frames >= kCheckpointFrames) {
-      auto* db = static_cast<SqliteDatabase*>(self);
+    auto* db = static_cast<SqliteDatabase*>(self);
+    if (frames >= db->options_.checkpoint_frames) {
       {
         std::lock_guard lock(db->checkpoint_mu_);
         db->checkpoint_due_ = true;
@@ -418,7 +418,6 @@ class SqliteDatabase final : public Database {
   }
 
   static constexpr int kReadersKept = 128;
-  static constexpr int kCheckpointFrames = 1000;  // SQLite's default threshold
 
   std::string path_;
   DatabaseOptions options_;

@@ -1689,7 +1689,7 @@ TEST(DocumentsTest, AMessageReadsBackFromItsStoredText) {
 TEST(SqliteStorageTest, TheWalIsCheckpointedIntoTheDatabaseFile) {
   TempDir tmp;
   const std::string file = tmp.path() + "/openvap.db";
-  auto db = OpenDatabase("sqlite://" + file);
+  auto db = OpenDatabase("sqlite://" + file, DatabaseOptions{.checkpoint_frames = 1000});
   ASSERT_TRUE(db.ok()) << db.error().message;
   const auto before = std::filesystem::file_size(file);
   const std::string blob(3000, 'x');  // about a page per row
