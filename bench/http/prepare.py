@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prepares a running `openvap serve --demo` for the HTTP benchmarks (docs/PERFORMANCE.md).
 
-Registers an applicant (the verification mail is read from DATA_DIR/mail), enrols TOTP,
+Registers a representative (the verification mail is read from DATA_DIR/mail), enrols TOTP,
 creates N applications with a complete form and submits each once, then writes the Lua
 configuration that submit.lua reads: the session cookie, the CSRF token and the ids.
 
@@ -38,7 +38,10 @@ def totp(secret):  # RFC 6238, SHA-1, 30 s, 6 digits
 
 
 email, password = "bench@example.org", "a long enough passphrase"
-call("POST", "/api/v1/accounts", {"email": email, "password": password, "display_name": "Bench"})
+# A representative (an agency): it keeps up to 1000 applications open at once, and the
+# applications here are submitted without their fee, so they stay open (ApplicationLimits).
+call("POST", "/api/v1/accounts",
+     {"email": email, "password": password, "display_name": "Bench", "role": "representative"})
 token = None
 for _ in range(100):
     for name in glob.glob(data_dir + "/mail/*.eml"):

@@ -41,18 +41,25 @@ json KeptDataJson(const std::optional<domain::KeptApplicationData>& kept, bool w
   return out;
 }
 
-json AccountJson(const domain::Account& a) {
+// Who the account is: what its owner and an administrator both see.
+json AccountIdentityJson(const domain::Account& a) {
   json out = {{"id", a.id.value()},
               {"email", a.email},
               {"display_name", a.display_name},
               {"role", domain::RoleName(a.role)},
-              {"mfa_enabled", a.mfa_enabled},
-              {"keep_data_consent", a.keep_data_consent},
-              {"kept_data", KeptDataJson(a.kept, false)},
-              {"preferred_language", a.preferred_language},
-              {"recovery_codes_left", a.recovery_code_hashes.size()}};
+              {"mfa_enabled", a.mfa_enabled}};
   if (!a.member_state.empty()) out["member_state"] = a.member_state;
   if (!a.organisation.empty()) out["organisation"] = a.organisation;
+  return out;
+}
+
+// The signed-in owner's view of their account.
+json AccountJson(const domain::Account& a) {
+  json out = AccountIdentityJson(a);
+  out["keep_data_consent"] = a.keep_data_consent;
+  out["kept_data"] = KeptDataJson(a.kept, false);
+  out["preferred_language"] = a.preferred_language;
+  out["recovery_codes_left"] = a.recovery_code_hashes.size();
   return out;
 }
 
@@ -423,15 +430,9 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
        .roles = {Role::kAdministrator},
        .handler = [&accounts](CallContext& c) {
          OPENVAP_API_TRY(a, accounts.FindAccountByEmail(c.principal, c.request.query["email"]));
-         json out = {{"id", a.id.value()},
-                     {"email", a.email},
-                     {"display_name", a.display_name},
-                     {"role", domain::RoleName(a.role)},
-                     {"mfa_enabled", a.mfa_enabled},
-                     {"disabled", a.disabled},
-                     {"created_at", FormatIsoTimestamp(a.created_at)}};
-         if (!a.member_state.empty()) out["member_state"] = a.member_state;
-         if (!a.organisation.empty()) out["organisation"] = a.organisation;
+         json out = AccountIdentityJson(a);
+         out["disabled"] = a.disabled;
+         out["created_at"] = FormatIsoTimestamp(a.created_at);
          return http::JsonResponse(200, out);
        }});
 
