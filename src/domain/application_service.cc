@@ -266,9 +266,12 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
   a.created_at = a.updated_at = clock_.Now();
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     a.form = ApplicationForm();
+    // The account is read first, locked (PostgreSQL): two requests at once do not both pass the
+    // limit below, and an account being closed gets no new application.
+    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(a.owner));
+    if (!account) return Error{"unauthenticated", "sign in first"};
     if (from_kept_data) {
-      OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(*who.account));
-      if (!account || !account->keep_data_consent) {
+      if (!account->keep_data_consent) {
         return Error{"consent-required",
                      "this account keeps no data for later applications: give your consent "
                      "(PUT /api/v1/me/consent), and the data of the next application you submit "
@@ -283,10 +286,6 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
       a.form = account->kept->form;
       if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
     }
-    // Counted with the account read first, locked (PostgreSQL): two requests at once do not both
-    // pass the limit, and an account being closed gets no new application.
-    OPENVAP_ASSIGN_OR_RETURN(const auto owner, uow.Accounts().Find(a.owner));
-    if (!owner) return Error{"unauthenticated", "sign in first"};
     const int max_open = who.role == Role::kRepresentative ? limits_.max_open_of_representative
                                                            : limits_.max_open_of_applicant;
     OPENVAP_ASSIGN_OR_RETURN(const std::int64_t open, uow.Applications().CountOpenOf(a.owner));

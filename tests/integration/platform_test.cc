@@ -6,6 +6,7 @@
 // verify` with the state's PKI) and through the API, transfer to the national system.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -442,7 +443,8 @@ TEST_P(WholeProcedure, APersonWithoutAnAccountIsHandedTheDecision) {
 TEST_P(WholeProcedure, AnAdministratorDisablesAMemberOfStaffAndRevokesTheirKeys) {
   TempDir dir;
   SmtpSink smtp;
-  PlatformServer server(dir.path() + "/data", Database("admin"), smtp.url());
+  const std::string database = Database("admin");
+  PlatformServer server(dir.path() + "/data", database, smtp.url());
   ASSERT_FALSE(server.url().empty());
   ApiSession admin(server.url());
   ASSERT_TRUE(server.SignInDemoStaff(admin, "administrator"));
@@ -485,6 +487,27 @@ TEST_P(WholeProcedure, AnAdministratorDisablesAMemberOfStaffAndRevokesTheirKeys)
                 .value("revoked", -1),
             1);
   EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 401);
+
+  // An administrator whom another one disabled is enabled again by `serve --administrator` at
+  // the next start: the way back in when no administrator is left.
+  const std::string root = admin
+                               .Expect(201, "POST", "/api/v1/admin/accounts",
+                                       {{"email", "root@example.org"},
+                                        {"display_name", "Root"},
+                                        {"role", "administrator"},
+                                        {"password", "a long administrator passphrase"}})
+                               .value("id", "");
+  admin.Expect(200, "POST", "/api/v1/admin/accounts/" + root + "/disable",
+               {{"reason", "locked out by mistake"}});
+  server.process().Signal(SIGTERM);
+  ASSERT_EQ(server.process().Wait(std::chrono::seconds(15)), 0);
+  PlatformServer restarted(dir.path() + "/data", database, smtp.url(),
+                           {"--administrator", "root@example.org"});
+  ASSERT_FALSE(restarted.url().empty());
+  const json enabled = admin.ResumeAt(restarted.url())
+                           ->Expect(200, "GET", "/api/v1/admin/accounts?email=root@example.org");
+  EXPECT_EQ(enabled.value("id", ""), root) << enabled;
+  EXPECT_FALSE(enabled.value("disabled", true)) << enabled;
 }
 
 // VAP-ACCT: someone who signed out comes back and passes the second factor with the
