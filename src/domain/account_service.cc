@@ -21,6 +21,24 @@ AuditEvent Event(const Principal& who, std::string action, std::string subject,
                     std::move(details)};
 }
 
+// Administration is the administrators' (and the platform's own, at start): "forbidden" for
+// anyone else, naming what they tried ("issue service provider keys").
+Status AdministratorsOnly(const Principal& who, std::string_view what) {
+  if (who.role == Role::kAdministrator || who.role == Role::kSystem) return Ok();
+  return Error{"forbidden", "only administrators " + std::string(what)};
+}
+
+// The account of a service provider's staff member, whose keys an administrator manages.
+// Errors: "not-found", "invalid-field" (another role).
+Status CheckProviderStaff(UnitOfWork& uow, const AccountId& staff) {
+  OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(staff));
+  if (!account) return Error{"not-found", "no such account"};
+  if (account->role != Role::kServiceProvider) {
+    return Error{"invalid-field", "account: keys are only for service provider staff"};
+  }
+  return Ok();
+}
+
 Principal PrincipalOf(const Account& account, bool mfa_verified) {
   Principal p;
   p.role = account.role;
@@ -737,9 +755,7 @@ Result<Account> AccountService::GetAccount(const Principal& principal) {
 
 Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
                                                      const StaffAccount& staff) {
-  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
-    return Error{"forbidden", "only administrators create officials' accounts"};
-  }
+  OPENVAP_RETURN_IF_ERROR(AdministratorsOnly(admin, "create officials' accounts"));
   if (staff.role == Role::kApplicant || staff.role == Role::kRepresentative ||
       staff.role == Role::kPublicVerifier || staff.role == Role::kSystem) {
     return Error{"invalid-field", "role: not a staff role"};
@@ -794,19 +810,13 @@ Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
 Result<std::string> AccountService::IssueServiceProviderKey(const Principal& admin,
                                                             const AccountId& staff,
                                                             const std::string& label) {
-  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
-    return Error{"forbidden", "only administrators issue service provider keys"};
-  }
+  OPENVAP_RETURN_IF_ERROR(AdministratorsOnly(admin, "issue service provider keys"));
   if (label.size() > 200 || !IsPlainText(label)) {
     return Error{"invalid-field", "label: at most 200 characters of plain text"};
   }
   const std::string key = "esp_" + credentials_.NewToken();
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(staff));
-    if (!account) return Error{"not-found", "no such account"};
-    if (account->role != Role::kServiceProvider) {
-      return Error{"invalid-field", "account: keys are only for service provider staff"};
-    }
+    OPENVAP_RETURN_IF_ERROR(CheckProviderStaff(uow, staff));
     OPENVAP_RETURN_IF_ERROR(uow.Accounts().InsertServiceProviderKey(
         ServiceProviderKey{credentials_.HashToken(key), staff, label, clock_.Now(), std::nullopt}));
     return uow.Audit().Append(
@@ -816,9 +826,7 @@ Result<std::string> AccountService::IssueServiceProviderKey(const Principal& adm
 }
 
 Status AccountService::RevokeServiceProviderKey(const Principal& admin, const std::string& key) {
-  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
-    return Error{"forbidden", "only administrators revoke service provider keys"};
-  }
+  OPENVAP_RETURN_IF_ERROR(AdministratorsOnly(admin, "revoke service provider keys"));
   const std::string hash = credentials_.HashToken(key);
   return store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto found, uow.Accounts().FindServiceProviderKey(hash));
@@ -832,17 +840,11 @@ Status AccountService::RevokeServiceProviderKey(const Principal& admin, const st
 
 Result<int> AccountService::RevokeServiceProviderKeysOf(const Principal& admin,
                                                         const AccountId& staff) {
-  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
-    return Error{"forbidden", "only administrators revoke service provider keys"};
-  }
+  OPENVAP_RETURN_IF_ERROR(AdministratorsOnly(admin, "revoke service provider keys"));
   int revoked = 0;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     revoked = 0;
-    OPENVAP_ASSIGN_OR_RETURN(const auto account, uow.Accounts().Find(staff));
-    if (!account) return Error{"not-found", "no such account"};
-    if (account->role != Role::kServiceProvider) {
-      return Error{"invalid-field", "account: keys are only for service provider staff"};
-    }
+    OPENVAP_RETURN_IF_ERROR(CheckProviderStaff(uow, staff));
     OPENVAP_ASSIGN_OR_RETURN(auto keys, uow.Accounts().ServiceProviderKeysOf(staff));
     for (ServiceProviderKey& k : keys) {
       if (k.revoked_at) continue;
@@ -858,9 +860,7 @@ Result<int> AccountService::RevokeServiceProviderKeysOf(const Principal& admin,
 
 Status AccountService::SetAccountDisabled(const Principal& admin, const AccountId& id,
                                           bool disabled, const std::string& reason) {
-  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
-    return Error{"forbidden", "only administrators disable or enable accounts"};
-  }
+  OPENVAP_RETURN_IF_ERROR(AdministratorsOnly(admin, "disable or enable accounts"));
   if (admin.account && *admin.account == id) {
     return Error{"forbidden", "an administrator cannot disable or enable their own account"};
   }
@@ -894,9 +894,7 @@ Status AccountService::SetAccountDisabled(const Principal& admin, const AccountI
 
 Result<Account> AccountService::FindAccountByEmail(const Principal& admin,
                                                    const std::string& email) {
-  if (admin.role != Role::kAdministrator && admin.role != Role::kSystem) {
-    return Error{"forbidden", "only administrators look accounts up"};
-  }
+  OPENVAP_RETURN_IF_ERROR(AdministratorsOnly(admin, "look accounts up"));
   OPENVAP_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEmail(email));
   std::optional<Account> found;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {

@@ -228,7 +228,7 @@ class Server::Impl {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(options_.max_body_bytes);
       parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-      stream.expires_never();
+      stream.expires_never();  // the read ends by the deadline below, not by Beast's timeout
       auto deadline = std::make_shared<ReadDeadline>(stream.get_executor());
       deadline->timer.expires_after(options_.idle_timeout);
       deadline->timer.async_wait([deadline, &stream](boost::system::error_code ec) {
@@ -244,8 +244,8 @@ class Server::Impl {
       const bool unfinished = deadline->expired && (parser.got_some() || buffer.size() > 0);
       if (!unfinished &&
           (read_ec == bhttp::error::end_of_stream || read_ec == asio::error::eof ||
-           read_ec == asio::error::operation_aborted || read_ec == beast::error::timeout ||
-           read_ec == asio::error::connection_reset || read_ec == asio::error::bad_descriptor)) {
+           read_ec == asio::error::operation_aborted || read_ec == asio::error::connection_reset ||
+           read_ec == asio::error::bad_descriptor)) {
         break;
       }
       state.busy = true;
