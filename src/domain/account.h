@@ -84,6 +84,11 @@ struct ServiceProviderKey {
 // no spaces, at most 254 characters). Errors: "invalid-field" naming `email`.
 Result<std::string> NormaliseEmail(std::string_view email);
 
+// The first e-mail address in free text, normalised: Annex I field 33a holds "address and
+// e-mail address" of the person who filled in the form ("1 Janpath, New Delhi; Agent
+// <agent@travel.example>"). Nothing when the text has none.
+std::optional<std::string> EmailAddressIn(std::string_view text);
+
 }  // namespace openvap::domain
 
 #endif  // OPENVAP_DOMAIN_ACCOUNT_H_

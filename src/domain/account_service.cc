@@ -69,6 +69,22 @@ Result<std::string> NormaliseEmail(std::string_view email) {
   return out;
 }
 
+std::optional<std::string> EmailAddressIn(std::string_view text) {
+  constexpr std::string_view kSeparators = " \t\r\n,;<>()[]\"'";
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find_first_of(kSeparators, start), text.size());
+    std::string_view word = text.substr(start, end - start);
+    if (word.starts_with("mailto:")) word.remove_prefix(7);
+    while (!word.empty() && (word.back() == '.' || word.back() == ':')) word.remove_suffix(1);
+    if (word.find('@') != std::string_view::npos) {
+      if (auto email = NormaliseEmail(word); email.ok()) return *std::move(email);
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 AccountService::AccountService(Store& store, Throttle& throttle, const Credentials& credentials,
                                const Clock& clock, RandomSource& random, AccountPolicy policy)
     : store_(store),

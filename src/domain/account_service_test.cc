@@ -659,5 +659,20 @@ TEST(NormaliseEmail, AcceptsAddressesAndRejectsOtherText) {
   }
 }
 
+TEST(EmailAddressIn, FindsTheAddressInAnAnnexIAddressField) {
+  EXPECT_EQ(EmailAddressIn("agent@travel.example"), "agent@travel.example");
+  EXPECT_EQ(EmailAddressIn("1 Janpath, New Delhi; Agent <Agent@Travel.example>"),
+            "agent@travel.example");
+  EXPECT_EQ(EmailAddressIn("Sunrise Travel, 1 Janpath, New Delhi, agent@travel.example."),
+            "agent@travel.example");
+  EXPECT_EQ(EmailAddressIn("e-mail: mailto:agent@travel.example (office)"), "agent@travel.example");
+  // The first well-formed one; text that only looks like an address is passed over.
+  EXPECT_EQ(EmailAddressIn("@home, a@b, ops@agency.example, b@agency.example"),
+            "ops@agency.example");
+  for (const char* none : {"", "1 Janpath, New Delhi", "at the office @ 9", "a@b"}) {
+    EXPECT_EQ(EmailAddressIn(none), std::nullopt) << none;
+  }
+}
+
 }  // namespace
 }  // namespace openvap::domain

@@ -255,8 +255,10 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     std::set<std::string> emails;
     if (owner && !a.lodged_by_official) emails.insert(owner->email);
     if (!a.contact_email.empty()) emails.insert(a.contact_email);
-    if (const std::string& rep = a.form.FieldText("33a"); rep.find('@') != std::string::npos) {
-      if (auto e = NormaliseEmail(rep); e.ok()) emails.insert(*e);
+    // VC Art 32(2): the decision is also notified to the person who filled in the form for the
+    // applicant (Annex I field 33a, their address and e-mail address).
+    if (auto representative = EmailAddressIn(a.form.FieldText("33a"))) {
+      emails.insert(*std::move(representative));
     }
     file.notify_emails.assign(emails.begin(), emails.end());
     OPENVAP_RETURN_IF_ERROR(uow.Registry().InsertFile(file));

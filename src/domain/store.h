@@ -288,7 +288,14 @@ struct OutgoingMail {
 class Outbox {
  public:
   virtual ~Outbox() = default;
-  virtual Status Enqueue(const OutgoingMail& mail) = 0;
+  // Each address in `mail.to` gets a message of its own (VAP-NOTIFY: the applicant and their
+  // representative): no recipient sees another's address, and an address refused for good does
+  // not stop the others' message. A repeated address gets one; no address, nothing.
+  Status Enqueue(const OutgoingMail& mail);
+
+ protected:
+  // Schedules the delivery of `mail`, which has exactly one address.
+  virtual Status EnqueueOne(const OutgoingMail& mail) = 0;
 };
 
 // VAP-DP: who read or changed which personal data, and why. Append-only, hash-chained.

@@ -485,7 +485,7 @@ class Uow final : public domain::UnitOfWork,
     if (it != s_.slots.end() && it->second.booked_by == application) it->second.booked_by.reset();
     return Ok();
   }
-  Status Enqueue(const domain::OutgoingMail& mail) override {
+  Status EnqueueOne(const domain::OutgoingMail& mail) override {
     s_.mail.push_back(mail);
     return Ok();
   }

@@ -6,6 +6,7 @@
 // verify` with the state's PKI) and through the API, transfer to the national system.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <set>
@@ -67,6 +68,8 @@ void FillInTheForm(ApiSession& applicant, const std::string& app, const std::str
                       {"28", "No"},
                       {"30", "Hotel Lutetia, Paris"},
                       {"32", "by the applicant himself/herself"},
+                      {"33", "SINGH RAVI"},
+                      {"33a", "Sunrise Travel, 1 Janpath, New Delhi; agent@travel.example"},
                       {"residence_time_zone", "Asia/Kolkata"},
                       {"itinerary", {{{"state", "FR"}, {"from", from}, {"to", to}}}}}}});
 }
@@ -239,10 +242,19 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   const std::string number = visa.value("visa_number", "");
   ASSERT_EQ(number.substr(0, 3), "FRA") << visa;
 
-  // VAP-NOTIFY: the decision in the account and by e-mail.
-  const auto mails = smtp.WaitFor(2, std::chrono::seconds(20));
-  ASSERT_GE(mails.size(), 2U);
-  EXPECT_NE(mails.back().data.find(email), std::string::npos);
+  // VAP-NOTIFY: the decision in the account and by e-mail, to the applicant and to the person
+  // who filled in the form for them (field 33a; VC Art 32(2)), each a message of their own.
+  std::vector<std::string> told;
+  for (const ReceivedMail& mail : smtp.WaitFor(3, std::chrono::seconds(20))) {
+    if (MailText(mail.data).find("A decision on your visa application") == std::string::npos) {
+      continue;
+    }
+    ASSERT_EQ(mail.recipients.size(), 1U) << mail.data;
+    EXPECT_NE(mail.data.find("To: " + mail.recipients[0]), std::string::npos) << mail.data;
+    told.push_back(mail.recipients[0]);
+  }
+  std::sort(told.begin(), told.end());
+  EXPECT_EQ(told, (std::vector<std::string>{"agent@travel.example", email}));
   const json messages = applicant.Expect(200, "GET", "/api/v1/me/messages");
   EXPECT_NE(messages.dump().find("decision"), std::string::npos) << messages;
 

@@ -548,7 +548,7 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         "LIMIT $3)",
         {ToMillis(done_before), ToMillis(dead_mail_before), std::int64_t{limit}});
   }
-  Status Enqueue(const domain::OutgoingMail& mail) override {
+  Status EnqueueOne(const domain::OutgoingMail& mail) override {
     return Schedule(domain::Job{
         "send-mail",
         "mail:" + random_.HexToken(10),
