@@ -68,8 +68,6 @@ void FillInTheForm(ApiSession& applicant, const std::string& app, const std::str
                       {"28", "No"},
                       {"30", "Hotel Lutetia, Paris"},
                       {"32", "by the applicant himself/herself"},
-                      {"33", "SINGH RAVI"},
-                      {"33a", "Sunrise Travel, 1 Janpath, New Delhi; agent@travel.example"},
                       {"residence_time_zone", "Asia/Kolkata"},
                       {"itinerary", {{{"state", "FR"}, {"from", from}, {"to", to}}}}}}});
 }
@@ -127,6 +125,11 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   const std::string from = Day(30);
   const std::string to = Day(39);
   FillInTheForm(applicant, app, email, from, to);
+  // Filled in with the help of a travel agent, who is told of the decision too (VC Art 32(2)).
+  applicant.Expect(200, "PATCH", app + "/form",
+                   {{"fields",
+                     {{"33", "SINGH RAVI"},
+                      {"33a", "Sunrise Travel, 1 Janpath, New Delhi; agent@travel.example"}}}});
   // VIS 7b(5): text that is not in the Latin alphabet is refused, naming the field.
   const HttpResult cyrillic =
       applicant.Call("PATCH", app + "/form", {{"fields", {{"5", "Мумбаи"}}}});
