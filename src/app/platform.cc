@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/api/account_pages.h"
 #include "adapters/api/account_routes.h"
 #include "adapters/api/api.h"
 #include "adapters/api/platform_routes.h"
@@ -558,6 +559,7 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
 
 void Platform::Mount(http::Router& router) {
   impl_->api->Mount(router);
+  api::MountAccountPages(router, *impl_->accounts);
   impl_->payment_provider->MountHostedPage(router);
 }
 

@@ -113,7 +113,17 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   ASSERT_EQ(verification.size(), 1U);
   const std::string token = Extract(MailText(verification[0].data), "token=");
   ASSERT_FALSE(token.empty()) << MailText(verification[0].data);
-  applicant.Expect(200, "POST", "/api/v1/accounts/verify-email", {{"token", token}});
+  // The link opens a page of this platform; its button confirms the address.
+  const std::string link = server.url() + "/verify-email?token=" + token;
+  ASSERT_NE(MailText(verification[0].data).find(link), std::string::npos)
+      << MailText(verification[0].data);
+  HttpClient mailbox(server.url());
+  const HttpResult page = mailbox.Get(link.substr(server.url().size()));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<form method=\"post\" action=\"/verify-email\">"), std::string::npos);
+  const HttpResult confirmed = mailbox.Post("/verify-email", "token=" + token,
+                                            {"Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(confirmed.status, 200) << confirmed.body;
   ASSERT_FALSE(applicant.SignInWithTotp(email, password).empty());
 
   // VAP-FORM: the draft, saved in steps.
@@ -709,6 +719,10 @@ TEST_P(WholeProcedure, AForgottenPasswordIsReplacedThroughAMailedLink) {
     if (token.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   ASSERT_FALSE(token.empty());
+  // The mailed link opens the platform's page with the form for the new password.
+  const HttpResult form = HttpClient(server.url()).Get("/reset-password?token=" + token);
+  EXPECT_EQ(form.status, 200) << form.body;
+  EXPECT_NE(form.body.find("autocomplete=\"new-password\""), std::string::npos) << form.body;
   const HttpResult weak = anonymous.Call("POST", "/api/v1/accounts/password-reset/confirm",
                                          {{"token", token}, {"password", "short"}});
   EXPECT_EQ(weak.status, 422) << weak.body;

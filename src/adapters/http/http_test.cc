@@ -90,6 +90,12 @@ TEST(Query, DecodesEscapesAndRejectsBrokenOnes) {
   EXPECT_EQ(out, "a+b");
 }
 
+TEST(HtmlEscape, EscapesWhatCouldEndAnElementOrAnAttribute) {
+  EXPECT_EQ(HtmlEscape(R"(<a href="x" title='y'>&amp;</a>)"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+  EXPECT_EQ(HtmlEscape("Ana Doe, 1 Janpath"), "Ana Doe, 1 Janpath");
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void StartServer(ServerOptions options = {}) {

@@ -79,6 +79,9 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out);
 // Splits "a=1&b=x%20y" into decoded pairs. Returns false on a malformed escape.
 bool ParseQuery(std::string_view query, std::map<std::string, std::string>& out);
 
+// `text` for an HTML page, in element content or a quoted attribute value: & < > " ' escaped.
+std::string HtmlEscape(std::string_view text);
+
 }  // namespace openvap::http
 
 #endif  // OPENVAP_ADAPTERS_HTTP_MESSAGE_H_

@@ -10,29 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string Digits(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -161,9 +138,9 @@ http::Response SandboxPaymentProvider::Page(const std::string& id, const std::st
       "<p>Amount: <strong>EUR " +
       amount + "</strong> (visa fee)</p>";
   if (checkout->status != "open") {
-    r.body += "<p role=\"status\">This payment is " + Escape(checkout->status) + ".</p>";
+    r.body += "<p role=\"status\">This payment is " + http::HtmlEscape(checkout->status) + ".</p>";
   } else {
-    if (!message.empty()) r.body += "<p role=\"alert\">" + Escape(message) + "</p>";
+    if (!message.empty()) r.body += "<p role=\"alert\">" + http::HtmlEscape(message) + "</p>";
     r.body +=
         "<form method=\"post\"><label for=\"card\">Card number</label> "
         "<input id=\"card\" name=\"card\" inputmode=\"numeric\" autocomplete=\"cc-number\" "
