@@ -1,7 +1,5 @@
 #include "app/cli_io.h"
 
-#include <fstream>
-#include <iterator>
 #include <ostream>
 
 #include "crypto/ec_key.h"
@@ -9,13 +7,8 @@
 namespace openvap::app {
 
 Result<Bytes> ReadInput(const std::string& path, std::istream& in) {
-  if (path == "-") {
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{"cannot-read", "cannot read '" + path + "'"};
-  Bytes bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return Error{"cannot-read", "error while reading '" + path + "'"};
+  auto bytes = path == "-" ? crypto::ReadStream(in, "the standard input") : crypto::ReadFile(path);
+  if (!bytes.ok()) return Error{"cannot-read", bytes.error().message};
   return bytes;
 }
 

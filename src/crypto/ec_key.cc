@@ -12,6 +12,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -411,12 +412,26 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, u
   return Ok();
 }
 
+Result<Bytes> ReadStream(std::istream& in, const std::string& name) {
+  Bytes bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    // libstdc++'s filebuf throws from a failed read(2) whatever the stream's exception mask.
+    return IoError("cannot read", name);
+  }
+  if (in.bad()) return IoError("cannot read", name);
+  return bytes;
+}
+
 Result<Bytes> ReadFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error{"io-error", "cannot read '" + path + "': it is a directory, not a file"};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return IoError("cannot read", path);
-  Bytes bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) return IoError("cannot read", path);
-  return bytes;
+  return ReadStream(in, path);
 }
 
 }  // namespace openvap::crypto

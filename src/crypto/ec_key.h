@@ -12,6 +12,7 @@
 #include <openvap/result.h>
 
 #include <cstddef>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -121,8 +122,12 @@ class PrivateKey {
 // Errors: "io-error" naming the path.
 Status WriteFileAtomically(const std::string& path, std::string_view contents, unsigned mode);
 
-// Reads a whole file. Errors: "io-error" naming the path.
+// Reads a whole file. Errors: "io-error" naming the path (a directory among them).
 Result<Bytes> ReadFile(const std::string& path);
+
+// Reads `in` to its end; `name` names it in the error. Errors: "io-error" (a read error: the
+// standard input redirected from a directory, say).
+Result<Bytes> ReadStream(std::istream& in, const std::string& name);
 
 // DER ECDSA-Sig-Value <-> raw r||s with halves of `half` bytes. Errors: "malformed-signature".
 Result<Bytes> EcdsaDerToRaw(ByteView der, std::size_t half);

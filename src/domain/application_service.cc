@@ -128,6 +128,22 @@ Status KeepForLater(UnitOfWork& uow, const Principal& who, const Application& a)
                                        {{"from", a.id.value()}}});
 }
 
+// Every text in a field's value, lists and their members included, is one a reader sees whole
+// (HasHiddenCharacters): these texts go into the signed visa, its MRZ and e-mail headers.
+Status CheckVisibleText(const std::string& key, const json& value) {
+  if (value.is_string() && HasHiddenCharacters(value.get_ref<const std::string&>())) {
+    return Error{"invalid-field",
+                 "form." + key +
+                     ": holds a control character, a line break or an invisible formatting "
+                     "character (such as a right-to-left override); write the text on one line, "
+                     "as it is printed"};
+  }
+  if (value.is_array() || value.is_object()) {
+    for (const auto& member : value) OPENVAP_RETURN_IF_ERROR(CheckVisibleText(key, member));
+  }
+  return Ok();
+}
+
 Status CheckField(const std::string& key, const json& value) {
   const bool known = Contains(kAnnexIFields, key) || Contains(kPlatformFields, key);
   if (!known) {
@@ -138,7 +154,7 @@ Status CheckField(const std::string& key, const json& value) {
   if (value.is_null()) return Ok();
   if (Contains(kListFields, key)) {
     if (!value.is_array()) return Error{"invalid-field", "form." + key + ": must be a list"};
-    return Ok();
+    return CheckVisibleText(key, value);
   }
   if (key == "seafarer" || key == "legally_present_not_residing" ||
       key == "family_member_of_eu_citizen") {
@@ -151,6 +167,10 @@ Status CheckField(const std::string& key, const json& value) {
   const auto& text = value.get_ref<const std::string&>();
   if (text.size() > 2000) {
     return Error{"invalid-field", "form." + key + ": at most 2000 characters"};
+  }
+  OPENVAP_RETURN_IF_ERROR(CheckVisibleText(key, value));
+  if (key == "contact_email" && !text.empty() && !NormaliseEmail(text).ok()) {
+    return Error{"invalid-field", "form.contact_email: an e-mail address (name@example.org)"};
   }
   if (Contains(kDateFields, key) && !ParseIsoDate(text).ok()) {
     return Error{"invalid-field", "form." + key + ": not a date (YYYY-MM-DD)"};
@@ -284,7 +304,10 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
                      "submit themselves"};
       }
       a.form = account->kept->form;
-      if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
+      if (const std::string* email = a.form.FindText("contact_email")) {
+        const auto normalised = NormaliseEmail(*email);  // CheckField refused other texts
+        a.contact_email = normalised.ok() ? *normalised : std::string();
+      }
     }
     const int max_open = who.role == Role::kRepresentative ? limits_.max_open_of_representative
                                                            : limits_.max_open_of_applicant;
@@ -395,7 +418,10 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
       return Error{"invalid-field", "form.27b: the departure (" + departure +
                                         ") is before the arrival (" + arrival + ", form.27a)"};
     }
-    if (const std::string* email = a.form.FindText("contact_email")) a.contact_email = *email;
+    if (const std::string* email = a.form.FindText("contact_email")) {
+      const auto normalised = NormaliseEmail(*email);  // CheckField refused other texts
+      a.contact_email = normalised.ok() ? *normalised : std::string();
+    }
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
     json keys = json::array();
@@ -655,9 +681,9 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     a.declarations = declarations;
     a.submitted_at = clock_.Now();
     a.submitted_from_ip = ip_address;  // VIS Art 7b(6)
-    if (const std::string* email = a.form.FindText("19"); email && a.contact_email.empty()) {
-      a.contact_email = *email;
-    }
+    // Annex I field 19 holds the home address and the e-mail address.
+    if (a.contact_email.empty())
+      a.contact_email = EmailAddressIn(a.form.FieldText("19")).value_or("");
     a.prechecks = std::move(outcome);
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(MarkNotified(a));

@@ -119,6 +119,21 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
   EXPECT_EQ(cyrillic.error().code, "invalid-field");
   EXPECT_NE(cyrillic.error().message.find("Latin"), std::string::npos);
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, json::array(), {}).error().code, "invalid-field");
+  // Control and invisible formatting characters, which a signed visa, its MRZ or an e-mail
+  // header would carry (a header injection through field 19, a right-to-left override in a
+  // name), are refused wherever they are, in lists too; so is a contact address that is not one.
+  for (const json& hidden :
+       {json{{"1", std::string("O\0BRIEN", 7)}}, json{{"3", "ERIN\xE2\x80\xAEX"}},
+        json{{"19", "ana@example.org\r\nBcc: evil@evil.example"}},
+        json{{"itinerary", {{{"state", "FR\n"}, {"from", "2027-01-01"}}}}},
+        json{{"contact_email", "not an address"}}}) {
+    const auto refused = service_.SaveForm(anna_, draft.id, hidden, {});
+    ASSERT_FALSE(refused.ok()) << hidden;
+    EXPECT_EQ(refused.error().code, "invalid-field") << hidden;
+    EXPECT_EQ(refused.error().message.rfind("form." + hidden.begin().key() + ":", 0), 0U)
+        << refused.error().message;
+  }
+  EXPECT_TRUE(service_.Get(anna_, draft.id)->form.Fields().empty());
   // Annex I's choices (application_form_fields.csv), in any letter case; field 27 as a code.
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"8", "Banana"}}, {}).error().message,
             "form.8: one of Male, Female, Other");
@@ -179,7 +194,12 @@ TEST_F(ApplicationServiceTest, UploadsAreCheckedByContentAndSize) {
 
 TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddress) {
   const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
-  ASSERT_TRUE(service_.SaveForm(anna_, draft.id, {{"27", "multiple"}}, {}).ok());
+  // Annex I field 19 holds the home address and the e-mail address: the address for messages.
+  ASSERT_TRUE(service_
+                  .SaveForm(anna_, draft.id,
+                            {{"27", "multiple"}, {"19", "12 Main St, Mumbai; Anna@Example.org"}},
+                            {})
+                  .ok());
   ASSERT_TRUE(service_.AddDocument(anna_, draft.id, "travel-document", "p.pdf", pdf_).ok());
   const auto missing =
       service_.Submit(anna_, draft.id, {"D1", "D3", "D4", "D5", "D6"}, "203.0.113.5");
@@ -198,6 +218,7 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
       service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6"}, "203.0.113.5");
   ASSERT_TRUE(submitted.ok()) << submitted.error().message;
   EXPECT_EQ(submitted->submitted_from_ip, "203.0.113.5");
+  EXPECT_EQ(submitted->contact_email, "anna@example.org");
   // The pre-checks saw the uploads (a photo or not), read with the application.
   EXPECT_EQ(prechecks_.document_kinds, std::vector<std::string>{"travel-document"});
   // The fee is not paid: submitted, told what is missing, not notified.

@@ -35,6 +35,29 @@ TEST(PlainText, CodesCharactersAndLineBreaks) {
   EXPECT_FALSE(EqualIgnoringCase("\xC3\x89", "\xC3\xA9"));  // É and é: bytes as they are
 }
 
+TEST(PlainText, HiddenCharactersAreFound) {
+  // Latin letters with diacritics, the apostrophe (U+2019) and the non-breaking hyphen are seen.
+  for (const char* seen : {"", "O'BRIEN", "M\xC3\x9CLLER-\xC3\x89LO\xC3\x8FSE",
+                           "D\xE2\x80\x99"
+                           "ARCY",
+                           "ANNE\xE2\x80\x91MARIE", "1 Janpath; a@b.in"}) {
+    EXPECT_FALSE(HasHiddenCharacters(seen)) << seen;
+  }
+  for (const std::string& hidden :
+       {std::string("O\0BRIEN", 7), std::string("ana@example.org\r\nBcc: x@y.z"),
+        std::string("a\tb"), std::string("a\x7F"), std::string("a\xC2\x85"),  // NEL (C1)
+        std::string("ERIN\xE2\x80\xAEX"),  // right-to-left override
+        std::string("A\xE2\x80\x8B"
+                    "B"),  // zero-width space
+        std::string("A\xE2\x81\xA6"
+                    "B"),  // left-to-right isolate
+        std::string("\xEF\xBB\xBF"
+                    "DOE"),           // byte order mark
+        std::string("A\xD8\x9C")}) {  // Arabic letter mark
+    EXPECT_TRUE(HasHiddenCharacters(hidden)) << hidden;
+  }
+}
+
 TEST(Roles, NamesRoundTrip) {
   for (Role r : {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,
                  Role::kCentralAuthority, Role::kServiceProvider, Role::kBorderGuard,

@@ -26,6 +26,33 @@ inline bool IsPlainTextWithLineBreaks(std::string_view text) {
   });
 }
 
+// Whether UTF-8 `text` holds a character a reader cannot see that changes what they read: a
+// control character (C0 with line breaks and tabs, DEL, C1) or an invisible formatting one — the
+// bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E-U+200F,
+// U+202A-U+202E, U+2066-U+2069), zero-width characters (U+200B-U+200D, U+2060-U+2064) and the
+// byte order mark (U+FEFF). Names and addresses that reach a signed visa, its MRZ or an e-mail
+// header must not hold them.
+inline bool HasHiddenCharacters(std::string_view text) {
+  const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = byte(i);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (i + 1 >= text.size()) continue;
+    const unsigned char d = byte(i + 1);
+    if ((c == 0xC2 && d >= 0x80 && d <= 0x9F) || (c == 0xD8 && d == 0x9C)) return true;
+    if (i + 2 >= text.size()) continue;
+    const unsigned char e = byte(i + 2);
+    if (c == 0xE2 && d == 0x80 && ((e >= 0x8B && e <= 0x8F) || (e >= 0xAA && e <= 0xAE))) {
+      return true;
+    }
+    if (c == 0xE2 && d == 0x81 && ((e >= 0xA0 && e <= 0xA4) || (e >= 0xA6 && e <= 0xA9))) {
+      return true;
+    }
+    if (c == 0xEF && d == 0xBB && e == 0xBF) return true;
+  }
+  return false;
+}
+
 // The number of characters of UTF-8 text (its bytes that do not continue a character): limits
 // that people read as characters count these, not bytes.
 inline std::size_t CharacterCount(std::string_view text) {

@@ -95,6 +95,25 @@ TEST(SealCli, BadInputAndUsageErrors) {
   EXPECT_EQ(RunOpenvap({"pki", "csca", "--country", "FR"}).exit_code, 2);
 }
 
+// A directory where a file belongs is a clear error, not an abort (libstdc++ throws from a
+// failed read of a directory whatever the stream's exception mask).
+TEST(SealCli, ADirectoryForAFileIsAnErrorNotACrash) {
+  TempDir dir;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"seal", "decode", dir.path()},
+        {"seal", "verify", dir.path()},
+        {"rules", "check", dir.path()},
+        {"barcode", "scan", dir.path()},
+        {"barcode", "render", dir.path(), "--symbology", "qr", "--as", "svg"},
+        {"seal", "sign", "--key", dir.path(), "--cert", dir.path(), "--profile", "eu-digital-visa",
+         "--data", "@" + dir.path()}}) {
+    const CommandResult r = RunOpenvap(args);
+    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << args[1] << ": " << r.exit_code << r.err;
+    EXPECT_NE(r.err.find("directory"), std::string::npos) << args[1] << ": " << r.err;
+    EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+  }
+}
+
 TEST(SealCli, ProfilesListsOursAndTheirFields) {
   const CommandResult text = RunOpenvap({"seal", "profiles"});
   EXPECT_EQ(text.exit_code, 0);

@@ -80,6 +80,32 @@ std::size_t ReadMessage(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
+// What every sender checks first: someone to send to, and addresses that are one header line
+// each. A line break in an address would add headers of its own (RFC 5322 §2.2: Bcc, a second
+// Subject); such a message is refused for good, never sent.
+Status CheckSendable(const Message& m) {
+  if (m.to.empty() && m.cc.empty()) {
+    return Error{"mail-permanent", "the message has no recipient"};
+  }
+  const auto broken = [](const std::string& address) {
+    return std::any_of(address.begin(), address.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+  };
+  for (const auto* list : {&m.to, &m.cc}) {
+    for (const std::string& address : *list) {
+      if (broken(address)) {
+        return Error{"mail-permanent",
+                     "a recipient's address holds a line break or a control character"};
+      }
+    }
+  }
+  if (broken(m.from) || broken(m.reply_to)) {
+    return Error{"mail-permanent",
+                 "the sender's address holds a line break or a control character"};
+  }
+  return Ok();
+}
+
 }  // namespace
 
 std::string AddressOf(const std::string& mailbox) {
@@ -137,9 +163,7 @@ FolderMailer::FolderMailer(std::string directory, const Clock& clock)
     : directory_(std::move(directory)), clock_(clock) {}
 
 Status FolderMailer::Send(const Message& input) {
-  if (input.to.empty() && input.cc.empty()) {
-    return Error{"mail-permanent", "the message has no recipient"};
-  }
+  OPENVAP_RETURN_IF_ERROR(CheckSendable(input));
   static std::atomic<std::uint64_t> counter{0};
   const std::string name =
       std::to_string(clock_.Now().time_since_epoch().count()) + "-" + std::to_string(counter++);
@@ -162,9 +186,7 @@ Status FolderMailer::Send(const Message& input) {
 }
 
 Status SmtpMailer::Send(const Message& input) {
-  if (input.to.empty() && input.cc.empty()) {
-    return Error{"mail-permanent", "the message has no recipient"};
-  }
+  OPENVAP_RETURN_IF_ERROR(CheckSendable(input));
   Message m = input;
   if (m.message_id.empty()) {
     static std::atomic<std::uint64_t> counter{0};

@@ -91,6 +91,16 @@ TEST_F(MailTest, RejectionsAreClassifiedForRetries) {
   EXPECT_EQ(mailer.Send(m).error().code, "mail-permanent");
   m.to = {};
   EXPECT_EQ(mailer.Send(m).error().code, "mail-permanent");
+  // An address with a line break would add headers (Bcc, Subject): refused, never sent.
+  m.to = {"anna@example.org\r\nBcc: evil@evil.example"};
+  EXPECT_EQ(mailer.Send(m).error().code, "mail-permanent");
+  openvap::testing::TempDir dir;
+  FolderMailer folder(dir.path() + "/mail", clock_);
+  EXPECT_EQ(folder.Send(m).error().code, "mail-permanent");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/mail"));
+  m.to = {"anna@example.org"};
+  m.reply_to = "x@y.example\nBcc: z@y.example";
+  EXPECT_EQ(folder.Send(m).error().code, "mail-permanent");
 }
 
 TEST_F(MailTest, AServerThatIsDownIsATemporaryFailure) {
