@@ -196,6 +196,33 @@ TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
 // The form is read as `openvap rules check` reads the JSON request that the form stands for:
 // the same request (the rules answer it alike) and, for a form that cannot be checked, the same
 // message. The JSON below is that mapping, written out.
+// A payment made before a correction raised the fee (a child's date of birth corrected to an
+// adult's) leaves the balance: the rules hear what was paid.
+TEST(RulesPreChecks, APaymentShortOfTheFeeDueLeavesTheBalance) {
+  domain::Application a = Filled();
+  a.form.Set("12", "Ordinary passport");
+  a.fee_paid = true;
+  a.fee_paid_cents = 4500;
+  const auto missing_fee = [&a]() -> std::string {
+    const auto request = RulesPreChecks::RequestFor(a, D("2027-01-15"), true);
+    EXPECT_TRUE(request.ok());
+    const auto answer = rules::Check(*request);
+    EXPECT_TRUE(answer.ok());
+    for (const Error& m : answer->admissibility.missing) {
+      if (m.code == "fee-not-paid") return m.message;
+    }
+    return "";
+  };
+  EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), true)->fee_paid_eur, 45.0);
+  EXPECT_NE(missing_fee().find("Pay the remaining EUR 45 of the visa fee of EUR 90"),
+            std::string::npos)
+      << missing_fee();
+  a.fee_paid_cents = 9000;
+  EXPECT_EQ(missing_fee(), "");
+  a.fee_paid_cents.reset();  // paid before amounts were kept: the whole fee
+  EXPECT_EQ(missing_fee(), "");
+}
+
 TEST(RulesPreChecks, TheFormIsReadAsTheJsonRequestItStandsFor) {
   const auto as_json = [](const domain::Application& a, const char* lodged_on, bool photo) {
     const auto text = [&a](const char* key) { return a.form.FieldText(key); };
@@ -218,6 +245,7 @@ TEST(RulesPreChecks, TheFormIsReadAsTheJsonRequestItStandsFor) {
               {"humanitarian", a.humanitarian_derogation.has_value()},
               {"form_complete", false},
               {"main_purpose", form["23"][0]}};
+    if (a.fee_paid && a.fee_paid_cents) r["fee_paid_eur"] = *a.fee_paid_cents / 100.0;
     if (!text("26").empty()) r["first_entry_state"] = text("26");
     if (!text("chosen_state").empty()) r["chosen_state"] = text("chosen_state");
     if (form.contains("previous_stays")) r["previous_stays"] = form["previous_stays"];
@@ -244,6 +272,7 @@ TEST(RulesPreChecks, TheFormIsReadAsTheJsonRequestItStandsFor) {
                 json::array({{{"state", "DE"}, {"from", "2027-03-01"}, {"to", "2027-03-03"}},
                              {{"state", "fr"}, {"from", "2027-03-03"}, {"to", "2027-03-20"}}}));
   rich.fee_paid = true;
+  rich.fee_paid_cents = 4550;
   rich.lodging.biometrics_collected_on = D("2025-02-01");
   rich.lodging.biometrics_travel_document = "X7654321";
   forms.push_back(rich);

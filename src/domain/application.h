@@ -80,6 +80,10 @@ struct Application {
   std::string submitted_from_ip;  // VIS 7b(6)
   bool fee_paid = false;          // VIS 7e(1)
   std::string fee_payment_reference;
+  // What the fee's payments came to, in cents, when fee_paid: the pre-checks ask for the rest
+  // when the fee due rose after a payment. Unknown for a fee paid before amounts were kept
+  // (counted as the whole fee).
+  std::optional<std::int64_t> fee_paid_cents;
   std::optional<std::string> appointment;  // booked slot (VIS 7e(2))
   std::string appointment_location;        // organisation of that slot (consulate or provider)
   std::string appointment_state;  // the state whose slot it is (alpha-2); "" if booked before it

@@ -23,6 +23,21 @@ bool IsOwner(const Principal& who, const Application& a) {
   return who.account && *who.account == a.owner;
 }
 
+// The cents still to pay of a fee of `fee_eur`: all of it when nothing is paid; when paid, what
+// the payments fell short of it (0 or less: nothing), a paid fee of unknown amount counting as
+// the whole fee.
+std::int64_t BalanceDue(const Application& a, double fee_eur) {
+  const std::int64_t due = std::llround(fee_eur * 100);
+  return a.fee_paid ? due - a.fee_paid_cents.value_or(due) : due;
+}
+
+// `a`'s fee after the paid payment `p`: paid, with `p`'s amount added to what was paid before.
+void RecordPaid(Application& a, const Payment& p) {
+  a.fee_paid_cents = (a.fee_paid ? a.fee_paid_cents.value_or(0) : 0) + p.amount_cents;
+  a.fee_paid = true;
+  a.fee_payment_reference = p.id;
+}
+
 bool CanStillLodge(const Application& a) {
   return a.status == ApplicationStatus::kDraft || a.status == ApplicationStatus::kSubmitted ||
          a.status == ApplicationStatus::kNotified;
@@ -45,12 +60,14 @@ PaymentService::PaymentService(Store& store, PaymentProvider& provider,
 Result<Payment> PaymentService::Start(const Principal& owner, const ApplicationId& id) {
   OPENVAP_ASSIGN_OR_RETURN(const Application a, applications_.Get(owner, id));
   if (!IsOwner(owner, a)) return Error{"not-found", "no application " + id.value()};
-  if (a.fee_paid) return Error{"invalid-transition", "the fee is already paid"};
   if (!CanStillLodge(a)) {
     return Error{"invalid-transition", "this application no longer takes a payment"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome checks, applications_.PreCheck(owner, id));
-  const std::int64_t cents = std::llround(checks.fee_eur * 100);
+  // The fee due now, less what was paid for it (a payment made before a correction that raised
+  // the fee leaves the rest to pay).
+  const std::int64_t cents = BalanceDue(a, checks.fee_eur);
+  if (a.fee_paid && cents <= 0) return Error{"invalid-transition", "the fee is already paid"};
 
   // Reuse a pending payment (a second click, a reload) instead of charging twice.
   std::optional<Payment> pending;
@@ -89,8 +106,7 @@ Result<Payment> PaymentService::Start(const Principal& owner, const ApplicationI
     OPENVAP_RETURN_IF_ERROR(uow.Payments().Insert(p));
     if (p.status == PaymentStatus::kPaid) {
       OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
-      app->fee_paid = true;
-      app->fee_payment_reference = p.id;
+      RecordPaid(*app, p);
       OPENVAP_RETURN_IF_ERROR(applications_.Reevaluate(uow, *app));
     }
     return uow.Audit().Append(
@@ -119,8 +135,7 @@ Status PaymentService::HandleWebhook(std::string_view signature, std::string_vie
     if (event.status != PaymentStatus::kPaid) return Ok();
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(payment->application));
     if (!app) return Ok();
-    app->fee_paid = true;
-    app->fee_payment_reference = payment->id;
+    RecordPaid(*app, *payment);
     return applications_.Reevaluate(uow, *app);
   });
 }
@@ -148,9 +163,10 @@ Result<Payment> PaymentService::RecordPaidInPerson(const Principal& official,
         app && (HostsTheVisit(official, *app) || (consulate && !app->notified_state.empty() &&
                                                   official.member_state == app->notified_state));
     if (!allowed) return Error{"not-found", "no application " + id.value() + " for you"};
-    if (app->fee_paid) return Error{"invalid-transition", "the fee is already paid"};
-    const std::int64_t cents =
-        app->prechecks ? std::llround(app->prechecks->fee_eur * 100) : std::int64_t{0};
+    const std::int64_t cents = BalanceDue(*app, app->prechecks ? app->prechecks->fee_eur : 0);
+    if (app->fee_paid && cents <= 0) {
+      return Error{"invalid-transition", "the fee is already paid"};
+    }
     p = Payment{"pay-" + random_.HexToken(10),
                 id,
                 cents,
@@ -163,8 +179,7 @@ Result<Payment> PaymentService::RecordPaidInPerson(const Principal& official,
                 clock_.Now(),
                 clock_.Now()};
     OPENVAP_RETURN_IF_ERROR(uow.Payments().Insert(p));
-    app->fee_paid = true;
-    app->fee_payment_reference = p.id;
+    RecordPaid(*app, p);
     OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
         Audit(official, "payment.in-person", id, {{"payment", p.id}, {"receipt", receipt}})));
     return applications_.Reevaluate(uow, *app);
@@ -200,8 +215,9 @@ Status PaymentService::Refund(const ApplicationId& id) {
       OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(p));
       // The application no longer says the fee is paid (it did after the refund).
       OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
-      if (app && app->fee_paid && app->fee_payment_reference == p.id) {
+      if (app && app->fee_paid) {
         app->fee_paid = false;
+        app->fee_paid_cents.reset();
         app->updated_at = clock_.Now();
         OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
       }

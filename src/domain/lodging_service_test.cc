@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "fakes/in_memory_store.h"
 
 namespace openvap::domain {
@@ -19,7 +21,10 @@ class LodgingPreChecks : public PreChecks {
     PreCheckOutcome o;
     o.competent_state = "FR";
     o.fee_eur = fee;
-    if (!a.fee_paid) o.missing.push_back({"fee-not-paid", "pay the fee"});
+    // As the rules do: what was paid, when known, against the fee due now.
+    if (!a.fee_paid || (a.fee_paid_cents && *a.fee_paid_cents < std::llround(fee * 100))) {
+      o.missing.push_back({"fee-not-paid", "pay the fee"});
+    }
     if (!a.lodging.biometrics_collected_on) o.missing.push_back({"biometrics-missing", "visit"});
     if (!a.lodging.provider_reviewed) o.missing.push_back({"not-reviewed", "review"});
     o.admissible = o.missing.empty();
@@ -140,6 +145,45 @@ TEST_F(LodgingTest, OnlinePaymentIsIdempotentAndMarksTheFeePaid) {
   EXPECT_EQ(payments_.Start(anna_, id).error().code, "invalid-transition");
   // No card data ever: the payment record holds references only.
   EXPECT_EQ(payments_.List(Person(Role::kApplicant, "acc-bob"), id).error().code, "not-found");
+}
+
+// The fee rose after it was paid (a corrected date of birth): the applicant pays the balance,
+// online or in person, and only then is the fee paid in full (VC Art 16).
+TEST_F(LodgingTest, AFeeThatRoseAfterThePaymentLeavesTheBalanceToPay) {
+  prechecks_.fee = 45;
+  const ApplicationId id = Submitted();
+  const auto child = payments_.Start(anna_, id);
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  EXPECT_EQ(child->amount_cents, 4500);
+  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*child, "ev1", "paid")).ok());
+  EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 4500);
+  EXPECT_EQ(payments_.Start(anna_, id).error().code, "invalid-transition");
+
+  prechecks_.fee = 90;
+  const auto checks = applications_.PreCheck(anna_, id);
+  ASSERT_TRUE(checks.ok());
+  ASSERT_FALSE(checks->missing.empty());
+  EXPECT_EQ(checks->missing[0].code, "fee-not-paid");
+  const auto balance = payments_.Start(anna_, id);
+  ASSERT_TRUE(balance.ok()) << balance.error().message;
+  EXPECT_EQ(balance->amount_cents, 4500);  // the rest, not the whole fee again
+  EXPECT_NE(balance->id, child->id);
+  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*balance, "ev2", "paid")).ok());
+  const auto app = *applications_.Get(anna_, id);
+  EXPECT_TRUE(app.fee_paid);
+  EXPECT_EQ(app.fee_paid_cents, 9000);
+  EXPECT_EQ(app.fee_payment_reference, balance->id);
+  EXPECT_EQ(payments_.Start(anna_, id).error().code, "invalid-transition");
+
+  // In person too: only the rest of the fee the file was last checked with is recorded.
+  prechecks_.fee = 120;
+  ASSERT_TRUE(applications_.Submit(anna_, id, RequiredDeclarations({}), "ip").ok());
+  ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
+  const auto at_desk = payments_.RecordPaidInPerson(esp_, id, "RCPT-9");
+  ASSERT_TRUE(at_desk.ok()) << at_desk.error().message;
+  EXPECT_EQ(at_desk->amount_cents, 3000);
+  EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 12000);
+  EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, "RCPT-10").error().code, "invalid-transition");
 }
 
 TEST_F(LodgingTest, AFeeOfZeroIsRecordedAsExempt) {

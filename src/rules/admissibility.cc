@@ -1,8 +1,24 @@
 #include "rules/admissibility.h"
 
+#include <cmath>
+#include <string>
+
 #include "base/ids.h"
 
 namespace openvap::rules {
+namespace {
+
+// Euros as people write them: "45", "12.50".
+std::string EuroAmount(double euros) {
+  const auto cents = static_cast<long long>(std::llround(euros * 100));
+  std::string out = std::to_string(cents / 100);
+  if (cents % 100 != 0) {
+    out += (cents % 100 < 10 ? ".0" : ".") + std::to_string(cents % 100);
+  }
+  return out;
+}
+
+}  // namespace
 
 BiometricsReuse AssessBiometricsReuse(const std::optional<BiometricsRecord>& record,
                                       std::string_view travel_document_number, Date lodged_on) {
@@ -104,6 +120,13 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
     out.missing.push_back(Error{"fee-not-paid", "Pay the visa fee of EUR " +
                                                     std::to_string(f.fee_due_eur) +
                                                     " (Visa Code Art 10(3)(d), Art 16)."});
+  } else if (f.fee_due_eur > 0 && f.fee_paid_eur && *f.fee_paid_eur + 0.005 < f.fee_due_eur) {
+    // Paid for a lower fee than the one due now (the form changed after the payment).
+    out.missing.push_back(Error{
+        "fee-not-paid", "Pay the remaining EUR " + EuroAmount(f.fee_due_eur - *f.fee_paid_eur) +
+                            " of the visa fee of EUR " + std::to_string(f.fee_due_eur) + " (EUR " +
+                            EuroAmount(*f.fee_paid_eur) +
+                            " paid; Visa Code Art 10(3)(d), Art 16)."});
   }
   if (!f.biometrics_collected && !f.biometrics_reusable) {
     out.missing.push_back(

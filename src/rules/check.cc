@@ -354,6 +354,12 @@ Result<CheckRequest> ParseCheckRequest(const json& root) {
   OPENVAP_ASSIGN_OR_RETURN(r.form_complete, OptionalBool(root, "", "form_complete"));
   OPENVAP_ASSIGN_OR_RETURN(r.photo, OptionalBool(root, "", "photo"));
   OPENVAP_ASSIGN_OR_RETURN(r.fee_paid, OptionalBool(root, "", "fee_paid"));
+  if (const json* paid = Member(root, "fee_paid_eur")) {
+    if (!paid->is_number() || paid->get<double>() < 0 || paid->get<double>() > 100000) {
+      return Invalid("fee_paid_eur", "expected the euros paid so far (a number, 0 or more)");
+    }
+    r.fee_paid_eur = paid->get<double>();
+  }
   OPENVAP_ASSIGN_OR_RETURN(r.biometrics_collected, OptionalBool(root, "", "biometrics_collected"));
   OPENVAP_ASSIGN_OR_RETURN(std::optional<bool> humanitarian,
                            OptionalBool(root, "", "humanitarian"));
@@ -473,6 +479,7 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   adm.photo = request.photo.value_or(true);
   adm.fee_due_eur = out.fee ? out.fee->amount_eur : 0;
   adm.fee_paid = request.fee_paid.value_or(true);
+  adm.fee_paid_eur = request.fee_paid_eur;
   adm.biometrics_collected = collected;
   adm.biometrics_reusable = out.biometrics.reusable;
   adm.humanitarian = request.humanitarian;

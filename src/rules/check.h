@@ -57,6 +57,9 @@ struct CheckRequest {
   std::optional<bool> form_complete;
   std::optional<bool> photo;
   std::optional<bool> fee_paid;
+  // What was paid so far, in euros, when known: less than the fee due (a fee that rose with a
+  // corrected date of birth, say) leaves the balance to pay.
+  std::optional<double> fee_paid_eur;
   std::optional<bool> biometrics_collected;
   bool humanitarian = false;
   bool urgent = false;

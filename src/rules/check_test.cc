@@ -191,6 +191,26 @@ TEST(Check, FamilyMembersChildrenAndBadFormData) {
   EXPECT_EQ(RunCheck(request)["admissible"], true);
 }
 
+TEST(Check, WhatWasPaidSoFarAgainstTheFeeDue) {
+  json request = IssueExample();
+  request["fee_paid"] = true;
+  request["fee_paid_eur"] = 45;
+  const json out = RunCheck(request);
+  EXPECT_EQ(out["fee_eur"], 90);
+  EXPECT_EQ(out["admissible"], false);
+  EXPECT_NE(out.dump().find("Pay the remaining EUR 45 of the visa fee of EUR 90"),
+            std::string::npos)
+      << out;
+  request["fee_paid_eur"] = 90;
+  EXPECT_EQ(RunCheck(request)["admissible"], true);
+  for (const json& bad : {json("45"), json(-1), json(true)}) {
+    request["fee_paid_eur"] = bad;
+    const auto parsed = ParseCheckRequest(request);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.error().message.find("fee_paid_eur"), std::string::npos);
+  }
+}
+
 TEST(Check, DecisionDatesInTheResponse) {
   json request = IssueExample();
   request["decision"] = {{"message_sent_at", "2027-03-27T23:30:00Z"},

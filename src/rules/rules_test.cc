@@ -287,6 +287,30 @@ TEST(Admissibility, TravelDocumentIssuedWithinTenYearsArt12c) {
   EXPECT_EQ(Codes(AssessAdmissibility(f)), std::vector<std::string>{"travel-document-too-old"});
 }
 
+// A payment for a lower fee than the one due now (the date of birth corrected from a child's
+// to an adult's after paying, say) leaves the balance to pay.
+TEST(Admissibility, AFeePaidInPartLeavesTheBalance) {
+  auto f = Application();
+  f.fee_due_eur = 90;
+  f.fee_paid = true;
+  f.fee_paid_eur = 45;
+  const auto part = AssessAdmissibility(f);
+  EXPECT_FALSE(part.admissible);
+  ASSERT_EQ(Codes(part), std::vector<std::string>{"fee-not-paid"});
+  EXPECT_EQ(part.missing[0].message,
+            "Pay the remaining EUR 45 of the visa fee of EUR 90 (EUR 45 paid; Visa Code Art "
+            "10(3)(d), Art 16).");
+  f.fee_paid_eur = 77.5;
+  EXPECT_NE(AssessAdmissibility(f).missing[0].message.find("remaining EUR 12.50 "),
+            std::string::npos);
+  f.fee_paid_eur = 90;
+  EXPECT_TRUE(AssessAdmissibility(f).admissible);
+  f.fee_paid_eur = 120;  // more than due: admissible (a refund of the difference is the state's)
+  EXPECT_TRUE(AssessAdmissibility(f).admissible);
+  f.fee_paid_eur.reset();  // paid, amount unknown (recorded before amounts were): the whole fee
+  EXPECT_TRUE(AssessAdmissibility(f).admissible);
+}
+
 TEST(Admissibility, FormPhotoFeeBiometricsAndHumanitarianDerogationArt19_4) {
   auto f = Application();
   f.form_complete = false;

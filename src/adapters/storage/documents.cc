@@ -237,6 +237,8 @@ std::string ApplicationDocText(const domain::Application& a,
   w.Key("submitted_from_ip").String(a.submitted_from_ip);
   w.Key("fee_paid").Bool(a.fee_paid);
   w.Key("fee_payment_reference").String(a.fee_payment_reference);
+  w.Key("fee_paid_cents");
+  a.fee_paid_cents ? w.Int(*a.fee_paid_cents) : w.Null();
   w.Key("appointment");
   text(a.appointment);
   w.Key("appointment_location").String(a.appointment_location);
@@ -318,6 +320,9 @@ domain::Application ApplicationFromDoc(const json& j, const std::string* details
   a.submitted_from_ip = Str(j, "submitted_from_ip");
   a.fee_paid = Bool(j, "fee_paid");
   a.fee_payment_reference = Str(j, "fee_payment_reference");
+  if (const auto it = j.find("fee_paid_cents"); it != j.end() && it->is_number_integer()) {
+    a.fee_paid_cents = it->get<std::int64_t>();
+  }
   a.appointment = OptStr(j, "appointment");
   a.appointment_location = Str(j, "appointment_location");
   a.appointment_state = Str(j, "appointment_state");

@@ -322,6 +322,8 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
   domain::Application first = a;
   domain::Application second = a;
   first.status = domain::ApplicationStatus::kSubmitted;
+  first.fee_paid = true;
+  first.fee_paid_cents = 4550;
   ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Applications().Update(first); }).ok());
   EXPECT_EQ(first.version, 1);
   EXPECT_EQ(
@@ -346,6 +348,7 @@ TEST_P(StorageTest, ApplicationsHaveOptimisticVersionsAndBinaryDocuments) {
   ASSERT_EQ(mine.items.size(), 1U);
   EXPECT_EQ(mine.items[0].status, domain::ApplicationStatus::kSubmitted);
   EXPECT_EQ(mine.items[0].form.Fields()["itinerary"][0]["state"], "FR");
+  EXPECT_EQ(mine.items[0].fee_paid_cents, 4550);
   EXPECT_EQ(mine.next, "");
 }
 
