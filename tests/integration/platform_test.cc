@@ -319,6 +319,21 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   const json again = applicant.Expect(200, "GET", next + "/prechecks");
   EXPECT_FALSE(again.value("visit_required", true)) << again;
   EXPECT_EQ(again.dump().find("biometrics-not-collected"), std::string::npos) << again;
+
+  // VC Art 34(2): a revoked visa's signed barcode and PDF are no longer handed to its holder
+  // (offline, the signature would still check out); the border guard still gets them for the
+  // record, and the online check says revoked.
+  officer.Expect(200, "POST", "/api/v1/consulate/visas/" + number + "/revoke",
+                 {{"grounds", {2}}, {"remarks", "the purpose of the stay changed"}});
+  for (const char* download : {"/seal?as=hex", "/pdf"}) {
+    const HttpResult refused = applicant.Call("GET", "/api/v1/visas/" + number + download);
+    EXPECT_EQ(refused.status, 409) << download << " " << refused.body;
+    EXPECT_NE(refused.body.find("visa-withdrawn"), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(applicant.Expect(200, "GET", "/api/v1/visas/" + number).value("status", ""), "revoked");
+  EXPECT_EQ(guard.Call("GET", "/api/v1/visas/" + number + "/seal?as=hex").status, 200);
+  EXPECT_EQ(anyone.Expect(200, "POST", "/api/v1/verify", {{"code", code}}).value("status", ""),
+            "revoked");
 }
 
 // VIS 7e(2): the consulate publishes slots of its own (the demo consulate in Delhi does). An

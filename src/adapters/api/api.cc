@@ -214,6 +214,7 @@ int HttpStatusFor(const Error& error) {
       {"nothing-kept", 409},
       {"applications-in-progress", 409},
       {"too-many-open-applications", 409},
+      {"visa-withdrawn", 409},
       {"payload-too-large", 413},
       {"unsupported-media-type", 415},
       {"malformed-json", 400},

@@ -32,6 +32,25 @@ json MessageJson(const domain::AccountMessage& m) {
   return item;
 }
 
+// A visa annulled or revoked (VC Art 34) is no longer handed to its holder as a signed barcode
+// or PDF: offline, the signature would still check out. Its record says what became of it.
+// Officials and border guards still get the signed data, for the file.
+Status CheckHandedToHolder(const domain::DigitalVisa& visa, Role reader) {
+  if (visa.status == domain::VisaStatus::kIssued ||
+      (reader != Role::kApplicant && reader != Role::kRepresentative)) {
+    return Ok();
+  }
+  const std::string what = visa.status == domain::VisaStatus::kAnnulled
+                               ? "annulled (Visa Code Art 34(1))"
+                               : "revoked (Visa Code Art 34(2))";
+  return Error{"visa-withdrawn",
+               "visa " + visa.number.value() + " was " + what +
+                   (visa.withdrawn_at ? " on " + FormatIsoDate(UtcDateOf(*visa.withdrawn_at))
+                                      : std::string()) +
+                   ": its barcode and PDF are no longer issued; the decision is in your "
+                   "account's messages"};
+}
+
 }  // namespace
 
 void AddApplicantRoutes(Api& api, PlatformServices& s) {
@@ -50,7 +69,8 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
              OPENVAP_API_TRY(from_kept_data, OptionalBool(body, "from_kept_data"));
              OPENVAP_API_TRY(
                  a, s.applications.CreateDraft(c.principal, kind, from_kept_data.value_or(false)));
-             return http::JsonTextResponse(201, ApplicationJsonText(a));
+             return http::JsonTextResponse(201,
+                                           ApplicationJsonText(a, ApplicationReader::kApplicant));
            }});
 
   api.Add({.method = "GET",
@@ -62,7 +82,8 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(page, PageRequestOf(c.request));
              OPENVAP_API_TRY(list, s.applications.ListMine(c.principal, page));
-             return http::JsonTextResponse(200, ApplicationListJsonText(list));
+             return http::JsonTextResponse(
+                 200, ApplicationListJsonText(list, ApplicationReader::kApplicant));
            }});
 
   api.Add({.method = "GET",
@@ -72,31 +93,32 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = ApplicantSide(),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(a, s.applications.Get(c.principal, IdOf(c)));
-             return http::JsonTextResponse(200, ApplicationJsonText(a));
+             return http::JsonTextResponse(200,
+                                           ApplicationJsonText(a, ApplicationReader::kApplicant));
            }});
 
-  api.Add({.method = "PATCH",
-           .path = "/api/v1/applications/{id}/form",
-           .summary = "Save a step of the form: Annex I fields by number (null removes one); "
-                      "`version` guards against overwriting another window's changes",
-           .tag = "applications",
-           .roles = ApplicantSide(),
-           .request_schema = ObjectSchema(
-               {{"fields", {{"type", "object"}}}, {"version", {{"type", "integer"}}}}, {"fields"}),
-           .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             if (!body.contains("fields")) {
-               return ErrorResponseFor({"invalid-field", "fields: is required"});
-             }
-             std::optional<std::int64_t> version;
-             if (body.contains("version") && !body["version"].is_null()) {
-               OPENVAP_API_TRY(v, RequireInteger(body, "version"));
-               version = v;
-             }
-             OPENVAP_API_TRY(
-                 a, s.applications.SaveForm(c.principal, IdOf(c), body["fields"], version));
-             return http::JsonTextResponse(200, ApplicationJsonText(a));
-           }});
+  api.Add(
+      {.method = "PATCH",
+       .path = "/api/v1/applications/{id}/form",
+       .summary = "Save a step of the form: Annex I fields by number (null removes one); "
+                  "`version` guards against overwriting another window's changes",
+       .tag = "applications",
+       .roles = ApplicantSide(),
+       .request_schema = ObjectSchema(
+           {{"fields", {{"type", "object"}}}, {"version", {{"type", "integer"}}}}, {"fields"}),
+       .handler = [&s](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         if (!body.contains("fields")) {
+           return ErrorResponseFor({"invalid-field", "fields: is required"});
+         }
+         std::optional<std::int64_t> version;
+         if (body.contains("version") && !body["version"].is_null()) {
+           OPENVAP_API_TRY(v, RequireInteger(body, "version"));
+           version = v;
+         }
+         OPENVAP_API_TRY(a, s.applications.SaveForm(c.principal, IdOf(c), body["fields"], version));
+         return http::JsonTextResponse(200, ApplicationJsonText(a, ApplicationReader::kApplicant));
+       }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/applications/{id}/documents",
@@ -168,31 +190,32 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
              return http::JsonTextResponse(200, PreCheckJsonText(p));
            }});
 
-  api.Add({.method = "POST",
-           .path = "/api/v1/applications/{id}/submit",
-           .summary = "Submit with the declarations ticked (they act as the signature); the "
-                      "IP address is recorded (VIS 7b(6)); the pre-check results come back",
-           .tag = "applications",
-           .roles = ApplicantSide(),
-           .request_schema = ObjectSchema(
-               {{"declarations", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
-               {"declarations"}),
-           .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             std::vector<std::string> declarations;
-             if (!body.contains("declarations") || !body["declarations"].is_array()) {
-               return ErrorResponseFor({"invalid-field", "declarations: a list such as [\"D1\"]"});
-             }
-             for (const auto& d : body["declarations"]) {
-               if (!d.is_string()) {
-                 return ErrorResponseFor({"invalid-field", "declarations: strings only"});
-               }
-               declarations.push_back(d.get<std::string>());
-             }
-             OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
-                                                      c.request.remote_address));
-             return http::JsonTextResponse(200, ApplicationJsonText(a));
-           }});
+  api.Add(
+      {.method = "POST",
+       .path = "/api/v1/applications/{id}/submit",
+       .summary = "Submit with the declarations ticked (they act as the signature); the "
+                  "IP address is recorded (VIS 7b(6)); the pre-check results come back",
+       .tag = "applications",
+       .roles = ApplicantSide(),
+       .request_schema =
+           ObjectSchema({{"declarations", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
+                        {"declarations"}),
+       .handler = [&s](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         std::vector<std::string> declarations;
+         if (!body.contains("declarations") || !body["declarations"].is_array()) {
+           return ErrorResponseFor({"invalid-field", "declarations: a list such as [\"D1\"]"});
+         }
+         for (const auto& d : body["declarations"]) {
+           if (!d.is_string()) {
+             return ErrorResponseFor({"invalid-field", "declarations: strings only"});
+           }
+           declarations.push_back(d.get<std::string>());
+         }
+         OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
+                                                  c.request.remote_address));
+         return http::JsonTextResponse(200, ApplicationJsonText(a, ApplicationReader::kApplicant));
+       }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/applications/{id}/withdraw",
@@ -371,6 +394,9 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(visa, s.examination.GetVisa(
                                        c.principal, VisaNumber(c.request.path_params["number"])));
+             if (const Status handed = CheckHandedToHolder(visa, c.principal.role); !handed.ok()) {
+               return ErrorResponseFor(handed.error());
+             }
              return SealResponse(visa.seal, c.request.query["as"], c.request.query["symbology"]);
            }});
 
@@ -384,6 +410,9 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(visa, s.examination.GetVisa(
                                        c.principal, VisaNumber(c.request.path_params["number"])));
+             if (const Status handed = CheckHandedToHolder(visa, c.principal.role); !handed.ok()) {
+               return ErrorResponseFor(handed.error());
+             }
              OPENVAP_API_TRY(pdf, VisaNotificationPdf(visa, s.base_url, s.clock.Now()));
              http::Response r;
              r.SetHeader("Content-Type", "application/pdf");

@@ -224,7 +224,8 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              OPENVAP_API_TRY(status, domain::ParseApplicationStatus(name));
              OPENVAP_API_TRY(page, PageRequestOf(c.request));
              OPENVAP_API_TRY(list, s.examination.Queue(c.principal, status, page));
-             return http::JsonTextResponse(200, ApplicationListJsonText(list));
+             return http::JsonTextResponse(
+                 200, ApplicationListJsonText(list, ApplicationReader::kOfficial));
            }});
 
   api.Add({.method = "POST",
@@ -245,7 +246,8 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              OPENVAP_API_TRY(reason, RequireString(body, "reason"));
              OPENVAP_API_TRY(
                  a, s.applications.CreateOnBehalf(c.principal, kind, email.value_or(""), reason));
-             return http::JsonTextResponse(201, ApplicationJsonText(a));
+             return http::JsonTextResponse(201,
+                                           ApplicationJsonText(a, ApplicationReader::kOfficial));
            }});
 
   api.Add({.method = "GET",
@@ -255,7 +257,8 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .roles = Officials(),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(a, s.applications.Get(c.principal, IdOf(c)));
-             return http::JsonTextResponse(200, ApplicationJsonText(a));
+             return http::JsonTextResponse(200,
+                                           ApplicationJsonText(a, ApplicationReader::kOfficial));
            }});
 
   api.Add({.method = "PATCH",
@@ -271,29 +274,31 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
              }
              OPENVAP_API_TRY(
                  a, s.applications.SaveForm(c.principal, IdOf(c), body["fields"], std::nullopt));
-             return http::JsonTextResponse(200, ApplicationJsonText(a));
+             return http::JsonTextResponse(200,
+                                           ApplicationJsonText(a, ApplicationReader::kOfficial));
            }});
 
-  api.Add({.method = "POST",
-           .path = "/api/v1/consulate/applications/{id}/submit",
-           .summary = "Submit an application lodged on a person's behalf (VC Art 19(4))",
-           .tag = "consulate",
-           .roles = Officials(),
-           .request_schema = ObjectSchema(
-               {{"declarations", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
-               {"declarations"}),
-           .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(body, ParseJsonObject(c.request));
-             std::vector<std::string> declarations;
-             if (body.contains("declarations") && body["declarations"].is_array()) {
-               for (const auto& d : body["declarations"]) {
-                 if (d.is_string()) declarations.push_back(d.get<std::string>());
-               }
-             }
-             OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
-                                                      c.request.remote_address));
-             return http::JsonTextResponse(200, ApplicationJsonText(a));
-           }});
+  api.Add(
+      {.method = "POST",
+       .path = "/api/v1/consulate/applications/{id}/submit",
+       .summary = "Submit an application lodged on a person's behalf (VC Art 19(4))",
+       .tag = "consulate",
+       .roles = Officials(),
+       .request_schema =
+           ObjectSchema({{"declarations", {{"type", "array"}, {"items", {{"type", "string"}}}}}},
+                        {"declarations"}),
+       .handler = [&s](CallContext& c) {
+         OPENVAP_API_TRY(body, ParseJsonObject(c.request));
+         std::vector<std::string> declarations;
+         if (body.contains("declarations") && body["declarations"].is_array()) {
+           for (const auto& d : body["declarations"]) {
+             if (d.is_string()) declarations.push_back(d.get<std::string>());
+           }
+         }
+         OPENVAP_API_TRY(a, s.applications.Submit(c.principal, IdOf(c), declarations,
+                                                  c.request.remote_address));
+         return http::JsonTextResponse(200, ApplicationJsonText(a, ApplicationReader::kOfficial));
+       }});
 
   api.Add({.method = "POST",
            .path = "/api/v1/consulate/applications/{id}/accept",

@@ -31,7 +31,8 @@ void WritePreCheckMembers(JsonWriter& w, const domain::PreCheckOutcome& p) {
 
 // The application without the form and the pre-checks, its two large parts, as members of an
 // object the caller opened.
-void WriteApplicationMembers(JsonWriter& w, const domain::Application& a) {
+void WriteApplicationMembers(JsonWriter& w, const domain::Application& a,
+                             ApplicationReader reader) {
   w.Key("id").String(a.id.value());
   w.Key("kind").String(domain::ApplicationKindName(a.kind));
   w.Key("status").String(domain::ApplicationStatusName(a.status));
@@ -54,7 +55,7 @@ void WriteApplicationMembers(JsonWriter& w, const domain::Application& a) {
   w.Key("travel_document_verified").Bool(a.lodging.travel_document_verified);
   w.Key("documents_quality_checked").Bool(a.lodging.documents_quality_checked);
   w.Key("provider_reviewed").Bool(a.lodging.provider_reviewed);
-  w.Key("doubts").Strings(a.lodging.doubts);
+  if (reader == ApplicationReader::kOfficial) w.Key("doubts").Strings(a.lodging.doubts);
   if (a.lodging.biometrics_collected_on) {
     w.Key("biometrics_collected_on").String(FormatIsoDate(*a.lodging.biometrics_collected_on));
   }
@@ -94,9 +95,9 @@ std::string PreCheckJsonText(const domain::PreCheckOutcome& p) {
   return std::move(w.Key("details").Raw(DetailsText(p.details)).EndObject()).Text();
 }
 
-std::string ApplicationJsonText(const domain::Application& a) {
+std::string ApplicationJsonText(const domain::Application& a, ApplicationReader reader) {
   JsonWriter w;
-  WriteApplicationMembers(w.BeginObject(), a);
+  WriteApplicationMembers(w.BeginObject(), a, reader);
   w.Key("form").Raw(a.form.Text());  // written once per form (ApplicationForm)
   if (a.prechecks) {
     WritePreCheckMembers(w.Key("prechecks").BeginObject(), *a.prechecks);
@@ -105,10 +106,11 @@ std::string ApplicationJsonText(const domain::Application& a) {
   return std::move(w.EndObject()).Text();
 }
 
-std::string ApplicationListJsonText(const domain::Page<domain::Application>& page) {
+std::string ApplicationListJsonText(const domain::Page<domain::Application>& page,
+                                    ApplicationReader reader) {
   JsonWriter w;
   w.BeginObject().Key("applications").BeginArray();
-  for (const domain::Application& a : page.items) w.Raw(ApplicationJsonText(a));
+  for (const domain::Application& a : page.items) w.Raw(ApplicationJsonText(a, reader));
   w.EndArray().Key("next");
   if (page.next.empty()) {
     w.Null();
@@ -120,7 +122,7 @@ std::string ApplicationListJsonText(const domain::Page<domain::Application>& pag
 
 json ApplicationJson(const domain::Application& a) {
   JsonWriter w;
-  WriteApplicationMembers(w.BeginObject(), a);
+  WriteApplicationMembers(w.BeginObject(), a, ApplicationReader::kOfficial);
   json out = json::parse(std::move(w.EndObject()).Text());
   out["form"] = a.form.Fields();
   if (a.prechecks) out["prechecks"] = PreCheckJson(*a.prechecks);

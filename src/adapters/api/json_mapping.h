@@ -17,19 +17,25 @@
 
 namespace openvap::api {
 
-// An application as its owner sees it (everything) or as an official / provider sees it
-// (the same, with the pre-check details and lodging record).
+// Who reads an application: its applicant (or representative), or an official or a provider's
+// staff. The applicant sees everything but the doubts the provider recorded for the consulate
+// (VC Art 12(5)'s kind: about the documents presented, for the examination to weigh).
+enum class ApplicationReader { kApplicant, kOfficial };
+
+// An application as an official or a provider's staff sees it: everything, with the pre-check
+// details and the lodging record.
 nlohmann::json ApplicationJson(const domain::Application& a);
 nlohmann::json PreCheckJson(const domain::PreCheckOutcome& p);
 // The same two as JSON text for a response body, written directly: the form's text is the one
 // its value keeps, and the pre-check details, which the platform keeps as JSON text, are copied
 // in as they are rather than parsed and written out again (docs/PERFORMANCE.md). Equal to
-// ApplicationJson(a) once parsed.
-std::string ApplicationJsonText(const domain::Application& a);
+// ApplicationJson(a) once parsed, for an official; for the applicant without the doubts.
+std::string ApplicationJsonText(const domain::Application& a, ApplicationReader reader);
 std::string PreCheckJsonText(const domain::PreCheckOutcome& p);
 // {"applications": [...], "next": cursor or null}: a page of a list, each application as
 // ApplicationJsonText writes it; `next` asks for the following page (?after=).
-std::string ApplicationListJsonText(const domain::Page<domain::Application>& page);
+std::string ApplicationListJsonText(const domain::Page<domain::Application>& page,
+                                    ApplicationReader reader);
 // The `kind` member of a request that starts an application: short-stay-visa when absent.
 // Errors: "invalid-field" (not a string), "invalid-kind" (no such kind). ApplicationKindSchema()
 // is its JSON Schema, the kinds as an enum.

@@ -27,16 +27,20 @@ domain::Application Submitted() {
 
 TEST(JsonMappingTest, TheTextOfAnApplicationIsItsJsonWithTheDetailsAsTheyAre) {
   domain::Application a = Submitted();
-  const json text = json::parse(ApplicationJsonText(a));
+  const json text = json::parse(ApplicationJsonText(a, ApplicationReader::kOfficial));
   EXPECT_EQ(text, ApplicationJson(a));
   EXPECT_EQ(text["prechecks"]["details"]["notes"][1], "b\\n");
   EXPECT_EQ(text["prechecks"]["missing"][0]["message"], "pay the visa fee \"now\"");
   EXPECT_EQ(json::parse(PreCheckJsonText(*a.prechecks)), PreCheckJson(*a.prechecks));
   // Details kept as an object (older records) or none at all.
   a.prechecks->details = json{{"x", 1}};
-  EXPECT_EQ(json::parse(ApplicationJsonText(a))["prechecks"]["details"]["x"], 1);
+  EXPECT_EQ(json::parse(
+                ApplicationJsonText(a, ApplicationReader::kOfficial))["prechecks"]["details"]["x"],
+            1);
   a.prechecks->details = nullptr;
-  EXPECT_TRUE(json::parse(ApplicationJsonText(a))["prechecks"]["details"].is_null());
+  EXPECT_TRUE(
+      json::parse(ApplicationJsonText(a, ApplicationReader::kOfficial))["prechecks"]["details"]
+          .is_null());
   // The members present only when they apply.
   a.notified_state = "FR";
   a.submitted_at = a.created_at;
@@ -46,15 +50,19 @@ TEST(JsonMappingTest, TheTextOfAnApplicationIsItsJsonWithTheDetailsAsTheyAre) {
   a.lodging.doubts = {"photo \"old\""};
   a.humanitarian_derogation = "in hospital";
   a.purged = true;
-  const json full = json::parse(ApplicationJsonText(a));
+  const json full = json::parse(ApplicationJsonText(a, ApplicationReader::kOfficial));
   EXPECT_EQ(full, ApplicationJson(a));
   EXPECT_EQ(full["appointment"], (json{{"slot", "slot-1"}, {"organisation", "org-1"}}));
   EXPECT_EQ(full["submitted_at"], FormatIsoTimestamp(a.created_at));
   EXPECT_EQ(full["lodging"]["biometrics_collected_on"], "2027-01-20");
   EXPECT_EQ(full["lodging"]["doubts"][0], "photo \"old\"");
+  // The applicant sees all of it but the provider's doubts, which are for the consulate.
+  json mine = full;
+  mine["lodging"].erase("doubts");
+  EXPECT_EQ(json::parse(ApplicationJsonText(a, ApplicationReader::kApplicant)), mine);
   EXPECT_EQ(full["purged"], true);
   a.prechecks.reset();
-  EXPECT_EQ(json::parse(ApplicationJsonText(a)), ApplicationJson(a));
+  EXPECT_EQ(json::parse(ApplicationJsonText(a, ApplicationReader::kOfficial)), ApplicationJson(a));
   EXPECT_FALSE(ApplicationJson(a).contains("prechecks"));
 }
 
@@ -63,10 +71,11 @@ TEST(JsonMappingTest, AListIsEachApplicationsText) {
   domain::Application without = Submitted();
   without.id = ApplicationId("app-2");
   without.prechecks.reset();
-  const json list = json::parse(ApplicationListJsonText({{with, without}, "1700000000000.app-2"}));
+  const json list = json::parse(ApplicationListJsonText({{with, without}, "1700000000000.app-2"},
+                                                        ApplicationReader::kOfficial));
   EXPECT_EQ(list, (json{{"applications", {ApplicationJson(with), ApplicationJson(without)}},
                         {"next", "1700000000000.app-2"}}));
-  EXPECT_EQ(json::parse(ApplicationListJsonText({})),
+  EXPECT_EQ(json::parse(ApplicationListJsonText({}, ApplicationReader::kOfficial)),
             (json{{"applications", json::array()}, {"next", nullptr}}));
 }
 
