@@ -252,6 +252,11 @@ Result<std::vector<AppointmentSlot>> AppointmentService::Publish(
     if (o.starts_at <= clock_.Now()) {
       return Error{"invalid-field", "slots: starts_at must be in the future"};
     }
+    if (CharacterCount(o.location) > 300 || !IsPlainText(o.location)) {
+      return Error{"invalid-field",
+                   "slots: location: the address shown to the applicant, at most 300 characters "
+                   "on one line"};
+    }
     if (o.minutes < 5 || o.minutes > 240) {
       return Error{"invalid-field", "slots: minutes from 5 to 240"};
     }

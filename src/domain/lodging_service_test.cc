@@ -229,6 +229,14 @@ TEST_F(LodgingTest, SlotsArePublishedByOfficialsAndNeverDoubleBooked) {
     EXPECT_NE(refused.error().message.find("time_zone"), std::string::npos);
     EXPECT_EQ(refused.error().message.find('\n'), std::string::npos);
   }
+  // The address shown to the applicant: one line, of a length a page can show.
+  for (const std::string& location : {std::string(301, 'x'), std::string("1 Rd\nBcc: x")}) {
+    EXPECT_EQ(appointments_
+                  .Publish(consul_, {{clock_.Now() + std::chrono::hours(1), 15, location, "UTC"}})
+                  .error()
+                  .code,
+              "invalid-field");
+  }
   const std::string slot = PublishedSlot(consul_);
   const auto free =
       appointments_.Free("FR", "", clock_.Now(), clock_.Now() + std::chrono::hours(72));

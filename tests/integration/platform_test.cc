@@ -217,6 +217,13 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
       esp.Post("/api/v1/esp/slots", R"({"slots": [{"starts_at": ")" + tomorrow + R"("}]})", key);
   EXPECT_EQ(no_zone.status, 422) << no_zone.body;
   EXPECT_NE(no_zone.body.find("time_zone"), std::string::npos) << no_zone.body;
+  // Nor without the offset of their time (09:00 read as UTC would be 14:30 in New Delhi).
+  const HttpResult no_offset = esp.Post(
+      "/api/v1/esp/slots",
+      R"({"slots": [{"starts_at": ")" + Day(2) + R"(T09:00:00", "time_zone": "Asia/Kolkata"}]})",
+      key);
+  EXPECT_EQ(no_offset.status, 422) << no_offset.body;
+  EXPECT_NE(no_offset.body.find("slots[0].starts_at"), std::string::npos) << no_offset.body;
   const HttpResult published = esp.Post(
       "/api/v1/esp/slots",
       R"({"slots": [{"starts_at": ")" + tomorrow + R"(", "time_zone": "Asia/Kolkata"}]})", key);

@@ -535,6 +535,15 @@ http::Response PublishSlots(PlatformServices& s, CallContext& c) {
     const std::string path = "slots[" + std::to_string(i) + "]";
     if (!o.is_object()) return ErrorResponseFor({"invalid-field", path + ": an object"});
     OPENVAP_API_TRY(start_text, RequireString(o, "starts_at", path));
+    // A time of day without its offset is ambiguous: read as UTC, 09:00 in New Delhi became
+    // 14:30 there. The offset (or Z) is required, as the schema says.
+    const std::size_t t = start_text.find('T');
+    if (t == std::string::npos ||
+        (start_text.back() != 'Z' && start_text.find_first_of("+-", t) == std::string::npos)) {
+      return ErrorResponseFor(
+          {"invalid-field", path + ".starts_at: the date and time with its offset, such as "
+                                   "2027-02-01T09:00:00+05:30 (or Z for UTC)"});
+    }
     OPENVAP_API_TRY(start, ParseIsoTimestamp(start_text));
     domain::SlotOffer offer;
     offer.starts_at = start;
