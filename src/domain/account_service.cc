@@ -929,9 +929,15 @@ Result<Principal> AccountService::AuthenticateServiceProviderKey(const std::stri
     OPENVAP_ASSIGN_OR_RETURN(const auto found, uow.Accounts().FindServiceProviderKey(hash));
     if (!found || found->revoked_at) return Ok();
     OPENVAP_ASSIGN_OR_RETURN(account, uow.Accounts().Find(found->account));
-    valid = account && !account->disabled && account->role == Role::kServiceProvider;
+    valid = account && account->role == Role::kServiceProvider;
     return Ok();
   }));
+  // A key of a staff member whose account an administrator disabled: the same answer as a
+  // password sign-in gets (403), not "no such key".
+  if (valid && account->disabled) {
+    return Error{"account-disabled",
+                 "this service provider staff account is disabled; ask your administrator"};
+  }
   if (!valid) {
     return Error{"unauthenticated",
                  "a valid service provider key is required "

@@ -620,7 +620,7 @@ TEST_F(AccountServiceTest, AnAdministratorDisablesAnAccountAndRevokesItsKeys) {
   ASSERT_TRUE(service_.SetAccountDisabled(admin, *staff, true, "left the company").ok());
   EXPECT_FALSE(service_.Authenticate(grant->token).ok());
   EXPECT_EQ(service_.SignIn("desk@vfs.example", kPassword, "ip").error().code, "account-disabled");
-  EXPECT_EQ(service_.AuthenticateServiceProviderKey(*first_key).error().code, "unauthenticated");
+  EXPECT_EQ(service_.AuthenticateServiceProviderKey(*first_key).error().code, "account-disabled");
   EXPECT_EQ(store_.Snapshot().mail.back().kind, "account-disabled");
   EXPECT_EQ(store_.Snapshot().audit.back().action, "account.disable");
   EXPECT_EQ(store_.Snapshot().audit.back().details["reason"], "left the company");

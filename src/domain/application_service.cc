@@ -259,9 +259,14 @@ Result<Application> ApplicationService::Load(UnitOfWork& uow, const Principal& w
   if (!found) return not_found;
   if (IsOwner(who, *found)) {
     if (for_change && !IsEditableByApplicant(found->status)) {
+      if (found->status == ApplicationStatus::kWithdrawn) {
+        return Error{"invalid-transition",
+                     "the application was withdrawn; start a new one to apply again"};
+      }
       return Error{"invalid-transition",
-                   "the application was already notified to the consulate; it can no longer be "
-                   "changed here (write to the consulate instead)"};
+                   "the application is " + std::string(ApplicationStatusName(found->status)) +
+                       ": it went to the consulate and can no longer be changed here (write to "
+                       "the consulate instead)"};
     }
     return std::move(*found);
   }

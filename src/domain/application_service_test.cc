@@ -596,6 +596,11 @@ TEST_F(ApplicationServiceTest, WithdrawalEndsTheApplication) {
   EXPECT_FALSE(service_.Get(anna_, draft.id)->appointment.has_value());
   EXPECT_FALSE(store_.Snapshot().slots.at("slot-1").booked_by.has_value());
   EXPECT_EQ(service_.Withdraw(anna_, draft.id).error().code, "invalid-transition");
+  // A change says why it cannot be made: withdrawn, not "notified".
+  const auto change = service_.SaveForm(anna_, draft.id, {{"1", "DOE"}}, std::nullopt);
+  EXPECT_EQ(change.error().code, "invalid-transition");
+  EXPECT_NE(change.error().message.find("was withdrawn"), std::string::npos)
+      << change.error().message;
 }
 
 }  // namespace

@@ -116,7 +116,11 @@ Result<Payment> PaymentService::Start(const Principal& owner, const ApplicationI
   return p;
 }
 
-Status PaymentService::HandleWebhook(std::string_view signature, std::string_view body) {
+Status PaymentService::HandleWebhook(std::string_view provider, std::string_view signature,
+                                     std::string_view body) {
+  if (provider != provider_.Name()) {
+    return Error{"not-found", "no payment provider '" + std::string(provider) + "' here"};
+  }
   OPENVAP_ASSIGN_OR_RETURN(const PaymentProvider::Event event,
                            provider_.ParseWebhook(signature, body));
   return store_.Write([&](UnitOfWork& uow) -> Status {

@@ -35,9 +35,11 @@ class PaymentService {
   // "invalid-transition" (already paid or no longer payable).
   Result<Payment> Start(const Principal& owner, const ApplicationId& id);
 
-  // The provider's notification (server to server). Idempotent: a repeated event changes
-  // nothing. Errors: "invalid-signature", "not-found".
-  Status HandleWebhook(std::string_view signature, std::string_view body);
+  // The notification of the provider named `provider` (server to server). Idempotent: a
+  // repeated event changes nothing. Errors: "not-found" (no such provider, or no such payment),
+  // "invalid-signature".
+  Status HandleWebhook(std::string_view provider, std::string_view signature,
+                       std::string_view body);
 
   // VIS 7e(1) recital 20: the fallback, paid at the consulate or the service provider.
   Result<Payment> RecordPaidInPerson(const Principal& official, const ApplicationId& id,

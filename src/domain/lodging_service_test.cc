@@ -134,10 +134,14 @@ TEST_F(LodgingTest, OnlinePaymentIsIdempotentAndMarksTheFeePaid) {
   EXPECT_EQ(payments_.Start(anna_, id)->id, first->id);  // a reload does not charge twice
   EXPECT_EQ(provider_.checkouts, 1);
 
-  EXPECT_EQ(payments_.HandleWebhook("forged", Webhook(*first, "ev1", "paid")).error().code,
-            "invalid-signature");
-  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*first, "ev1", "paid")).ok());
-  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*first, "ev1", "paid")).ok());  // retried
+  EXPECT_EQ(
+      payments_.HandleWebhook("scripted", "forged", Webhook(*first, "ev1", "paid")).error().code,
+      "invalid-signature");
+  EXPECT_EQ(payments_.HandleWebhook("other", "good", Webhook(*first, "ev1", "paid")).error().code,
+            "not-found");  // a provider this platform does not use
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(*first, "ev1", "paid")).ok());
+  ASSERT_TRUE(
+      payments_.HandleWebhook("scripted", "good", Webhook(*first, "ev1", "paid")).ok());  // retried
   const auto app = *applications_.Get(anna_, id);
   EXPECT_TRUE(app.fee_paid);
   EXPECT_EQ(app.fee_payment_reference, first->id);
@@ -155,7 +159,7 @@ TEST_F(LodgingTest, AFeeThatRoseAfterThePaymentLeavesTheBalanceToPay) {
   const auto child = payments_.Start(anna_, id);
   ASSERT_TRUE(child.ok()) << child.error().message;
   EXPECT_EQ(child->amount_cents, 4500);
-  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*child, "ev1", "paid")).ok());
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(*child, "ev1", "paid")).ok());
   EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 4500);
   EXPECT_EQ(payments_.Start(anna_, id).error().code, "invalid-transition");
 
@@ -168,7 +172,7 @@ TEST_F(LodgingTest, AFeeThatRoseAfterThePaymentLeavesTheBalanceToPay) {
   ASSERT_TRUE(balance.ok()) << balance.error().message;
   EXPECT_EQ(balance->amount_cents, 4500);  // the rest, not the whole fee again
   EXPECT_NE(balance->id, child->id);
-  ASSERT_TRUE(payments_.HandleWebhook("good", Webhook(*balance, "ev2", "paid")).ok());
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(*balance, "ev2", "paid")).ok());
   const auto app = *applications_.Get(anna_, id);
   EXPECT_TRUE(app.fee_paid);
   EXPECT_EQ(app.fee_paid_cents, 9000);
@@ -265,7 +269,8 @@ TEST_F(LodgingTest, SlotsArePublishedByOfficialsAndNeverDoubleBooked) {
 TEST_F(LodgingTest, TheProviderLodgesTheFileAndTheConsulateIsNotified) {
   const ApplicationId id = Submitted();
   ASSERT_TRUE(
-      payments_.HandleWebhook("good", Webhook(*payments_.Start(anna_, id), "e", "paid")).ok());
+      payments_.HandleWebhook("scripted", "good", Webhook(*payments_.Start(anna_, id), "e", "paid"))
+          .ok());
   // Not booked with this provider: nothing to see.
   EXPECT_EQ(visits_.Retrieve(esp_, id).error().code, "not-found");
   EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "not-found");
@@ -388,7 +393,8 @@ TEST_F(LodgingTest, TheVisitsPartEndsWhenTheConsulateHasTheFile) {
 TEST_F(LodgingTest, FeesOfInadmissibleApplicationsAreRefunded) {
   const ApplicationId id = Submitted();
   ASSERT_TRUE(
-      payments_.HandleWebhook("good", Webhook(*payments_.Start(anna_, id), "e", "paid")).ok());
+      payments_.HandleWebhook("scripted", "good", Webhook(*payments_.Start(anna_, id), "e", "paid"))
+          .ok());
   ASSERT_TRUE(payments_.Refund(id).ok());
   EXPECT_EQ(provider_.refunds, 1);
   EXPECT_EQ(payments_.List(anna_, id)->front().status, PaymentStatus::kRefunded);

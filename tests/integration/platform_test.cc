@@ -510,7 +510,7 @@ TEST_P(WholeProcedure, AnAdministratorDisablesAMemberOfStaffAndRevokesTheirKeys)
   const std::string account = "/api/v1/admin/accounts/" + found.value("id", "");
   EXPECT_EQ(admin.Call("POST", account + "/disable", json::object()).status, 422);
   admin.Expect(200, "POST", account + "/disable", {{"reason", "left the provider"}});
-  EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 401);
+  EXPECT_EQ(esp.Get("/api/v1/esp/applications", key).status, 403);  // account-disabled
   EXPECT_TRUE(
       admin.Expect(200, "GET", "/api/v1/admin/accounts?email=" + email).value("disabled", false));
   ApiSession staff(server.url());

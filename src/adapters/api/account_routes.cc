@@ -134,7 +134,10 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
              reg.display_name = name;
              if (role) {
                auto parsed = domain::ParseRole(*role);
-               if (!parsed.ok()) return ErrorResponseFor({"invalid-field", "role: " + *role});
+               if (!parsed.ok()) {
+                 return ErrorResponseFor(
+                     {"invalid-field", "role: applicant or representative, not '" + *role + "'"});
+               }
                reg.role = *parsed;
              }
              if (language) reg.preferred_language = *language;
@@ -374,13 +377,18 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
            .summary = "Create an official's account",
            .tag = "administration",
            .roles = {Role::kAdministrator},
-           .request_schema = ObjectSchema({{"email", StringSchema(nullptr, "email")},
-                                           {"display_name", StringSchema()},
-                                           {"role", StringSchema()},
-                                           {"member_state", StringSchema("ISO alpha-2")},
-                                           {"organisation", StringSchema()},
-                                           {"password", StringSchema()}},
-                                          {"email", "display_name", "role", "password"}),
+           .request_schema =
+               ObjectSchema({{"email", StringSchema(nullptr, "email")},
+                             {"display_name", StringSchema()},
+                             {"role", StringSchema("consular-officer, "
+                                                   "central-authority, "
+                                                   "service-provider, "
+                                                   "border-guard or administrator")},
+                             {"member_state", StringSchema("ISO alpha-2; required but for an "
+                                                           "administrator")},
+                             {"organisation", StringSchema("required but for an administrator")},
+                             {"password", StringSchema()}},
+                            {"email", "display_name", "role", "password"}),
            .success_status = 201,
            .handler = [&accounts](CallContext& c) {
              OPENVAP_API_TRY(body, ParseJsonObject(c.request));
@@ -392,7 +400,13 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
              OPENVAP_API_TRY(org, OptionalString(body, "organisation"));
              OPENVAP_API_TRY(password, RequireString(body, "password"));
              auto parsed = domain::ParseRole(role);
-             if (!parsed.ok()) return ErrorResponseFor({"invalid-field", "role: " + role});
+             if (!parsed.ok()) {
+               return ErrorResponseFor(
+                   {"invalid-field",
+                    "role: consular-officer, central-authority, service-provider, "
+                    "border-guard or administrator, not '" +
+                        role + "'"});
+             }
              staff.email = email;
              staff.display_name = name;
              staff.role = *parsed;

@@ -128,7 +128,8 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
                       "what the file is",
                       {{"type", "string"},
                        {"enum",
-                        {"travel-document", "photo", "supporting-document", "travel-insurance"}}}},
+                        {"travel-document", "photo", "supporting-document", "travel-insurance"}}},
+                      true},
                      {"filename", "the file's name as the applicant knows it"}},
            .roles = ApplicantSide(),
            .success_status = 201,
@@ -260,7 +261,8 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .auth = AuthScheme::kNone,
            .handler = [&s](CallContext& c) {
              const Status done =
-                 s.payments.HandleWebhook(c.request.Header("x-signature"), c.request.body);
+                 s.payments.HandleWebhook(c.request.path_params["provider"],
+                                          c.request.Header("x-signature"), c.request.body);
              if (!done.ok()) return ErrorResponseFor(done.error());
              return Json(200, {{"status", "received"}});
            }});
@@ -270,7 +272,7 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
        .path = "/api/v1/appointments/slots",
        .summary = "Free appointment slots of a state, the earliest 500 in the period (VAP-APPT)",
        .tag = "appointments",
-       .query = {{"state", "the Member State, ISO 3166-1 alpha-2"},
+       .query = {{"state", "the Member State, ISO 3166-1 alpha-2", {{"type", "string"}}, true},
                  {"organisation", "a consulate or service provider (optional)"},
                  {"from", "ISO 8601 instant; now when absent", StringSchema(nullptr, "date-time")},
                  {"to", "ISO 8601 instant; 60 days after now when absent",
