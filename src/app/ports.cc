@@ -343,6 +343,10 @@ std::string RulesPreChecks::StateName(const std::string& state) const {
   return NameOfState(data_, state);
 }
 
+bool RulesPreChecks::IsTimeZone(std::string_view zone) const {
+  return !zone.empty() && zone.size() <= 64 && zones_.OffsetAt(zone, Timestamp{}).ok();
+}
+
 std::vector<std::string> RulesPreChecks::NonLatinFields(const json& form) const {
   std::vector<std::string> out;
   for (const auto& [key, value] : form.items()) {

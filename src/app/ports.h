@@ -46,6 +46,7 @@ class RulesPreChecks final : public domain::PreChecks {
                                       Date lodged_on) const override;
   std::vector<std::string> NonLatinFields(const nlohmann::json& form) const override;
   std::string StateName(const std::string& state) const override;
+  bool IsTimeZone(std::string_view zone) const override;
 
   // The rules request for `application` (exposed for tests). Errors: "invalid-field" naming
   // the form field the pre-checks need ("form.7: ...", or "the form does not give what the

@@ -68,6 +68,19 @@ TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
   EXPECT_NE(std::find(missing.begin(), missing.end(), "non-latin-characters"), missing.end());
 }
 
+TEST(RulesPreChecks, TimeZonesOfResidenceAreTheTzDatabasesOrFixedOffsets) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const SystemTimeZones zones;
+  const RulesPreChecks prechecks(*data, zones);
+  for (const char* zone : {"Asia/Kolkata", "America/Sao_Paulo", "UTC", "+05:30"}) {
+    EXPECT_TRUE(prechecks.IsTimeZone(zone)) << zone;
+  }
+  for (const char* zone : {"", "Mars/Olympus", "Asia/Kolkata\n", "../../etc/passwd"}) {
+    EXPECT_FALSE(prechecks.IsTimeZone(zone)) << zone;
+  }
+}
+
 TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
   const auto& data = rules::ReferenceData::Embedded();
   ASSERT_TRUE(data.ok());

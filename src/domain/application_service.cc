@@ -399,6 +399,15 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
   for (const auto& [key, value] : fields.items()) {
     OPENVAP_RETURN_IF_ERROR(CheckField(key, value));
   }
+  // VC Art 32(2): the days of a decision's notification count in the time zone of residence.
+  if (const auto zone = fields.find("residence_time_zone");
+      zone != fields.end() && zone->is_string() && !zone->get_ref<const std::string&>().empty() &&
+      !prechecks_.IsTimeZone(zone->get_ref<const std::string&>())) {
+    return Error{"invalid-field",
+                 "form.residence_time_zone: the time zone where you live, an IANA name such as "
+                 "Asia/Kolkata or America/Sao_Paulo ('" +
+                     zone->get<std::string>() + "' is not one)"};
+  }
   const std::vector<std::string> non_latin = prechecks_.NonLatinFields(fields);
   if (!non_latin.empty()) {
     std::string list;

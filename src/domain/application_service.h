@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
@@ -42,6 +43,10 @@ class PreChecks {
   // The English name of a Member State (alpha-2), e.g. "France" for FR; the code itself when
   // it is not one. Messages to the applicant name states this way (StateLabel).
   virtual std::string StateName(const std::string& state) const = 0;
+  // Whether `zone` names a time zone the platform's calendar knows: an IANA name such as
+  // Asia/Kolkata, or a fixed offset. The time zone of residence counts the days of a
+  // decision's notification (VC Art 32(2)).
+  virtual bool IsTimeZone(std::string_view zone) const = 0;
 };
 
 // What one account may keep in temporary storage: uploads per application (VAP-DOCS), and

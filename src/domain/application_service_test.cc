@@ -39,6 +39,9 @@ class ScriptedPreChecks : public PreChecks {
   std::string StateName(const std::string& state) const override {
     return state == "FR" ? "France" : state;
   }
+  bool IsTimeZone(std::string_view zone) const override {
+    return zone == "UTC" || zone == "Asia/Kolkata" || zone == "Europe/Paris";
+  }
   std::vector<std::string> NonLatinFields(const json& form) const override {
     std::vector<std::string> out;
     for (const auto& [k, v] : form.items()) {
@@ -134,6 +137,13 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
         << refused.error().message;
   }
   EXPECT_TRUE(service_.Get(anna_, draft.id)->form.Fields().empty());
+  // The time zone of residence, which counts the days of a decision's notification.
+  const auto mars =
+      service_.SaveForm(anna_, draft.id, {{"residence_time_zone", "Mars/Olympus"}}, {});
+  ASSERT_FALSE(mars.ok());
+  EXPECT_NE(mars.error().message.find("form.residence_time_zone"), std::string::npos);
+  EXPECT_TRUE(
+      service_.SaveForm(anna_, draft.id, {{"residence_time_zone", "Asia/Kolkata"}}, {}).ok());
   // Annex I's choices (application_form_fields.csv), in any letter case; field 27 as a code.
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"8", "Banana"}}, {}).error().message,
             "form.8: one of Male, Female, Other");

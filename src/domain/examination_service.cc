@@ -283,13 +283,17 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
                                 "national-transfer:" + a.id.value(),
                                 {{"application", a.id.value()}, {"state", official.member_state}},
                                 clock_.Now()}));
-    OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
-        NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "accepted",
-        "Your application is being examined",
-        "The authorities of " + StateLabel(texts_, official.member_state) +
-            " confirmed that they are competent and that your application is admissible. "
-            "They are now examining it.",
-        clock_.Now(), std::nullopt}));
+    // An application an official lodged for a person without an account (VAP-HUM) is owned by
+    // that official's account: the notice is not for them.
+    if (!a.lodged_by_official) {
+      OPENVAP_RETURN_IF_ERROR(uow.Messages().Insert(AccountMessage{
+          NewAccountMessageId(clock_.Now(), random_), a.owner, a.id, "accepted",
+          "Your application is being examined",
+          "The authorities of " + StateLabel(texts_, official.member_state) +
+              " confirmed that they are competent and that your application is admissible. "
+              "They are now examining it.",
+          clock_.Now(), std::nullopt}));
+    }
     return uow.Audit().Append(Audit(official, "application.accept", "application:" + id.value()));
   });
 }

@@ -32,6 +32,9 @@ class LodgingPreChecks : public PreChecks {
   }
   std::vector<std::string> NonLatinFields(const json&) const override { return {}; }
   std::string StateName(const std::string& state) const override { return state; }
+  bool IsTimeZone(std::string_view zone) const override {
+    return zone == "UTC" || zone == "Asia/Kolkata" || zone == "Europe/Paris";
+  }
   double fee = 90;
 };
 
