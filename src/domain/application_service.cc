@@ -9,6 +9,7 @@
 #include "domain/plain_text.h"
 #include "domain/register_retention.h"
 #include "domain/state_label.h"
+#include "domain/visa.h"
 
 namespace openvap::domain {
 namespace {
@@ -37,11 +38,18 @@ constexpr std::array<std::string_view, 71> kAnnexIFields = {
 // 9(1)), previous stays in the last 180 days, the applicant's e-mail for messages, a mandatory
 // fee waiver claimed (VC Art 16(4)(b)-(d), proven by the supporting documents) and the reason
 // for an extension (VC Art 33(1): force majeure or humanitarian, free; 33(2): serious personal
-// reasons, EUR 30).
-constexpr std::array<std::string_view, 10> kPlatformFields = {
-    "itinerary",     "chosen_state",    "legally_present_not_residing", "residence_time_zone",
-    "seafarer",      "previous_stays",  "family_member_of_eu_citizen",  "contact_email",
-    "fee_exemption", "extension_reason"};
+// reasons, EUR 30), and for an extension or a confirmation the number of the visa it concerns.
+constexpr std::array<std::string_view, 11> kPlatformFields = {"itinerary",
+                                                              "chosen_state",
+                                                              "legally_present_not_residing",
+                                                              "residence_time_zone",
+                                                              "seafarer",
+                                                              "previous_stays",
+                                                              "family_member_of_eu_citizen",
+                                                              "contact_email",
+                                                              "fee_exemption",
+                                                              "extension_reason",
+                                                              "visa_number"};
 
 // The Annex I fields that are a choice (application_form_fields.csv), as the online form sends
 // them; letter case does not matter. Field 8 also takes "Other" (the Spanish edition's box; a
@@ -190,6 +198,11 @@ Status CheckField(const std::string& key, const json& value) {
                  "form.fee_exemption: none, pupil-student-teacher, researcher or "
                  "non-profit-representative (Visa Code Art 16(4)(b)-(d))"};
   }
+  if (key == "visa_number" && !ValidateVisaNumber(text).ok()) {
+    return Error{"invalid-field",
+                 "form.visa_number: the number of the visa to extend or confirm, as printed on "
+                 "it (three letters and nine digits)"};
+  }
   if (key == "extension_reason" && !Contains(kExtensionReasons, text)) {
     return Error{"invalid-field",
                  "form.extension_reason: serious-personal-reasons, force-majeure or humanitarian "
@@ -224,6 +237,105 @@ bool HostsTheVisit(const Principal& who, const Application& a) {
   const bool visit_due =
       a.status == ApplicationStatus::kSubmitted || a.status == ApplicationStatus::kNotified;
   return visit_due && IsVisitHost(who, a);
+}
+
+json ApplicationFormSchema() {
+  // OpenAPI 3.0: null removes a field.
+  const auto nullable = [](json schema) {
+    schema["nullable"] = true;
+    return schema;
+  };
+  const auto choices = [](const auto& set) {
+    json values = json::array();
+    for (std::string_view v : set) values.push_back(v);
+    values.push_back(nullptr);
+    return values;
+  };
+  const json text = {{"type", "string"}, {"maxLength", 2000}};
+  json properties = json::object();
+  for (std::string_view field : kAnnexIFields) {
+    const std::string key(field);
+    json schema = text;
+    schema["description"] =
+        "Annex I field " + key + " (data/refdata/forms/application_form_fields.csv)";
+    if (Contains(kDateFields, field)) schema["format"] = "date";
+    if (Contains(kListFields, field)) {
+      schema = {{"type", "array"}, {"items", text}, {"description", schema["description"]}};
+    }
+    properties[key] = nullable(schema);
+  }
+  const auto describe = [&properties](const char* key, const char* description) {
+    properties[key]["description"] = description;
+  };
+  properties["8"]["enum"] = choices(kSexes);
+  properties["9"]["enum"] = choices(kCivilStatuses);
+  properties["12"]["enum"] = choices(kTravelDocumentTypes);
+  properties["27"]["enum"] = choices(kEntries);
+  describe("8", "Annex I field 8, sex (any letter case)");
+  describe("9", "Annex I field 9, civil status (any letter case; Other with 9a)");
+  describe("12", "Annex I field 12, type of travel document (any letter case; Other with 12a)");
+  describe("27", "Annex I field 27, entries requested, as a code (D2 is needed for multiple)");
+  describe("23", "Annex I field 23, the purposes of the journey, the main one first");
+  const json date = {{"type", "string"}, {"format", "date"}};
+  const json state = {{"type", "string"}, {"pattern", "^[A-Z]{2}$"}};
+  properties["itinerary"] =
+      nullable({{"type", "array"},
+                {"items",
+                 {{"type", "object"},
+                  {"properties", {{"state", state}, {"from", date}, {"to", date}}},
+                  {"required", {"state", "from", "to"}}}},
+                {"description",
+                 "the planned stays, one per Member State, for the competence and the days "
+                 "of stay (VIS 7d(1))"}});
+  properties["previous_stays"] =
+      nullable({{"type", "array"},
+                {"items",
+                 {{"type", "object"},
+                  {"properties", {{"from", date}, {"to", date}}},
+                  {"required", {"from", "to"}}}},
+                {"description", "stays in the Schengen area in the last 180 days (VC Art 24)"}});
+  properties["chosen_state"] =
+      nullable({{"type", "string"},
+                {"description",
+                 "the state chosen by the main purpose when stays are equally long (VIS "
+                 "7d(1)), alpha-2"}});
+  for (const char* flag :
+       {"legally_present_not_residing", "seafarer", "family_member_of_eu_citizen"}) {
+    properties[flag] = nullable({{"type", "boolean"}});
+  }
+  describe("legally_present_not_residing",
+           "legally present in the country of application without residing there (VC Art 6(2))");
+  describe("seafarer", "a seafarer in the exercise of their duties (VC Art 9(1))");
+  describe("family_member_of_eu_citizen",
+           "family member of an EU, EEA or Swiss citizen (Directive 2004/38)");
+  properties["residence_time_zone"] =
+      nullable({{"type", "string"},
+                {"description",
+                 "the IANA time zone of residence, e.g. Asia/Kolkata: the days of a "
+                 "decision's notification count in it (VC Art 32(2))"}});
+  properties["contact_email"] = nullable(
+      {{"type", "string"},
+       {"format", "email"},
+       {"description", "where messages about the application go (else the address in field 19)"}});
+  properties["fee_exemption"] =
+      nullable({{"type", "string"},
+                {"enum", choices(kFeeExemptions)},
+                {"description",
+                 "a fee waiver claimed, proven by the supporting documents (VC Art "
+                 "16(4)(b)-(d))"}});
+  properties["extension_reason"] =
+      nullable({{"type", "string"},
+                {"enum", choices(kExtensionReasons)},
+                {"description", "why a visa-extension application is made (VC Art 33)"}});
+  properties["visa_number"] = nullable(
+      {{"type", "string"},
+       {"pattern", "^[A-Z]{3}[0-9]{9}$"},
+       {"description", "a visa-extension or visa-confirmation application: the visa it concerns"}});
+  return {
+      {"type", "object"},
+      {"description", "the fields to save, by Annex I number or platform name; null removes one"},
+      {"properties", properties},
+      {"additionalProperties", false}};
 }
 
 std::vector<std::string> RequiredDeclarations(const json& form) {

@@ -150,6 +150,10 @@ class ApplicationService {
   ApplicationLimits limits_;
 };
 
+// The form's fields as SaveForm takes them, as an OpenAPI 3.0 schema object: every
+// Annex I field by number, the platform's own fields, their types and choices.
+nlohmann::json ApplicationFormSchema();
+
 // The declarations every submission needs (Annex I D1, D3-D6) and D2 for multiple entries.
 std::vector<std::string> RequiredDeclarations(const nlohmann::json& form);
 

@@ -137,6 +137,10 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
         << refused.error().message;
   }
   EXPECT_TRUE(service_.Get(anna_, draft.id)->form.Fields().empty());
+  // The visa an extension or a confirmation is about, by its number (with its check digit).
+  EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"visa_number", "FRA000000012"}}, {}).error().code,
+            "invalid-field");
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"visa_number", "FRA000000013"}}, {}).ok());
   // The time zone of residence, which counts the days of a decision's notification.
   const auto mars =
       service_.SaveForm(anna_, draft.id, {{"residence_time_zone", "Mars/Olympus"}}, {});
@@ -172,6 +176,32 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"extension_reason", "bored"}}, {}).error().code,
             "invalid-field");
   EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"extension_reason", "force-majeure"}}, {}).ok());
+}
+
+// The schema the OpenAPI document gives for the form is the one SaveForm applies: every field
+// it names is taken, every choice it lists is accepted, a field it does not name is refused.
+TEST_F(ApplicationServiceTest, TheFormsSchemaIsWhatSavingTakes) {
+  const json schema = ApplicationFormSchema();
+  EXPECT_FALSE(schema["additionalProperties"].get<bool>());
+  const json& fields = schema["properties"];
+  EXPECT_EQ(fields.size(), 71U + 11U);  // Annex I and the platform's own
+  const auto draft = *service_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  for (const auto& [key, field] : fields.items()) {
+    EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{key, nullptr}}, {}).ok()) << key;
+    if (!field.contains("enum")) continue;
+    for (const json& choice : field["enum"]) {
+      const auto saved = service_.SaveForm(anna_, draft.id, {{key, choice}}, {});
+      EXPECT_TRUE(saved.ok()) << key << " " << choice << " "
+                              << (saved.ok() ? "" : saved.error().message);
+    }
+  }
+  EXPECT_EQ(fields["27"]["enum"], (json{"single", "two", "multiple", nullptr}));
+  EXPECT_EQ(fields["4"]["format"], "date");
+  EXPECT_EQ(fields["23"]["type"], "array");
+  EXPECT_TRUE(fields["23"]["nullable"].get<bool>());
+  EXPECT_EQ(fields["itinerary"]["items"]["required"], (json{"state", "from", "to"}));
+  EXPECT_FALSE(fields.contains("99"));
+  EXPECT_FALSE(service_.SaveForm(anna_, draft.id, {{"99", "x"}}, {}).ok());
 }
 
 TEST_F(ApplicationServiceTest, UploadsAreCheckedByContentAndSize) {

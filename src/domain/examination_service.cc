@@ -621,6 +621,12 @@ Result<std::optional<Application>> ExaminationService::LoadRequest(
                  "application: " + request->value() + " was not lodged by the holder of visa " +
                      visa.number.value() + " (surname, date of birth, nationality)"};
   }
+  // The visa the applicant named in the form, if they did, is this one.
+  if (const auto named = file->data.find("visa_number");
+      named != file->data.end() && named->is_string() && *named != visa.number.value()) {
+    return Error{"invalid-field", "application: " + request->value() + " is about visa " +
+                                      named->get<std::string>() + ", not " + visa.number.value()};
+  }
   return std::optional<Application>(std::move(a));
 }
 

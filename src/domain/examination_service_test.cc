@@ -115,8 +115,12 @@ class ExaminationTest : public ::testing::Test {
 
   // An application by Anna (or by someone of `surname` in her account), notified to France.
   ApplicationId Notified(ApplicationKind kind = ApplicationKind::kShortStayVisa,
-                         const std::string& surname = "ERIKSSON") {
+                         const std::string& surname = "ERIKSSON",
+                         const json& more_fields = json::object()) {
     auto a = *applications_.CreateDraft(anna_, kind);
+    if (!more_fields.empty()) {
+      EXPECT_TRUE(applications_.SaveForm(anna_, a.id, more_fields, {}).ok());
+    }
     EXPECT_TRUE(
         applications_
             .SaveForm(anna_, a.id,
@@ -591,6 +595,14 @@ TEST_F(ExaminationTest, AnExtensionAnswersTheHoldersApplicationForIt) {
   };
   EXPECT_EQ(extend(other_kind).error().code, "invalid-field");
   EXPECT_EQ(extend(other_person).error().code, "invalid-field");
+  // An application that names another of the holder's visas is not answered by this one.
+  const ApplicationId other_visa =
+      Notified(ApplicationKind::kVisaExtension, "ERIKSSON", {{"visa_number", "FRA000000013"}});
+  ASSERT_TRUE(exam_.Accept(consul_fr_, other_visa).ok());
+  const auto named = extend(other_visa);
+  ASSERT_FALSE(named.ok());
+  EXPECT_NE(named.error().message.find("is about visa FRA000000013"), std::string::npos)
+      << named.error().message;
   EXPECT_EQ(exam_.Extend(consul_de_, visa.number, D("2027-04-10"), 25, {{}, "illness"}, asked)
                 .error()
                 .code,

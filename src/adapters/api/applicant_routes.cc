@@ -105,7 +105,8 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
        .tag = "applications",
        .roles = ApplicantSide(),
        .request_schema = ObjectSchema(
-           {{"fields", {{"type", "object"}}}, {"version", {{"type", "integer"}}}}, {"fields"}),
+           {{"fields", domain::ApplicationFormSchema()}, {"version", {{"type", "integer"}}}},
+           {"fields"}),
        .handler = [&s](CallContext& c) {
          OPENVAP_API_TRY(body, ParseJsonObject(c.request));
          if (!body.contains("fields")) {
