@@ -537,6 +537,13 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
       return Error{"conflict", "the application changed in another window; reload it"};
     }
     a.form.Apply(fields);
+    if (a.status == ApplicationStatus::kSubmitted) {
+      // VIS 7d(6): the declarations signed the data as submitted; changed, they are a draft's
+      // again, to be submitted with the declarations once more.
+      OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kDraft, who.role));
+      a.status = ApplicationStatus::kDraft;
+      a.declarations.clear();
+    }
     // Annex I field 27: the first stay's departure is not before its arrival.
     const std::string& arrival = a.form.FieldText("27a");
     const std::string& departure = a.form.FieldText("27b");

@@ -269,6 +269,18 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
   ASSERT_EQ(messages.size(), 1U);
   EXPECT_EQ(messages[0].kind, "incomplete");
   EXPECT_NE(messages[0].body.find("pay the visa fee"), std::string::npos);
+
+  // A change after submission: the declarations signed the data as submitted (VIS 7d(6)), so the
+  // application is a draft again, to be submitted once more with them.
+  const auto changed = service_.SaveForm(anna_, draft.id, {{"1", "ERIKSSON-BERG"}}, {});
+  ASSERT_TRUE(changed.ok()) << changed.error().message;
+  EXPECT_EQ(changed->status, ApplicationStatus::kDraft);
+  EXPECT_TRUE(changed->declarations.empty());
+  const auto again =
+      service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6"}, "203.0.113.5");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->status, ApplicationStatus::kSubmitted);
+  EXPECT_EQ(again->declarations.size(), 6U);
 }
 
 // The outcome says when the checks ran (the applicant and the officer see it): on submission, on

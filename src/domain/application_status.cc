@@ -49,6 +49,11 @@ const Step kSteps[] = {
     // VC Arts 23, 24, 32.
     {S::kAccepted, S::kIssued, {Role::kConsularOfficer, Role::kCentralAuthority}},
     {S::kAccepted, S::kRefused, {Role::kConsularOfficer, Role::kCentralAuthority}},
+    // A change to a file submitted with parts missing: the declarations, which sign what was
+    // submitted (VIS 7d(6)), no longer cover it, so it is a draft until submitted again.
+    {S::kSubmitted,
+     S::kDraft,
+     {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer, Role::kCentralAuthority}},
     // Withdrawal before a decision.
     {S::kDraft, S::kWithdrawn, {Role::kApplicant, Role::kRepresentative}},
     {S::kSubmitted, S::kWithdrawn, {Role::kApplicant, Role::kRepresentative}},

@@ -80,6 +80,8 @@ TEST(ApplicationStatus, TheApplicantSubmitsAndThePlatformNotifies) {
   EXPECT_TRUE(CheckTransition(S::kDraft, S::kSubmitted, Role::kApplicant).ok());
   EXPECT_TRUE(CheckTransition(S::kDraft, S::kSubmitted, Role::kRepresentative).ok());
   EXPECT_TRUE(CheckTransition(S::kSubmitted, S::kNotified, Role::kSystem).ok());
+  EXPECT_TRUE(CheckTransition(S::kSubmitted, S::kDraft, Role::kApplicant).ok());  // changed
+  EXPECT_FALSE(CheckTransition(S::kNotified, S::kDraft, Role::kApplicant).ok());
   EXPECT_EQ(CheckTransition(S::kSubmitted, S::kNotified, Role::kApplicant).error().code,
             "forbidden");
 }
