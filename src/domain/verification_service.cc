@@ -125,8 +125,9 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
     // visa again: an earlier code, signed and genuine, no longer states what the register holds
     // (another travel document, other dates), and the one who shows it may hold a document
     // reported lost or stolen. It is not accepted; the record says what holds now.
-    if (!visa->seal.empty() &&
-        !std::equal(code.begin(), code.end(), visa->seal.begin(), visa->seal.end())) {
+    // Bytes after the signature (a scanner's padding) are ignored by the decoder, as here.
+    if (!visa->seal.empty() && (code.size() < visa->seal.size() ||
+                                !std::equal(visa->seal.begin(), visa->seal.end(), code.begin()))) {
       out.status = "invalid";
       out.reason =
           "this code was replaced by a newer one for the same visa (an extension or a new "

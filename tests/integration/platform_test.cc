@@ -297,6 +297,10 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   // VAP-VERIFY: anyone can check the code; a public verifier learns only the status.
   ApiSession anyone(server.url());
   const json checked = anyone.Expect(200, "POST", "/api/v1/verify", {{"code", code}});
+  const HttpResult both =
+      anyone.Call("POST", "/api/v1/verify", {{"code", code}, {"image", "AA=="}});
+  EXPECT_EQ(both.status, 422) << both.body;  // one of them, not both
+  EXPECT_NE(both.body.find("not both"), std::string::npos) << both.body;
   EXPECT_EQ(checked.value("status", ""), "not-yet-valid") << checked;  // valid from `from`
   EXPECT_EQ(checked.dump().find("DOE"), std::string::npos) << "a public verifier saw the name";
   // DV-CHECK: the border guard looks the visa up by number and sees the record.

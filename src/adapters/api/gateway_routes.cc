@@ -155,6 +155,9 @@ Result<Bytes> CodeFromRequest(const http::Request& r) {
     OPENVAP_ASSIGN_OR_RETURN(const json body, ParseJsonObject(r));
     OPENVAP_ASSIGN_OR_RETURN(const auto code, OptionalString(body, "code"));
     OPENVAP_ASSIGN_OR_RETURN(const auto b64, OptionalString(body, "image"));
+    if (code && b64) {
+      return Error{"invalid-field", "code or image: send one of them, not both"};
+    }
     if (code) {
       std::string text = *code;
       text.erase(0, text.find_first_not_of(" \t\r\n"));

@@ -161,8 +161,15 @@ json DecisionJson(const domain::Decision& d) {
               {"authority", d.authority},
               {"decided_at", FormatIsoTimestamp(d.decided_at)},
               {"grounds", d.grounds},
-              {"text", {{d.state_language, d.text_state_language}, {"en", d.text_english}}},
+              {"text", {{"en", d.text_english}}},
               {"appealable", domain::IsAppealable(d)}};
+  // The state's language only where the text was written in it (the Annex VI form of a
+  // refusal, annulment or revocation); other decisions have their English text alone, rather
+  // than English under another language's name.
+  if (d.state_language != "en" && !d.state_language.empty() &&
+      d.text_state_language != d.text_english) {
+    out["text"][d.state_language] = d.text_state_language;
+  }
   if (d.visa) out["visa_number"] = d.visa->value();
   if (!d.remarks.empty()) out["remarks"] = d.remarks;
   if (!d.confirmation_number.empty()) out["confirmation_number"] = d.confirmation_number;

@@ -90,5 +90,23 @@ TEST(JsonMappingTest, TheKindOfANewApplicationIsReadOnceForEveryRoute) {
             (json{"short-stay-visa", "long-stay-visa", "visa-extension", "visa-confirmation"}));
 }
 
+// A decision's text is given in the state's language only where it was written in it (the Annex
+// VI form); an issued visa's English text is not labelled French.
+TEST(JsonMappingTest, ADecisionsTextIsInTheLanguagesItWasWrittenIn) {
+  domain::Decision issued;
+  issued.id = DecisionId("dec-1");
+  issued.application = ApplicationId("app-1");
+  issued.state_language = "fr";
+  issued.text_english = "A C visa was issued.";
+  issued.text_state_language = issued.text_english;
+  EXPECT_EQ(DecisionJson(issued)["text"], (json{{"en", "A C visa was issued."}}));
+  domain::Decision refused = issued;
+  refused.kind = domain::DecisionKind::kRefuse;
+  refused.text_english = "Reasons: 2. justification ...";
+  refused.text_state_language = "Motifs : 2. la justification ...";
+  EXPECT_EQ(DecisionJson(refused)["text"], (json{{"en", "Reasons: 2. justification ..."},
+                                                 {"fr", "Motifs : 2. la justification ..."}}));
+}
+
 }  // namespace
 }  // namespace openvap::api

@@ -188,9 +188,12 @@ http::Response SandboxPaymentProvider::Submit(const std::string& id, const std::
                                    clock_.Now()});
     if (!scheduled.ok()) return Page(id, "The payment could not be recorded; try again.");
   }
+  // A checkout already closed (the form posted twice, another tab) keeps its outcome: the
+  // return address says what it is, not what this post asked for.
+  const std::string result = checkout->status == "open" ? outcome : checkout->status;
   http::Response r;
   r.status = 303;
-  r.SetHeader("Location", checkout->return_url + "?payment=" + outcome);
+  r.SetHeader("Location", checkout->return_url + "?payment=" + result);
   return r;
 }
 

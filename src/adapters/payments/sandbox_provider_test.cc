@@ -111,6 +111,12 @@ TEST_F(SandboxTest, DeclinedAndUnknownCardsAndUnknownCheckouts) {
       browser.Post("/sandbox-pay/" + checkout.checkout_id, "card=4000000000000002&action=pay",
                    {"Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(declined.headers.at("location"), "https://vap.example/return?payment=failed");
+  // Posted again with the good card (another tab, the back button): the checkout is closed and
+  // the return address says so, not "paid".
+  const auto again =
+      browser.Post("/sandbox-pay/" + checkout.checkout_id, "card=4242424242424242&action=pay",
+                   {"Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(again.headers.at("location"), "https://vap.example/return?payment=failed");
   EXPECT_EQ(browser.Get("/sandbox-pay/chk_nope").status, 404);
 }
 
