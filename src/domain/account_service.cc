@@ -107,7 +107,7 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(registration.email));
   if (registration.display_name.empty() || registration.display_name.size() > 200 ||
       !IsPlainText(registration.display_name)) {
-    return Error{"invalid-field", "display_name: give a name of 1 to 200 characters"};
+    return Error{"invalid-field", "display_name: give a name of 1 to 200 characters on one line"};
   }
   // ISO 639-1, for the messages (VAP-NOTIFY): two lower-case letters, or none.
   const std::string& language = registration.preferred_language;
@@ -334,7 +334,12 @@ Result<SessionGrant> AccountService::ChangePassword(const std::string& session_t
   const std::string hash = credentials_.HashToken(session_token);
   OPENVAP_ASSIGN_OR_RETURN(const auto account,
                            ProveCurrentPassword(hash, current_password, "password-change"));
-  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(new_password, account.email));
+  // The policy names the field "password"; here the request's field is new_password.
+  if (Status policy = credentials_.CheckPasswordPolicy(new_password, account.email); !policy.ok()) {
+    Error e = policy.error();
+    if (e.message.rfind("password:", 0) == 0) e.message = "new_" + e.message;
+    return e;
+  }
   OPENVAP_ASSIGN_OR_RETURN(const std::string password_hash,
                            credentials_.HashPassword(new_password));
   Result<SessionGrant> grant = Error{"internal-error", "no session"};

@@ -67,7 +67,7 @@ TEST_F(AccountServiceTest, RegistrationChecksTheNameAndTheLanguage) {
   EXPECT_EQ(refused("Ana", "klingon"), "preferred_language: an ISO 639-1 code such as en or fr");
   EXPECT_EQ(refused("Ana", "EN"), "preferred_language: an ISO 639-1 code such as en or fr");
   EXPECT_EQ(refused(std::string("A\0na", 4), "en"),
-            "display_name: give a name of 1 to 200 characters");
+            "display_name: give a name of 1 to 200 characters on one line");
   EXPECT_EQ(refused("Ana", "fr"), "registered");
 }
 
@@ -201,6 +201,11 @@ TEST_F(AccountServiceTest, ASignedInUserChangesThePasswordWithTheCurrentOne) {
       "wrong-password");
   EXPECT_EQ(store_.Snapshot().audit.back().action, "account.password-change-failed");
   EXPECT_EQ(service_.ChangePassword(session, kPassword, "short").error().code, "weak-password");
+  // Named by the request's field (new_password), not the policy's "password".
+  EXPECT_EQ(service_.ChangePassword(session, kPassword, "short")
+                .error()
+                .message.rfind("new_password: ", 0),
+            0U);
   const auto grant = service_.ChangePassword(session, kPassword, "a new long passphrase");
   ASSERT_TRUE(grant.ok()) << grant.error().message;
   EXPECT_TRUE(grant->mfa_verified);  // the session had passed the second factor
