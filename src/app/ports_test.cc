@@ -206,9 +206,6 @@ TEST(RulesPreChecks, AMissingFieldIsNamedByItsNumber) {
   EXPECT_EQ(RulesPreChecks::RequestFor(a, D("2027-01-15"), false)->travel_document.type, "other");
 }
 
-// The form is read as `openvap rules check` reads the JSON request that the form stands for:
-// the same request (the rules answer it alike) and, for a form that cannot be checked, the same
-// message. The JSON below is that mapping, written out.
 // A payment made before a correction raised the fee (a child's date of birth corrected to an
 // adult's) leaves the balance: the rules hear what was paid.
 TEST(RulesPreChecks, APaymentShortOfTheFeeDueLeavesTheBalance) {
@@ -236,6 +233,9 @@ TEST(RulesPreChecks, APaymentShortOfTheFeeDueLeavesTheBalance) {
   EXPECT_EQ(missing_fee(), "");
 }
 
+// The form is read as `openvap rules check` reads the JSON request that the form stands for:
+// the same request (the rules answer it alike) and, for a form that cannot be checked, the same
+// message. The JSON below is that mapping, written out.
 TEST(RulesPreChecks, TheFormIsReadAsTheJsonRequestItStandsFor) {
   const auto as_json = [](const domain::Application& a, const char* lodged_on, bool photo) {
     const auto text = [&a](const char* key) { return a.form.FieldText(key); };

@@ -75,7 +75,11 @@ std::optional<std::string> EmailAddressIn(std::string_view text) {
   while (start < text.size()) {
     const std::size_t end = std::min(text.find_first_of(kSeparators, start), text.size());
     std::string_view word = text.substr(start, end - start);
-    if (word.starts_with("mailto:")) word.remove_prefix(7);
+    // A label stuck to the address ("E-mail:ana@x.org", "MAILTO:ana@x.org") is not part of it.
+    if (const std::size_t colon = word.rfind(':', word.find('@'));
+        colon != std::string_view::npos) {
+      word.remove_prefix(colon + 1);
+    }
     while (!word.empty() && (word.back() == '.' || word.back() == ':')) word.remove_suffix(1);
     if (word.find('@') != std::string_view::npos) {
       if (auto email = NormaliseEmail(word); email.ok()) return *std::move(email);

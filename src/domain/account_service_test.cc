@@ -671,6 +671,8 @@ TEST(EmailAddressIn, FindsTheAddressInAnAnnexIAddressField) {
   EXPECT_EQ(EmailAddressIn("Sunrise Travel, 1 Janpath, New Delhi, agent@travel.example."),
             "agent@travel.example");
   EXPECT_EQ(EmailAddressIn("e-mail: mailto:agent@travel.example (office)"), "agent@travel.example");
+  EXPECT_EQ(EmailAddressIn("E-mail:agent@travel.example; MAILTO:x@y.example"),
+            "agent@travel.example");
   // The first well-formed one; text that only looks like an address is passed over.
   EXPECT_EQ(EmailAddressIn("@home, a@b, ops@agency.example, b@agency.example"),
             "ops@agency.example");

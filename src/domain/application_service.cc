@@ -136,6 +136,22 @@ Status KeepForLater(UnitOfWork& uow, const Principal& who, const Application& a)
                                        {{"from", a.id.value()}}});
 }
 
+// The fields a provider's comparison of the travel document with the form rests on (VC Art
+// 12(4)): who the holder is and which document.
+constexpr std::array<std::string_view, 10> kTravelDocumentCheckFields = {
+    "1", "2", "3", "4", "7", "12", "13", "14", "15", "16"};
+
+// Where messages about the application go: the form's contact_email, else the e-mail address in
+// Annex I field 19 (home address and e-mail address), else `current` (an official lodging on a
+// person's behalf gave it).
+std::string ContactEmailOf(const ApplicationForm& form, const std::string& current) {
+  if (const std::string* email = form.FindText("contact_email"); email && !email->empty()) {
+    const auto normalised = NormaliseEmail(*email);  // CheckField refused other texts
+    if (normalised.ok()) return *normalised;
+  }
+  return EmailAddressIn(form.FieldText("19")).value_or(current);
+}
+
 // Every text in a field's value, lists and their members included, is one a reader sees whole
 // (HasHiddenCharacters): these texts go into the signed visa, its MRZ and e-mail headers.
 Status CheckVisibleText(const std::string& key, const json& value) {
@@ -277,7 +293,7 @@ json ApplicationFormSchema() {
   describe("27", "Annex I field 27, entries requested, as a code (D2 is needed for multiple)");
   describe("23", "Annex I field 23, the purposes of the journey, the main one first");
   const json date = {{"type", "string"}, {"format", "date"}};
-  const json state = {{"type", "string"}, {"pattern", "^[A-Z]{2}$"}};
+  const json state = {{"type", "string"}, {"pattern", "^[A-Za-z]{2}$"}};
   properties["itinerary"] =
       nullable({{"type", "array"},
                 {"items",
@@ -421,10 +437,7 @@ Result<Application> ApplicationService::CreateDraft(const Principal& who, Applic
                      "submit themselves"};
       }
       a.form = account->kept->form;
-      if (const std::string* email = a.form.FindText("contact_email")) {
-        const auto normalised = NormaliseEmail(*email);  // CheckField refused other texts
-        a.contact_email = normalised.ok() ? *normalised : std::string();
-      }
+      a.contact_email = ContactEmailOf(a.form, a.contact_email);
     }
     const int max_open = who.role == Role::kRepresentative ? limits_.max_open_of_representative
                                                            : limits_.max_open_of_applicant;
@@ -536,13 +549,24 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
     if (expected_version && *expected_version != a.version) {
       return Error{"conflict", "the application changed in another window; reload it"};
     }
+    const ApplicationForm before = a.form;
     a.form.Apply(fields);
-    if (a.status == ApplicationStatus::kSubmitted) {
+    const bool back_to_draft =
+        a.status == ApplicationStatus::kSubmitted && a.form.Text() != before.Text();
+    if (back_to_draft) {
       // VIS 7d(6): the declarations signed the data as submitted; changed, they are a draft's
       // again, to be submitted with the declarations once more.
       OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kDraft, who.role));
       a.status = ApplicationStatus::kDraft;
       a.declarations.clear();
+    }
+    // VC Art 12(4): the provider compared the travel document with these data; changed, it
+    // compares again (and reviews the file again) before the file can be complete.
+    if (std::any_of(
+            kTravelDocumentCheckFields.begin(), kTravelDocumentCheckFields.end(),
+            [&](std::string_view f) { return a.form.FieldText(f) != before.FieldText(f); })) {
+      a.lodging.travel_document_verified = false;
+      a.lodging.provider_reviewed = false;
     }
     // Annex I field 27: the first stay's departure is not before its arrival.
     const std::string& arrival = a.form.FieldText("27a");
@@ -551,16 +575,15 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
       return Error{"invalid-field", "form.27b: the departure (" + departure +
                                         ") is before the arrival (" + arrival + ", form.27a)"};
     }
-    if (const std::string* email = a.form.FindText("contact_email")) {
-      const auto normalised = NormaliseEmail(*email);  // CheckField refused other texts
-      a.contact_email = normalised.ok() ? *normalised : std::string();
-    }
+    a.contact_email = ContactEmailOf(a.form, a.contact_email);
     a.updated_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
     json keys = json::array();
     for (const auto& [key, value] : fields.items()) keys.push_back(key);
+    json details = {{"fields", keys}};
+    if (back_to_draft) details["status"] = "draft";
     OPENVAP_RETURN_IF_ERROR(
-        uow.Audit().Append(Audit(who, "application.save-form", id, {{"fields", keys}})));
+        uow.Audit().Append(Audit(who, "application.save-form", id, std::move(details))));
     saved = a;
     return Ok();
   }));
@@ -767,6 +790,11 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     if (a.status != ApplicationStatus::kDraft && a.status != ApplicationStatus::kSubmitted) {
       return Error{"invalid-transition", "this application was already submitted"};
     }
+    // Every text as SaveForm checks it, the form's whole: data kept from an earlier application
+    // or saved before the check existed reach the visa too.
+    for (const auto& [key, value] : a.form.Fields().items()) {
+      OPENVAP_RETURN_IF_ERROR(CheckVisibleText(key, value));
+    }
     for (const std::string& required : RequiredDeclarations(a.form.Fields())) {
       if (std::find(declarations.begin(), declarations.end(), required) == declarations.end()) {
         return Error{"declaration-missing",
@@ -814,9 +842,7 @@ Result<Application> ApplicationService::Submit(const Principal& who, const Appli
     a.declarations = declarations;
     a.submitted_at = clock_.Now();
     a.submitted_from_ip = ip_address;  // VIS Art 7b(6)
-    // Annex I field 19 holds the home address and the e-mail address.
-    if (a.contact_email.empty())
-      a.contact_email = EmailAddressIn(a.form.FieldText("19")).value_or("");
+    a.contact_email = ContactEmailOf(a.form, a.contact_email);
     a.prechecks = std::move(outcome);
     if (a.prechecks->admissible || a.humanitarian_derogation) {
       OPENVAP_RETURN_IF_ERROR(MarkNotified(a));

@@ -270,12 +270,33 @@ TEST_F(ApplicationServiceTest, SubmissionNeedsTheDeclarationsAndRecordsTheAddres
   EXPECT_EQ(messages[0].kind, "incomplete");
   EXPECT_NE(messages[0].body.find("pay the visa fee"), std::string::npos);
 
+  // Saving what is already there (an autosave) changes nothing.
+  const auto same = service_.SaveForm(anna_, draft.id, {{"27", "multiple"}}, {});
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(same->status, ApplicationStatus::kSubmitted);
+  EXPECT_EQ(same->declarations.size(), 6U);
+  // The provider compared the travel document with the form (VC Art 12(4)) and reviewed it.
+  ASSERT_TRUE(store_
+                  .Write([&](UnitOfWork& u) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(auto a, u.Applications().Find(draft.id));
+                    a->lodging.travel_document_verified = true;
+                    a->lodging.provider_reviewed = true;
+                    return u.Applications().Update(*a);
+                  })
+                  .ok());
   // A change after submission: the declarations signed the data as submitted (VIS 7d(6)), so the
-  // application is a draft again, to be submitted once more with them.
-  const auto changed = service_.SaveForm(anna_, draft.id, {{"1", "ERIKSSON-BERG"}}, {});
+  // application is a draft again, to be submitted once more with them; the surname changed, so
+  // the provider compares the document again. A corrected address in field 19 is the one used.
+  const auto changed = service_.SaveForm(
+      anna_, draft.id, {{"1", "ERIKSSON-BERG"}, {"19", "12 Main St, Mumbai; anna.b@example.org"}},
+      {});
   ASSERT_TRUE(changed.ok()) << changed.error().message;
   EXPECT_EQ(changed->status, ApplicationStatus::kDraft);
   EXPECT_TRUE(changed->declarations.empty());
+  EXPECT_FALSE(changed->lodging.travel_document_verified);
+  EXPECT_FALSE(changed->lodging.provider_reviewed);
+  EXPECT_EQ(changed->contact_email, "anna.b@example.org");
+  EXPECT_EQ(store_.Snapshot().audit.back().details["status"], "draft");
   const auto again =
       service_.Submit(anna_, draft.id, {"D1", "D2", "D3", "D4", "D5", "D6"}, "203.0.113.5");
   ASSERT_TRUE(again.ok()) << again.error().message;

@@ -52,9 +52,26 @@ TEST(PlainText, HiddenCharactersAreFound) {
         std::string("A\xE2\x81\xA6"
                     "B"),  // left-to-right isolate
         std::string("\xEF\xBB\xBF"
-                    "DOE"),           // byte order mark
-        std::string("A\xD8\x9C")}) {  // Arabic letter mark
+                    "DOE"),                   // byte order mark
+        std::string("A\xD8\x9C"),             // Arabic letter mark
+        std::string("A\xE2\x80\xA8"),         // line separator
+        std::string("A\xE2\x80\xA9"),         // paragraph separator
+        std::string("A\xC2\xAD"),             // soft hyphen
+        std::string("A\xE1\xA0\x8E"),         // Mongolian vowel separator
+        std::string("A\xEF\xB8\x8F"),         // variation selector 16
+        std::string("A\xEF\xBF\xB9"),         // interlinear annotation anchor
+        std::string("A\xF3\xA0\x80\x81")}) {  // language tag
     EXPECT_TRUE(HasHiddenCharacters(hidden)) << hidden;
+  }
+  // The neighbours of each range are seen: U+200A hair space, U+2010 hyphen, U+202F narrow
+  // no-break space, U+2065 (unassigned), U+00A0 no-break space, U+061B Arabic semicolon, U+00AE,
+  // U+FE10, U+FFFC object replacement, a character of plane 14 beyond the tags (U+E0100).
+  for (const std::string& neighbour :
+       {std::string("A\xE2\x80\x8A"), std::string("A\xE2\x80\x90"), std::string("A\xE2\x80\xAF"),
+        std::string("A\xE2\x81\xA5"), std::string("A\xC2\xA0"), std::string("A\xD8\x9B"),
+        std::string("A\xC2\xAE"), std::string("A\xEF\xB8\x90"), std::string("A\xEF\xBF\xBC"),
+        std::string("A\xF3\xA0\x84\x80")}) {
+    EXPECT_FALSE(HasHiddenCharacters(neighbour)) << neighbour;
   }
 }
 

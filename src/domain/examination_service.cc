@@ -256,8 +256,10 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
     if (owner && !a.lodged_by_official) emails.insert(owner->email);
     if (!a.contact_email.empty()) emails.insert(a.contact_email);
     // VC Art 32(2): the decision is also notified to the person who filled in the form for the
-    // applicant (Annex I field 33a, their address and e-mail address).
-    if (auto representative = EmailAddressIn(a.form.FieldText("33a"))) {
+    // applicant (Annex I field 33 names them, 33a gives their address and e-mail address).
+    if (auto representative = a.form.FieldText("33").empty()
+                                  ? std::nullopt
+                                  : EmailAddressIn(a.form.FieldText("33a"))) {
       emails.insert(*std::move(representative));
     }
     file.notify_emails.assign(emails.begin(), emails.end());

@@ -27,11 +27,13 @@ inline bool IsPlainTextWithLineBreaks(std::string_view text) {
 }
 
 // Whether UTF-8 `text` holds a character a reader cannot see that changes what they read: a
-// control character (C0 with line breaks and tabs, DEL, C1) or an invisible formatting one — the
-// bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E-U+200F,
-// U+202A-U+202E, U+2066-U+2069), zero-width characters (U+200B-U+200D, U+2060-U+2064) and the
-// byte order mark (U+FEFF). Names and addresses that reach a signed visa, its MRZ or an e-mail
-// header must not hold them.
+// control character (C0 with line breaks and tabs, DEL, C1), a line or paragraph separator
+// (U+2028, U+2029) or an invisible formatting one — the bidirectional marks, embeddings,
+// overrides and isolates (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), zero-width
+// characters (U+200B-U+200D, U+2060-U+2064), the soft hyphen (U+00AD), the Mongolian vowel
+// separator (U+180E), variation selectors (U+FE00-U+FE0F), the byte order mark (U+FEFF),
+// interlinear annotation (U+FFF9-U+FFFB) and tag characters (U+E0000-U+E007F). Names and
+// addresses that reach a signed visa, its MRZ or an e-mail header must not hold them.
 inline bool HasHiddenCharacters(std::string_view text) {
   const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -39,16 +41,23 @@ inline bool HasHiddenCharacters(std::string_view text) {
     if (c < 0x20 || c == 0x7F) return true;
     if (i + 1 >= text.size()) continue;
     const unsigned char d = byte(i + 1);
-    if ((c == 0xC2 && d >= 0x80 && d <= 0x9F) || (c == 0xD8 && d == 0x9C)) return true;
+    if ((c == 0xC2 && ((d >= 0x80 && d <= 0x9F) || d == 0xAD)) || (c == 0xD8 && d == 0x9C)) {
+      return true;
+    }
     if (i + 2 >= text.size()) continue;
     const unsigned char e = byte(i + 2);
-    if (c == 0xE2 && d == 0x80 && ((e >= 0x8B && e <= 0x8F) || (e >= 0xAA && e <= 0xAE))) {
+    if (c == 0xE2 && d == 0x80 && ((e >= 0x8B && e <= 0x8F) || (e >= 0xA8 && e <= 0xAE))) {
       return true;
     }
     if (c == 0xE2 && d == 0x81 && ((e >= 0xA0 && e <= 0xA4) || (e >= 0xA6 && e <= 0xA9))) {
       return true;
     }
-    if (c == 0xEF && d == 0xBB && e == 0xBF) return true;
+    if ((c == 0xE1 && d == 0xA0 && e == 0x8E) || (c == 0xEF && d == 0xBB && e == 0xBF) ||
+        (c == 0xEF && d == 0xB8 && e >= 0x80 && e <= 0x8F) ||
+        (c == 0xEF && d == 0xBF && e >= 0xB9 && e <= 0xBB)) {
+      return true;
+    }
+    if (c == 0xF3 && d == 0xA0 && (e == 0x80 || e == 0x81)) return true;
   }
   return false;
 }

@@ -97,6 +97,26 @@ bool ParseQuery(std::string_view query, std::map<std::string, std::string>& out)
   return true;
 }
 
+std::string TargetForLog(std::string_view target) {
+  const std::size_t question = target.find('?');
+  if (question == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, question + 1));
+  std::string_view query = target.substr(question + 1);
+  bool first = true;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    if (!first) out += '&';
+    first = false;
+    const std::size_t eq = pair.find('=');
+    out += pair.substr(0, eq);
+    if (eq != std::string_view::npos) out += "=...";
+  }
+  return out;
+}
+
 std::string HtmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

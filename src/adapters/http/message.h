@@ -64,7 +64,7 @@ using Handler = std::function<Response(Request&)>;
 struct AccessLogEntry {
   std::string remote_address;
   std::string method;
-  std::string target;
+  std::string target;  // TargetForLog: the query's values are left out
   int status = 0;
   std::size_t response_bytes = 0;
   std::chrono::microseconds duration{0};
@@ -78,6 +78,12 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out);
 
 // Splits "a=1&b=x%20y" into decoded pairs. Returns false on a malformed escape.
 bool ParseQuery(std::string_view query, std::map<std::string, std::string>& out);
+
+// The request target as the access log keeps it: the path and the names of the query's
+// parameters, their values replaced by "...". Values carry what must not sit in a log (VAP-DP):
+// the tokens of e-mailed links (/reset-password?token=), e-mail addresses an administrator looks
+// up.
+std::string TargetForLog(std::string_view target);
 
 // `text` for an HTML page, in element content or a quoted attribute value: & < > " ' escaped.
 std::string HtmlEscape(std::string_view text);

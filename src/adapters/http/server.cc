@@ -324,7 +324,7 @@ class Server::Impl {
       (void)written;
       state.busy = false;
       if (logger_) {
-        logger_(AccessLogEntry{request.remote_address, request.method, request.target,
+        logger_(AccessLogEntry{request.remote_address, request.method, TargetForLog(request.target),
                                response.status, body_size,
                                std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::steady_clock::now() - started)});
