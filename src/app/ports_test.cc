@@ -258,7 +258,9 @@ TEST(RulesPreChecks, TheFormIsReadAsTheJsonRequestItStandsFor) {
               {"humanitarian", a.humanitarian_derogation.has_value()},
               {"form_complete", false},
               {"main_purpose", form["23"][0]}};
-    if (a.fee_paid && a.fee_paid_cents) r["fee_paid_eur"] = *a.fee_paid_cents / 100.0;
+    if (a.fee_paid && a.fee_paid_cents) {
+      r["fee_paid_eur"] = static_cast<double>(*a.fee_paid_cents) / 100;
+    }
     if (!text("26").empty()) r["first_entry_state"] = text("26");
     if (!text("chosen_state").empty()) r["chosen_state"] = text("chosen_state");
     if (form.contains("previous_stays")) r["previous_stays"] = form["previous_stays"];

@@ -37,9 +37,7 @@ TEST(PlainText, CodesCharactersAndLineBreaks) {
 
 TEST(PlainText, HiddenCharactersAreFound) {
   // Latin letters with diacritics, the apostrophe (U+2019) and the non-breaking hyphen are seen.
-  for (const char* seen : {"", "O'BRIEN", "M\xC3\x9CLLER-\xC3\x89LO\xC3\x8FSE",
-                           "D\xE2\x80\x99"
-                           "ARCY",
+  for (const char* seen : {"", "O'BRIEN", "M\xC3\x9CLLER-\xC3\x89LO\xC3\x8FSE", "D\u2019ARCY",
                            "ANNE\xE2\x80\x91MARIE", "1 Janpath; a@b.in"}) {
     EXPECT_FALSE(HasHiddenCharacters(seen)) << seen;
   }
