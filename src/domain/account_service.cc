@@ -118,7 +118,8 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   if (!language.empty() && !IsLowerCaseCode(language, 2)) {
     return Error{"invalid-field", "preferred_language: an ISO 639-1 code such as en or fr"};
   }
-  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(registration.password, email));
+  OPENVAP_RETURN_IF_ERROR(
+      credentials_.CheckPasswordPolicy("password", registration.password, email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
                            credentials_.HashPassword(registration.password));
   // The link about to be sent counts as the window's one (SignIn sends another after it); for
@@ -263,7 +264,8 @@ Status AccountService::ResetPassword(const std::string& token, const std::string
   }));
   if (!account) return invalid;
   // The policy and the hash (slow by design) outside the write.
-  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(new_password, account->email));
+  OPENVAP_RETURN_IF_ERROR(
+      credentials_.CheckPasswordPolicy("password", new_password, account->email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string password_hash,
                            credentials_.HashPassword(new_password));
   return store_.Write([&](UnitOfWork& uow) -> Status {
@@ -338,12 +340,8 @@ Result<SessionGrant> AccountService::ChangePassword(const std::string& session_t
   const std::string hash = credentials_.HashToken(session_token);
   OPENVAP_ASSIGN_OR_RETURN(const auto account,
                            ProveCurrentPassword(hash, current_password, "password-change"));
-  // The policy names the field "password"; here the request's field is new_password.
-  if (Status policy = credentials_.CheckPasswordPolicy(new_password, account.email); !policy.ok()) {
-    Error e = policy.error();
-    if (e.message.rfind("password:", 0) == 0) e.message = "new_" + e.message;
-    return e;
-  }
+  OPENVAP_RETURN_IF_ERROR(
+      credentials_.CheckPasswordPolicy("new_password", new_password, account.email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string password_hash,
                            credentials_.HashPassword(new_password));
   Result<SessionGrant> grant = Error{"internal-error", "no session"};
@@ -808,7 +806,7 @@ Result<AccountId> AccountService::CreateStaffAccount(const Principal& admin,
     return Error{"invalid-field", "organisation: at most 100 characters of plain text"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(staff.email));
-  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy(staff.password, email));
+  OPENVAP_RETURN_IF_ERROR(credentials_.CheckPasswordPolicy("password", staff.password, email));
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash, credentials_.HashPassword(staff.password));
   Account account;
   account.id = AccountId(NewId("acc-"));

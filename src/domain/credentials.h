@@ -21,8 +21,10 @@ class Credentials {
  public:
   virtual ~Credentials() = default;
 
-  // Errors name what the user should change (too short, contains the e-mail, too common).
-  virtual Status CheckPasswordPolicy(std::string_view password, std::string_view email) const = 0;
+  // Errors name the request's `field` ("password", "new_password") and what the user should
+  // change (too short, contains the e-mail, too common).
+  virtual Status CheckPasswordPolicy(std::string_view field, std::string_view password,
+                                     std::string_view email) const = 0;
   virtual Result<std::string> HashPassword(std::string_view password) const = 0;
   // An empty `encoded` is checked against a dummy hash of the current parameters: it takes
   // the same time as a real check and is always false (no account enumeration by timing).

@@ -566,12 +566,13 @@ Result<bool> InMemoryThrottle::Allow(const std::string& key, int limit,
   return attempts.size() <= static_cast<std::size_t>(limit);
 }
 
-Status FakeCredentials::CheckPasswordPolicy(std::string_view password,
+Status FakeCredentials::CheckPasswordPolicy(std::string_view field, std::string_view password,
                                             std::string_view email) const {
-  if (password.size() < 12) return Error{"weak-password", "password: use at least 12 characters"};
+  const std::string name(field);
+  if (password.size() < 12) return Error{"weak-password", name + ": use at least 12 characters"};
   const std::string_view local = email.substr(0, email.find('@'));
   if (local.size() >= 3 && password.find(local) != std::string::npos) {
-    return Error{"weak-password", "password: do not use your e-mail address in it"};
+    return Error{"weak-password", name + ": do not use your e-mail address in it"};
   }
   return Ok();
 }

@@ -74,7 +74,8 @@ class InMemoryThrottle final : public domain::Throttle {
 // FakeCredentials::CodeAt(now): the step modulo 10^6, six digits.
 class FakeCredentials final : public domain::Credentials {
  public:
-  Status CheckPasswordPolicy(std::string_view password, std::string_view email) const override;
+  Status CheckPasswordPolicy(std::string_view field, std::string_view password,
+                             std::string_view email) const override;
   Result<std::string> HashPassword(std::string_view password) const override;
   bool VerifyPassword(std::string_view password, std::string_view encoded) const override;
   std::string NewToken() const override;

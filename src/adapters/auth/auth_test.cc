@@ -52,18 +52,26 @@ TEST(Passwords, RehashWhenParametersGrow) {
 TEST(Passwords, PolicySaysWhatToChange) {
   SystemRandom random;
   const Credentials creds(random, kCheap);
-  EXPECT_TRUE(creds.CheckPasswordPolicy("correct horse battery", "anna@example.org").ok());
-  EXPECT_NE(creds.CheckPasswordPolicy("short", "").error().message.find("12"), std::string::npos);
-  EXPECT_EQ(creds.CheckPasswordPolicy(std::string(129, 'x'), "").error().code, "weak-password");
-  EXPECT_EQ(
-      creds.CheckPasswordPolicy("my-anna.lopez-secret", "anna.lopez@example.org").error().message,
-      "password: do not use the name of your e-mail address ('anna.lopez') in it");
+  EXPECT_TRUE(
+      creds.CheckPasswordPolicy("password", "correct horse battery", "anna@example.org").ok());
+  EXPECT_NE(creds.CheckPasswordPolicy("password", "short", "").error().message.find("12"),
+            std::string::npos);
+  EXPECT_EQ(creds.CheckPasswordPolicy("password", std::string(129, 'x'), "").error().code,
+            "weak-password");
+  EXPECT_EQ(creds.CheckPasswordPolicy("password", "my-anna.lopez-secret", "anna.lopez@example.org")
+                .error()
+                .message,
+            "password: do not use the name of your e-mail address ('anna.lopez') in it");
   // A short name is a word like any other: "rep" is in "representative".
-  EXPECT_TRUE(creds.CheckPasswordPolicy("representative passphrase 1", "rep@agency.example").ok());
-  EXPECT_EQ(creds.CheckPasswordPolicy("Password1234", "").error().code, "weak-password");
-  EXPECT_EQ(creds.CheckPasswordPolicy("aaaaaaaaaaaaaaa", "").error().code, "weak-password");
+  EXPECT_TRUE(
+      creds.CheckPasswordPolicy("password", "representative passphrase 1", "rep@agency.example")
+          .ok());
+  EXPECT_EQ(creds.CheckPasswordPolicy("password", "Password1234", "").error().code,
+            "weak-password");
+  EXPECT_EQ(creds.CheckPasswordPolicy("password", "aaaaaaaaaaaaaaa", "").error().code,
+            "weak-password");
   // Length counts characters, not bytes: 12 Greek letters are enough.
-  EXPECT_TRUE(creds.CheckPasswordPolicy("αβγδεζηθικλμ", "").ok());
+  EXPECT_TRUE(creds.CheckPasswordPolicy("password", "αβγδεζηθικλμ", "").ok());
 }
 
 TEST(Totp, MatchesTheRfc6238VectorsAtSixDigits) {

@@ -95,26 +95,28 @@ Credentials::Credentials(RandomSource& random, Argon2Parameters argon, TotpParam
   dummy_hash_ = *dummy;
 }
 
-Status Credentials::CheckPasswordPolicy(std::string_view password, std::string_view email) const {
+Status Credentials::CheckPasswordPolicy(std::string_view field, std::string_view password,
+                                        std::string_view email) const {
+  const std::string name(field);
   const std::size_t length = domain::CharacterCount(password);
   if (length < 12) {
-    return Error{"weak-password", "password: use at least 12 characters (a few words work well)"};
+    return Error{"weak-password", name + ": use at least 12 characters (a few words work well)"};
   }
-  if (length > 128) return Error{"weak-password", "password: at most 128 characters"};
+  if (length > 128) return Error{"weak-password", name + ": at most 128 characters"};
   const std::string lower = Lower(password);
   const std::string local = Lower(email.substr(0, email.find('@')));
   // The address's name is what an attacker tries first (NIST SP 800-63B 5.1.1.2: context
   // words). A name of a few letters is a word like any other ("rep" in "representative").
   if (local.size() >= 5 && lower.find(local) != std::string::npos) {
     return Error{"weak-password",
-                 "password: do not use the name of your e-mail address ('" + local + "') in it"};
+                 name + ": do not use the name of your e-mail address ('" + local + "') in it"};
   }
   if (std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) !=
       kCommonPasswords.end()) {
-    return Error{"weak-password", "password: this one is among the most common; choose another"};
+    return Error{"weak-password", name + ": this one is among the most common; choose another"};
   }
   if (std::all_of(lower.begin(), lower.end(), [&](char c) { return c == lower.front(); })) {
-    return Error{"weak-password", "password: do not repeat one character"};
+    return Error{"weak-password", name + ": do not repeat one character"};
   }
   return Ok();
 }

@@ -34,7 +34,8 @@ class Credentials final : public domain::Credentials {
 
   // Policy (NIST SP 800-63B §5.1.1): 12 to 128 characters; not containing the e-mail's local
   // part; not one of the most common passwords. Error "weak-password" says which.
-  Status CheckPasswordPolicy(std::string_view password, std::string_view email) const override;
+  Status CheckPasswordPolicy(std::string_view field, std::string_view password,
+                             std::string_view email) const override;
   Result<std::string> HashPassword(std::string_view password) const override;
   bool VerifyPassword(std::string_view password, std::string_view encoded) const override;
   // True when `encoded` was made with weaker parameters than the current ones.
