@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 namespace openvap::http {
@@ -79,41 +80,52 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string& out) {
   return true;
 }
 
-bool ParseQuery(std::string_view query, std::map<std::string, std::string>& out) {
+namespace {
+
+// Calls `each(name, value)` for every non-empty "name=value" pair of `query` (split at '&', not
+// decoded); `value` is nothing for a pair without '='. Stops, returning false, when `each` does.
+template <typename Each>
+bool ForEachQueryPair(std::string_view query, Each&& each) {
   while (!query.empty()) {
     const std::size_t amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
-    std::string key;
-    std::string value;
-    if (!PercentDecode(pair.substr(0, eq), true, key)) return false;
-    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, value)) {
-      return false;
-    }
-    out[std::move(key)] = std::move(value);
+    const std::optional<std::string_view> value =
+        eq == std::string_view::npos ? std::nullopt : std::optional(pair.substr(eq + 1));
+    if (!each(pair.substr(0, eq), value)) return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool ParseQuery(std::string_view query, std::map<std::string, std::string>& out) {
+  return ForEachQueryPair(query,
+                          [&out](std::string_view name, std::optional<std::string_view> value) {
+                            std::string key;
+                            std::string decoded;
+                            if (!PercentDecode(name, true, key)) return false;
+                            if (value && !PercentDecode(*value, true, decoded)) return false;
+                            out[std::move(key)] = std::move(decoded);
+                            return true;
+                          });
 }
 
 std::string TargetForLog(std::string_view target) {
   const std::size_t question = target.find('?');
   if (question == std::string_view::npos) return std::string(target);
   std::string out(target.substr(0, question + 1));
-  std::string_view query = target.substr(question + 1);
   bool first = true;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    if (!first) out += '&';
-    first = false;
-    const std::size_t eq = pair.find('=');
-    out += pair.substr(0, eq);
-    if (eq != std::string_view::npos) out += "=...";
-  }
+  ForEachQueryPair(target.substr(question + 1),
+                   [&](std::string_view name, std::optional<std::string_view> value) {
+                     if (!first) out += '&';
+                     first = false;
+                     out += name;
+                     if (value) out += "=...";
+                     return true;
+                   });
   return out;
 }
 
