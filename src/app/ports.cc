@@ -259,9 +259,7 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(
   r.form_complete = MissingFormFields(a).empty();
   r.photo = photo_uploaded;
   r.fee_paid = a.fee_paid;
-  if (a.fee_paid && a.fee_paid_cents) {
-    r.fee_paid_eur = static_cast<double>(*a.fee_paid_cents) / 100;
-  }
+  r.fee_paid_eur = domain::FeePaidEur(a);
   r.biometrics_collected = a.lodging.biometrics_collected_on.has_value();
   r.humanitarian = a.humanitarian_derogation.has_value();
   const auto optional_text = [&a](const char* key) {

@@ -97,6 +97,12 @@ struct Application {
   std::int64_t version = 0;  // optimistic concurrency: each update increments it
 };
 
+// What the fee's payments came to, in euros, when the fee is paid and the amount is known.
+inline std::optional<double> FeePaidEur(const Application& a) {
+  if (!a.fee_paid || !a.fee_paid_cents) return std::nullopt;
+  return static_cast<double>(*a.fee_paid_cents) / 100;
+}
+
 }  // namespace openvap::domain
 
 #endif  // OPENVAP_DOMAIN_APPLICATION_H_

@@ -39,9 +39,7 @@ void WriteApplicationMembers(JsonWriter& w, const domain::Application& a,
   w.Key("version").Int(a.version);
   w.Key("declarations").Strings(a.declarations);
   w.Key("fee_paid").Bool(a.fee_paid);
-  if (a.fee_paid && a.fee_paid_cents) {
-    w.Key("fee_paid_eur").Number(static_cast<double>(*a.fee_paid_cents) / 100);
-  }
+  if (const auto paid = domain::FeePaidEur(a)) w.Key("fee_paid_eur").Number(*paid);
   w.Key("lodged_by_official").Bool(a.lodged_by_official);
   w.Key("created_at").String(FormatIsoTimestamp(a.created_at));
   w.Key("updated_at").String(FormatIsoTimestamp(a.updated_at));
