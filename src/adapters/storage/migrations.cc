@@ -231,6 +231,30 @@ CREATE INDEX applications_owner_created ON applications (owner, created_ms, id);
 DROP INDEX applications_owner
 )SQL";
 
+// Version 9: what the fee's payments came to, for applications paid before the application
+// kept it (domain/application.h `fee_paid_cents`; lodging_service.cc BalanceDue). Such a fee
+// counted as the whole fee due, also after a correction that raised it (a child's date of birth
+// corrected to an adult's left the rest unpaid); each payment row holds its amount, so the sum
+// of an application's paid payments is what was paid. Refunded payments are not paid.
+constexpr const char* kVersion9Sqlite = R"SQL(
+UPDATE applications SET doc = json_set(doc, '$.fee_paid_cents',
+    (SELECT SUM(CAST(json_extract(p.doc, '$.amount_cents') AS INTEGER)) FROM payments p
+     WHERE p.application = applications.id AND json_extract(p.doc, '$.status') = 'paid'))
+  WHERE json_extract(doc, '$.fee_paid') = 1
+  AND json_extract(doc, '$.fee_paid_cents') IS NULL
+  AND EXISTS (SELECT 1 FROM payments p
+              WHERE p.application = applications.id AND json_extract(p.doc, '$.status') = 'paid')
+)SQL";
+constexpr const char* kVersion9Postgres = R"SQL(
+UPDATE applications SET doc = jsonb_set(doc::jsonb, '{fee_paid_cents}', to_jsonb(
+    (SELECT SUM(CAST(p.doc::json ->> 'amount_cents' AS BIGINT)) FROM payments p
+     WHERE p.application = applications.id AND p.doc::json ->> 'status' = 'paid')))::text
+  WHERE doc::json ->> 'fee_paid' = 'true'
+  AND doc::json ->> 'fee_paid_cents' IS NULL
+  AND EXISTS (SELECT 1 FROM payments p
+              WHERE p.application = applications.id AND p.doc::json ->> 'status' = 'paid')
+)SQL";
+
 std::string Render(const std::string& sql, Dialect dialect) {
   std::string out = sql;
   const auto replace = [&out](const std::string& from, const std::string& to) {
@@ -274,6 +298,7 @@ const std::vector<Migration>& Migrations() {
       {6, "retention periods of the register", kVersion6},
       {7, "messages by application, finished jobs by time", kVersion7},
       {8, "an account's applications by creation time", kVersion8},
+      {9, "what paid fees came to", kVersion9Sqlite, kVersion9Postgres},
   };
   return *migrations;
 }
@@ -297,7 +322,9 @@ Status ApplyMigrations(SqlConnection& c) {
   OPENVAP_ASSIGN_OR_RETURN(const int current, SchemaVersion(c));
   for (const Migration& m : Migrations()) {
     if (m.version <= current) continue;
-    for (const std::string& stmt : Statements(Render(m.sql, c.dialect()))) {
+    const bool own_postgres = c.dialect() == Dialect::kPostgres && !m.postgres_sql.empty();
+    for (const std::string& stmt :
+         Statements(Render(own_postgres ? m.postgres_sql : m.sql, c.dialect()))) {
       auto done = c.Execute(stmt);
       if (!done.ok()) {
         return Error{"storage-error",

@@ -12,6 +12,9 @@ struct Migration {
   int version;
   std::string description;
   std::string sql;  // statements separated by ";\n"; `{BLOB}` is the dialect's binary type
+  // The statements for PostgreSQL where its SQL differs from SQLite's beyond what `sql`'s
+  // placeholders cover (JSON functions); empty: `sql` serves both.
+  std::string postgres_sql = {};
 };
 
 // Every schema version, oldest first. Never edit a released migration; add a new one.

@@ -1325,6 +1325,76 @@ TEST_P(StorageTest, MessagesAndJobsAnOlderVersionWroteAreSortedOutByMigration7) 
   EXPECT_TRUE(FindApplication(*store_, ApplicationId("app-refused")).has_value());
 }
 
+// Migration 9: a fee paid before the application kept what its payments came to gets the sum
+// of its paid payments; refunded, failed and pending ones do not count, and an amount already
+// kept or a fee not paid is left as it is.
+TEST_P(StorageTest, PaidFeesAnOlderVersionWroteGetWhatTheirPaymentsCameToByMigration9) {
+  struct Case {
+    const char* id;
+    bool fee_paid;
+    std::optional<std::int64_t> kept;
+    std::vector<std::pair<std::int64_t, domain::PaymentStatus>> payments;
+  };
+  const std::vector<Case> cases = {
+      {"app-child-fee",
+       true,
+       std::nullopt,
+       {{4500, domain::PaymentStatus::kPaid},
+        {9000, domain::PaymentStatus::kRefunded},
+        {9000, domain::PaymentStatus::kPending},
+        {9000, domain::PaymentStatus::kFailed}}},
+      {"app-two-payments",
+       true,
+       std::nullopt,
+       {{4500, domain::PaymentStatus::kPaid}, {4500, domain::PaymentStatus::kPaid}}},
+      {"app-exempt", true, std::nullopt, {{0, domain::PaymentStatus::kPaid}}},
+      {"app-kept", true, 2000, {{4500, domain::PaymentStatus::kPaid}}},
+      {"app-refunded", false, std::nullopt, {{9000, domain::PaymentStatus::kRefunded}}},
+  };
+  ASSERT_TRUE(store_
+                  ->Write([&](UnitOfWork& u) -> Status {
+                    int n = 0;
+                    for (const Case& c : cases) {
+                      domain::Application a;
+                      a.id = ApplicationId(c.id);
+                      a.owner = AccountId("acc-1");
+                      a.status = domain::ApplicationStatus::kSubmitted;
+                      a.fee_paid = c.fee_paid;
+                      a.fee_paid_cents = c.kept;
+                      a.created_at = a.updated_at = clock_.Now();
+                      OPENVAP_RETURN_IF_ERROR(u.Applications().Insert(a));
+                      for (const auto& [cents, status] : c.payments) {
+                        domain::Payment p;
+                        p.id = "pay-" + std::to_string(n++);
+                        p.application = a.id;
+                        p.amount_cents = cents;
+                        p.method = "online";
+                        p.checkout_id = "co-" + p.id;
+                        p.status = status;
+                        p.created_at = clock_.Now();
+                        OPENVAP_RETURN_IF_ERROR(u.Payments().Insert(p));
+                      }
+                    }
+                    return Ok();
+                  })
+                  .ok());
+  BackToSchema(8);
+  Reopen();
+  const auto kept = [&](const char* id) {
+    const auto a = FindApplication(*store_, ApplicationId(id));
+    return a ? a->fee_paid_cents : std::optional<std::int64_t>(-1);
+  };
+  EXPECT_EQ(kept("app-child-fee"), 4500);
+  EXPECT_EQ(kept("app-two-payments"), 9000);
+  EXPECT_EQ(kept("app-exempt"), 0);
+  EXPECT_EQ(kept("app-kept"), 2000);
+  EXPECT_EQ(kept("app-refunded"), std::nullopt);
+  const auto child = FindApplication(*store_, ApplicationId("app-child-fee"));
+  ASSERT_TRUE(child.has_value());
+  EXPECT_TRUE(child->fee_paid);
+  EXPECT_EQ(domain::FeePaidEur(*child), 45.0);
+}
+
 TEST_P(StorageTest, ASlotIsBookedByExactlyOneOfManyConcurrentBookings) {
   domain::AppointmentSlot slot{"slot-1", "FR", "fr-delhi", "1 Rd", clock_.Now(), 15, std::nullopt};
   ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Appointments().InsertSlot(slot); }).ok());
