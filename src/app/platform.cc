@@ -407,6 +407,10 @@ Status Platform::Impl::Handle(const storage::ClaimedJob& job) {
     return accounts->SendPasswordResetLink(p.value("email", ""), p.value("ip", ""));
   }
   if (job.kind == "refund-fee") return payments->Refund(ApplicationId(p.value("application", "")));
+  if (job.kind == "refund-payment") {
+    return payments->RefundPayment(ApplicationId(p.value("application", "")),
+                                   p.value("payment", ""));
+  }
   if (job.kind == "payment-webhook") {
     return outbound::PostJson(p.value("url", ""), p.value("body", ""),
                               {"X-Signature: " + p.value("signature", "")});

@@ -11,6 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "base/euros.h"
 #include "base/ids.h"
 #include "base/json_text.h"
 #include "base/random.h"
@@ -432,6 +433,16 @@ TEST(JsonText, InvalidUtf8BecomesReplacementCharacters) {
     ASSERT_TRUE(nlohmann::json::accept(out)) << out;
     EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), expected) << out;
   }
+}
+
+TEST(EuroText, CentsAreWrittenAsInASentence) {
+  EXPECT_EQ(EuroText(9000), "90");
+  EXPECT_EQ(EuroText(1250), "12.50");
+  EXPECT_EQ(EuroText(1205), "12.05");
+  EXPECT_EQ(EuroText(5), "0.05");
+  EXPECT_EQ(EuroText(0), "0");
+  EXPECT_EQ(EuroText(-4550), "-45.50");
+  EXPECT_EQ(EuroText(std::numeric_limits<std::int64_t>::min()), "-92233720368547758.08");
 }
 
 }  // namespace

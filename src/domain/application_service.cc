@@ -761,6 +761,12 @@ Status ApplicationService::RecordNotification(UnitOfWork& uow, const Application
   return Ok();
 }
 
+Result<double> ApplicationService::FeeDueNow(UnitOfWork& uow, const Application& a) const {
+  OPENVAP_ASSIGN_OR_RETURN(const auto inputs, LoadPreCheckInputs(uow, a));
+  OPENVAP_ASSIGN_OR_RETURN(const PreCheckOutcome checked, RunPreChecks(a, inputs));
+  return checked.fee_eur;
+}
+
 Status ApplicationService::Reevaluate(UnitOfWork& uow, Application& a) {
   if (a.status == ApplicationStatus::kSubmitted) {
     OPENVAP_ASSIGN_OR_RETURN(const auto inputs, LoadPreCheckInputs(uow, a));

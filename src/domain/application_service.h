@@ -127,6 +127,10 @@ class ApplicationService {
   // consulate when the file became complete.
   Status Reevaluate(UnitOfWork& uow, Application& application);
 
+  // The fee `application` is due as of now (the pre-checks run in `uow`): what a payment is
+  // measured against when it arrives, whatever the form held when it was started.
+  Result<double> FeeDueNow(UnitOfWork& uow, const Application& application) const;
+
   Status Withdraw(const Principal& who, const ApplicationId& id);
 
  private:

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "base/euros.h"
 #include "base/ids.h"
 #include "domain/plain_text.h"
 
@@ -69,17 +70,24 @@ Result<Payment> PaymentService::Start(const Principal& owner, const ApplicationI
   const std::int64_t cents = BalanceDue(a, checks.fee_eur);
   if (a.fee_paid && cents <= 0) return Error{"invalid-transition", "the fee is already paid"};
 
-  // Reuse a pending payment (a second click, a reload) instead of charging twice.
+  // Reuse a pending payment of this amount (a second click, a reload) instead of charging
+  // twice. One of another amount was started before the fee changed (a corrected date of
+  // birth): it is closed at the provider, so that the applicant cannot pay both.
   std::optional<Payment> pending;
+  std::vector<Payment> stale;
   OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(const auto all, uow.Payments().OfApplication(id));
     for (const Payment& p : all) {
-      if (p.status == PaymentStatus::kPending && p.amount_cents == cents && p.method == "online") {
+      if (p.status != PaymentStatus::kPending || p.method != "online") continue;
+      if (p.amount_cents == cents) {
         pending = p;
+      } else {
+        stale.push_back(p);
       }
     }
     return Ok();
   }));
+  for (const Payment& p : stale) OPENVAP_RETURN_IF_ERROR(CancelStale(owner, p));
   if (pending) return *pending;
 
   Payment p;
@@ -116,6 +124,22 @@ Result<Payment> PaymentService::Start(const Principal& owner, const ApplicationI
   return p;
 }
 
+Status PaymentService::CancelStale(const Principal& owner, const Payment& stale) {
+  // Paid or declined at the provider meanwhile: its notification settles it (HandleWebhook
+  // refunds a payment the fee no longer needs). Any other failure leaves it pending likewise.
+  if (!provider_.CancelCheckout(stale).ok()) return Ok();
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto p, uow.Payments().FindByCheckout(stale.checkout_id));
+    if (!p || p->status != PaymentStatus::kPending) return Ok();
+    p->status = PaymentStatus::kCancelled;
+    OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(*p));
+    return uow.Audit().Append(Audit(owner, "payment.cancel", p->application,
+                                    {{"payment", p->id},
+                                     {"amount_cents", p->amount_cents},
+                                     {"reason", "the fee due changed"}}));
+  });
+}
+
 Status PaymentService::HandleWebhook(std::string_view provider, std::string_view signature,
                                      std::string_view body) {
   if (provider != provider_.Name()) {
@@ -129,7 +153,10 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
     if (!first) return Ok();  // the provider retried a delivered notification
     OPENVAP_ASSIGN_OR_RETURN(auto payment, uow.Payments().FindByCheckout(event.checkout_id));
     if (!payment) return Error{"not-found", "no payment for checkout " + event.checkout_id};
-    if (payment->status != PaymentStatus::kPending) return Ok();
+    // A cancelled checkout the provider took a payment for all the same is paid, and refunded.
+    const bool cancelled_but_paid =
+        payment->status == PaymentStatus::kCancelled && event.status == PaymentStatus::kPaid;
+    if (payment->status != PaymentStatus::kPending && !cancelled_but_paid) return Ok();
     payment->status = event.status;
     if (event.status == PaymentStatus::kPaid) payment->paid_at = clock_.Now();
     OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(*payment));
@@ -139,8 +166,59 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
     if (event.status != PaymentStatus::kPaid) return Ok();
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(payment->application));
     if (!app) return Ok();
+    // Money the fee does not need is not kept (VC Art 16(1) fixes the fee): a payment for an
+    // application that no longer takes one, or for more than the fee due now (paid in another
+    // tab after a correction lowered the fee, or twice), is refunded whole; the pre-checks then
+    // ask for what is due.
+    bool unneeded = cancelled_but_paid || !CanStillLodge(*app);
+    if (!unneeded) {
+      OPENVAP_ASSIGN_OR_RETURN(const double fee_eur, applications_.FeeDueNow(uow, *app));
+      unneeded = payment->amount_cents > BalanceDue(*app, fee_eur);
+    }
+    if (unneeded) return RefundUnneeded(uow, *app, *payment);
     RecordPaid(*app, *payment);
     return applications_.Reevaluate(uow, *app);
+  });
+}
+
+Status PaymentService::RefundUnneeded(UnitOfWork& uow, const Application& app,
+                                      const Payment& payment) {
+  OPENVAP_RETURN_IF_ERROR(
+      uow.Audit().Append(Audit(Principal::System(), "payment.unneeded", app.id,
+                               {{"payment", payment.id}, {"amount_cents", payment.amount_cents}})));
+  OPENVAP_RETURN_IF_ERROR(
+      uow.Jobs().Schedule(Job{"refund-payment",
+                              "refund-payment:" + payment.id,
+                              {{"application", app.id.value()}, {"payment", payment.id}},
+                              clock_.Now()}));
+  if (app.lodged_by_official) return Ok();
+  return uow.Messages().Insert(AccountMessage{
+      NewAccountMessageId(clock_.Now(), random_), app.owner, app.id, "payment",
+      "Your payment is refunded",
+      "The payment " + payment.id + " of EUR " + EuroText(payment.amount_cents) +
+          " for application " + app.id.value() +
+          " was not needed: the fee was already paid, its amount changed, or the application "
+          "no longer takes a payment. It is refunded in full. The application's checks say "
+          "what, if anything, is still to pay.",
+      clock_.Now(), std::nullopt});
+}
+
+Status PaymentService::RefundPayment(const ApplicationId& id, const std::string& payment_id) {
+  std::optional<Payment> paid;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto all, uow.Payments().OfApplication(id));
+    for (const Payment& p : all) {
+      if (p.id == payment_id && p.status == PaymentStatus::kPaid) paid = p;
+    }
+    return Ok();
+  }));
+  if (!paid) return Ok();  // refunded already (with the application's whole fee, say)
+  if (paid->method == "online") OPENVAP_RETURN_IF_ERROR(provider_.Refund(*paid));
+  return store_.Write([&](UnitOfWork& uow) -> Status {
+    paid->status = PaymentStatus::kRefunded;
+    OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(*paid));
+    return uow.Audit().Append(
+        Audit(Principal::System(), "payment.refund", paid->application, {{"payment", paid->id}}));
   });
 }
 

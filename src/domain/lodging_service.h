@@ -50,7 +50,17 @@ class PaymentService {
   // Job: reimburses the fee of an inadmissible application (VC Art 19(3)).
   Status Refund(const ApplicationId& id);
 
+  // Job: reimburses one payment the fee did not need (HandleWebhook); nothing when it is no
+  // longer paid.
+  Status RefundPayment(const ApplicationId& id, const std::string& payment_id);
+
  private:
+  // Closes the pending payment `stale`, of an amount the fee no longer has, at the provider and
+  // here; one the provider settled meanwhile stays pending for its notification.
+  Status CancelStale(const Principal& owner, const Payment& stale);
+  // Records `payment`, paid but not needed by `app`'s fee, for a refund, and tells the owner.
+  Status RefundUnneeded(UnitOfWork& uow, const Application& app, const Payment& payment);
+
   Store& store_;
   PaymentProvider& provider_;
   ApplicationService& applications_;

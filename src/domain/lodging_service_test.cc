@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "fakes/in_memory_store.h"
 
@@ -55,8 +56,15 @@ class ScriptedProvider : public PaymentProvider {
     ++refunds;
     return Ok();
   }
+  Status CancelCheckout(const Payment& p) override {
+    if (settled.count(p.checkout_id) != 0) return Error{"already-settled", p.checkout_id};
+    cancelled.insert(p.checkout_id);
+    return Ok();
+  }
   int checkouts = 0;
   int refunds = 0;
+  std::set<std::string> settled;    // checkouts paid or declined at the provider
+  std::set<std::string> cancelled;  // checkouts closed by the platform
   std::string last_return_url;
 };
 
@@ -191,6 +199,78 @@ TEST_F(LodgingTest, AFeeThatRoseAfterThePaymentLeavesTheBalanceToPay) {
   EXPECT_EQ(at_desk->amount_cents, 3000);
   EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 12000);
   EXPECT_EQ(payments_.RecordPaidInPerson(esp_, id, "RCPT-10").error().code, "invalid-transition");
+}
+
+// A checkout started for the fee before a correction changed it is closed when the applicant
+// pays again, so that they cannot pay both (the amount is another one now).
+TEST_F(LodgingTest, ACheckoutForAnAmountTheFeeNoLongerHasIsCancelled) {
+  prechecks_.fee = 45;
+  const ApplicationId id = Submitted();
+  const auto child = payments_.Start(anna_, id);
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  prechecks_.fee = 90;
+  const auto adult = payments_.Start(anna_, id);
+  ASSERT_TRUE(adult.ok()) << adult.error().message;
+  EXPECT_EQ(adult->amount_cents, 9000);
+  EXPECT_EQ(provider_.cancelled, std::set<std::string>{child->checkout_id});
+  const auto listed = *payments_.List(anna_, id);
+  ASSERT_EQ(listed.size(), 2u);
+  for (const Payment& p : listed) {
+    EXPECT_EQ(p.status, p.id == child->id ? PaymentStatus::kCancelled : PaymentStatus::kPending);
+  }
+  EXPECT_EQ(payments_.Start(anna_, id)->id, adult->id);  // a reload keeps the new one
+  EXPECT_EQ(provider_.cancelled.size(), 1u);
+
+  // The provider took the cancelled checkout's payment all the same: it is paid, not counted
+  // for the fee, and refunded by a job.
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(*child, "ev1", "paid")).ok());
+  EXPECT_FALSE(applications_.Get(anna_, id)->fee_paid);
+  EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-payment");
+  EXPECT_EQ(store_.Snapshot().messages.back().kind, "payment");
+  ASSERT_TRUE(payments_.RefundPayment(id, child->id).ok());
+  ASSERT_TRUE(payments_.RefundPayment(id, child->id).ok());  // the job retried: nothing more
+  EXPECT_EQ(provider_.refunds, 1);
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(*adult, "ev2", "paid")).ok());
+  const auto app = *applications_.Get(anna_, id);
+  EXPECT_TRUE(app.fee_paid);
+  EXPECT_EQ(app.fee_paid_cents, 9000);
+  const auto settled = *payments_.List(anna_, id);
+  for (const Payment& p : settled) {
+    EXPECT_EQ(p.status, p.id == child->id ? PaymentStatus::kRefunded : PaymentStatus::kPaid);
+  }
+}
+
+// The old checkout was paid at the provider before it could be closed: it counts when its
+// notification comes, and a second payment beyond the fee then is refunded whole.
+TEST_F(LodgingTest, APaymentBeyondTheFeeDueIsRefundedWhole) {
+  prechecks_.fee = 45;
+  const ApplicationId id = Submitted();
+  const auto child = *payments_.Start(anna_, id);
+  provider_.settled.insert(child.checkout_id);
+  prechecks_.fee = 90;
+  const auto adult = *payments_.Start(anna_, id);
+  EXPECT_TRUE(provider_.cancelled.empty());
+  EXPECT_EQ(payments_.List(anna_, id)->front().status, PaymentStatus::kPending);
+
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(child, "ev1", "paid")).ok());
+  EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 4500);
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(adult, "ev2", "paid")).ok());
+  EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 4500);  // 135 would be too much
+  EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-payment");
+  ASSERT_TRUE(payments_.RefundPayment(id, adult.id).ok());
+  EXPECT_EQ(provider_.refunds, 1);
+  const auto rest = payments_.Start(anna_, id);
+  ASSERT_TRUE(rest.ok()) << rest.error().message;
+  EXPECT_EQ(rest->amount_cents, 4500);
+}
+
+TEST_F(LodgingTest, APaymentForAWithdrawnApplicationIsRefunded) {
+  const ApplicationId id = Submitted();
+  const auto p = *payments_.Start(anna_, id);
+  ASSERT_TRUE(applications_.Withdraw(anna_, id).ok());
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(p, "ev1", "paid")).ok());
+  EXPECT_FALSE(applications_.Get(anna_, id)->fee_paid);
+  EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-payment");
 }
 
 TEST_F(LodgingTest, AFeeOfZeroIsRecordedAsExempt) {

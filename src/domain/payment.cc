@@ -6,11 +6,12 @@
 namespace openvap::domain {
 namespace {
 
-constexpr std::array<std::pair<PaymentStatus, std::string_view>, 4> kNames{{
+constexpr std::array<std::pair<PaymentStatus, std::string_view>, 5> kNames{{
     {PaymentStatus::kPending, "pending"},
     {PaymentStatus::kPaid, "paid"},
     {PaymentStatus::kFailed, "failed"},
     {PaymentStatus::kRefunded, "refunded"},
+    {PaymentStatus::kCancelled, "cancelled"},
 }};
 
 }  // namespace

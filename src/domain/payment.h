@@ -19,7 +19,8 @@
 
 namespace openvap::domain {
 
-enum class PaymentStatus { kPending, kPaid, kFailed, kRefunded };
+// kCancelled: closed by the platform before it was paid (the fee changed; PaymentService::Start).
+enum class PaymentStatus { kPending, kPaid, kFailed, kRefunded, kCancelled };
 std::string_view PaymentStatusName(PaymentStatus status);
 Result<PaymentStatus> ParsePaymentStatus(std::string_view name);
 
@@ -59,6 +60,9 @@ class PaymentProvider {
   virtual Result<Event> ParseWebhook(std::string_view signature_header,
                                      std::string_view body) const = 0;
   virtual Status Refund(const Payment& payment) = 0;
+  // Closes `payment`'s open checkout, so that it can no longer be paid. Errors:
+  // "already-settled" when it was paid or declined first (its notification is on its way).
+  virtual Status CancelCheckout(const Payment& payment) = 0;
 };
 
 // An appointment slot published by a state's consulate or a service provider (VIS 7e(2)).

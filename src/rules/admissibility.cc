@@ -3,20 +3,14 @@
 #include <cmath>
 #include <string>
 
+#include "base/euros.h"
 #include "base/ids.h"
 
 namespace openvap::rules {
 namespace {
 
 // Euros as people write them: "45", "12.50".
-std::string EuroAmount(double euros) {
-  const auto cents = static_cast<long long>(std::llround(euros * 100));
-  std::string out = std::to_string(cents / 100);
-  if (cents % 100 != 0) {
-    out += (cents % 100 < 10 ? ".0" : ".") + std::to_string(cents % 100);
-  }
-  return out;
-}
+std::string EuroAmount(double euros) { return EuroText(std::llround(euros * 100)); }
 
 }  // namespace
 

@@ -100,6 +100,18 @@ Status SandboxPaymentProvider::Refund(const domain::Payment& payment) {
   });
 }
 
+Status SandboxPaymentProvider::CancelCheckout(const domain::Payment& payment) {
+  return db_.Write([&](storage::SqlConnection& c) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(
+        const std::int64_t n,
+        c.Execute("UPDATE sandbox_checkouts SET status = 'cancelled' WHERE id = $1 AND status = "
+                  "'open'",
+                  {payment.checkout_id}));
+    if (n == 0) return Error{"already-settled", "the checkout of " + payment.id + " is closed"};
+    return Ok();
+  });
+}
+
 void SandboxPaymentProvider::MountHostedPage(http::Router& router) {
   router.Add("GET", "/sandbox-pay/{checkout}",
              [this](http::Request& r) { return Page(r.path_params["checkout"], ""); });

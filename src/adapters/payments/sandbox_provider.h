@@ -29,6 +29,7 @@ class SandboxPaymentProvider final : public domain::PaymentProvider {
                                   const std::string& return_url) override;
   Result<Event> ParseWebhook(std::string_view signature, std::string_view body) const override;
   Status Refund(const domain::Payment& payment) override;
+  Status CancelCheckout(const domain::Payment& payment) override;
 
   // The provider's hosted page: GET and POST /sandbox-pay/{checkout}.
   void MountHostedPage(http::Router& router);

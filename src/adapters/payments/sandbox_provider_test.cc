@@ -120,5 +120,34 @@ TEST_F(SandboxTest, DeclinedAndUnknownCardsAndUnknownCheckouts) {
   EXPECT_EQ(browser.Get("/sandbox-pay/chk_nope").status, 404);
 }
 
+// The platform closes a checkout whose amount the fee no longer has: it can no longer be paid.
+// One already paid or declined stays as it is, and says so.
+TEST_F(SandboxTest, ACancelledCheckoutCannotBePaidAndASettledOneCannotBeCancelled) {
+  domain::Payment stale = Payment(4500);
+  stale.checkout_id = provider_->CreateCheckout(stale, "https://vap.example/return")->checkout_id;
+  ASSERT_TRUE(provider_->CancelCheckout(stale).ok());
+  EXPECT_EQ(provider_->CancelCheckout(stale).error().code, "already-settled");
+  HttpClient browser(base_);
+  EXPECT_NE(browser.Get("/sandbox-pay/" + stale.checkout_id).body.find("is cancelled"),
+            std::string::npos);
+  const auto paid =
+      browser.Post("/sandbox-pay/" + stale.checkout_id, "card=4242424242424242&action=pay",
+                   {"Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(paid.headers.at("location"), "https://vap.example/return?payment=cancelled");
+  EXPECT_FALSE(jobs_->Claim(std::chrono::seconds(30))->has_value());  // nothing to notify
+  EXPECT_FALSE(provider_->Refund(stale).ok());                        // nothing was taken
+
+  domain::Payment settled = Payment(9000);
+  settled.checkout_id =
+      provider_->CreateCheckout(settled, "https://vap.example/return")->checkout_id;
+  ASSERT_EQ(browser
+                .Post("/sandbox-pay/" + settled.checkout_id, "card=4242424242424242&action=pay",
+                      {"Content-Type: application/x-www-form-urlencoded"})
+                .status,
+            303);
+  EXPECT_EQ(provider_->CancelCheckout(settled).error().code, "already-settled");
+  EXPECT_TRUE(provider_->Refund(settled).ok());  // still paid, so still refundable
+}
+
 }  // namespace
 }  // namespace openvap::payments
