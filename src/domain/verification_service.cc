@@ -84,7 +84,11 @@ VerificationService::VerificationService(Store& store, Throttle& throttle,
 Verification VerificationService::FromRegister(const DigitalVisa& visa,
                                                const Principal& who) const {
   const VisaValidity v = ValidityOn(visa, UtcDateOf(clock_.Now()));
-  return Verification{StatusOf(v), ReasonOf(v, visa), VisaDisclosure(visa, who.role)};
+  // Checking a code is not reading one's own visa (that is the account's GET /visas/{number}):
+  // an applicant's or representative's account, which anyone can open, sees what a public
+  // verifier sees (RP-MIN; VIS 7h).
+  const Role shown = SeesTheRecord(who.role) ? who.role : Role::kPublicVerifier;
+  return Verification{StatusOf(v), ReasonOf(v, visa), VisaDisclosure(visa, shown)};
 }
 
 Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteView code) {

@@ -81,6 +81,14 @@ TEST_F(VerificationTest, AValidSealOfARegisteredVisaIsJudgedByTheRegister) {
   EXPECT_EQ(pub->status, "valid");
   EXPECT_EQ(pub->document["visa_number"], visa_.number.value());
   EXPECT_FALSE(pub->document.contains("holder"));  // RP-MIN
+  // An account anyone can open sees no more than the public: the holder reads their own visa
+  // in the account, not by checking codes.
+  for (const Role role :
+       {Role::kApplicant, Role::kRepresentative, Role::kServiceProvider, Role::kAdministrator}) {
+    const auto seen = service_.VerifyCode(OfRole(role), Code("valid", visa_.number.value()));
+    ASSERT_TRUE(seen.ok());
+    EXPECT_EQ(seen->document, pub->document) << RoleName(role);
+  }
   const auto guard =
       service_.VerifyCode(OfRole(Role::kBorderGuard), Code("valid", visa_.number.value()));
   EXPECT_EQ(guard->document["holder"]["surname"], "ERIKSSON");
