@@ -189,6 +189,10 @@ Status Platform::Impl::CreateDemoPki() {
     signer_request.organization = "OpenVAP demo";
     signer_request.document_types = {"V", "AR"};
     signer_request.not_before = csca_request.not_before;
+    // ICAO 9303-12: the signer signs for a part of its life and lives on for the documents it
+    // signed: five years of signing plus the longest visa, five years (VC Art 24(1)).
+    signer_request.signing_months = 60;
+    signer_request.valid_years = 10;
     OPENVAP_ASSIGN_OR_RETURN(IssuedCertificate signer, IssueSigner(signer_request, csca, random));
     OPENVAP_RETURN_IF_ERROR(
         SaveIssued(csca, (dir / "csca.key").string(), (dir / "csca.pem").string()));

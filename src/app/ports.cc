@@ -499,6 +499,18 @@ Result<Bytes> MemberStateVisaSealer::Seal(const domain::DigitalVisa& visa, Date 
     return Error{"no-signer", "no document signer is configured for " + visa.issuing_state +
                                   " (openvap pki signer; see docs/pki.md)"};
   }
+  // The seal must verify as long as the visa is valid (DV-SEAL, DV-OFFLINE): a verifier refuses
+  // a seal whose signer certificate has expired (ICAO 9303-12), so a signer that ends first
+  // would turn a valid visa "invalid" at the border.
+  const Timestamp signer_ends = it->second.certificate().not_after();
+  if (StartOfDayUtc(visa.valid_until) + std::chrono::hours(24) > signer_ends) {
+    return Error{"signer-expires-first",
+                 "the document signer of " + visa.issuing_state + " is valid until " +
+                     FormatIsoDate(UtcDateOf(signer_ends)) + ", before the visa's end on " +
+                     FormatIsoDate(visa.valid_until) +
+                     ": the seal could not be verified after that. Shorten the validity or "
+                     "install a new document signer (openvap pki signer; docs/pki.md)"};
+  }
   return seal::EncodeAndSignVds("eu-digital-visa", SealData(visa), visa.issued_on, signed_on,
                                 it->second);
 }

@@ -428,6 +428,17 @@ TEST(MemberStateVisaSealer, SealsUnderTheIssuingStatesSignerAndVerifiesOffline) 
   EXPECT_EQ(check.valid_until, D("2027-03-25"));
   EXPECT_EQ(check.fields["surname"], "DOE");
 
+  // The signer (three years from 2026-01-01) must outlast the visa, or the seal would stop
+  // verifying while the visa is valid.
+  visa.valid_until = D("2028-12-31");
+  EXPECT_TRUE(sealer.Seal(visa, D("2027-01-01")).ok());
+  visa.valid_until = D("2029-01-01");
+  const auto outlasting = sealer.Seal(visa, D("2027-01-01"));
+  ASSERT_FALSE(outlasting.ok());
+  EXPECT_EQ(outlasting.error().code, "signer-expires-first");
+  EXPECT_NE(outlasting.error().message.find("valid until 2029-01-01"), std::string::npos)
+      << outlasting.error().message;
+
   visa.issuing_state = "DE";
   EXPECT_EQ(sealer.Seal(visa, D("2027-01-01")).error().code, "no-signer");
   EXPECT_EQ(verifier.Check(AsBytes("garbage"), T("2027-01-02T00:00:00Z")).signature, "malformed");

@@ -82,6 +82,32 @@ Status ExaminationService::CheckOfficial(const Principal& who) const {
   return Ok();
 }
 
+namespace {
+
+// Which state's officials may take decision `kind` on `visa`. A long-stay visa is a national
+// visa (CISA Art 18): only the issuing state annuls, revokes or extends it. A visa is confirmed
+// in a new travel document, or confirmation refused, by the issuing state only (VC Art 32a(1),
+// (9)). Other uniform visas may be annulled, revoked or extended by any state (VC Art 33(1),
+// Art 34(1)-(2)).
+Status MayDecideOn(const Principal& official, const DigitalVisa& visa, DecisionKind kind) {
+  if (official.member_state == visa.issuing_state) return Ok();
+  if (kind == DecisionKind::kConfirm || kind == DecisionKind::kRefuseConfirmation) {
+    return Error{"forbidden", "visa " + visa.number.value() +
+                                  " is confirmed in a new travel "
+                                  "document by the state that issued it, " +
+                                  visa.issuing_state + " (VC Art 32a(1), (9))"};
+  }
+  if (visa.type == VisaType::kLongStay) {
+    return Error{"forbidden", "visa " + visa.number.value() +
+                                  " is a national long-stay visa: only its issuing state, " +
+                                  visa.issuing_state +
+                                  ", decides on it (Schengen Convention Art 18)"};
+  }
+  return Ok();
+}
+
+}  // namespace
+
 Result<Application> ExaminationService::LoadForOfficial(UnitOfWork& uow, const Principal& official,
                                                         const ApplicationId& id,
                                                         ApplicationStatus expected) {
@@ -395,7 +421,8 @@ Status ExaminationService::ValidateHolder(const VisaHolder& h) const {
   return Ok();
 }
 
-Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder) const {
+Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder,
+                                         const std::string& issuing_state) const {
   if (DaysBetween(t.valid_from, t.valid_until) < 0) {
     return Error{"invalid-field", "valid_until: must not be before valid_from"};
   }
@@ -431,9 +458,32 @@ Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& h
                      " days do not fit in a validity of " + std::to_string(validity_days) +
                      " days"};
   }
+  // VC Art 2(5), Art 3, Art 26: an airport transit visa allows passage through the airports'
+  // international transit areas, never a stay (nor an extension to one, Art 33).
+  if (t.type == VisaType::kAirportTransit && t.duration_of_stay_days != 0) {
+    return Error{"invalid-field",
+                 "duration_of_stay_days: an airport transit visa (A) allows no stay, only passage "
+                 "through international transit areas (VC Art 2(5), Art 3): give 0"};
+  }
+  // VC Art 24(1): a uniform visa is valid for the whole territory of the Member States; one
+  // valid for some of them is a visa with limited territorial validity (Art 25). An A visa is
+  // valid in the airports' transit areas, a D visa in the issuing state (CISA Art 18, 21).
+  if (t.type != VisaType::kLimitedTerritorialValidity && !t.territory.empty()) {
+    return Error{"invalid-field",
+                 "territory: only a visa with limited territorial validity (LTV, VC Art 25) "
+                 "names states; a " +
+                     std::string(VisaTypeCode(t.type)) +
+                     " visa is valid where its type says (VC Art 24(1), Art 26; CISA Art 18)"};
+  }
   if (t.type == VisaType::kLimitedTerritorialValidity) {
     if (t.territory.empty()) {
       return Error{"invalid-field", "territory: name the states where the LTV visa is valid"};
+    }
+    // VC Art 25(2): valid for the issuing state, and exceptionally for others as well.
+    if (std::find(t.territory.begin(), t.territory.end(), issuing_state) == t.territory.end()) {
+      return Error{"invalid-field", "territory: an LTV visa is valid for the issuing state, " +
+                                        issuing_state +
+                                        ", and exceptionally for others too (VC Art 25(2))"};
     }
   }
   for (std::size_t i = 0; i < t.territory.size(); ++i) {
@@ -467,7 +517,7 @@ Result<DigitalVisa> ExaminationService::NewVisa(UnitOfWork& uow, const Principal
                                                 const ApplicationId& application,
                                                 const VisaHolder& holder, const VisaTerms& terms,
                                                 bool family_member) {
-  OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));
+  OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder, official.member_state));
   DigitalVisa v;
   for (int attempt = 0;; ++attempt) {
     v.number = NewVisaNumber(texts_.StateAlpha3(official.member_state), random_);
@@ -558,10 +608,16 @@ Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
   if (act.grounds.empty()) {
     return Error{"invalid-field", "grounds: state the reasons (VC Art 34(6), Annex VI)"};
   }
+  if (kind == DecisionKind::kRefuseConfirmation && !request) {
+    return Error{"invalid-field",
+                 "application: a refusal of confirmation answers the holder's confirmation "
+                 "application (VC Art 32a(2), (9)); name it, or revoke the visa instead"};
+  }
   Decision out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto visa, uow.Registry().FindVisa(number));
     if (!visa) return Error{"not-found", "no visa " + number.value()};
+    OPENVAP_RETURN_IF_ERROR(MayDecideOn(official, *visa, kind));
     if (visa->status != VisaStatus::kIssued) {
       return Error{"invalid-transition",
                    "the visa is already " + std::string(VisaStatusName(visa->status))};
@@ -657,6 +713,7 @@ Result<Decision> ExaminationService::Extend(const Principal& official, const Vis
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto visa, uow.Registry().FindVisa(number));
     if (!visa) return Error{"not-found", "no visa " + number.value()};
+    OPENVAP_RETURN_IF_ERROR(MayDecideOn(official, *visa, DecisionKind::kExtend));
     if (ValidityOn(*visa, UtcDateOf(clock_.Now())) != VisaValidity::kValid) {
       return Error{"invalid-transition", "only a visa that is valid today can be extended"};
     }
@@ -670,7 +727,7 @@ Result<Decision> ExaminationService::Extend(const Principal& official, const Vis
     }
     VisaTerms terms{visa->type,    visa->territory,   visa->valid_from, new_valid_until,
                     visa->entries, new_duration_days, visa->remarks};
-    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, visa->holder));
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, visa->holder, visa->issuing_state));
     OPENVAP_ASSIGN_OR_RETURN(
         auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaExtension, *visa));
     visa->valid_until = new_valid_until;
@@ -705,6 +762,7 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(auto visa, uow.Registry().FindVisa(number));
     if (!visa) return Error{"not-found", "no visa " + number.value()};
+    OPENVAP_RETURN_IF_ERROR(MayDecideOn(official, *visa, DecisionKind::kConfirm));
     if (ValidityOn(*visa, UtcDateOf(clock_.Now())) != VisaValidity::kValid) {
       return Error{"invalid-transition", "only a valid visa can be confirmed (VC Art 32a(1))"};
     }
@@ -749,7 +807,8 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
     VisaTerms terms{visa->type,        visa->territory, visa->valid_from,
                     visa->valid_until, visa->entries,   visa->duration_of_stay_days,
                     visa->remarks};
-    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));  // VC Art 32a(5) with Art 12
+    // VC Art 32a(5) with Art 12
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder, visa->issuing_state));
     OPENVAP_ASSIGN_OR_RETURN(
         auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaConfirmation, *visa));
     visa->holder = holder;

@@ -498,9 +498,58 @@ TEST_F(ExaminationTest, ConfirmationInANewTravelDocument) {
   EXPECT_EQ(confirmed->confirmation_number.rfind("CNF-", 0), 0U);
   EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->holder.travel_document_number, "Z7654321");
   EXPECT_EQ(store_.Snapshot().jobs.back().kind, "ees-export");  // DV-EES
-  // Doubts about identity: refused and the visa revoked (VC Art 32a(9)).
-  ASSERT_TRUE(exam_.RefuseConfirmation(consul_fr_, visa.number, {{1}, "identity"}).ok());
-  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->status, VisaStatus::kRevoked);
+  // Another state neither confirms nor refuses to (VC Art 32a(1), (9)); a refusal answers the
+  // holder's confirmation application (the refusal with one is in the next tests).
+  doc.travel_document_number = "Z1111111";
+  EXPECT_EQ(exam_.ConfirmInNewTravelDocument(consul_de_, visa.number, doc).error().code,
+            "forbidden");
+  EXPECT_EQ(
+      exam_.RefuseConfirmation(consul_de_, visa.number, {{1}, "identity"}, ApplicationId("app-x"))
+          .error()
+          .code,
+      "forbidden");
+  EXPECT_EQ(exam_.RefuseConfirmation(consul_fr_, visa.number, {{1}, "identity"}).error().code,
+            "invalid-field");
+  EXPECT_EQ(exam_.GetVisa(anna_, visa.number)->status, VisaStatus::kIssued);
+}
+
+// What each type of visa is valid for, and who decides on it later.
+TEST_F(ExaminationTest, EachTypeOfVisaHasItsTerritoryItsStayAndItsDecidingStates) {
+  clock_.Set(*ParseIsoTimestamp("2027-03-05T10:00:00Z"));
+  const auto issue = [&](VisaType type, std::vector<std::string> territory, int days) {
+    VisaTerms t = Terms();
+    t.type = type;
+    t.territory = std::move(territory);
+    t.duration_of_stay_days = days;
+    if (type == VisaType::kLongStay) t.valid_until = D("2027-12-31");
+    return exam_.Issue(consul_fr_, Accepted(), t);
+  };
+  // VC Art 2(5), 3: an A visa allows no stay, and an extension gives it none.
+  EXPECT_EQ(issue(VisaType::kAirportTransit, {}, 30).error().code, "invalid-field");
+  const auto transit = issue(VisaType::kAirportTransit, {}, 0);
+  ASSERT_TRUE(transit.ok()) << transit.error().message;
+  EXPECT_EQ(
+      exam_.Extend(consul_fr_, transit->number, D("2027-04-10"), 30, {{}, "strike"}).error().code,
+      "invalid-field");
+  EXPECT_TRUE(exam_.Extend(consul_fr_, transit->number, D("2027-04-10"), 0, {{}, "strike"}).ok());
+  // VC Art 24(1), 25(2): a C visa is valid everywhere; an LTV names states, the issuer first.
+  EXPECT_EQ(issue(VisaType::kUniform, {"DE"}, 15).error().code, "invalid-field");
+  EXPECT_EQ(issue(VisaType::kAirportTransit, {"FR"}, 0).error().code, "invalid-field");
+  EXPECT_EQ(issue(VisaType::kLimitedTerritorialValidity, {"DE"}, 15).error().code, "invalid-field");
+  EXPECT_TRUE(issue(VisaType::kLimitedTerritorialValidity, {"FR", "DE"}, 15).ok());
+  // CISA Art 18: a D visa is national; another state neither annuls, revokes nor extends it.
+  const auto national = issue(VisaType::kLongStay, {}, 180);
+  ASSERT_TRUE(national.ok()) << national.error().message;
+  EXPECT_EQ(exam_.Annul(consul_de_, national->number, {{1}, ""}).error().code, "forbidden");
+  EXPECT_EQ(exam_.Revoke(consul_de_, national->number, {{1}, ""}).error().code, "forbidden");
+  EXPECT_EQ(exam_.Extend(consul_de_, national->number, D("2028-01-31"), 180, {{}, "illness"})
+                .error()
+                .code,
+            "forbidden");
+  // A uniform visa: any state may revoke it (VC Art 34(2)).
+  const auto uniform = issue(VisaType::kUniform, {}, 15);
+  ASSERT_TRUE(uniform.ok());
+  EXPECT_TRUE(exam_.Revoke(consul_de_, uniform->number, {{1}, ""}).ok());
 }
 
 TEST_F(ExaminationTest, AnErroneousStickerIsReplacedByADigitalVisa) {

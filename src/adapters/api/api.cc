@@ -215,6 +215,7 @@ int HttpStatusFor(const Error& error) {
       {"applications-in-progress", 409},
       {"too-many-open-applications", 409},
       {"visa-withdrawn", 409},
+      {"signer-expires-first", 409},
       {"payload-too-large", 413},
       {"unsupported-media-type", 415},
       {"malformed-json", 400},
