@@ -523,6 +523,7 @@ domain::SealCheck TrustStoreSealVerifier::Check(ByteView code, Timestamp at) con
   out.signer_subject = v.verdict.signer_subject.value_or("");
   if (!v.seal) return out;
   out.document_type = v.seal->document_type.value_or("");
+  out.issuing_country = v.seal->header.country;
   json fields = json::object();
   for (const seal::SealFeature& f : v.seal->features) {
     if (!f.name.empty()) fields[f.name] = f.value;

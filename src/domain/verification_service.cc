@@ -44,6 +44,15 @@ std::string ReasonOf(VisaValidity v, const DigitalVisa& visa) {
   return "";
 }
 
+// Whether a visa number (its first three letters: the issuing state's ISO 3166 alpha-3 code)
+// names the state of the seal's header (ICAO 9303-3: the same code, Germany's "D" aside; a
+// header may pad with '<'). The header names the signer, so it is the state that signed.
+bool NamesTheSigningState(std::string_view number, std::string_view header_country) {
+  while (!header_country.empty() && header_country.back() == '<') header_country.remove_suffix(1);
+  const std::string_view prefix = number.substr(0, 3);
+  return prefix == header_country || (prefix == "DEU" && header_country == "D");
+}
+
 }  // namespace
 
 json VisaDisclosure(const DigitalVisa& v, Role role) {
@@ -104,6 +113,17 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
     // Expired or revoked signer certificates also make the code untrustworthy (RP-REVOKE).
     return Verification{"invalid", check.signature + ": " + check.reason, json::object()};
   }
+  // An EU digital visa is in the register of visas (VIS Reg Art 10; Reg (EU) 2023/2667): one
+  // that names another state than its signer's, or that the register does not hold, was not
+  // issued by the procedure, however well signed.
+  const bool eu_visa = check.document_type == "eu-digital-visa";
+  if (eu_visa && (!check.document_number ||
+                  !NamesTheSigningState(*check.document_number, check.issuing_country))) {
+    return Verification{"invalid",
+                        "the visa number names another issuing state than the seal's signer (" +
+                            check.issuing_country + ")",
+                        json::object()};
+  }
   std::optional<DigitalVisa> visa;
   if (check.document_number) {
     // A read transaction: the public's checks (the bulk of them) write nothing. Officials see
@@ -139,8 +159,14 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
     }
     return out;
   }
-  // Not in this register (another state's document, or the register is unreachable): the seal
-  // alone decides, with the dates it carries (DV-OFFLINE).
+  if (eu_visa) {
+    return Verification{"invalid",
+                        "no visa " + *check.document_number +
+                            " is in the register of visas, although its code is signed",
+                        json::object()};
+  }
+  // Not a visa of this register (another document, such as a residence permit or a visa of
+  // the ICAO profiles): the seal alone decides, with the dates it carries (DV-OFFLINE).
   Verification out{"valid", "the signature is valid", json::object()};
   const Date today = UtcDateOf(now);
   if (check.valid_from && DaysBetween(*check.valid_from, today) < 0) {

@@ -29,6 +29,7 @@ struct SealCheck {
   std::string reason;
   std::string signer_subject;
   std::string document_type;                   // the seal profile, e.g. "eu-digital-visa"
+  std::string issuing_country;                 // the seal header's, as encoded: "FRA", "D"
   std::optional<std::string> document_number;  // e.g. the visa number
   std::optional<Date> valid_from;
   std::optional<Date> valid_until;

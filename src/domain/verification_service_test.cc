@@ -25,6 +25,10 @@ class ScriptedVerifier : public SealVerifier {
       std::string rest = text.substr(text.find(':', 4) + 1);
       rest = rest.substr(0, rest.find('#'));
       if (rest.rfind("FRA", 0) == 0) c.document_number = rest;
+      if (rest.rfind("FRA", 0) == 0) c.issuing_country = "FRA";
+      if (rest.rfind("DEU", 0) == 0) c.document_number = rest.substr(3);  // signed by "D"
+      if (rest.rfind("DEU", 0) == 0) c.issuing_country = "D";
+      if (rest == "future" || rest == "past" || rest == "other") c.document_type = "residence";
       if (rest == "future") c.valid_from = *ParseIsoDate("2027-06-01");
       if (rest == "past") c.valid_until = *ParseIsoDate("2026-12-31");
       return c;
@@ -132,6 +136,21 @@ TEST_F(VerificationTest, BadSignaturesAndUnknownIssuers) {
   const Bytes junk = {1, 2, 3};
   EXPECT_EQ(service_.VerifyCode(Principal::Public(), junk)->status, "invalid");
   EXPECT_EQ(service_.VerifyCode(Principal::Public(), {}).error().code, "invalid-field");
+}
+
+// A signed EU digital visa the register does not hold, or whose number names another state
+// than the signer's, was not issued by the procedure.
+TEST_F(VerificationTest, AnEuVisaOutsideTheRegisterOrOfAnotherStateIsInvalid) {
+  const auto unknown = service_.VerifyCode(Principal::Public(), Code("valid", "FRA123456788"));
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, "invalid");
+  EXPECT_NE(unknown->reason.find("register"), std::string::npos) << unknown->reason;
+  // Germany's signer ("D") on a French number, registered or not.
+  const auto other =
+      service_.VerifyCode(Principal::Public(), Code("valid", "DEU" + visa_.number.value()));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->status, "invalid");
+  EXPECT_NE(other->reason.find("another issuing state"), std::string::npos) << other->reason;
 }
 
 TEST_F(VerificationTest, AForeignDocumentIsJudgedOnItsSealAlone) {
