@@ -1,8 +1,10 @@
 // `openvap seal decode|verify|sign|profiles` (issue 3, CLI contract; DV-SEAL, DV-OFFLINE,
 // RP-OFFLINE): scripts and other tools depend on the JSON shapes and exit codes here.
 //   decode   prints the decoded seal; exit 1 when it is malformed
-//   verify   prints {status, reason, signer, seal}; exit 0 only for "valid", 1 for any other
-//            verdict, 2 for usage errors (including a trust path that cannot be read)
+//   verify   prints {status, reason, signer, seal, document_validity}; exit 0 only for
+//            "valid" of a document within its own dates, 1 for any other verdict, 2 for usage
+//            errors (including a trust path that cannot be read), 3 for a valid seal of a
+//            document that is expired or not yet valid at --at
 //   sign     encodes a profile's data and signs it with a document signer key and certificate
 //   profiles lists the profiles and their fields
 
@@ -67,6 +69,9 @@ int Decode(const DecodeOptions& options, CliContext& ctx) {
   return kExitOk;
 }
 
+// `seal verify`: the seal is genuine, but the document it carries is expired or not yet valid.
+constexpr int kExitDocumentNotValid = 3;
+
 int Verify(const VerifyOptions& options, CliContext& ctx) {
   Timestamp at = ctx.clock.Now();
   if (!options.at.empty()) {
@@ -91,8 +96,16 @@ int Verify(const VerifyOptions& options, CliContext& ctx) {
     return kExitUsage;
   }
   const verify::SealVerification result = verify::VerifySeal(*input, trust, at);
-  ctx.out << verify::ToJson(result).dump(2) << "\n";
-  return result.verdict.verdict == trust::Verdict::kValid ? kExitOk : kExitFailure;
+  nlohmann::json out = verify::ToJson(result);
+  // A genuine seal of a visa that expired, or is not valid yet, is no valid visa: the exit code
+  // says so, as the platform's /verify does (DV-OFFLINE, RP-CHECK).
+  std::optional<std::string> document;
+  if (result.seal) document = verify::DocumentValidityOn(*result.seal, UtcDateOf(at));
+  if (document) out["document_validity"] = *document;
+  const bool valid = result.verdict.verdict == trust::Verdict::kValid;
+  ctx.out << out.dump(2) << "\n";
+  if (valid && document && *document != "valid") return kExitDocumentNotValid;
+  return valid ? kExitOk : kExitFailure;
 }
 
 // --data: inline JSON, "@FILE", or "-" for standard input.
@@ -228,9 +241,12 @@ void AddSealCommands(CLI::App& root, CliContext& ctx, CommandAction& action) {
   CLI::App* verify_cmd = group->add_subcommand(
       "verify",
       "Verify a seal's signature, signer, chain, validity, revocation and document-type\n"
-      "permission. Prints JSON {status, reason, signer, seal}. status is one of valid,\n"
-      "invalid-signature, unknown-signer, untrusted-chain, expired-signer, revoked-signer,\n"
-      "not-permitted, unsigned, malformed. Exit 0 only for valid, 1 otherwise, 2 for usage.");
+      "permission. Prints JSON {status, reason, signer, seal, document_validity}. status is\n"
+      "one of valid, invalid-signature, unknown-signer, untrusted-chain, expired-signer,\n"
+      "revoked-signer, not-permitted, unsigned, malformed. document_validity (when the\n"
+      "document carries its dates) is valid, not-yet-valid or expired at --at. Exit 0 only\n"
+      "for a valid seal of a valid document, 1 for any other status, 2 for usage, 3 for a\n"
+      "valid seal of a document that is expired or not yet valid.");
   verify_cmd->add_option("input", verify->input, "Seal file, or - for standard input")
       ->capture_default_str();
   verify_cmd->add_option(

@@ -78,6 +78,23 @@ SealVerification VerifyDecodedSeal(seal::DecodedSeal decoded, const trust::Trust
   return result;
 }
 
+std::optional<std::string> DocumentValidityOn(const seal::DecodedSeal& seal, Date day) {
+  const auto date = [&seal](std::string_view name) -> std::optional<Date> {
+    for (const seal::SealFeature& f : seal.features) {
+      if (f.name != name || !f.value.is_string()) continue;
+      auto parsed = ParseIsoDate(f.value.get<std::string>());
+      if (parsed.ok()) return *parsed;
+    }
+    return std::nullopt;
+  };
+  const std::optional<Date> from = date("valid_from");
+  const std::optional<Date> until = date("valid_until");
+  if (!from && !until) return std::nullopt;
+  if (from && DaysBetween(*from, day) < 0) return "not-yet-valid";
+  if (until && DaysBetween(day, *until) < 0) return "expired";
+  return "valid";
+}
+
 nlohmann::json ToJson(const SealVerification& verification) {
   nlohmann::json out = {{"status", trust::VerdictName(verification.verdict.verdict)},
                         {"reason", verification.verdict.reason}};

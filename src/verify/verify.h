@@ -45,6 +45,12 @@ SealVerification VerifyDecodedSeal(seal::DecodedSeal decoded, const trust::Trust
 // decoded seal under "seal" when it decoded.
 nlohmann::json ToJson(const SealVerification& verification);
 
+// Whether the document a seal carries is valid on `day` by the dates it carries itself (the
+// features `valid_from` and `valid_until` of the visa and permit profiles): "valid",
+// "not-yet-valid" or "expired"; nullopt when it carries neither date. DV-OFFLINE, RP-CHECK:
+// a genuine seal of an expired visa is no valid visa.
+std::optional<std::string> DocumentValidityOn(const seal::DecodedSeal& seal, Date day);
+
 // Signs seals as the holder of a document signer certificate. The VDS header's country is the
 // `country` given, or else the ICAO code of the certificate subject's C, the
 // signer identifier the country's two letters plus two letters of the CN (crypto's signer_id),

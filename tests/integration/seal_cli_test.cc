@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "support/process.h"
 #include "support/test_files.h"
@@ -229,6 +230,20 @@ TEST(PkiCli, AWholeMemberStatePki) {
   EXPECT_EQ(status({d}, "2027-01-02"), "valid");  // the folder; keys are skipped
   EXPECT_EQ(status({d + "csca.pem"}, "2027-01-02"), "unknown-signer");
   EXPECT_EQ(status({d + "csca.pem", d + "signer.der"}, "2030-01-02"), "expired-signer");
+  // The visa's own dates (2027-01-01 to 2027-03-01): a genuine seal of a visa that is not valid
+  // that day exits 3 and says why (DV-OFFLINE, RP-CHECK).
+  for (const auto& [at, validity, exit_code] :
+       std::vector<std::tuple<std::string, std::string, int>>{{"2026-12-31", "not-yet-valid", 3},
+                                                              {"2027-01-01", "valid", 0},
+                                                              {"2027-03-01", "valid", 0},
+                                                              {"2027-03-02", "expired", 3}}) {
+    const CommandResult r = RunOpenvap(
+        {"seal", "verify", "-", "--trust", d + "csca.pem", "--trust", d + "signer.der", "--at", at},
+        hex);
+    EXPECT_EQ(Json(r).value("status", ""), "valid") << at;
+    EXPECT_EQ(Json(r).value("document_validity", ""), validity) << at;
+    EXPECT_EQ(r.exit_code, exit_code) << at;
+  }
 
   // A signer that the CSCA did not issue does not chain: pinning only the CSCA is not enough.
   run({"pki", "csca", "--country", "FR", "--name", "CSCA France", "--key-out", d + "rogue.key",
