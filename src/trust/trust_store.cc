@@ -100,6 +100,10 @@ struct TrustStore::Index {
   std::vector<Entry> entries;  // parallel to certificates_
   std::multimap<std::string, std::size_t> by_vds_key;
   std::multimap<std::string, std::size_t> by_sha1_suffix;
+  // The document signers a seal naming none of them is tried against (Verify): first those
+  // that no CA held here names as their issuer (signers pinned on their own, such as other
+  // implementations' test signers), then those under a CA held here.
+  std::vector<std::size_t> fallback;
 };
 
 TrustStore::TrustStore() : index_(std::make_unique<Index>()) {}
@@ -114,6 +118,16 @@ void TrustStore::Rebuild() {
     index->by_vds_key.emplace(VdsKey(c.signer_id(), c.serial_hex()), i);
     index->by_sha1_suffix.emplace(Sha1Suffix(c), i);
   }
+  std::vector<std::size_t> under_a_ca;
+  for (std::size_t i = 0; i < certificates_.size(); ++i) {
+    const crypto::Certificate& c = certificates_[i];
+    if (c.is_ca()) continue;
+    const bool chained = std::any_of(
+        certificates_.begin(), certificates_.end(),
+        [&c](const crypto::Certificate& ca) { return ca.is_ca() && c.IssuerNameMatches(ca); });
+    (chained ? under_a_ca : index->fallback).push_back(i);
+  }
+  index->fallback.insert(index->fallback.end(), under_a_ca.begin(), under_a_ca.end());
   // CRLs count only when signed by a certificate held here (RP-REVOKE).
   for (const crypto::Crl& crl : crls_) {
     for (const crypto::Certificate& issuer : certificates_) {
@@ -298,13 +312,13 @@ TrustVerdict TrustStore::Verify(const SignatureCheck& check) const {
   // Every certificate given is a trust anchor (issue 3): a verifier that pins a document signer
   // accepts a seal whose header names it differently (seen from other implementations, e.g. a
   // test seal under the ICAO test key with signer "DEZV") when the signature verifies under it.
-  // Bounded, so that a seal of an unknown signer costs at most kMaxPinnedTries verifications.
+  // Bounded, so that a seal of an unknown signer costs at most kMaxPinnedTries verifications;
+  // signers pinned on their own come first, so that a server holding many states' signers
+  // under their CSCAs still finds them.
   if (candidates.empty()) {
     constexpr std::size_t kMaxPinnedTries = 8;
-    std::size_t tries = 0;
-    for (const Index::Entry& e : index.entries) {
-      if (e.certificate->is_ca() || tries == kMaxPinnedTries) continue;
-      ++tries;
+    for (std::size_t n = 0; n < index.fallback.size() && n < kMaxPinnedTries; ++n) {
+      const Index::Entry& e = index.entries[index.fallback[n]];
       if (e.certificate->public_key().VerifyRaw(check.signed_data, check.signature_rs)) {
         candidates.push_back(e.certificate);
         revocations.push_back(e.revoked_at);

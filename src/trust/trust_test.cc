@@ -60,6 +60,19 @@ struct Pki {
   }
 };
 
+// A document signer certificate of `key` that names itself as issuer, as other implementations'
+// test signers (UTTS5B.der) do.
+Certificate SelfSigned(const PrivateKey& key) {
+  crypto::CertificateTemplate t;
+  t.country = "UT";
+  t.common_name = "TS test signer";
+  t.serial = {0x77};
+  t.not_before = T("2026-01-01");
+  t.not_after = T("2030-01-01");
+  t.key_usage = crypto::kDigitalSignature;
+  return *crypto::IssueCertificate(t, key.public_key(), key, nullptr);
+}
+
 SignatureCheck Check(const Bytes& data, const Bytes& sig, const std::string& ref = "5B",
                      const char* at = "2027-03-01") {
   SignatureCheck c;
@@ -84,6 +97,16 @@ TEST(TrustStore, EveryVerdictOfAVdsSignature) {
   EXPECT_EQ(pinned.Verify(Check(data, sig, "5C")).verdict, Verdict::kValid);
   const Bytes other_sig = *PrivateKey::Generate(crypto::Curve::kP256)->SignRaw(data);
   EXPECT_EQ(pinned.Verify(Check(data, other_sig, "5C")).verdict, Verdict::kUnknownSigner);
+  // Also beside more signers under a CSCA than the fallback tries (a server holding every
+  // state's): the signer pinned on its own is tried first.
+  TrustStore crowded;
+  std::vector<Pki> states(10);
+  for (const Pki& state : states) {
+    crowded.AddCertificate(state.csca);
+    crowded.AddCertificate(state.signer);
+  }
+  crowded.AddCertificate(SelfSigned(pki.signer_key));
+  EXPECT_EQ(crowded.Verify(Check(data, sig, "5C")).verdict, Verdict::kValid);
   TrustStore csca_only;
   csca_only.AddCertificate(pki.csca);  // a CA never signs seals: no fallback to it
   EXPECT_EQ(csca_only.Verify(Check(data, sig, "5C")).verdict, Verdict::kUnknownSigner);
