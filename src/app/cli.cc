@@ -3,6 +3,7 @@
 #include <openvap/version.h>
 
 #include <CLI/CLI.hpp>
+#include <new>
 #include <ostream>
 
 namespace openvap::app {
@@ -62,7 +63,14 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
     ctx.err << "openvap: no command given\nRun 'openvap --help' for usage.\n";
     return kExitUsage;
   }
-  return action();
+  // The last line of defence: a command that runs out of memory says so and fails, instead of
+  // aborting with the library's message.
+  try {
+    return action();
+  } catch (const std::bad_alloc&) {
+    ctx.err << "openvap: out of memory\n";
+    return kExitFailure;
+  }
 }
 
 }  // namespace openvap::app

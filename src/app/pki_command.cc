@@ -3,6 +3,7 @@
 // Usage errors (missing or unreadable inputs, bad values) exit 2, failures 1.
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -74,6 +75,18 @@ int Failure(CliContext& ctx, std::string_view command, const std::string& messag
 // The NewKeyOptions into a CscaRequest or SignerRequest; 0, or the usage exit code.
 template <typename Request>
 int FillNewKey(const NewKeyOptions& o, CliContext& ctx, std::string_view command, Request& r) {
+  // A private key is never overwritten: a CSCA's key replaced by mistake is lost for good, and
+  // every certificate it issued with it.
+  if (o.key_out == o.cert_out) {
+    return Usage(ctx, command, "--key-out and --cert-out name the same file: " + o.key_out);
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(o.key_out, ec)) {
+    return Usage(ctx, command,
+                 "--key-out: " + o.key_out +
+                     " exists; a private key is never overwritten (move it away, or choose "
+                     "another name)");
+  }
   auto curve = crypto::ParseCurve(o.curve);
   if (!curve.ok()) return Usage(ctx, command, "--curve: " + curve.error().message);
   r.curve = *curve;

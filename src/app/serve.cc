@@ -193,7 +193,7 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
   cmd->add_option("--threads", options->threads,
                   "Request handler threads (0: on SQLite, one per core, at least 2, running "
                   "the handlers as fibers; on PostgreSQL, 64)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
   PlatformConfig& p = options->platform;
   p.base_url.clear();
   cmd->add_option("--database", p.database_url,

@@ -414,8 +414,16 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, u
 
 Result<Bytes> ReadStream(std::istream& in, const std::string& name) {
   Bytes bytes;
+  std::array<char, 1 << 16> chunk{};
   try {
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+      const auto n = static_cast<std::size_t>(in.gcount());
+      if (bytes.size() + n > kMaxReadBytes) {
+        return Error{"too-large", "cannot read " + name + ": it is larger than " +
+                                      std::to_string(kMaxReadBytes >> 20) + " MiB"};
+      }
+      bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
+    }
   } catch (const std::ios_base::failure&) {
     // libstdc++'s filebuf throws from a failed read(2) whatever the stream's exception mask.
     return IoError("cannot read", name);

@@ -122,11 +122,17 @@ class PrivateKey {
 // Errors: "io-error" naming the path.
 Status WriteFileAtomically(const std::string& path, std::string_view contents, unsigned mode);
 
-// Reads a whole file. Errors: "io-error" naming the path (a directory among them).
+// What ReadFile and ReadStream read at most: far more than any seal, certificate, trust list,
+// form or scanned image, and little enough that /dev/zero given as input ends in an error
+// rather than in all the machine's memory.
+inline constexpr std::size_t kMaxReadBytes = std::size_t{64} << 20;  // 64 MiB
+
+// Reads a whole file. Errors: "io-error" naming the path (a directory among them);
+// "too-large" beyond kMaxReadBytes.
 Result<Bytes> ReadFile(const std::string& path);
 
 // Reads `in` to its end; `name` names it in the error. Errors: "io-error" (a read error: the
-// standard input redirected from a directory, say).
+// standard input redirected from a directory, say); "too-large" beyond kMaxReadBytes.
 Result<Bytes> ReadStream(std::istream& in, const std::string& name);
 
 // DER ECDSA-Sig-Value <-> raw r||s with halves of `half` bytes. Errors: "malformed-signature".

@@ -4,7 +4,10 @@
 // master list and offline bundle.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -94,6 +97,10 @@ TEST(SealCli, BadInputAndUsageErrors) {
   EXPECT_EQ(RunOpenvap({"seal", "sign", "--profile", "eu-digital-visa"}).exit_code, 2);
   EXPECT_EQ(RunOpenvap({"seal"}).exit_code, 2);
   EXPECT_EQ(RunOpenvap({"pki", "csca", "--country", "FR"}).exit_code, 2);
+  // More handler threads than a machine can start was an abort at start.
+  const CommandResult threads = RunOpenvap({"serve", "--threads", "100000"});
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
 }
 
 // A directory where a file belongs is a clear error, not an abort (libstdc++ throws from a
@@ -112,6 +119,24 @@ TEST(SealCli, ADirectoryForAFileIsAnErrorNotACrash) {
     EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << args[1] << ": " << r.exit_code << r.err;
     EXPECT_NE(r.err.find("directory"), std::string::npos) << args[1] << ": " << r.err;
     EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+  }
+}
+
+// Input beyond what any seal, image or form needs is refused with a message, not read into all
+// the memory there is (`seal decode /dev/zero` took 24 GB, and aborted under a memory limit).
+TEST(SealCli, HugeInputIsRefusedNotReadWhole) {
+  TempDir dir;
+  const std::string huge = dir.path() + "/huge.bin";
+  ASSERT_EQ(::truncate(huge.c_str(), 0), -1);  // not there yet
+  { std::ofstream(huge).put('0'); }
+  ASSERT_EQ(::truncate(huge.c_str(), (64 << 20) + 1), 0);  // sparse: costs no disk
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"seal", "decode", huge},
+                                               {"seal", "verify", huge},
+                                               {"rules", "check", huge},
+                                               {"barcode", "scan", huge}}) {
+    const CommandResult r = RunOpenvap(args);
+    EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << args[1] << ": " << r.exit_code << r.err;
+    EXPECT_NE(r.err.find("larger than 64 MiB"), std::string::npos) << args[1] << ": " << r.err;
   }
 }
 
@@ -204,6 +229,22 @@ TEST(PkiCli, AWholeMemberStatePki) {
   EXPECT_EQ(st.st_mode & 0777, 0600U);
   ASSERT_EQ(stat((d + "csca.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600U);
+  // A private key is never overwritten, nor written where its certificate goes.
+  const auto csca_key = ReadFileBytes(d + "csca.key");
+  for (const std::vector<std::string>& again :
+       {std::vector<std::string>{"pki", "csca", "--country", "FR", "--name", "CSCA B", "--key-out",
+                                 d + "csca.key", "--cert-out", d + "other.pem"},
+        {"pki", "signer", "--ca-key", d + "csca.key", "--ca-cert", d + "csca.pem", "--name",
+         "VS visa signer", "--key-out", d + "signer.key", "--cert-out", d + "other.pem"},
+        {"pki", "csca", "--country", "FR", "--name", "CSCA C", "--key-out", d + "same",
+         "--cert-out", d + "same"}}) {
+    const CommandResult refused = RunOpenvap(again);
+    EXPECT_EQ(refused.exit_code, 2) << again[1];
+    EXPECT_NE(refused.err.find("--key-out"), std::string::npos) << refused.err;
+  }
+  EXPECT_EQ(ReadFileBytes(d + "csca.key"), csca_key);
+  EXPECT_FALSE(std::filesystem::exists(d + "other.pem"));
+  EXPECT_FALSE(std::filesystem::exists(d + "same"));
 
   const std::string visa = R"({"visa_number": "FRA123456784", "visa_type": "C",
       "valid_from": "2027-01-01", "valid_until": "2027-03-01", "number_of_entries": 1,
