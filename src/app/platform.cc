@@ -521,6 +521,30 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
         appeals_file, without_appeals);
   }
   p.texts = std::make_unique<AnnexViDecisionTexts>(*p.reference, std::move(appeals));
+  // What officials of a state cannot do, said at start rather than at their first decision: no
+  // document signer (no visa can be issued: DV-SEAL), no standard form in the state's language
+  // (no refusal, annulment or revocation: VC Art 32(2), Annex VI).
+  std::string without_signer;
+  std::string without_form;
+  for (const std::string& state : issuing_states) {
+    if (!p.sealer.HasSigner(state)) without_signer += (without_signer.empty() ? "" : " ") + state;
+    if (const auto ground = p.texts->Ground(1, p.texts->StateLanguage(state));
+        !ground.ok() && ground.error().code == "translation-missing") {
+      without_form += (without_form.empty() ? "" : " ") + state;
+    }
+  }
+  if (!without_signer.empty() && p.logger) {
+    p.logger->warn(
+        "no document signer in {} for {}: their officials cannot issue visas (no-signer); "
+        "install one per state with openvap pki signer (docs/pki.md)",
+        config.pki_dir, without_signer);
+  }
+  if (!without_form.empty() && p.logger) {
+    p.logger->warn(
+        "no standard form (VC Annex VI) in the language of {}: their refusals, annulments and "
+        "revocations will fail with translation-missing",
+        without_form);
+  }
   p.calendar = std::make_unique<ResidenceCalendar>(p.zones);
   p.verifier = std::make_unique<TrustStoreSealVerifier>(p.trust);
   p.payment_provider = std::make_unique<payments::SandboxPaymentProvider>(

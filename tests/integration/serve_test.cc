@@ -57,6 +57,13 @@ TEST_P(ServeTest, ServesHealthzAndStopsCleanlyOnSignal) {
   EXPECT_NE(log.find("\"GET /healthz\" 200"), std::string::npos) << log;
   EXPECT_NE(log.find("\"GET /no/such/page\" 404"), std::string::npos) << log;
   EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+  // Without --demo nothing is set up for the states, and the start says what cannot work yet.
+  EXPECT_NE(log.find("no document signer in"), std::string::npos) << log;
+  EXPECT_NE(log.find("no standard form (VC Annex VI) in the language of"), std::string::npos)
+      << log;
+  // The database holds personal data: the owner's only, as the data directory.
+  ASSERT_EQ(stat((data_dir + "/openvap.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, ServeTest, ::testing::Values(SIGINT, SIGTERM),

@@ -12,6 +12,12 @@ Dialect DialectOfUrl(std::string_view url) {
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url,
                                                const DatabaseOptions& options) {
   if (DialectOfUrl(url) == Dialect::kPostgres) return OpenPostgres(url, options);
+  // Another database's URL is not a file name: "mysql://host/db" made a SQLite file of that
+  // name in the working directory.
+  if (url.find("://") != std::string::npos && url.rfind("sqlite://", 0) != 0) {
+    return Error{"storage-error", "unsupported database URL '" + url +
+                                      "': use sqlite:PATH or postgresql://USER@HOST:PORT/DB"};
+  }
   std::string path = url;
   if (path.rfind("sqlite://", 0) == 0) {
     path = path.substr(9);

@@ -1,6 +1,8 @@
 #include "adapters/storage/sqlite_database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -441,6 +443,13 @@ class SqliteDatabase final : public Database {
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
                                              const DatabaseOptions& options) {
+  // The database holds personal data and TOTP secrets: a new file is the owner's only (SQLite
+  // gives its WAL and shared-memory files the database file's mode), wherever it is put. A file
+  // that cannot be made here is left to SQLite, which says why.
+  if (!path.starts_with(":") && !path.starts_with("file:")) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   OPENVAP_ASSIGN_OR_RETURN(auto writer, Connect(path, /*read_only=*/false));
   // Migrations run on the writer connection before any other connection opens.
   OPENVAP_RETURN_IF_ERROR(writer->Exec("BEGIN IMMEDIATE"));

@@ -3,6 +3,7 @@
 // appointment slot under concurrency, the throttle, the job queue, the audit chain.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -1648,6 +1649,26 @@ TEST(OpenDatabaseTest, TheEngineIsReadFromTheUrlsScheme) {
   EXPECT_EQ(DialectOfUrl("sqlite:///var/lib/openvap/openvap.db"), Dialect::kSqlite);
   EXPECT_EQ(DialectOfUrl("postgres-backup.db"), Dialect::kSqlite);  // a file path
   EXPECT_EQ(DialectOfUrl(""), Dialect::kSqlite);
+}
+
+// Another database's URL is refused, not made a file of; a new SQLite file, and its WAL, are
+// the owner's only (it holds personal data and TOTP secrets).
+TEST(OpenDatabaseTest, AForeignUrlIsRefusedAndANewFileIsTheOwnersOnly) {
+  TempDir tmp;
+  const auto refused = OpenDatabase("mysql://" + tmp.path() + "/x");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("unsupported database URL"), std::string::npos);
+  const std::string file = tmp.path() + "/new.db";
+  {
+    auto db = OpenDatabase("sqlite:" + file);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE(ExecuteInWrite(**db, "CREATE TABLE t (x INTEGER)").ok());
+    for (const std::string& f : {file, file + "-wal"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat(f.c_str(), &st), 0) << f;
+      EXPECT_EQ(st.st_mode & 0777, 0600U) << f;
+    }
+  }
 }
 
 TEST(DocumentsTest, AnApplicationDecodedByMovingItsDocumentIsTheSame) {
