@@ -181,6 +181,19 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
   return out;
 }
 
+Status VerificationService::AllowImageScan(const Principal& who,
+                                           const std::string& caller_address) {
+  if (SeesTheRecord(who.role)) return Ok();
+  OPENVAP_ASSIGN_OR_RETURN(const bool allowed, throttle_.Allow("verify-image:" + caller_address, 20,
+                                                               std::chrono::minutes(10)));
+  if (!allowed) {
+    return Error{"rate-limited",
+                 "too many photos to scan from this address; try again in ten minutes, or send "
+                 "the code's content (a barcode reader gives it) as code"};
+  }
+  return Ok();
+}
+
 Result<Verification> VerificationService::CheckByNumber(const Principal& official,
                                                         const VisaNumber& number) {
   if (!SeesTheRecord(official.role)) {

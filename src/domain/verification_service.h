@@ -59,6 +59,11 @@ class VerificationService {
   // document; a foreign document is judged on its seal (DV-OFFLINE).
   Result<Verification> VerifyCode(const Principal& who, ByteView code);
 
+  // Counts a photo of a code that `who`, from `caller_address`, sends to be scanned: seconds of
+  // work each, so the public and applicants get 20 in ten minutes per address; officials and
+  // border guards, who see the record, are not counted. Errors: "rate-limited".
+  Status AllowImageScan(const Principal& who, const std::string& caller_address);
+
   // DV-CHECK (VIS Art 19(1)): look-up by visa number for border and in-country checks.
   Result<Verification> CheckByNumber(const Principal& official, const VisaNumber& number);
 

@@ -185,5 +185,15 @@ TEST_F(VerificationTest, ThirdPartiesNeedTheDateOfBirthAndAreThrottled) {
   EXPECT_EQ(service_.LookupForThirdParty(visa_.number, dob, "ip99").error().code, "rate-limited");
 }
 
+// Photos cost seconds each: twenty in ten minutes per address, for those who see no record.
+TEST_F(VerificationTest, PhotosToScanAreCountedPerAddress) {
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(service_.AllowImageScan(Principal::Public(), "ip1").ok());
+  EXPECT_EQ(service_.AllowImageScan(Principal::Public(), "ip1").error().code, "rate-limited");
+  EXPECT_EQ(service_.AllowImageScan(OfRole(Role::kApplicant), "ip1").error().code, "rate-limited");
+  EXPECT_TRUE(service_.AllowImageScan(Principal::Public(), "ip2").ok());
+  EXPECT_TRUE(service_.AllowImageScan(OfRole(Role::kBorderGuard), "ip1").ok());
+}
+
 }  // namespace
 }  // namespace openvap::domain

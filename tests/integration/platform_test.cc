@@ -283,8 +283,13 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   ASSERT_EQ(hex.status, 200) << hex.body;
   std::string code = hex.body;
   while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
-  const CommandResult offline =
+  // Genuine today, but the visa holds from `from` on (exit 3 until then, DV-OFFLINE).
+  const CommandResult today =
       RunOpenvap({"seal", "verify", "-", "--trust", data + "/pki/FR"}, code);
+  EXPECT_EQ(today.exit_code, 3) << today.out << today.err;
+  EXPECT_NE(today.out.find("\"not-yet-valid\""), std::string::npos) << today.out;
+  const CommandResult offline =
+      RunOpenvap({"seal", "verify", "-", "--trust", data + "/pki/FR", "--at", from}, code);
   EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
   EXPECT_NE(offline.out.find(number), std::string::npos);
   const HttpResult pdf = applicant.Call("GET", "/api/v1/visas/" + number + "/pdf");
@@ -303,6 +308,18 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   EXPECT_NE(both.body.find("not both"), std::string::npos) << both.body;
   EXPECT_EQ(checked.value("status", ""), "not-yet-valid") << checked;  // valid from `from`
   EXPECT_EQ(checked.dump().find("DOE"), std::string::npos) << "a public verifier saw the name";
+  // A photo of the code: scanned, twenty in ten minutes from one address (seconds of work
+  // each), then 429.
+  HttpClient camera(server.url());
+  for (int i = 0; i < 20; ++i) {
+    const auto photo = camera.Post("/api/v1/verify", png.body, {"Content-Type: image/png"});
+    ASSERT_EQ(photo.status, 200) << i << photo.body;
+    EXPECT_EQ(json::parse(photo.body).value("status", ""), "not-yet-valid") << photo.body;
+  }
+  const auto throttled = camera.Post("/api/v1/verify", png.body, {"Content-Type: image/png"});
+  EXPECT_EQ(throttled.status, 429) << throttled.body;
+  EXPECT_EQ(anyone.Expect(200, "POST", "/api/v1/verify", {{"code", code}}).value("status", ""),
+            "not-yet-valid");  // codes are not counted
   // DV-CHECK: the border guard looks the visa up by number and sees the record.
   ApiSession guard(server.url());
   ASSERT_TRUE(server.SignInDemoStaff(guard, "border-guard"));

@@ -145,9 +145,15 @@ void AddVisitRoutes(Api& api, PlatformServices& s, const VisitDesk& desk) {
       ObjectSchema({{"receipt", StringSchema()}}, {"receipt"})));
 }
 
+// What a photo sent to POST /verify may cost: a phone camera's 16 Mpx and two seconds of the
+// fallback reader (the CLI takes 64 Mpx and six seconds); each request holds a handler thread.
+constexpr barcode::ScanOptions kVerifyScan{.libdmtx_timeout_ms = 2000,
+                                           .max_pixels = 16LL * 1024 * 1024};
+
 // The scanned code from the request: JSON {"code": hex or RDB1 text} or {"image": base64},
-// or a raw body (image/png, image/jpeg, application/octet-stream).
-Result<Bytes> CodeFromRequest(const http::Request& r) {
+// or a raw body (image/png, image/jpeg, application/octet-stream). `allow_scan` is asked before
+// an image is scanned.
+Result<Bytes> CodeFromRequest(const http::Request& r, const std::function<Status()>& allow_scan) {
   const std::string_view type = r.Header("content-type");
   const std::string_view base = type.substr(0, type.find(';'));
   Bytes image;
@@ -182,8 +188,10 @@ Result<Bytes> CodeFromRequest(const http::Request& r) {
                  "send JSON {\"code\"} or {\"image\"}, an image/png or image/jpeg, or "
                  "application/octet-stream"};
   }
-  auto scanned = barcode::ScanImageFile(image);
+  OPENVAP_RETURN_IF_ERROR(allow_scan());
+  auto scanned = barcode::ScanImageFile(image, kVerifyScan);
   if (!scanned.ok()) {
+    if (scanned.error().code == "image-too-large") return scanned.error();
     return Error{"invalid-field",
                  "image: no readable code found (" + scanned.error().message + ")"};
   }
@@ -244,7 +252,10 @@ void AddVerificationRoutes(Api& api, PlatformServices& s) {
            .request_schema = ObjectSchema({{"code", StringSchema("hex or RDB1 text")},
                                            {"image", StringSchema("base64 PNG or JPEG")}}),
            .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(code, CodeFromRequest(c.request));
+             OPENVAP_API_TRY(code, CodeFromRequest(c.request, [&] {
+                               return s.verification.AllowImageScan(c.principal,
+                                                                    c.request.remote_address);
+                             }));
              OPENVAP_API_TRY(v, s.verification.VerifyCode(c.principal, code));
              return http::JsonResponse(200, VerificationJson(v));
            }});

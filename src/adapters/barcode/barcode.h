@@ -116,6 +116,8 @@ struct ScanOptions {
   bool use_libdmtx = true;
   // Set to false to disable the tiling pass (to show that it is needed).
   bool use_tiles = true;
+  // ScanImageFile: larger images are refused ("image-too-large") before they are scanned.
+  std::int64_t max_pixels = kMaxImagePixels;
 };
 
 // Finds and decodes one DataMatrix or QR Code in a grey image: zxing-cpp on the whole image

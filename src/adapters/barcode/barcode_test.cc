@@ -57,6 +57,20 @@ Bytes RoundTripPng(ByteView payload, EncodeOptions options, int module_px = 3) {
   return scanned->payload;
 }
 
+// A caller that scans for others (POST /verify) sets a smaller limit; larger images are refused
+// before the readers run.
+TEST(ScanImageFile, ImagesBeyondTheCallersPixelLimitAreRefused) {
+  const Bytes payload = {0xdc, 0x03, 0x01};
+  const auto png = RenderPng(*EncodeBarcode(payload, {}), 3);
+  ASSERT_TRUE(png.ok());
+  EXPECT_TRUE(ScanImageFile(*png).ok());
+  ScanOptions small;
+  small.max_pixels = 100;
+  const auto refused = ScanImageFile(*png, small);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "image-too-large");
+}
+
 // ---- image transformations that imitate print and capture -------------------------------
 
 // A grey page of `width_mm` x `height_mm` at `dpi`, with lines of "text" (dark dashes) so that

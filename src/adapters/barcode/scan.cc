@@ -200,6 +200,12 @@ Result<ScanResult> ScanRaster(const RasterImage& image, const ScanOptions& optio
 
 Result<ScanResult> ScanImageFile(ByteView file, const ScanOptions& options) {
   OPENVAP_ASSIGN_OR_RETURN(const RasterImage image, DecodeImage(file, 1));
+  if (static_cast<std::int64_t>(image.width) * image.height > options.max_pixels) {
+    return Error{"image-too-large", "the image is " + std::to_string(image.width) + " x " +
+                                        std::to_string(image.height) + " pixels; at most " +
+                                        std::to_string(options.max_pixels) +
+                                        " pixels are scanned here"};
+  }
   return ScanRaster(image, options);
 }
 
