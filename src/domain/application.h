@@ -103,6 +103,14 @@ inline std::optional<double> FeePaidEur(const Application& a) {
   return static_cast<double>(*a.fee_paid_cents) / 100;
 }
 
+// The ids of `applications`, for the audit entry of a list that showed their data (VAP-DP: who
+// read whose data, lists included).
+inline nlohmann::json ApplicationIds(const std::vector<Application>& applications) {
+  nlohmann::json ids = nlohmann::json::array();
+  for (const Application& a : applications) ids.push_back(a.id.value());
+  return ids;
+}
+
 }  // namespace openvap::domain
 
 #endif  // OPENVAP_DOMAIN_APPLICATION_H_

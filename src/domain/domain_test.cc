@@ -161,6 +161,11 @@ TEST(VisaNumber, RejectsTyposAndWrongShapes) {
   for (const char* bad : {"", "FRA12345678", "FR1234567890", "fra123456782", "FRA1234567X2"}) {
     EXPECT_FALSE(ValidateVisaNumber(bad).ok()) << bad;
   }
+  // The example the message gives is a visa number itself.
+  const std::string message = ValidateVisaNumber("FRA1").error().message;
+  const std::size_t example = message.find("e.g. ");
+  ASSERT_NE(example, std::string::npos) << message;
+  EXPECT_TRUE(ValidateVisaNumber(message.substr(example + 5, 12)).ok()) << message;
 }
 
 TEST(Visa, ValidityOnADay) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "base/ids.h"
@@ -139,9 +140,11 @@ Result<Page<Application>> ExaminationService::Queue(const Principal& official,
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
     OPENVAP_ASSIGN_OR_RETURN(out,
                              uow.Applications().ListForState(official.member_state, status, page));
-    return uow.Audit().Append(
-        Audit(official, "application.list-queue", "state:" + official.member_state,
-              {{"status", ApplicationStatusName(status)}, {"count", out.items.size()}}));
+    return uow.Audit().Append(Audit(official, "application.list-queue",
+                                    "state:" + official.member_state,
+                                    {{"status", ApplicationStatusName(status)},
+                                     {"count", out.items.size()},
+                                     {"applications", ApplicationIds(out.items)}}));
   }));
   return out;
 }
@@ -780,6 +783,26 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
                        shown(visa->holder.travel_document_type,
                              visa->holder.travel_document_issuing_country) +
                        " (travel_document_type, travel_document_issuing_country)"};
+    }
+    // The person stays the visa's holder: a new document that names someone else (another
+    // surname, date of birth, ...) is a doubt about identity, which refuses confirmation and
+    // revokes the visa (VC Art 32a(9)), not something to leave out silently.
+    for (const auto& [field, given, held] :
+         {std::tuple{"surname", doc.surname, visa->holder.surname},
+          std::tuple{"given_names", doc.given_names, visa->holder.given_names},
+          std::tuple{"sex", doc.sex, visa->holder.sex},
+          std::tuple{"nationality", doc.nationality, visa->holder.nationality},
+          std::tuple{"date_of_birth",
+                     doc.date_of_birth ? FormatIsoDate(*doc.date_of_birth) : std::string(),
+                     visa->holder.date_of_birth ? FormatIsoDate(*visa->holder.date_of_birth)
+                                                : std::string()}}) {
+      if (!given.empty() && !EqualIgnoringCase(given, held)) {
+        return Error{"invalid-field",
+                     std::string("travel_document.") + field +
+                         ": differs from the visa holder's; the new document must be the "
+                         "holder's (VC Art 32a(1)); where identity is in doubt, refuse "
+                         "confirmation instead (Art 32a(9))"};
+      }
     }
     if (doc.travel_document_number.empty() ||
         TravelDocumentNumberKey(doc.travel_document_number) ==

@@ -172,6 +172,10 @@ TEST_F(ExaminationTest, TheQueueShowsNotifiedFilesOfTheOfficialsStateOnly) {
   ASSERT_EQ(fr->items.size(), 1U);
   EXPECT_EQ(fr->items.front().id, id);
   EXPECT_TRUE(fr->items.front().prechecks.has_value());
+  // VAP-DP: the list showed this file's data, and its audit entry says whose.
+  const AuditEvent listed = store_.Snapshot().audit.back();
+  EXPECT_EQ(listed.action, "application.list-queue");
+  EXPECT_EQ(listed.details["applications"], nlohmann::json::array({id.value()}));
   EXPECT_TRUE(exam_.Queue(consul_de_, ApplicationStatus::kNotified)->items.empty());
   EXPECT_EQ(exam_.Queue(anna_, ApplicationStatus::kNotified).error().code, "forbidden");
   EXPECT_EQ(exam_.Queue(consul_fr_, ApplicationStatus::kDraft).error().code, "invalid-field");
@@ -493,6 +497,19 @@ TEST_F(ExaminationTest, ConfirmationInANewTravelDocument) {
                 .message.find("expired on 2027-03-04"),
             std::string::npos);
   doc.travel_document_expires_on = D("2035-01-01");
+  // The new document is the holder's: another person's data is refused, not left out.
+  doc.surname = "SOMEONE";
+  EXPECT_NE(exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc)
+                .error()
+                .message.find("travel_document.surname: differs"),
+            std::string::npos);
+  doc.surname = "";
+  doc.date_of_birth = D("1990-01-01");
+  EXPECT_NE(exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc)
+                .error()
+                .message.find("travel_document.date_of_birth: differs"),
+            std::string::npos);
+  doc.date_of_birth.reset();
   const auto confirmed = exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc);
   ASSERT_TRUE(confirmed.ok()) << confirmed.error().message;
   EXPECT_EQ(confirmed->confirmation_number.rfind("CNF-", 0), 0U);

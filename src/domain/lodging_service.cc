@@ -476,11 +476,12 @@ Result<Page<Application>> InPersonVisitService::WorkList(const Principal& staff,
     OPENVAP_ASSIGN_OR_RETURN(
         out, uow.Applications().ListByAppointmentLocation(staff.organisation, page));
     std::erase_if(out.items, [&staff](const Application& a) { return !HostsTheVisit(staff, a); });
-    return uow.Audit().Append(AuditEvent{staff.account ? staff.account->value() : "",
-                                         std::string(RoleName(staff.role)),
-                                         "application.list-appointments",
-                                         "organisation:" + staff.organisation,
-                                         {{"count", out.items.size()}}});
+    return uow.Audit().Append(
+        AuditEvent{staff.account ? staff.account->value() : "",
+                   std::string(RoleName(staff.role)),
+                   "application.list-appointments",
+                   "organisation:" + staff.organisation,
+                   {{"count", out.items.size()}, {"applications", ApplicationIds(out.items)}}});
   }));
   return out;
 }

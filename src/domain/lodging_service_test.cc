@@ -359,6 +359,8 @@ TEST_F(LodgingTest, TheProviderLodgesTheFileAndTheConsulateIsNotified) {
   EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "not-found");
   ASSERT_TRUE(appointments_.Book(anna_, id, PublishedSlot(esp_)).ok());
   ASSERT_EQ(visits_.WorkList(esp_)->items.size(), 1U);
+  EXPECT_EQ(store_.Snapshot().audit.back().details["applications"],
+            json::array({id.value()}));  // VAP-DP: whose data the list showed
   EXPECT_TRUE(visits_.Retrieve(esp_, id).ok());
   EXPECT_TRUE(visits_.WorkList(consul_)->items.empty());  // the visit is at the provider's
   EXPECT_EQ(visits_.MarkReviewed(consul_, id).error().code, "not-found");

@@ -102,7 +102,7 @@ Status ValidateVisaNumber(std::string_view number) {
   const auto fail = [&](const std::string& why) {
     return Error{"invalid-visa-number", "'" + std::string(number) +
                                             "' is not a visa number (three letters and nine "
-                                            "digits, e.g. FRA123456782): " +
+                                            "digits, e.g. FRA123456788): " +
                                             why};
   };
   if (number.size() != 12) return fail("wrong length");
