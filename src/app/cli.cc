@@ -12,7 +12,8 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   CLI::App root{
       "OpenVAP: the EU digital visa and digital residence permit platform.\n"
       "Runs the application platform (serve) and the tools to sign, verify and render\n"
-      "digital documents (seal, barcode, pki) and to check the Schengen rules (rules).",
+      "digital documents (seal, barcode, pki), to check the Schengen rules (rules) and to\n"
+      "verify the audit trail (audit).",
       "openvap"};
   root.set_version_flag("--version", std::string("openvap ") + kVersion,
                         "Print the version and exit");
@@ -25,6 +26,7 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
   AddPkiCommands(root, ctx, action);
   AddBarcodeCommands(root, ctx, action);
   AddRulesCommands(root, ctx, action);
+  AddAuditCommands(root, ctx, action);
 
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
     bool known = false;

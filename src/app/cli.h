@@ -44,6 +44,7 @@ void AddBarcodeCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddSealCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddPkiCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 void AddRulesCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
+void AddAuditCommands(CLI::App& root, CliContext& ctx, CommandAction& action);
 
 }  // namespace openvap::app
 

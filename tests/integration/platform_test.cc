@@ -362,6 +362,22 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   EXPECT_EQ(guard.Call("GET", "/api/v1/visas/" + number + "/seal?as=hex").status, 200);
   EXPECT_EQ(anyone.Expect(200, "POST", "/api/v1/verify", {{"code", code}}).value("status", ""),
             "revoked");
+
+  // VAP-DP: the audit trail says who read and changed the file, and its chain is intact.
+  const std::vector<std::string> where = database.empty()
+                                             ? std::vector<std::string>{"--data-dir", data}
+                                             : std::vector<std::string>{"--database", database};
+  std::vector<std::string> verify_args{"audit", "verify"};
+  verify_args.insert(verify_args.end(), where.begin(), where.end());
+  const CommandResult audit = RunOpenvap(verify_args);
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  EXPECT_NE(audit.out.find("\"intact\": true"), std::string::npos) << audit.out;
+  std::vector<std::string> list_args{"audit", "list", "--subject", "visa:" + number};
+  list_args.insert(list_args.end(), where.begin(), where.end());
+  const CommandResult of_visa = RunOpenvap(list_args);
+  EXPECT_EQ(of_visa.exit_code, 0) << of_visa.err;
+  EXPECT_NE(of_visa.out.find("\"action\":\"visa.revoke\""), std::string::npos) << of_visa.out;
+  EXPECT_EQ(of_visa.out.find("application:"), std::string::npos) << "another subject's entry";
 }
 
 // VIS 7e(2): the consulate publishes slots of its own (the demo consulate in Delhi does). An

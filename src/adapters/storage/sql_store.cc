@@ -1002,6 +1002,37 @@ Result<JobQueue::Counts> JobQueue::Count() {
   return counts;
 }
 
+Result<std::vector<StoredAuditEntry>> ListAuditEntries(Database& db, const std::string& subject,
+                                                       std::int64_t after, int limit) {
+  std::vector<StoredAuditEntry> out;
+  OPENVAP_RETURN_IF_ERROR(db.Read([&](SqlConnection& c) -> Status {
+    out.clear();
+    OPENVAP_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("SELECT seq, at_ms, actor, role, action, subject, details, prev_hash, hash FROM "
+                "audit_trail WHERE seq > $1 AND ($2 = '' OR subject = $2) ORDER BY seq LIMIT $3",
+                {after, subject, std::int64_t{limit}}));
+    for (const SqlRow& r : rows) {
+      out.push_back(StoredAuditEntry{
+          r.Int(0), r.Int(1),
+          domain::AuditEvent{r.Text(2), r.Text(3), r.Text(4), r.Text(5), Parse(r.Text(6))},
+          r.Text(7), r.Text(8)});
+    }
+    return Ok();
+  }));
+  return out;
+}
+
+Result<std::int64_t> CountAuditEntries(Database& db) {
+  std::int64_t n = 0;
+  OPENVAP_RETURN_IF_ERROR(db.Read([&](SqlConnection& c) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(auto row, c.QueryOne("SELECT COUNT(*) FROM audit_trail"));
+    n = row ? row->Int(0) : 0;
+    return Ok();
+  }));
+  return n;
+}
+
 Result<std::optional<std::int64_t>> VerifyAuditChain(Database& db) {
   std::optional<std::int64_t> first_bad;
   OPENVAP_RETURN_IF_ERROR(db.Read([&](SqlConnection& c) -> Status {

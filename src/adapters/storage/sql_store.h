@@ -93,6 +93,24 @@ class JobQueue {
 // hash does not match (tampered with, or a gap), or nullopt when the chain is intact.
 Result<std::optional<std::int64_t>> VerifyAuditChain(Database& db);
 
+// An entry of the audit trail as stored: `hash` is SHA-256, in hex, of the previous entry's
+// hash (64 zeros before the first), a line feed, and the entry's canonical JSON (its members
+// action, actor, at_ms, details, role, seq and subject, in that order, without spaces).
+struct StoredAuditEntry {
+  std::int64_t seq = 0;
+  std::int64_t at_ms = 0;
+  domain::AuditEvent event;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The entries about `subject` ("application:app-…", "visa:FRA…", "account:acc-…"; every entry
+// when empty) after sequence number `after`, oldest first, at most `limit` of them; and the
+// number of entries in the whole trail.
+Result<std::vector<StoredAuditEntry>> ListAuditEntries(Database& db, const std::string& subject,
+                                                       std::int64_t after, int limit);
+Result<std::int64_t> CountAuditEntries(Database& db);
+
 }  // namespace openvap::storage
 
 #endif  // OPENVAP_ADAPTERS_STORAGE_SQL_STORE_H_
