@@ -111,16 +111,16 @@ Admissibility AssessAdmissibility(const AdmissibilityFacts& f) {
                                 "Code Art 10(3)(c), Art 13)."});
   }
   if (f.fee_due_eur > 0 && !f.fee_paid) {
-    out.missing.push_back(Error{"fee-not-paid", "Pay the visa fee of EUR " +
-                                                    std::to_string(f.fee_due_eur) +
-                                                    " (Visa Code Art 10(3)(d), Art 16)."});
+    out.missing.push_back(
+        Error{"fee-not-paid", "Pay the visa fee of EUR " + std::to_string(f.fee_due_eur) +
+                                  " (Visa Code Art 10(3)(d); " + f.fee_legal_basis + ")."});
   } else if (f.fee_due_eur > 0 && f.fee_paid_eur && *f.fee_paid_eur + 0.005 < f.fee_due_eur) {
     // Paid for a lower fee than the one due now (the form changed after the payment).
     out.missing.push_back(Error{
         "fee-not-paid", "Pay the remaining EUR " + EuroAmount(f.fee_due_eur - *f.fee_paid_eur) +
                             " of the visa fee of EUR " + std::to_string(f.fee_due_eur) + " (EUR " +
-                            EuroAmount(*f.fee_paid_eur) +
-                            " paid; Visa Code Art 10(3)(d), Art 16)."});
+                            EuroAmount(*f.fee_paid_eur) + " paid; Visa Code Art 10(3)(d); " +
+                            f.fee_legal_basis + ")."});
   }
   if (!f.biometrics_collected && !f.biometrics_reusable) {
     out.missing.push_back(

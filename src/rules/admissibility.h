@@ -54,7 +54,8 @@ struct AdmissibilityFacts {
   bool form_complete = true;  // Art 10(3)(a), Art 11
   bool photo = true;          // Art 10(3)(c)
   int fee_due_eur = 0;
-  bool fee_paid = true;                // Art 10(3)(d), Art 16
+  std::string fee_legal_basis = "Visa Code Art 16";  // of fee_due_eur (Art 16, 32a(3), 33(2))
+  bool fee_paid = true;                              // Art 10(3)(d), Art 16
   std::optional<double> fee_paid_eur;  // paid so far, when known: less than the fee leaves the rest
   bool biometrics_collected = false;
   bool biometrics_reusable = false;

@@ -478,6 +478,7 @@ Result<CheckResponse> Check(const CheckRequest& request, const ReferenceData& da
   adm.form_complete = request.form_complete.value_or(true);
   adm.photo = request.photo.value_or(true);
   adm.fee_due_eur = out.fee ? out.fee->amount_eur : 0;
+  if (out.fee) adm.fee_legal_basis = out.fee->legal_basis;
   adm.fee_paid = request.fee_paid.value_or(true);
   adm.fee_paid_eur = request.fee_paid_eur;
   adm.biometrics_collected = collected;

@@ -299,7 +299,12 @@ TEST(Admissibility, AFeePaidInPartLeavesTheBalance) {
   ASSERT_EQ(Codes(part), std::vector<std::string>{"fee-not-paid"});
   EXPECT_EQ(part.missing[0].message,
             "Pay the remaining EUR 45 of the visa fee of EUR 90 (EUR 45 paid; Visa Code Art "
-            "10(3)(d), Art 16).");
+            "10(3)(d); Visa Code Art 16).");
+  // The fee's own legal basis: a confirmation's is Art 32a(3), not Art 16.
+  f.fee_legal_basis = "Visa Code Art 32a(3)";
+  EXPECT_NE(AssessAdmissibility(f).missing[0].message.find("; Visa Code Art 32a(3))"),
+            std::string::npos);
+  f.fee_legal_basis = "Visa Code Art 16";
   f.fee_paid_eur = 77.5;
   EXPECT_NE(AssessAdmissibility(f).missing[0].message.find("remaining EUR 12.50 "),
             std::string::npos);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <filesystem>
 #include <set>
@@ -325,6 +326,11 @@ TEST_P(WholeProcedure, FromRegistrationToAVerifiedDigitalVisa) {
   ASSERT_TRUE(server.SignInDemoStaff(guard, "border-guard"));
   const json record = guard.Expect(200, "GET", "/api/v1/border/visas/" + number);
   EXPECT_NE(record.dump().find("DOE"), std::string::npos) << record;
+  std::string typed = number;  // as typed at a desk: lower case
+  std::transform(typed.begin(), typed.end(), typed.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  EXPECT_EQ(guard.Expect(200, "GET", "/api/v1/border/visas/" + typed)["document"]["visa_number"],
+            number);
 
   // VAP-XFER: the accepted file went to the national system and left temporary storage.
   EXPECT_TRUE(Eventually([&] {

@@ -379,8 +379,9 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,
                      Role::kCentralAuthority, Role::kBorderGuard},
            .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(visa, s.examination.GetVisa(
-                                       c.principal, VisaNumber(c.request.path_params["number"])));
+             OPENVAP_API_TRY(
+                 visa, s.examination.GetVisa(c.principal,
+                                             VisaNumberFromText(c.request.path_params["number"])));
              json out = domain::VisaDisclosure(visa, c.principal.role);
              out["validity_today"] =
                  domain::VisaValidityName(domain::ValidityOn(visa, UtcDateOf(s.clock.Now())));
@@ -395,8 +396,9 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,
                      Role::kCentralAuthority, Role::kBorderGuard},
            .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(visa, s.examination.GetVisa(
-                                       c.principal, VisaNumber(c.request.path_params["number"])));
+             OPENVAP_API_TRY(
+                 visa, s.examination.GetVisa(c.principal,
+                                             VisaNumberFromText(c.request.path_params["number"])));
              if (const Status handed = CheckHandedToHolder(visa, c.principal.role); !handed.ok()) {
                return ErrorResponseFor(handed.error());
              }
@@ -411,8 +413,9 @@ void AddApplicantRoutes(Api& api, PlatformServices& s) {
            .roles = {Role::kApplicant, Role::kRepresentative, Role::kConsularOfficer,
                      Role::kCentralAuthority},
            .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(visa, s.examination.GetVisa(
-                                       c.principal, VisaNumber(c.request.path_params["number"])));
+             OPENVAP_API_TRY(
+                 visa, s.examination.GetVisa(c.principal,
+                                             VisaNumberFromText(c.request.path_params["number"])));
              if (const Status handed = CheckHandedToHolder(visa, c.principal.role); !handed.ok()) {
                return ErrorResponseFor(handed.error());
              }

@@ -20,7 +20,7 @@ using nlohmann::json;
 std::set<Role> Officials() { return {Role::kConsularOfficer, Role::kCentralAuthority}; }
 
 ApplicationId IdOf(CallContext& c) { return ApplicationId(c.request.path_params["id"]); }
-VisaNumber NumberOf(CallContext& c) { return VisaNumber(c.request.path_params["number"]); }
+VisaNumber NumberOf(CallContext& c) { return VisaNumberFromText(c.request.path_params["number"]); }
 
 Result<Date> RequireDate(const json& body, const std::string& field, const std::string& path) {
   OPENVAP_ASSIGN_OR_RETURN(const std::string text, RequireString(body, field, path));

@@ -277,7 +277,7 @@ void AddVerificationRoutes(Api& api, PlatformServices& s) {
              if (!dob.ok()) {
                return ErrorResponseFor({"invalid-field", "date_of_birth: YYYY-MM-DD"});
              }
-             OPENVAP_API_TRY(v, s.verification.LookupForThirdParty(VisaNumber(number), *dob,
+             OPENVAP_API_TRY(v, s.verification.LookupForThirdParty(VisaNumberFromText(number), *dob,
                                                                    c.request.remote_address));
              return http::JsonResponse(200, VerificationJson(v));
            }});
@@ -288,8 +288,9 @@ void AddVerificationRoutes(Api& api, PlatformServices& s) {
            .tag = "verification",
            .roles = {Role::kBorderGuard, Role::kConsularOfficer, Role::kCentralAuthority},
            .handler = [&s](CallContext& c) {
-             OPENVAP_API_TRY(v, s.verification.CheckByNumber(
-                                    c.principal, VisaNumber(c.request.path_params["number"])));
+             OPENVAP_API_TRY(v,
+                             s.verification.CheckByNumber(
+                                 c.principal, VisaNumberFromText(c.request.path_params["number"])));
              return http::JsonResponse(200, VerificationJson(v));
            }});
 }

@@ -209,4 +209,13 @@ json VerificationJson(const domain::Verification& v) {
   return {{"status", v.status}, {"reason", v.reason}, {"document", v.document}};
 }
 
+VisaNumber VisaNumberFromText(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == ' ' || c == '\t') continue;
+    out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+  }
+  return VisaNumber(out);
+}
+
 }  // namespace openvap::api

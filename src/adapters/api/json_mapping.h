@@ -47,6 +47,10 @@ nlohmann::json PaymentJson(const domain::Payment& p);
 nlohmann::json SlotJson(const domain::AppointmentSlot& s);
 nlohmann::json VerificationJson(const domain::Verification& v);
 
+// A visa number as people type it ("fra 123456788", " FRA123456788"): blanks dropped, letters
+// upper-cased; whether it is one is the services' check (ValidateVisaNumber).
+VisaNumber VisaNumberFromText(std::string_view text);
+
 }  // namespace openvap::api
 
 #endif  // OPENVAP_ADAPTERS_API_JSON_MAPPING_H_

@@ -108,5 +108,11 @@ TEST(JsonMappingTest, ADecisionsTextIsInTheLanguagesItWasWrittenIn) {
                                                  {"fr", "Motifs : 2. la justification ..."}}));
 }
 
+TEST(VisaNumberFromText, BlanksGoAndLettersAreUpperCased) {
+  EXPECT_EQ(VisaNumberFromText("fra 123456788").value(), "FRA123456788");
+  EXPECT_EQ(VisaNumberFromText(" FRA123456788\t").value(), "FRA123456788");
+  EXPECT_EQ(VisaNumberFromText("fra-1").value(), "FRA-1");  // the services refuse it
+}
+
 }  // namespace
 }  // namespace openvap::api
