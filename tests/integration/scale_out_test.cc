@@ -107,6 +107,9 @@ TEST(ScaleOut, TwoProcessesOnOnePostgresqlShareSessionsLimitsDataAndJobs) {
   PlatformServer b(dir.path() + "/b", database, smtp.url());
   ASSERT_FALSE(a.url().empty());
   ASSERT_FALSE(b.url().empty());
+  // The second process finds the schema migrated: no raw libpq NOTICE among its log lines.
+  const std::string b_log = b.process().ReadAvailableStderr();
+  EXPECT_EQ(b_log.find("NOTICE"), std::string::npos) << b_log;
 
   // Register on A; the verification mail is sent once although both processes run workers.
   ApiSession on_a(a.url());

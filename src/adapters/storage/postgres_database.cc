@@ -158,6 +158,11 @@ Result<std::unique_ptr<PgConnection>> Connect(const std::string& uri) {
     PQfinish(conn);
     return Error{"storage-error", "cannot connect to PostgreSQL: " + message};
   }
+  // The server's notices ("relation ... already exists, skipping" from the migrations' IF NOT
+  // EXISTS, on every process after the first) are not errors: libpq would print them raw on
+  // standard error, between the server's log lines. Errors come back as results.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   auto c = std::make_unique<PgConnection>(conn);
   OPENVAP_RETURN_IF_ERROR(c->Exec("SET TIME ZONE 'UTC'"));
   return c;
