@@ -36,6 +36,22 @@ int RunCli(const std::vector<std::string>& args, CliContext& ctx) {
       ctx.err << "openvap: unknown command '" << args[0] << "'\nRun 'openvap --help' for usage.\n";
       return kExitUsage;
     }
+    // And the group's own commands: `openvap seal bogus` names what is unknown and what is not.
+    const CLI::App* group = root.get_subcommand(args[0]);
+    if (args.size() > 1 && !args[1].empty() && args[1][0] != '-' &&
+        !group->get_subcommands({}).empty()) {
+      std::string names;
+      bool found = false;
+      for (const CLI::App* sub : group->get_subcommands({})) {
+        found = found || sub->get_name() == args[1];
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      }
+      if (!found) {
+        ctx.err << "openvap " << args[0] << ": unknown command '" << args[1] << "' (one of "
+                << names << ")\nRun 'openvap " << args[0] << " --help' for usage.\n";
+        return kExitUsage;
+      }
+    }
   }
   std::vector<const char*> argv{"openvap"};
   argv.reserve(args.size() + 1);

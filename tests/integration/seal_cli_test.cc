@@ -97,6 +97,10 @@ TEST(SealCli, BadInputAndUsageErrors) {
   EXPECT_EQ(RunOpenvap({"seal", "sign", "--profile", "eu-digital-visa"}).exit_code, 2);
   EXPECT_EQ(RunOpenvap({"seal"}).exit_code, 2);
   EXPECT_EQ(RunOpenvap({"pki", "csca", "--country", "FR"}).exit_code, 2);
+  const CommandResult bogus = RunOpenvap({"seal", "bogus"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_NE(bogus.err.find("unknown command 'bogus' (one of decode, verify"), std::string::npos)
+      << bogus.err;
   // More handler threads than a machine can start was an abort at start.
   const CommandResult threads = RunOpenvap({"serve", "--threads", "100000"});
   EXPECT_EQ(threads.exit_code, 2);
