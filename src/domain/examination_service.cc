@@ -90,6 +90,29 @@ namespace {
 // in a new travel document, or confirmation refused, by the issuing state only (VC Art 32a(1),
 // (9)). Other uniform visas may be annulled, revoked or extended by any state (VC Art 33(1),
 // Art 34(1)-(2)).
+// Where a visa of each type is valid, checked when it is issued (a visa issued before this
+// check keeps its territory through an extension or a confirmation). VC Art 2(3): a uniform
+// visa is valid for the whole territory of the Member States; one valid for some of them is a
+// visa with limited territorial validity, valid for the issuing state and exceptionally for
+// others as well (Art 25(2)). An A visa is valid in the airports' transit areas (Art 2(5),
+// 26), a D visa in the issuing state (CISA Art 18, 21).
+Status CheckTerritoryOfType(const VisaTerms& t, const std::string& issuing_state) {
+  if (t.type != VisaType::kLimitedTerritorialValidity && !t.territory.empty()) {
+    return Error{"invalid-field",
+                 "territory: only a visa with limited territorial validity (LTV, VC Art 25) "
+                 "names states; a " +
+                     std::string(VisaTypeCode(t.type)) +
+                     " visa is valid where its type says (VC Art 2(3), Art 26; CISA Art 18)"};
+  }
+  if (t.type == VisaType::kLimitedTerritorialValidity &&
+      std::find(t.territory.begin(), t.territory.end(), issuing_state) == t.territory.end()) {
+    return Error{"invalid-field", "territory: an LTV visa is valid for the issuing state, " +
+                                      issuing_state +
+                                      ", and exceptionally for others too (VC Art 25(2))"};
+  }
+  return Ok();
+}
+
 Status MayDecideOn(const Principal& official, const DigitalVisa& visa, DecisionKind kind) {
   if (official.member_state == visa.issuing_state) return Ok();
   if (kind == DecisionKind::kConfirm || kind == DecisionKind::kRefuseConfirmation) {
@@ -424,8 +447,7 @@ Status ExaminationService::ValidateHolder(const VisaHolder& h) const {
   return Ok();
 }
 
-Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder,
-                                         const std::string& issuing_state) const {
+Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder) const {
   if (DaysBetween(t.valid_from, t.valid_until) < 0) {
     return Error{"invalid-field", "valid_until: must not be before valid_from"};
   }
@@ -468,26 +490,8 @@ Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& h
                  "duration_of_stay_days: an airport transit visa (A) allows no stay, only passage "
                  "through international transit areas (VC Art 2(5), Art 3): give 0"};
   }
-  // VC Art 24(1): a uniform visa is valid for the whole territory of the Member States; one
-  // valid for some of them is a visa with limited territorial validity (Art 25). An A visa is
-  // valid in the airports' transit areas, a D visa in the issuing state (CISA Art 18, 21).
-  if (t.type != VisaType::kLimitedTerritorialValidity && !t.territory.empty()) {
-    return Error{"invalid-field",
-                 "territory: only a visa with limited territorial validity (LTV, VC Art 25) "
-                 "names states; a " +
-                     std::string(VisaTypeCode(t.type)) +
-                     " visa is valid where its type says (VC Art 24(1), Art 26; CISA Art 18)"};
-  }
-  if (t.type == VisaType::kLimitedTerritorialValidity) {
-    if (t.territory.empty()) {
-      return Error{"invalid-field", "territory: name the states where the LTV visa is valid"};
-    }
-    // VC Art 25(2): valid for the issuing state, and exceptionally for others as well.
-    if (std::find(t.territory.begin(), t.territory.end(), issuing_state) == t.territory.end()) {
-      return Error{"invalid-field", "territory: an LTV visa is valid for the issuing state, " +
-                                        issuing_state +
-                                        ", and exceptionally for others too (VC Art 25(2))"};
-    }
+  if (t.type == VisaType::kLimitedTerritorialValidity && t.territory.empty()) {
+    return Error{"invalid-field", "territory: name the states where the LTV visa is valid"};
   }
   for (std::size_t i = 0; i < t.territory.size(); ++i) {
     const std::string& s = t.territory[i];
@@ -520,7 +524,8 @@ Result<DigitalVisa> ExaminationService::NewVisa(UnitOfWork& uow, const Principal
                                                 const ApplicationId& application,
                                                 const VisaHolder& holder, const VisaTerms& terms,
                                                 bool family_member) {
-  OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder, official.member_state));
+  OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));
+  OPENVAP_RETURN_IF_ERROR(CheckTerritoryOfType(terms, official.member_state));
   DigitalVisa v;
   for (int attempt = 0;; ++attempt) {
     v.number = NewVisaNumber(texts_.StateAlpha3(official.member_state), random_);
@@ -610,11 +615,6 @@ Result<Decision> ExaminationService::WithdrawVisa(const Principal& official,
   OPENVAP_RETURN_IF_ERROR(CheckOfficial(official));
   if (act.grounds.empty()) {
     return Error{"invalid-field", "grounds: state the reasons (VC Art 34(6), Annex VI)"};
-  }
-  if (kind == DecisionKind::kRefuseConfirmation && !request) {
-    return Error{"invalid-field",
-                 "application: a refusal of confirmation answers the holder's confirmation "
-                 "application (VC Art 32a(2), (9)); name it, or revoke the visa instead"};
   }
   Decision out;
   OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
@@ -730,7 +730,7 @@ Result<Decision> ExaminationService::Extend(const Principal& official, const Vis
     }
     VisaTerms terms{visa->type,    visa->territory,   visa->valid_from, new_valid_until,
                     visa->entries, new_duration_days, visa->remarks};
-    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, visa->holder, visa->issuing_state));
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, visa->holder));
     OPENVAP_ASSIGN_OR_RETURN(
         auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaExtension, *visa));
     visa->valid_until = new_valid_until;
@@ -784,19 +784,19 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
                              visa->holder.travel_document_issuing_country) +
                        " (travel_document_type, travel_document_issuing_country)"};
     }
-    // The person stays the visa's holder: a new document that names someone else (another
-    // surname, date of birth, ...) is a doubt about identity, which refuses confirmation and
-    // revokes the visa (VC Art 32a(9)), not something to leave out silently.
+    // The person stays the visa's holder: a new document of someone born another day, of
+    // another sex or nationality is a doubt about identity, which refuses confirmation and
+    // revokes the visa (VC Art 32a(9)), not something to leave out silently. Names may change
+    // (by marriage, say) and are not compared; the visa keeps the name it was issued in. A
+    // value the record lacks is not compared either.
     for (const auto& [field, given, held] :
-         {std::tuple{"surname", doc.surname, visa->holder.surname},
-          std::tuple{"given_names", doc.given_names, visa->holder.given_names},
-          std::tuple{"sex", doc.sex, visa->holder.sex},
+         {std::tuple{"sex", doc.sex, visa->holder.sex},
           std::tuple{"nationality", doc.nationality, visa->holder.nationality},
           std::tuple{"date_of_birth",
                      doc.date_of_birth ? FormatIsoDate(*doc.date_of_birth) : std::string(),
                      visa->holder.date_of_birth ? FormatIsoDate(*visa->holder.date_of_birth)
                                                 : std::string()}}) {
-      if (!given.empty() && !EqualIgnoringCase(given, held)) {
+      if (!given.empty() && !held.empty() && !EqualIgnoringCase(given, held)) {
         return Error{"invalid-field",
                      std::string("travel_document.") + field +
                          ": differs from the visa holder's; the new document must be the "
@@ -830,8 +830,7 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
     VisaTerms terms{visa->type,        visa->territory, visa->valid_from,
                     visa->valid_until, visa->entries,   visa->duration_of_stay_days,
                     visa->remarks};
-    // VC Art 32a(5) with Art 12
-    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder, visa->issuing_state));
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));  // VC Art 32a(5) with Art 12
     OPENVAP_ASSIGN_OR_RETURN(
         auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaConfirmation, *visa));
     visa->holder = holder;

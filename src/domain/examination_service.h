@@ -186,9 +186,7 @@ class ExaminationService {
   // The decision answers `request` (when there is one) and closes it in `outcome`.
   Status CloseRequest(UnitOfWork& uow, const Principal& official,
                       std::optional<Application>& request, ApplicationStatus outcome);
-  // `issuing_state`: alpha-2, of the state whose visa it is.
-  Status ValidateTerms(const VisaTerms& terms, const VisaHolder& holder,
-                       const std::string& issuing_state) const;
+  Status ValidateTerms(const VisaTerms& terms, const VisaHolder& holder) const;
   // The holder given by an official (sticker replacement): codes, dates and plain texts.
   Status ValidateHolder(const VisaHolder& holder) const;
 

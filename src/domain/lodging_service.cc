@@ -170,14 +170,27 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
     // application that no longer takes one, or for more than the fee due now (paid in another
     // tab after a correction lowered the fee, or twice), is refunded whole; the pre-checks then
     // ask for what is due.
+    // A payment the provider took is never refused here: a form that cannot be checked just
+    // now (a draft being corrected) is measured against the fee it was last checked with, or,
+    // never checked, the payment is recorded.
     bool unneeded = cancelled_but_paid || !CanStillLodge(*app);
     if (!unneeded) {
-      OPENVAP_ASSIGN_OR_RETURN(const double fee_eur, applications_.FeeDueNow(uow, *app));
-      unneeded = payment->amount_cents > BalanceDue(*app, fee_eur);
+      const Result<double> fee_now = applications_.FeeDueNow(uow, *app);
+      std::optional<double> fee_eur;
+      if (fee_now.ok()) {
+        fee_eur = *fee_now;
+      } else if (app->prechecks) {
+        fee_eur = app->prechecks->fee_eur;
+      }
+      unneeded = fee_eur && payment->amount_cents > BalanceDue(*app, *fee_eur);
     }
     if (unneeded) return RefundUnneeded(uow, *app, *payment);
     RecordPaid(*app, *payment);
-    return applications_.Reevaluate(uow, *app);
+    const Status evaluated = applications_.Reevaluate(uow, *app);
+    if (evaluated.ok() || evaluated.error().code == "storage-error") return evaluated;
+    // Paid all the same; the checks run again at the next change or submission.
+    app->updated_at = clock_.Now();
+    return uow.Applications().Update(*app);
   });
 }
 

@@ -19,6 +19,7 @@ using nlohmann::json;
 class LodgingPreChecks : public PreChecks {
  public:
   Result<PreCheckOutcome> Run(const Application& a, const PreCheckInputs&, Date) const override {
+    if (unreadable) return Error{"invalid-field", "15: the form cannot be checked"};
     PreCheckOutcome o;
     o.competent_state = "FR";
     o.fee_eur = fee;
@@ -37,6 +38,7 @@ class LodgingPreChecks : public PreChecks {
     return zone == "UTC" || zone == "Asia/Kolkata" || zone == "Europe/Paris";
   }
   double fee = 90;
+  bool unreadable = false;  // a form being corrected, which the rules cannot check
 };
 
 class ScriptedProvider : public PaymentProvider {
@@ -262,6 +264,17 @@ TEST_F(LodgingTest, APaymentBeyondTheFeeDueIsRefundedWhole) {
   const auto rest = payments_.Start(anna_, id);
   ASSERT_TRUE(rest.ok()) << rest.error().message;
   EXPECT_EQ(rest->amount_cents, 4500);
+}
+
+// The provider took the money while the form could not be checked (a draft being corrected):
+// the notification is recorded all the same, never refused (the provider would give up).
+TEST_F(LodgingTest, APaymentIsRecordedWhileTheFormCannotBeChecked) {
+  const ApplicationId id = Submitted();
+  const auto p = *payments_.Start(anna_, id);
+  prechecks_.unreadable = true;
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(p, "ev1", "paid")).ok());
+  EXPECT_TRUE(applications_.Get(anna_, id)->fee_paid);
+  EXPECT_EQ(applications_.Get(anna_, id)->fee_paid_cents, 9000);
 }
 
 TEST_F(LodgingTest, APaymentForAWithdrawnApplicationIsRefunded) {

@@ -117,15 +117,18 @@ Result<Verification> VerificationService::VerifyCode(const Principal& who, ByteV
   // that names another state than its signer's, or that the register does not hold, was not
   // issued by the procedure, however well signed.
   const bool eu_visa = check.document_type == "eu-digital-visa";
-  if (eu_visa && (!check.document_number ||
-                  !NamesTheSigningState(*check.document_number, check.issuing_country))) {
+  if (eu_visa && !check.document_number) {
+    return Verification{"invalid", "the visa's code carries no visa number", json::object()};
+  }
+  if (eu_visa && !NamesTheSigningState(*check.document_number, check.issuing_country)) {
     return Verification{"invalid",
                         "the visa number names another issuing state than the seal's signer (" +
                             check.issuing_country + ")",
                         json::object()};
   }
+  // Only visas are in the register: a permit's number is not looked up among visa numbers.
   std::optional<DigitalVisa> visa;
-  if (check.document_number) {
+  if (eu_visa) {
     // A read transaction: the public's checks (the bulk of them) write nothing. Officials see
     // the record, so their look-up is audited (VAP-DP) in a write of its own.
     const Status read = store_.Read([&](UnitOfWork& uow) -> Status {

@@ -28,7 +28,13 @@ class ScriptedVerifier : public SealVerifier {
       if (rest.rfind("FRA", 0) == 0) c.issuing_country = "FRA";
       if (rest.rfind("DEU", 0) == 0) c.document_number = rest.substr(3);  // signed by "D"
       if (rest.rfind("DEU", 0) == 0) c.issuing_country = "D";
-      if (rest == "future" || rest == "past" || rest == "other") c.document_type = "residence";
+      if (rest == "future" || rest == "past" || rest == "other") {
+        c.document_type = "eu-digital-residence-permit";
+      }
+      if (rest.rfind("permit=", 0) == 0) {  // a permit whose number is a visa's
+        c.document_type = "eu-digital-residence-permit";
+        c.document_number = rest.substr(7);
+      }
       if (rest == "future") c.valid_from = *ParseIsoDate("2027-06-01");
       if (rest == "past") c.valid_until = *ParseIsoDate("2026-12-31");
       return c;
@@ -158,6 +164,12 @@ TEST_F(VerificationTest, AForeignDocumentIsJudgedOnItsSealAlone) {
             "not-yet-valid");
   EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", "past"))->status, "expired");
   EXPECT_EQ(service_.VerifyCode(Principal::Public(), Code("valid", "other"))->status, "valid");
+  // A permit is not looked up among visas, even under a registered visa's number.
+  const auto permit =
+      service_.VerifyCode(Principal::Public(), Code("valid", "permit=" + visa_.number.value()));
+  ASSERT_TRUE(permit.ok());
+  EXPECT_EQ(permit->status, "valid");
+  EXPECT_EQ(permit->document.value("kind", ""), "eu-digital-residence-permit");
 }
 
 TEST_F(VerificationTest, OfficialsCheckByNumberAndAreLogged) {
