@@ -186,7 +186,7 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
     }
     if (unneeded) return RefundUnneeded(uow, *app, *payment);
     RecordPaid(*app, *payment);
-    const Status evaluated = applications_.Reevaluate(uow, *app);
+    Status evaluated = applications_.Reevaluate(uow, *app);
     if (evaluated.ok() || evaluated.error().code == "storage-error") return evaluated;
     // Paid all the same; the checks run again at the next change or submission.
     app->updated_at = clock_.Now();
