@@ -169,10 +169,9 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
     // Money the fee does not need is not kept (VC Art 16(1) fixes the fee): a payment for an
     // application that no longer takes one, or for more than the fee due now (paid in another
     // tab after a correction lowered the fee, or twice), is refunded whole; the pre-checks then
-    // ask for what is due.
-    // A payment the provider took is never refused here: a form that cannot be checked just
-    // now (a draft being corrected) is measured against the fee it was last checked with, or,
-    // never checked, the payment is recorded.
+    // ask for what is due. A payment the provider took is never refused: a form that cannot be
+    // checked just now (a draft being corrected) is measured against the fee it was last
+    // checked with, or, never checked, the payment is recorded.
     bool unneeded = cancelled_but_paid || !CanStillLodge(*app);
     if (!unneeded) {
       const Result<double> fee_now = applications_.FeeDueNow(uow, *app);
