@@ -7,7 +7,7 @@ configuration that submit.lua reads: the session cookie, the CSRF token and the 
 
 usage: prepare.py BASE_URL DATA_DIR N OUT.lua
 """
-import base64, datetime, glob, hashlib, hmac, http.cookiejar, json, re, struct, sys, time
+import base64, datetime, glob, hashlib, hmac, http.cookiejar, json, os, re, struct, sys, time
 import urllib.request
 
 base, data_dir, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -58,8 +58,13 @@ call("POST", "/api/v1/sessions", {"email": email, "password": password})
 secret = call("POST", "/api/v1/me/mfa/totp")["secret"]
 call("POST", "/api/v1/me/mfa/totp/confirm", {"code": totp(secret)})
 
+# OPENVAP_BENCH_FORM_PAD=N lengthens the place of birth by N letters, and each stored application
+# by as many bytes: at 26 the row of this form is 4,061 bytes, SQLite's largest kept on one
+# 4-kB page, and it spills to an overflow page when its version reaches 10 (docs/PERFORMANCE.md,
+# sixteenth session).
+pad = "X" * int(os.environ.get("OPENVAP_BENCH_FORM_PAD", "0"))
 day = lambda n: (datetime.date.today() + datetime.timedelta(days=n)).isoformat()
-form = {"1": "DOE", "3": "ANA", "4": "1990-05-01", "5": "Mumbai", "6": "IND", "7": "IND",
+form = {"1": "DOE", "3": "ANA", "4": "1990-05-01", "5": "Mumbai" + pad, "6": "IND", "7": "IND",
         "8": "Female", "9": "Single", "12": "Ordinary passport", "13": "X1234567",
         "14": "2020-01-01", "15": "2030-01-01", "16": "IND", "19": email, "21": "Engineer",
         "23": ["Tourism"], "25": ["FR"], "26": "FR", "27": "single", "27a": day(30),
