@@ -225,12 +225,37 @@ Status PaymentService::RefundPayment(const ApplicationId& id, const std::string&
     return Ok();
   }));
   if (!paid) return Ok();  // refunded already (with the application's whole fee, say)
-  if (paid->method == "online") OPENVAP_RETURN_IF_ERROR(provider_.Refund(*paid));
+  return RefundOne(*paid, /*fee_no_longer_paid=*/false);
+}
+
+Status PaymentService::RefundOne(const Payment& paid, bool fee_no_longer_paid) {
+  // The provider first: a refund it made is never lost from the record, since a failure after it
+  // leaves the job to run again, and the provider's refund is idempotent per payment.
+  if (paid.method == "online") OPENVAP_RETURN_IF_ERROR(provider_.Refund(paid));
   return store_.Write([&](UnitOfWork& uow) -> Status {
-    paid->status = PaymentStatus::kRefunded;
-    OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(*paid));
-    return uow.Audit().Append(
-        Audit(Principal::System(), "payment.refund", paid->application, {{"payment", paid->id}}));
+    // Read again in the write: a refund of the whole fee and one of this payment alone may have
+    // crossed, and the payment is recorded refunded, and audited, once.
+    OPENVAP_ASSIGN_OR_RETURN(auto all, uow.Payments().OfApplication(paid.application));
+    const auto it = std::find_if(all.begin(), all.end(), [&](const Payment& p) {
+      return p.id == paid.id && p.status == PaymentStatus::kPaid;
+    });
+    if (it != all.end()) {
+      it->status = PaymentStatus::kRefunded;
+      OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(*it));
+      OPENVAP_RETURN_IF_ERROR(uow.Audit().Append(
+          Audit(Principal::System(), "payment.refund", paid.application, {{"payment", paid.id}})));
+    }
+    if (fee_no_longer_paid) {
+      // The application no longer says the fee is paid (it did after the refund).
+      OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(paid.application));
+      if (app && app->fee_paid) {
+        app->fee_paid = false;
+        app->fee_paid_cents.reset();
+        app->updated_at = clock_.Now();
+        OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
+      }
+    }
+    return Ok();
   });
 }
 
@@ -302,22 +327,8 @@ Status PaymentService::Refund(const ApplicationId& id) {
     }
     return Ok();
   }));
-  for (Payment& p : paid) {
-    if (p.method == "online") OPENVAP_RETURN_IF_ERROR(provider_.Refund(p));
-    p.status = PaymentStatus::kRefunded;
-    OPENVAP_RETURN_IF_ERROR(store_.Write([&](UnitOfWork& uow) -> Status {
-      OPENVAP_RETURN_IF_ERROR(uow.Payments().Update(p));
-      // The application no longer says the fee is paid (it did after the refund).
-      OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(id));
-      if (app && app->fee_paid) {
-        app->fee_paid = false;
-        app->fee_paid_cents.reset();
-        app->updated_at = clock_.Now();
-        OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(*app));
-      }
-      return uow.Audit().Append(
-          Audit(Principal::System(), "payment.refund", id, {{"payment", p.id}}));
-    }));
+  for (const Payment& p : paid) {
+    OPENVAP_RETURN_IF_ERROR(RefundOne(p, /*fee_no_longer_paid=*/true));
   }
   return Ok();
 }

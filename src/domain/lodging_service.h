@@ -60,6 +60,10 @@ class PaymentService {
   Status CancelStale(const Principal& owner, const Payment& stale);
   // Records `payment`, paid but not needed by `app`'s fee, for a refund, and tells the owner.
   Status RefundUnneeded(UnitOfWork& uow, const Application& app, const Payment& payment);
+  // Refunds `paid` at the provider, then records it refunded unless it no longer is paid (a
+  // refund that crossed this one); `fee_no_longer_paid` also takes the paid fee off its
+  // application.
+  Status RefundOne(const Payment& paid, bool fee_no_longer_paid);
 
   Store& store_;
   PaymentProvider& provider_;

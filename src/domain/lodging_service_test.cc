@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <set>
+#include <utility>
 
 #include "fakes/in_memory_store.h"
 
@@ -54,8 +56,9 @@ class ScriptedProvider : public PaymentProvider {
     const json j = json::parse(body);
     return Event{j["event"], j["checkout"], *ParsePaymentStatus(j["status"].get<std::string>())};
   }
-  Status Refund(const Payment&) override {
+  Status Refund(const Payment& p) override {
     ++refunds;
+    if (during_refund) std::exchange(during_refund, nullptr)(p);
     return Ok();
   }
   Status CancelCheckout(const Payment& p) override {
@@ -65,6 +68,8 @@ class ScriptedProvider : public PaymentProvider {
   }
   int checkouts = 0;
   int refunds = 0;
+  // Runs once inside the next Refund: what another process does while the provider answers.
+  std::function<void(const Payment&)> during_refund;
   std::set<std::string> settled;    // checkouts paid or declined at the provider
   std::set<std::string> cancelled;  // checkouts closed by the platform
   std::string last_return_url;
@@ -486,6 +491,26 @@ TEST_F(LodgingTest, TheVisitsPartEndsWhenTheConsulateHasTheFile) {
   EXPECT_EQ(visits_.MarkReviewed(esp_, id).error().code, "invalid-transition");
   EXPECT_EQ(visits_.Retrieve(esp_, id).error().code, "not-found");
   EXPECT_TRUE(visits_.WorkList(esp_)->items.empty());
+}
+
+// A refund of the whole fee and one of a single payment that cross (two jobs, on two processes)
+// record the payment refunded once, and the application's fee no longer paid.
+TEST_F(LodgingTest, RefundsThatCrossRecordThePaymentRefundedOnce) {
+  const ApplicationId id = Submitted();
+  const Payment paid = *payments_.Start(anna_, id);
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(paid, "e", "paid")).ok());
+  provider_.during_refund = [&](const Payment& p) {
+    ASSERT_TRUE(payments_.RefundPayment(id, p.id).ok());
+  };
+  ASSERT_TRUE(payments_.Refund(id).ok());
+  EXPECT_EQ(provider_.refunds, 2);  // the provider's refund is idempotent per payment
+  EXPECT_EQ(payments_.List(anna_, id)->front().status, PaymentStatus::kRefunded);
+  int recorded = 0;
+  for (const auto& entry : store_.Snapshot().audit) {
+    if (entry.action == "payment.refund") ++recorded;
+  }
+  EXPECT_EQ(recorded, 1);
+  EXPECT_FALSE(applications_.Get(anna_, id)->fee_paid);
 }
 
 TEST_F(LodgingTest, FeesOfInadmissibleApplicationsAreRefunded) {

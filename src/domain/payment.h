@@ -59,6 +59,10 @@ class PaymentProvider {
   // Errors: "invalid-signature", "malformed-request".
   virtual Result<Event> ParseWebhook(std::string_view signature_header,
                                      std::string_view body) const = 0;
+  // Gives `payment`'s money back. Idempotent per payment: a payment refunded already is Ok and
+  // no money moves again (a real provider is given the payment's id as its idempotency key), so
+  // that a refund whose recording failed can be run again. Errors: "delivery-permanent" when the
+  // payment was never paid; others are retried.
   virtual Status Refund(const Payment& payment) = 0;
   // Closes `payment`'s open checkout, so that it can no longer be paid. Errors:
   // "already-settled" when it was paid or declined first (its notification is on its way).
