@@ -527,7 +527,13 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
   std::string without_signer;
   std::string without_form;
   for (const std::string& state : issuing_states) {
-    if (!p.sealer.HasSigner(state)) without_signer += (without_signer.empty() ? "" : " ") + state;
+    if (const Status signs = p.sealer.CanSignOn(state, UtcDateOf(clock.Now())); !signs.ok()) {
+      if (signs.error().code == "no-signer") {
+        without_signer += (without_signer.empty() ? "" : " ") + state;
+      } else if (p.logger) {
+        p.logger->warn("{}", signs.error().message);
+      }
+    }
     if (const auto ground = p.texts->Ground(1, p.texts->StateLanguage(state));
         !ground.ok() && ground.error().code == "translation-missing") {
       without_form += (without_form.empty() ? "" : " ") + state;

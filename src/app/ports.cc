@@ -493,12 +493,34 @@ json MemberStateVisaSealer::SealData(const domain::DigitalVisa& visa) {
   return data;
 }
 
-Result<Bytes> MemberStateVisaSealer::Seal(const domain::DigitalVisa& visa, Date signed_on) const {
-  const auto it = signers_.find(visa.issuing_state);
+Status MemberStateVisaSealer::CanSignOn(const std::string& state, Date day) const {
+  const auto it = signers_.find(state);
   if (it == signers_.end()) {
-    return Error{"no-signer", "no document signer is configured for " + visa.issuing_state +
+    return Error{"no-signer", "no document signer is configured for " + state +
                                   " (openvap pki signer; see docs/pki.md)"};
   }
+  // A signer's key signs only within its private key usage period (ICAO 9303-12, RFC 5280
+  // 2.5.29.16): after it the key is retired, and its certificate lives on only so that what it
+  // signed still verifies.
+  if (const auto& period = it->second.certificate().private_key_usage_period()) {
+    const bool before = period->not_before && day < UtcDateOf(*period->not_before);
+    const bool after = period->not_after && day > UtcDateOf(*period->not_after);
+    if (before || after) {
+      std::string window;
+      if (period->not_before) window += " from " + FormatIsoDate(UtcDateOf(*period->not_before));
+      if (period->not_after) window += " until " + FormatIsoDate(UtcDateOf(*period->not_after));
+      return Error{"signer-key-retired",
+                   "the document signer of " + state + " may sign" + window +
+                       " (its private key usage period), not on " + FormatIsoDate(day) +
+                       ": install a new document signer (openvap pki signer; docs/pki.md)"};
+    }
+  }
+  return Ok();
+}
+
+Result<Bytes> MemberStateVisaSealer::Seal(const domain::DigitalVisa& visa, Date signed_on) const {
+  OPENVAP_RETURN_IF_ERROR(CanSignOn(visa.issuing_state, signed_on));
+  const auto it = signers_.find(visa.issuing_state);
   // The seal must verify as long as the visa is valid (DV-SEAL, DV-OFFLINE): a verifier refuses
   // a seal whose signer certificate has expired (ICAO 9303-12), so a signer that ends first
   // would turn a valid visa "invalid" at the border.

@@ -109,7 +109,9 @@ class ResidenceCalendar final : public domain::NotificationCalendar {
 class MemberStateVisaSealer final : public domain::VisaSealer {
  public:
   void AddSigner(const std::string& state, verify::CertificateSealSigner signer);
-  bool HasSigner(const std::string& state) const { return signers_.count(state) != 0; }
+  // Whether `state`'s signer may sign on `day`. Errors: "no-signer", "signer-key-retired" (after
+  // or before its private key usage period).
+  Status CanSignOn(const std::string& state, Date day) const;
   Result<Bytes> Seal(const domain::DigitalVisa& visa, Date signed_on) const override;
 
   // The eu-digital-visa profile's data for `visa` (docs/seal-profiles.md).

@@ -439,6 +439,24 @@ TEST(MemberStateVisaSealer, SealsUnderTheIssuingStatesSignerAndVerifiesOffline) 
   EXPECT_NE(outlasting.error().message.find("valid until 2029-01-01"), std::string::npos)
       << outlasting.error().message;
 
+  // A signer with a private key usage period of six months signs within it only.
+  sr.signing_months = 6;
+  auto retiring = IssueSigner(sr, *csca, random);
+  ASSERT_TRUE(retiring.ok());
+  sealer.AddSigner(
+      "FR", *verify::CertificateSealSigner::Create(retiring->key, retiring->certificate, ""));
+  visa.issued_on = D("2026-07-01");
+  visa.valid_from = D("2026-08-01");
+  visa.valid_until = D("2026-08-31");
+  const auto last_day = sealer.Seal(visa, D("2026-07-01"));
+  EXPECT_TRUE(last_day.ok()) << last_day.error().message;
+  const auto retired = sealer.Seal(visa, D("2026-07-02"));
+  ASSERT_FALSE(retired.ok());
+  EXPECT_EQ(retired.error().code, "signer-key-retired");
+  EXPECT_NE(retired.error().message.find("from 2026-01-01 until 2026-07-01"), std::string::npos)
+      << retired.error().message;
+  EXPECT_EQ(sealer.Seal(visa, D("2025-12-31")).error().code, "signer-key-retired");
+
   visa.issuing_state = "DE";
   EXPECT_EQ(sealer.Seal(visa, D("2027-01-01")).error().code, "no-signer");
   EXPECT_EQ(verifier.Check(AsBytes("garbage"), T("2027-01-02T00:00:00Z")).signature, "malformed");

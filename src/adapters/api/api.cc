@@ -216,6 +216,7 @@ int HttpStatusFor(const Error& error) {
       {"too-many-open-applications", 409},
       {"visa-withdrawn", 409},
       {"signer-expires-first", 409},
+      {"signer-key-retired", 409},
       {"payload-too-large", 413},
       {"image-too-large", 413},
       {"unsupported-media-type", 415},
