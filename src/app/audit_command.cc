@@ -44,7 +44,9 @@ Result<std::unique_ptr<storage::Database>> Open(const DatabaseOptions& o) {
     }
     url = "sqlite:" + file;
   }
-  return storage::OpenDatabase(url);
+  storage::DatabaseOptions reading;
+  reading.migrate = false;  // a newer openvap than the servers' leaves their schema alone
+  return storage::OpenDatabase(url, reading);
 }
 
 void AddDatabaseOptions(CLI::App* cmd, DatabaseOptions& o) {

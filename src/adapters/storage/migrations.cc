@@ -309,6 +309,17 @@ Result<int> SchemaVersion(SqlConnection& c) {
   return row ? static_cast<int>(row->Int(0)) : 0;
 }
 
+Status PrepareSchema(SqlConnection& c, bool migrate) {
+  if (migrate) return ApplyMigrations(c);
+  const auto version = SchemaVersion(c);
+  if (!version.ok() || *version < 1) {
+    return Error{"storage-error",
+                 "not an OpenVAP database (it has no schema_migrations): give the database that "
+                 "openvap serve uses"};
+  }
+  return Ok();
+}
+
 Status ApplyMigrations(SqlConnection& c) {
   if (c.dialect() == Dialect::kPostgres) {
     // One migrator at a time across every server process (released at commit).

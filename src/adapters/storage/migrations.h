@@ -28,6 +28,10 @@ Status ApplyMigrations(SqlConnection& connection);
 // The highest version applied.
 Result<int> SchemaVersion(SqlConnection& connection);
 
+// ApplyMigrations, or with `migrate` false only a check that the database has an OpenVAP schema
+// (schema_migrations at version 1 or later), changing nothing. Errors: "storage-error".
+Status PrepareSchema(SqlConnection& connection, bool migrate);
+
 }  // namespace openvap::storage
 
 #endif  // OPENVAP_ADAPTERS_STORAGE_MIGRATIONS_H_

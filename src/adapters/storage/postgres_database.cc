@@ -254,7 +254,8 @@ class PostgresDatabase final : public Database {
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& uri,
                                                const DatabaseOptions& options) {
   auto db = std::make_unique<PostgresDatabase>(uri, options);
-  OPENVAP_RETURN_IF_ERROR(db->Write([](SqlConnection& c) { return ApplyMigrations(c); }));
+  OPENVAP_RETURN_IF_ERROR(
+      db->Write([&options](SqlConnection& c) { return PrepareSchema(c, options.migrate); }));
   return std::unique_ptr<Database>(std::move(db));
 }
 

@@ -76,6 +76,10 @@ struct DatabaseOptions {
   // time. 8,000 (32 MiB of WAL at most between checkpoints) wrote a quarter fewer bytes per
   // submission (docs/PERFORMANCE.md).
   int checkpoint_frames = 8000;
+  // Whether opening applies the migrations this version has and the database lacks. A tool that
+  // reads a database the servers use (openvap audit) opens it without: it changes nothing, and
+  // only checks that the database is an OpenVAP one.
+  bool migrate = true;
 };
 
 // The engine `url` names, as OpenDatabase reads it: PostgreSQL for "postgresql://" and
@@ -84,7 +88,7 @@ Dialect DialectOfUrl(std::string_view url);
 
 // Opens `url`: "sqlite:///abs/path.db", "sqlite:relative.db", a plain file path (SQLite), or
 // "postgresql://user@host:port/db" / "postgres://..." (libpq connection URI). Applies the
-// migrations. Errors: "storage-error" saying what failed.
+// migrations unless `options.migrate` is false. Errors: "storage-error" saying what failed.
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url,
                                                const DatabaseOptions& options = {});
 

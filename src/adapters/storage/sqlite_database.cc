@@ -446,14 +446,18 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
   // The database holds personal data and TOTP secrets: a new file is the owner's only (SQLite
   // gives its WAL and shared-memory files the database file's mode), wherever it is put. A file
   // that cannot be made here is left to SQLite, which says why.
+  // Without migrations the database must be there already: nothing is made.
   if (!path.starts_with(":") && !path.starts_with("file:")) {
+    if (!options.migrate && ::access(path.c_str(), F_OK) != 0) {
+      return Error{"storage-error", "no database at " + path};
+    }
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) ::close(fd);
   }
   OPENVAP_ASSIGN_OR_RETURN(auto writer, Connect(path, /*read_only=*/false));
   // Migrations run on the writer connection before any other connection opens.
   OPENVAP_RETURN_IF_ERROR(writer->Exec("BEGIN IMMEDIATE"));
-  Status migrated = ApplyMigrations(*writer);
+  Status migrated = PrepareSchema(*writer, options.migrate);
   if (!migrated.ok()) {
     (void)writer->Exec("ROLLBACK");
     return migrated.error();

@@ -162,6 +162,49 @@ TEST_P(StorageTest, MigrationsApplyOnceAndReopenIsANoOp) {
   ASSERT_TRUE(again.ok()) << again.error().message;
 }
 
+// A tool that reads a database the servers use (openvap audit) opens it without migrating: a
+// newer openvap leaves the servers' schema as it is, and a database that is not OpenVAP's, or
+// not there, is refused rather than made.
+TEST_P(StorageTest, OpeningWithoutMigrationsChangesNothing) {
+  BackToSchema(8);
+  store_.reset();
+  db_.reset();
+  DatabaseOptions reading;
+  reading.migrate = false;
+  auto read_only = OpenDatabase(url_, reading);
+  ASSERT_TRUE(read_only.ok()) << read_only.error().message;
+  int version = 0;
+  ASSERT_TRUE((*read_only)
+                  ->Read([&](SqlConnection& c) -> Status {
+                    OPENVAP_ASSIGN_OR_RETURN(version, SchemaVersion(c));
+                    return Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(version, 8);
+  read_only->reset();
+  Reopen();  // the servers' own opening migrates it
+
+  if (GetParam() == Engine::kSqlite) {
+    const std::string missing = tmp_.path() + "/missing.db";
+    const auto absent = OpenDatabase("sqlite:" + missing, reading);
+    ASSERT_FALSE(absent.ok());
+    EXPECT_EQ(absent.error().message, "no database at " + missing);
+    EXPECT_FALSE(std::filesystem::exists(missing));
+  }
+  // Another program's database, or an empty one.
+  const std::string other =
+      GetParam() == Engine::kSqlite ? "sqlite://" + tmp_.path() + "/other.db" : Url();
+  {
+    auto made = OpenDatabase(other);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    ASSERT_TRUE(ExecuteInWrite(**made, "DROP TABLE schema_migrations").ok());
+  }
+  const auto foreign = OpenDatabase(other, reading);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(foreign.error().message.find("not an OpenVAP database"), std::string::npos)
+      << foreign.error().message;
+}
+
 TEST_P(StorageTest, AccountsRoundTripWithEveryField) {
   const domain::Account a = SomeAccount("acc-1", "ana@example.org");
   ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Accounts().Insert(a); }).ok());
