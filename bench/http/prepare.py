@@ -46,6 +46,8 @@ token = None
 for _ in range(100):
     for name in glob.glob(data_dir + "/mail/*.eml"):
         text = open(name).read()
+        if not re.search(r"^To: .*" + re.escape(email), text, re.M):
+            continue  # another account's mail (issue_visa.py's applicant, say)
         for block in re.findall(r"base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)", text):
             m = re.search(r"token=([A-Za-z0-9_-]+)", base64.b64decode(block).decode("utf-8", "replace"))
             if m:

@@ -18,11 +18,9 @@ echo "== server $url ($(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'))"
 echo "== raw OpenSSL ECDSA P-256 verification, one core"
 openssl speed -seconds 10 ecdsap256 2>/dev/null | grep -E "^ *256 bits ecdsa"
 
-seal="$("$openvap" seal sign --key "$work/data/pki/FR/signer.key" --cert "$work/data/pki/FR/signer.pem" \
-  --profile eu-digital-visa --data '{"visa_number": "FRA123456784", "visa_type": "C",
-  "valid_from": "2027-01-01", "valid_until": "2027-03-01", "number_of_entries": 1,
-  "duration_of_stay_days": 30, "surname": "DOE", "nationality": "IND",
-  "travel_document_number": "X1234567"}')"
+# A visa issued through the whole procedure, so that the benchmark verifies a seal the register
+# holds (status "valid"; issue_visa.py checks it once itself).
+seal="$(python3 "$repo/bench/http/issue_visa.py" "$url" "$work/data")"
 echo "== POST /api/v1/verify: wrk -t2 -c64 -d20s"
 OPENVAP_BENCH_SEAL="$seal" wrk -t2 -c64 -d20s --latency -s "$repo/bench/http/verify.lua" "$url"
 

@@ -1,5 +1,6 @@
--- wrk: POST /api/v1/verify with a seal signed under the demo PKI (run.sh), as a public
--- verifier: decode, signer look-up, ECDSA verification, register look-up, JSON answer.
+-- wrk: POST /api/v1/verify with the seal of a visa issued on the server (run.sh, issue_visa.py),
+-- as a public verifier: decode, signer look-up, ECDSA verification, register look-up, JSON answer
+-- ("valid").
 local code = os.getenv("OPENVAP_BENCH_SEAL")
 wrk.method = "POST"
 wrk.path = "/api/v1/verify"
