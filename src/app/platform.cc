@@ -520,7 +520,17 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
         "fail with appeal-information-missing (VC Art 32(3), Annex VI)",
         appeals_file, without_appeals);
   }
-  p.texts = std::make_unique<AnnexViDecisionTexts>(*p.reference, std::move(appeals));
+  // VC Art 32(2), Annex VI: the form's grounds in the languages the platform lacks, as the
+  // deployment supplies them.
+  const std::string grounds_file = in_data("annex-vi.json");
+  AnnexViDecisionTexts::GroundTexts grounds;
+  if (auto text = crypto::ReadFile(grounds_file); text.ok()) {
+    OPENVAP_ASSIGN_OR_RETURN(grounds, AnnexViDecisionTexts::ParseGroundTexts(AsString(*text)));
+  } else if (fs::exists(grounds_file)) {
+    return Error{"config-error", grounds_file + ": " + text.error().message};
+  }
+  p.texts =
+      std::make_unique<AnnexViDecisionTexts>(*p.reference, std::move(appeals), std::move(grounds));
   // What officials of a state cannot do, said at start rather than at their first decision: no
   // document signer (no visa can be issued: DV-SEAL), no standard form in the state's language
   // (no refusal, annulment or revocation: VC Art 32(2), Annex VI).
@@ -548,8 +558,9 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
   if (!without_form.empty() && p.logger) {
     p.logger->warn(
         "no standard form (VC Annex VI) in the language of {}: their refusals, annulments and "
-        "revocations will fail with translation-missing",
-        without_form);
+        "revocations will fail with translation-missing; put the form's grounds in their "
+        "languages in {}",
+        without_form, grounds_file);
   }
   p.calendar = std::make_unique<ResidenceCalendar>(p.zones);
   p.verifier = std::make_unique<TrustStoreSealVerifier>(p.trust);

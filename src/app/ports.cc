@@ -375,6 +375,9 @@ Result<std::string> AnnexViDecisionTexts::Ground(int number, const std::string& 
     }
     return Error{"invalid-field", "grounds: no ground " + std::to_string(number)};
   }
+  if (const auto supplied = grounds_.find(language); supplied != grounds_.end()) {
+    return supplied->second.at(static_cast<std::size_t>(number - 1));
+  }
   for (const GroundTranslation& t : kGroundTranslations) {
     if (t.language == language) {
       return std::string(t.texts[static_cast<std::size_t>(number - 1)]);
@@ -382,7 +385,9 @@ Result<std::string> AnnexViDecisionTexts::Ground(int number, const std::string& 
   }
   return Error{"translation-missing",
                "the standard form (VC Annex VI) has no text in '" + language +
-                   "' on this platform yet; VC Art 32(2) requires the state's language"};
+                   "' on this platform: VC Art 32(2) requires the state's language; put the "
+                   "Official Journal's text of its 17 grounds in annex-vi.json in the data "
+                   "directory"};
 }
 
 Result<std::string> AnnexViDecisionTexts::AppealInformation(const std::string& state,
@@ -426,6 +431,38 @@ Result<AnnexViDecisionTexts::AppealTexts> AnnexViDecisionTexts::ParseAppealTexts
         return wrong(where + ": a non-empty text under an ISO 639-1 code");
       }
       out[state][language] = text.get<std::string>();
+    }
+  }
+  return out;
+}
+
+Result<AnnexViDecisionTexts::GroundTexts> AnnexViDecisionTexts::ParseGroundTexts(
+    std::string_view json_text) {
+  const json doc = json::parse(json_text, nullptr, false);
+  const auto wrong = [](const std::string& what) {
+    return Error{"config-error", "annex-vi.json: " + what +
+                                     " (expected {\"grounds\": {\"it\": [\"<ground 1>\", ..., "
+                                     "\"<ground 17>\"]}})"};
+  };
+  if (doc.is_discarded() || !doc.is_object()) return wrong("not a JSON object");
+  const auto grounds = doc.find("grounds");
+  if (grounds == doc.end() || !grounds->is_object()) return wrong("no \"grounds\" object");
+  GroundTexts out;
+  for (const auto& [language, texts] : grounds->items()) {
+    const std::string where = "grounds." + language;
+    if (!domain::IsLowerCaseCode(language, 2) || language == "en") {
+      return wrong(where + ": an ISO 639-1 code other than en (English is the reference data's)");
+    }
+    if (!texts.is_array() || texts.size() != 17) {
+      return wrong(where + ": the 17 grounds of the form, in order");
+    }
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (!texts[i].is_string() || texts[i].get_ref<const std::string&>().empty() ||
+          !domain::IsPlainText(texts[i].get_ref<const std::string&>())) {
+        return wrong(where + "[" + std::to_string(i) + "]: ground " + std::to_string(i + 1) +
+                     " as a non-empty text of one line");
+      }
+      out[language].push_back(texts[i].get<std::string>());
     }
   }
   return out;

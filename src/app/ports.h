@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "domain/application_service.h"
 #include "domain/examination_service.h"
@@ -61,9 +62,12 @@ class RulesPreChecks final : public domain::PreChecks {
 };
 
 // VC Art 32(2) and Annex VI: the grounds in English from data/refdata/refusal_grounds.csv and
-// in the states' languages from the platform's translation table (only some languages so far:
-// a refusal in another language fails with "translation-missing" rather than go out in English
-// alone).
+// in the states' languages from the platform's translation table (French and German so far) or
+// from the data directory's annex-vi.json, where a deployment puts the Official Journal's text of
+// the form's 17 grounds in the languages it needs:
+//   {"grounds": {"it": ["<ground 1>", ..., "<ground 17>"], ...}}
+// A refusal in a language that neither has fails with "translation-missing" rather than go out
+// in English alone.
 //
 // The appeal information of the form (VC Art 32(3), Annex VI) is national: each state supplies
 // it, as text per language, in the data directory's appeals.json:
@@ -72,9 +76,12 @@ class AnnexViDecisionTexts final : public domain::DecisionTexts {
  public:
   // state (alpha-2) -> language (ISO 639-1) -> text
   using AppealTexts = std::map<std::string, std::map<std::string, std::string>>;
+  // language (ISO 639-1) -> the 17 grounds, in order
+  using GroundTexts = std::map<std::string, std::vector<std::string>>;
 
-  explicit AnnexViDecisionTexts(const rules::ReferenceData& data, AppealTexts appeals = {})
-      : data_(data), appeals_(std::move(appeals)) {}
+  explicit AnnexViDecisionTexts(const rules::ReferenceData& data, AppealTexts appeals = {},
+                                GroundTexts grounds = {})
+      : data_(data), appeals_(std::move(appeals)), grounds_(std::move(grounds)) {}
   Result<std::string> Ground(int number, const std::string& language) const override;
   bool GroundAppliesTo(int number, domain::DecisionKind kind) const override;
   std::string StateLanguage(const std::string& state) const override;
@@ -86,10 +93,14 @@ class AnnexViDecisionTexts final : public domain::DecisionTexts {
 
   // appeals.json as above. Errors: "config-error" saying what is wrong and where.
   static Result<AppealTexts> ParseAppealTexts(std::string_view json_text);
+  // annex-vi.json as above: 17 non-empty texts of one line per language, English excepted (it
+  // is the reference data's). Errors: "config-error" saying what is wrong and where.
+  static Result<GroundTexts> ParseGroundTexts(std::string_view json_text);
 
  private:
   const rules::ReferenceData& data_;
   AppealTexts appeals_;
+  GroundTexts grounds_;
 };
 
 // VC Art 32(2): the eighth day after the message, in the time zone of the residence.

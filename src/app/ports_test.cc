@@ -462,6 +462,52 @@ TEST(MemberStateVisaSealer, SealsUnderTheIssuingStatesSignerAndVerifiesOffline) 
   EXPECT_EQ(verifier.Check(AsBytes("garbage"), T("2027-01-02T00:00:00Z")).signature, "malformed");
 }
 
+// VC Art 32(2), Annex VI: a deployment supplies the form's grounds in the languages the platform
+// lacks (annex-vi.json); what it supplies is checked at start and then used.
+TEST(AnnexViDecisionTexts, GroundsInOtherLanguagesComeFromTheDeployment) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  json italian = json::array();
+  for (int i = 1; i <= 17; ++i) italian.push_back("motivo " + std::to_string(i));
+  const auto parsed =
+      AnnexViDecisionTexts::ParseGroundTexts(json{{"grounds", {{"it", italian}}}}.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const AnnexViDecisionTexts texts(*data, {}, *parsed);
+  EXPECT_EQ(*texts.Ground(1, "it"), "motivo 1");
+  EXPECT_EQ(*texts.Ground(17, "it"), "motivo 17");
+  EXPECT_NE(texts.Ground(1, "fr")->find("document de voyage"), std::string::npos);
+  const auto polish = texts.Ground(1, "pl");
+  ASSERT_FALSE(polish.ok());
+  EXPECT_EQ(polish.error().code, "translation-missing");
+  EXPECT_NE(polish.error().message.find("annex-vi.json"), std::string::npos);
+
+  json short_list = italian;
+  short_list.erase(16);
+  json blank = italian;
+  blank[3] = "";
+  json two_lines = italian;
+  two_lines[0] = "one\ntwo";
+  json number = italian;
+  number[5] = 6;
+  const std::pair<std::string, std::string> wrong[] = {
+      {"[]", "not a JSON object"},
+      {"{}", "no \"grounds\" object"},
+      {json{{"grounds", {{"en", italian}}}}.dump(), "grounds.en: an ISO 639-1 code other than en"},
+      {json{{"grounds", {{"ITA", italian}}}}.dump(), "grounds.ITA: an ISO 639-1 code"},
+      {json{{"grounds", {{"it", short_list}}}}.dump(), "grounds.it: the 17 grounds"},
+      {json{{"grounds", {{"it", blank}}}}.dump(), "grounds.it[3]: ground 4 as a non-empty"},
+      {json{{"grounds", {{"it", two_lines}}}}.dump(), "grounds.it[0]: ground 1"},
+      {json{{"grounds", {{"it", number}}}}.dump(), "grounds.it[5]: ground 6"},
+  };
+  for (const auto& [text, message] : wrong) {
+    const auto refused = AnnexViDecisionTexts::ParseGroundTexts(text);
+    ASSERT_FALSE(refused.ok()) << text;
+    EXPECT_EQ(refused.error().code, "config-error");
+    EXPECT_NE(refused.error().message.find("annex-vi.json: " + message), std::string::npos)
+        << refused.error().message;
+  }
+}
+
 // VC Art 32(3), Annex VI: the states' appeal information comes from appeals.json; a malformed
 // file is refused at start with what is wrong, and a state without an entry gets a clear error
 // rather than a refusal that does not say how to appeal.

@@ -109,6 +109,18 @@ TEST(Binary, AMalformedAppealsFileIsAClearErrorAtStart) {
       RunCommand({OpenvapBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp.path()});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("appeals.json: states.FR.en"), std::string::npos) << run.err;
+
+  // So does the standard form's text in a language the deployment supplies (VC Art 32(2)).
+  std::filesystem::remove(tmp.path() + "/appeals.json");
+  {
+    std::ofstream out(tmp.path() + "/annex-vi.json");
+    out << R"({"grounds": {"it": ["un documento di viaggio falso"]}})";
+  }
+  const auto grounds =
+      RunCommand({OpenvapBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp.path()});
+  EXPECT_EQ(grounds.exit_code, 1);
+  EXPECT_NE(grounds.err.find("annex-vi.json: grounds.it: the 17 grounds"), std::string::npos)
+      << grounds.err;
 }
 
 // A deployment's first administrator (no --demo): created at start from --administrator with
