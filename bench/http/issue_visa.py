@@ -13,8 +13,10 @@ The demo staff enrol TOTP once, so run it once per fresh data directory.
 
 usage: issue_visa.py BASE_URL DATA_DIR
 """
-import base64, datetime, glob, hashlib, hmac, http.cookiejar, json, re, struct, sys, time
+import datetime, http.cookiejar, json, sys, time
 import urllib.error, urllib.request
+
+import openvap_bench
 
 if len(sys.argv) != 3:
     sys.exit(__doc__)
@@ -61,33 +63,19 @@ class User:
         return answer
 
 
-def totp(secret):  # RFC 6238, SHA-1, 30 s, 6 digits
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
-
-
 def sign_in(user, email, password):  # VAP-ACCT: password, then TOTP (enrolled at first sign-in)
     grant = user.call("POST", "/api/v1/sessions", {"email": email, "password": password})
     if not grant.get("mfa_enrolment_required"):
         sys.exit("issue_visa: %s has TOTP already: run against a fresh data directory" % email)
     secret = user.call("POST", "/api/v1/me/mfa/totp")["secret"]
-    user.call("POST", "/api/v1/me/mfa/totp/confirm", {"code": totp(secret)})
+    user.call("POST", "/api/v1/me/mfa/totp/confirm", {"code": openvap_bench.totp(secret)})
 
 
-def mailed_token(email):  # the verification link in DATA_DIR/mail/*.eml (base64 parts)
-    for _ in range(100):
-        for name in glob.glob(data_dir + "/mail/*.eml"):
-            text = open(name).read()
-            if email not in text:
-                continue
-            for block in re.findall(r"base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)", text):
-                m = re.search(r"token=([A-Za-z0-9_-]+)", base64.b64decode(block).decode("utf-8", "replace"))
-                if m:
-                    return m.group(1)
-        time.sleep(0.1)
-    sys.exit("issue_visa: no verification mail for %s in %s/mail" % (email, data_dir))
+def mailed_token(email):  # the verification link in DATA_DIR/mail
+    token = openvap_bench.mailed_token(data_dir, email)
+    if token is None:
+        sys.exit("issue_visa: no verification mail for %s in %s/mail" % (email, data_dir))
+    return token
 
 
 def wait_for(what, probe):  # background jobs (the payment webhook) run asynchronously

@@ -7,8 +7,10 @@ configuration that submit.lua reads: the session cookie, the CSRF token and the 
 
 usage: prepare.py BASE_URL DATA_DIR N OUT.lua
 """
-import base64, datetime, glob, hashlib, hmac, http.cookiejar, json, os, re, struct, sys, time
+import datetime, http.cookiejar, json, os, sys
 import urllib.request
+
+import openvap_bench
 
 base, data_dir, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 jar = http.cookiejar.CookieJar()
@@ -30,35 +32,16 @@ def call(method, path, body=None):
     return answer
 
 
-def totp(secret):  # RFC 6238, SHA-1, 30 s, 6 digits
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
-
-
 email, password = "bench@example.org", "a long enough passphrase"
 # A representative (an agency): it keeps up to 1000 applications open at once, and the
 # applications here are submitted without their fee, so they stay open (ApplicationLimits).
 call("POST", "/api/v1/accounts",
      {"email": email, "password": password, "display_name": "Bench", "role": "representative"})
-token = None
-for _ in range(100):
-    for name in glob.glob(data_dir + "/mail/*.eml"):
-        text = open(name).read()
-        if not re.search(r"^To: .*" + re.escape(email), text, re.M):
-            continue  # another account's mail (issue_visa.py's applicant, say)
-        for block in re.findall(r"base64\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)", text):
-            m = re.search(r"token=([A-Za-z0-9_-]+)", base64.b64decode(block).decode("utf-8", "replace"))
-            if m:
-                token = m.group(1)
-    if token:
-        break
-    time.sleep(0.1)
+token = openvap_bench.mailed_token(data_dir, email)
 call("POST", "/api/v1/accounts/verify-email", {"token": token})
 call("POST", "/api/v1/sessions", {"email": email, "password": password})
 secret = call("POST", "/api/v1/me/mfa/totp")["secret"]
-call("POST", "/api/v1/me/mfa/totp/confirm", {"code": totp(secret)})
+call("POST", "/api/v1/me/mfa/totp/confirm", {"code": openvap_bench.totp(secret)})
 
 # OPENVAP_BENCH_FORM_PAD=N lengthens the place of birth by N letters, and each stored application
 # by as many bytes: at 26 the row of this form is 4,061 bytes, SQLite's largest kept on one
