@@ -574,8 +574,11 @@ class SqlUnitOfWork final : public domain::UnitOfWork,
         PaymentFromDoc);
   }
   Result<std::vector<domain::Payment>> OfApplication(const ApplicationId& id) override {
-    return Many<domain::Payment>("SELECT doc FROM payments WHERE application = $1", {id.value()},
-                                 PaymentFromDoc);
+    // Locked in a write (PostgreSQL): a refund, a notification and a payment in person that
+    // cross decide on the payment as the other left it, not as it was.
+    return Many<domain::Payment>(
+        std::string("SELECT doc FROM payments WHERE application = $1") + Lock(), {id.value()},
+        PaymentFromDoc);
   }
   Result<bool> FirstTimeEvent(const std::string& provider, const std::string& event) override {
     OPENVAP_ASSIGN_OR_RETURN(const std::int64_t n,

@@ -1597,6 +1597,40 @@ TEST_P(StorageTest, AuditHashesCoverTheEntryAsSortedCompactJsonAndEveryByteOfIts
   EXPECT_EQ(**bad, 2);
 }
 
+// A payment read in a write is the one the other writers left: two refunds that cross (two
+// processes on one PostgreSQL) find it paid once, and the second sees it refunded.
+TEST_P(StorageTest, APaymentReadInAWriteIsLockedUntilItCommits) {
+  domain::Payment paid;
+  paid.id = "pay-1";
+  paid.application = ApplicationId("app-1");
+  paid.amount_cents = 9000;
+  paid.method = "online";
+  paid.checkout_id = "co-1";
+  paid.status = domain::PaymentStatus::kPaid;
+  paid.created_at = clock_.Now();
+  ASSERT_TRUE(store_->Write([&](UnitOfWork& u) { return u.Payments().Insert(paid); }).ok());
+  std::atomic<int> refunded{0};
+  std::atomic<bool> first_has_read{false};
+  const auto refund = [&](bool first) {
+    return store_->Write([&](UnitOfWork& u) -> Status {
+      OPENVAP_ASSIGN_OR_RETURN(auto all, u.Payments().OfApplication(paid.application));
+      if (first) {
+        first_has_read = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the other reads now
+      }
+      if (all.at(0).status != domain::PaymentStatus::kPaid) return Ok();
+      all[0].status = domain::PaymentStatus::kRefunded;
+      ++refunded;
+      return u.Payments().Update(all[0]);
+    });
+  };
+  std::thread first([&] { EXPECT_TRUE(refund(true).ok()); });
+  while (!first_has_read) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(refund(false).ok());
+  first.join();
+  EXPECT_EQ(refunded.load(), 1);
+}
+
 TEST_P(StorageTest, ConcurrentWritersAllCommit) {
   std::vector<std::thread> threads;
   threads.reserve(8);
