@@ -311,8 +311,16 @@ Result<int> SchemaVersion(SqlConnection& c) {
 
 Status PrepareSchema(SqlConnection& c, bool migrate) {
   if (migrate) return ApplyMigrations(c);
-  const auto version = SchemaVersion(c);
-  if (!version.ok() || *version < 1) {
+  // Only a missing table means another database; any other failure (a role that may not read
+  // it, say) is said as it is.
+  OPENVAP_ASSIGN_OR_RETURN(
+      const auto table,
+      c.QueryOne(c.dialect() == Dialect::kPostgres
+                     ? "SELECT 1 WHERE to_regclass('schema_migrations') IS NOT NULL"
+                     : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                       "'schema_migrations'"));
+  OPENVAP_ASSIGN_OR_RETURN(const int version, table ? SchemaVersion(c) : Result<int>(0));
+  if (version < 1) {
     return Error{"storage-error",
                  "not an OpenVAP database (it has no schema_migrations): give the database that "
                  "openvap serve uses"};
