@@ -386,8 +386,8 @@ Result<std::string> AnnexViDecisionTexts::Ground(int number, const std::string& 
   return Error{"translation-missing",
                "the standard form (VC Annex VI) has no text in '" + language +
                    "' on this platform: VC Art 32(2) requires the state's language; put the "
-                   "Official Journal's text of its 17 grounds in annex-vi.json in the data "
-                   "directory"};
+                   "form's 17 grounds in that language (for an official language of the Union, "
+                   "the Official Journal's text) in annex-vi.json in the data directory"};
 }
 
 Result<std::string> AnnexViDecisionTexts::AppealInformation(const std::string& state,
@@ -457,8 +457,11 @@ Result<AnnexViDecisionTexts::GroundTexts> AnnexViDecisionTexts::ParseGroundTexts
       return wrong(where + ": the 17 grounds of the form, in order");
     }
     for (std::size_t i = 0; i < texts.size(); ++i) {
+      // Printed in decisions as they are: one line, nothing hidden (bidirectional overrides,
+      // zero-width characters).
       if (!texts[i].is_string() || texts[i].get_ref<const std::string&>().empty() ||
-          !domain::IsPlainText(texts[i].get_ref<const std::string&>())) {
+          !domain::IsPlainText(texts[i].get_ref<const std::string&>()) ||
+          domain::HasHiddenCharacters(texts[i].get_ref<const std::string&>())) {
         return wrong(where + "[" + std::to_string(i) + "]: ground " + std::to_string(i + 1) +
                      " as a non-empty text of one line");
       }
@@ -479,7 +482,14 @@ bool AnnexViDecisionTexts::GroundAppliesTo(int number, domain::DecisionKind kind
 
 std::string AnnexViDecisionTexts::StateLanguage(const std::string& state) const {
   const rules::SchengenState* s = data_.FindStateByIso2(state);
-  return s != nullptr && !s->official_languages.empty() ? s->official_languages.front() : "en";
+  if (s == nullptr || s->official_languages.empty()) return "en";
+  // The first of the state's official languages that the form has: Luxembourg's decisions are
+  // in French (Luxembourgish has no text of Annex VI), Malta's in English, Belgium's in French
+  // until the deployment supplies Dutch. With none, the first, whose text is then missing.
+  for (const std::string& language : s->official_languages) {
+    if (Ground(1, language).ok()) return language;
+  }
+  return s->official_languages.front();
 }
 
 std::string AnnexViDecisionTexts::StateAlpha3(const std::string& state) const {
@@ -537,19 +547,24 @@ Status MemberStateVisaSealer::CanSignOn(const std::string& state, Date day) cons
                                   " (openvap pki signer; see docs/pki.md)"};
   }
   // A signer's key signs only within its private key usage period (ICAO 9303-12, RFC 5280
-  // 2.5.29.16): after it the key is retired, and its certificate lives on only so that what it
-  // signed still verifies.
+  // 2.5.29.16): from the day it starts (a signer made this morning signs today's visas) until
+  // the last whole day before it ends. After it the key is retired, and its certificate lives on
+  // only so that what it signed still verifies.
   if (const auto& period = it->second.certificate().private_key_usage_period()) {
-    const bool before = period->not_before && day < UtcDateOf(*period->not_before);
-    const bool after = period->not_after && day > UtcDateOf(*period->not_after);
-    if (before || after) {
-      std::string window;
-      if (period->not_before) window += " from " + FormatIsoDate(UtcDateOf(*period->not_before));
-      if (period->not_after) window += " until " + FormatIsoDate(UtcDateOf(*period->not_after));
+    const Timestamp starts = StartOfDayUtc(day);
+    if (period->not_after && starts + std::chrono::hours(24) > *period->not_after) {
       return Error{"signer-key-retired",
-                   "the document signer of " + state + " may sign" + window +
-                       " (its private key usage period), not on " + FormatIsoDate(day) +
+                   "the document signer of " + state + " signs until " +
+                       FormatIsoTimestamp(*period->not_after) +
+                       " (the end of its private key usage period), not on " + FormatIsoDate(day) +
                        ": install a new document signer (openvap pki signer; docs/pki.md)"};
+    }
+    if (period->not_before && day < UtcDateOf(*period->not_before)) {
+      return Error{"signer-key-not-yet-usable",
+                   "the document signer of " + state + " signs from " +
+                       FormatIsoTimestamp(*period->not_before) +
+                       " (the start of its private key usage period), not on " +
+                       FormatIsoDate(day) + ": keep the signer it replaces in place until then"};
     }
   }
   return Ok();

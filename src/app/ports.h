@@ -62,9 +62,9 @@ class RulesPreChecks final : public domain::PreChecks {
 };
 
 // VC Art 32(2) and Annex VI: the grounds in English from data/refdata/refusal_grounds.csv and
-// in the states' languages from the platform's translation table (French and German so far) or
-// from the data directory's annex-vi.json, where a deployment puts the Official Journal's text of
-// the form's 17 grounds in the languages it needs:
+// in the states' languages from the data directory's annex-vi.json, where a deployment puts the
+// form's 17 grounds in the languages it needs (the Official Journal's text, for the Union's
+// languages), else from the platform's translation table (French and German so far):
 //   {"grounds": {"it": ["<ground 1>", ..., "<ground 17>"], ...}}
 // A refusal in a language that neither has fails with "translation-missing" rather than go out
 // in English alone.
@@ -120,8 +120,8 @@ class ResidenceCalendar final : public domain::NotificationCalendar {
 class MemberStateVisaSealer final : public domain::VisaSealer {
  public:
   void AddSigner(const std::string& state, verify::CertificateSealSigner signer);
-  // Whether `state`'s signer may sign on `day`. Errors: "no-signer", "signer-key-retired" (after
-  // or before its private key usage period).
+  // Whether `state`'s signer may sign on `day` (all of it inside the signer's private key usage
+  // period). Errors: "no-signer", "signer-key-retired", "signer-key-not-yet-usable".
   Status CanSignOn(const std::string& state, Date day) const;
   Result<Bytes> Seal(const domain::DigitalVisa& visa, Date signed_on) const override;
 

@@ -439,23 +439,30 @@ TEST(MemberStateVisaSealer, SealsUnderTheIssuingStatesSignerAndVerifiesOffline) 
   EXPECT_NE(outlasting.error().message.find("valid until 2029-01-01"), std::string::npos)
       << outlasting.error().message;
 
-  // A signer with a private key usage period of six months signs within it only.
+  // A signer with a private key usage period of six months (2026-01-01T00:00Z to
+  // 2026-07-01T00:00Z) signs on the days inside it only.
   sr.signing_months = 6;
   auto retiring = IssueSigner(sr, *csca, random);
   ASSERT_TRUE(retiring.ok());
   sealer.AddSigner(
       "FR", *verify::CertificateSealSigner::Create(retiring->key, retiring->certificate, ""));
-  visa.issued_on = D("2026-07-01");
+  visa.issued_on = D("2026-06-30");
   visa.valid_from = D("2026-08-01");
   visa.valid_until = D("2026-08-31");
-  const auto last_day = sealer.Seal(visa, D("2026-07-01"));
+  const auto last_day = sealer.Seal(visa, D("2026-06-30"));
   EXPECT_TRUE(last_day.ok()) << last_day.error().message;
-  const auto retired = sealer.Seal(visa, D("2026-07-02"));
+  const auto first_day = sealer.Seal(visa, D("2026-01-01"));
+  EXPECT_TRUE(first_day.ok()) << first_day.error().message;
+  const auto retired = sealer.Seal(visa, D("2026-07-01"));
   ASSERT_FALSE(retired.ok());
   EXPECT_EQ(retired.error().code, "signer-key-retired");
-  EXPECT_NE(retired.error().message.find("from 2026-01-01 until 2026-07-01"), std::string::npos)
+  EXPECT_NE(retired.error().message.find("signs until 2026-07-01T00:00:00Z"), std::string::npos)
       << retired.error().message;
-  EXPECT_EQ(sealer.Seal(visa, D("2025-12-31")).error().code, "signer-key-retired");
+  const auto early = sealer.Seal(visa, D("2025-12-31"));
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, "signer-key-not-yet-usable");
+  EXPECT_NE(early.error().message.find("keep the signer it replaces"), std::string::npos)
+      << early.error().message;
 
   visa.issuing_state = "DE";
   EXPECT_EQ(sealer.Seal(visa, D("2027-01-01")).error().code, "no-signer");
@@ -469,10 +476,22 @@ TEST(AnnexViDecisionTexts, GroundsInOtherLanguagesComeFromTheDeployment) {
   ASSERT_TRUE(data.ok());
   json italian = json::array();
   for (int i = 1; i <= 17; ++i) italian.push_back("motivo " + std::to_string(i));
-  const auto parsed =
-      AnnexViDecisionTexts::ParseGroundTexts(json{{"grounds", {{"it", italian}}}}.dump());
+  json dutch = italian;
+  dutch[0] = "een vals reisdocument";
+  const auto parsed = AnnexViDecisionTexts::ParseGroundTexts(
+      json{{"grounds", {{"it", italian}, {"nl", dutch}}}}.dump());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   const AnnexViDecisionTexts texts(*data, {}, *parsed);
+  // A state's decisions are in the first of its languages that the form has: Belgium's in
+  // Dutch once it is supplied, in French before.
+  EXPECT_EQ(texts.StateLanguage("BE"), "nl");
+  EXPECT_EQ(*texts.Ground(1, "nl"), "een vals reisdocument");
+  const AnnexViDecisionTexts built_in(*data);
+  EXPECT_EQ(built_in.StateLanguage("BE"), "fr");
+  EXPECT_EQ(built_in.StateLanguage("LU"), "fr");  // Luxembourgish has no text of the form
+  EXPECT_EQ(built_in.StateLanguage("MT"), "en");
+  EXPECT_EQ(built_in.StateLanguage("NO"), "no");  // none: its text is missing
+  EXPECT_EQ(built_in.StateLanguage("IT"), "it");
   EXPECT_EQ(*texts.Ground(1, "it"), "motivo 1");
   EXPECT_EQ(*texts.Ground(17, "it"), "motivo 17");
   EXPECT_NE(texts.Ground(1, "fr")->find("document de voyage"), std::string::npos);
@@ -489,6 +508,8 @@ TEST(AnnexViDecisionTexts, GroundsInOtherLanguagesComeFromTheDeployment) {
   two_lines[0] = "one\ntwo";
   json number = italian;
   number[5] = 6;
+  json hidden = italian;
+  hidden[2] = "motivo\u202e 3";
   const std::pair<std::string, std::string> wrong[] = {
       {"[]", "not a JSON object"},
       {"{}", "no \"grounds\" object"},
@@ -498,6 +519,7 @@ TEST(AnnexViDecisionTexts, GroundsInOtherLanguagesComeFromTheDeployment) {
       {json{{"grounds", {{"it", blank}}}}.dump(), "grounds.it[3]: ground 4 as a non-empty"},
       {json{{"grounds", {{"it", two_lines}}}}.dump(), "grounds.it[0]: ground 1"},
       {json{{"grounds", {{"it", number}}}}.dump(), "grounds.it[5]: ground 6"},
+      {json{{"grounds", {{"it", hidden}}}}.dump(), "grounds.it[2]: ground 3"},
   };
   for (const auto& [text, message] : wrong) {
     const auto refused = AnnexViDecisionTexts::ParseGroundTexts(text);

@@ -217,6 +217,7 @@ int HttpStatusFor(const Error& error) {
       {"visa-withdrawn", 409},
       {"signer-expires-first", 409},
       {"signer-key-retired", 409},
+      {"signer-key-not-yet-usable", 409},
       {"payload-too-large", 413},
       {"image-too-large", 413},
       {"unsupported-media-type", 415},

@@ -175,6 +175,11 @@ TEST(ApiHelpers, ErrorStatusesAndBodyParsing) {
   EXPECT_EQ(HttpStatusFor({"not-found", ""}), 404);
   EXPECT_EQ(HttpStatusFor({"invalid-transition", ""}), 409);
   EXPECT_EQ(HttpStatusFor({"rate-limited", ""}), 429);
+  // A visa the state's signer cannot seal now is a conflict with the platform's state, not a
+  // fault of the request.
+  EXPECT_EQ(HttpStatusFor({"signer-expires-first", ""}), 409);
+  EXPECT_EQ(HttpStatusFor({"signer-key-retired", ""}), 409);
+  EXPECT_EQ(HttpStatusFor({"signer-key-not-yet-usable", ""}), 409);
   EXPECT_EQ(HttpStatusFor({"invalid-field", ""}), 422);
 
   http::Request r =
