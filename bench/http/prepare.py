@@ -44,9 +44,10 @@ secret = call("POST", "/api/v1/me/mfa/totp")["secret"]
 call("POST", "/api/v1/me/mfa/totp/confirm", {"code": openvap_bench.totp(secret)})
 
 # OPENVAP_BENCH_FORM_PAD=N lengthens the place of birth by N letters, and each stored application
-# by as many bytes: at 26 the row of this form is 4,061 bytes, SQLite's largest kept on one
-# 4-kB page, and it spills to an overflow page when its version reaches 10 (docs/PERFORMANCE.md,
-# sixteenth session).
+# by as many bytes. Without it the row of this form is 4,061 bytes since aa92462 (26 bytes more
+# than before), SQLite's largest kept whole on a 4-kB page, and it spills to an overflow page when
+# its version reaches 10; with 30 it spills from the start (docs/PERFORMANCE.md, sixteenth
+# session).
 pad = "X" * int(os.environ.get("OPENVAP_BENCH_FORM_PAD", "0"))
 day = lambda n: (datetime.date.today() + datetime.timedelta(days=n)).isoformat()
 form = {"1": "DOE", "3": "ANA", "4": "1990-05-01", "5": "Mumbai" + pad, "6": "IND", "7": "IND",

@@ -178,12 +178,18 @@ Status Platform::Impl::CreateDemoPki() {
     fs::create_directories(dir, ec);
     if (ec) return Error{"pki-error", "cannot create " + dir.string() + ": " + ec.message()};
     ::chmod(dir.c_str(), 0700);
+    // A CSCA already there stays: the signers it issued (one moved aside while a new one is
+    // made, docs/pki.md) keep verifying. Only its missing signer is made again.
+    const bool csca_kept = fs::exists(dir / "csca.key", ec) || fs::exists(dir / "csca.pem", ec);
     CscaRequest csca_request;
     csca_request.country = s.iso2;
     csca_request.common_name = "CSCA " + s.name + " (OpenVAP demo)";
     csca_request.organization = "OpenVAP demo";
     csca_request.not_before = clock.Now() - std::chrono::hours(24);
-    OPENVAP_ASSIGN_OR_RETURN(IssuedCertificate csca, IssueCsca(csca_request, random));
+    OPENVAP_ASSIGN_OR_RETURN(
+        IssuedCertificate csca,
+        csca_kept ? LoadIssued((dir / "csca.key").string(), (dir / "csca.pem").string())
+                  : IssueCsca(csca_request, random));
     SignerRequest signer_request;
     signer_request.common_name = "VS visa signer " + s.iso2 + " (OpenVAP demo)";
     signer_request.organization = "OpenVAP demo";
@@ -194,13 +200,17 @@ Status Platform::Impl::CreateDemoPki() {
     signer_request.signing_months = 60;
     signer_request.valid_years = 10;
     OPENVAP_ASSIGN_OR_RETURN(IssuedCertificate signer, IssueSigner(signer_request, csca, random));
-    OPENVAP_RETURN_IF_ERROR(
-        SaveIssued(csca, (dir / "csca.key").string(), (dir / "csca.pem").string()));
+    if (!csca_kept) {
+      OPENVAP_RETURN_IF_ERROR(
+          SaveIssued(csca, (dir / "csca.key").string(), (dir / "csca.pem").string()));
+    }
     OPENVAP_RETURN_IF_ERROR(
         SaveIssued(signer, (dir / "signer.key").string(), (dir / "signer.pem").string()));
-    OPENVAP_ASSIGN_OR_RETURN(crypto::Crl crl, RenewCrl(csca, std::nullopt, {}, clock.Now(), 30));
-    OPENVAP_RETURN_IF_ERROR(
-        crypto::WriteFileAtomically((dir / "crl.pem").string(), crl.ToPem(), 0644));
+    if (!csca_kept || !fs::exists(dir / "crl.pem", ec)) {
+      OPENVAP_ASSIGN_OR_RETURN(crypto::Crl crl, RenewCrl(csca, std::nullopt, {}, clock.Now(), 30));
+      OPENVAP_RETURN_IF_ERROR(
+          crypto::WriteFileAtomically((dir / "crl.pem").string(), crl.ToPem(), 0644));
+    }
     ++created;
   }
   if (created > 0) {

@@ -11,6 +11,7 @@
 
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/test_files.h"
 
 namespace openvap::testing {
 namespace {
@@ -121,6 +122,45 @@ TEST(Binary, AMalformedAppealsFileIsAClearErrorAtStart) {
   EXPECT_EQ(grounds.exit_code, 1);
   EXPECT_NE(grounds.err.find("annex-vi.json: grounds.it: the 17 grounds"), std::string::npos)
       << grounds.err;
+}
+
+// A demo state whose signer was moved aside (renewal, docs/pki.md) gets a new signer under the
+// CSCA it has: the CSCA is not made again, so what the old signer sealed still verifies.
+TEST(Binary, ADemoSignerMadeAgainKeepsItsCsca) {
+  TempDir tmp;
+  const std::string data_dir = tmp.path() + "/data";
+  const std::string pki = data_dir + "/pki/FR";
+  const std::vector<std::string> serve = {OpenvapBinary(), "serve",  "--listen", "127.0.0.1:0",
+                                          "--data-dir",    data_dir, "--demo"};
+  {
+    ChildProcess server(serve);
+    ASSERT_FALSE(server.WaitForLine("is serving", std::chrono::seconds(60)).empty())
+        << server.ReadAvailableStderr();
+  }
+  const auto csca = ReadFileBytes(pki + "/csca.pem");
+  const auto sealed =
+      RunCommand({OpenvapBinary(), "seal", "sign", "--key", pki + "/signer.key", "--cert",
+                  pki + "/signer.pem", "--profile", "eu-digital-visa", "--data",
+                  R"({"visa_number": "FRA123456788", "visa_type": "C", "valid_from": "2027-01-01",
+           "valid_until": "2027-03-01", "number_of_entries": 1, "duration_of_stay_days": 30,
+           "surname": "DOE", "nationality": "IND", "travel_document_number": "X1234567"})"});
+  ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
+  std::filesystem::create_directories(pki + "/retired");
+  std::filesystem::rename(pki + "/signer.pem", pki + "/retired/signer.pem");
+  std::filesystem::remove(pki + "/signer.key");
+  {
+    ChildProcess server(serve);
+    ASSERT_FALSE(server.WaitForLine("is serving", std::chrono::seconds(60)).empty())
+        << server.ReadAvailableStderr();
+  }
+  EXPECT_EQ(ReadFileBytes(pki + "/csca.pem"), csca);
+  ASSERT_TRUE(std::filesystem::exists(pki + "/signer.pem"));
+  EXPECT_NE(ReadFileBytes(pki + "/signer.pem"), ReadFileBytes(pki + "/retired/signer.pem"));
+  const auto verified = RunCommand({OpenvapBinary(), "seal", "verify", "--trust", data_dir + "/pki",
+                                    "--at", "2027-02-01T00:00:00Z"},
+                                   sealed.out);
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_EQ(json::parse(verified.out)["status"], "valid") << verified.out;
 }
 
 // A deployment's first administrator (no --demo): created at start from --administrator with
