@@ -165,7 +165,9 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
               {{"payment", payment->id}, {"status", PaymentStatusName(event.status)}})));
     if (event.status != PaymentStatus::kPaid) return Ok();
     OPENVAP_ASSIGN_OR_RETURN(auto app, uow.Applications().Find(payment->application));
-    if (!app) return Ok();
+    // Paid on a hosted page left open after the application was deleted (with its account, a
+    // draft past its retention): nothing takes the money, so it goes back.
+    if (!app) return RefundUnneeded(uow, nullptr, *payment);
     // Money the fee does not need is not kept (VC Art 16(1) fixes the fee): a payment for an
     // application that no longer takes one, or for more than the fee due now (paid in another
     // tab after a correction lowered the fee, or twice), is refunded whole; the pre-checks then
@@ -183,7 +185,7 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
       }
       unneeded = fee_eur && payment->amount_cents > BalanceDue(*app, *fee_eur);
     }
-    if (unneeded) return RefundUnneeded(uow, *app, *payment);
+    if (unneeded) return RefundUnneeded(uow, &*app, *payment);
     RecordPaid(*app, *payment);
     Status evaluated = applications_.Reevaluate(uow, *app);
     if (evaluated.ok() || evaluated.error().code == "storage-error") return evaluated;
@@ -193,22 +195,23 @@ Status PaymentService::HandleWebhook(std::string_view provider, std::string_view
   });
 }
 
-Status PaymentService::RefundUnneeded(UnitOfWork& uow, const Application& app,
+Status PaymentService::RefundUnneeded(UnitOfWork& uow, const Application* app,
                                       const Payment& payment) {
   OPENVAP_RETURN_IF_ERROR(
-      uow.Audit().Append(Audit(Principal::System(), "payment.unneeded", app.id,
+      uow.Audit().Append(Audit(Principal::System(), "payment.unneeded", payment.application,
                                {{"payment", payment.id}, {"amount_cents", payment.amount_cents}})));
-  OPENVAP_RETURN_IF_ERROR(
-      uow.Jobs().Schedule(Job{"refund-payment",
-                              "refund-payment:" + payment.id,
-                              {{"application", app.id.value()}, {"payment", payment.id}},
-                              clock_.Now()}));
-  if (app.lodged_by_official) return Ok();
+  OPENVAP_RETURN_IF_ERROR(uow.Jobs().Schedule(
+      Job{"refund-payment",
+          "refund-payment:" + payment.id,
+          {{"application", payment.application.value()}, {"payment", payment.id}},
+          clock_.Now()}));
+  // No one to tell when the application is gone with its account, or an official lodged it.
+  if (app == nullptr || app->lodged_by_official) return Ok();
   return uow.Messages().Insert(AccountMessage{
-      NewAccountMessageId(clock_.Now(), random_), app.owner, app.id, "payment",
+      NewAccountMessageId(clock_.Now(), random_), app->owner, app->id, "payment",
       "Your payment is refunded",
       "The payment " + payment.id + " of EUR " + EuroText(payment.amount_cents) +
-          " for application " + app.id.value() +
+          " for application " + app->id.value() +
           " was not needed: the fee was already paid, its amount changed, or the application "
           "no longer takes a payment. It is refunded in full. The application's checks say "
           "what, if anything, is still to pay.",

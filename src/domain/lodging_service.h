@@ -58,8 +58,9 @@ class PaymentService {
   // Closes the pending payment `stale`, of an amount the fee no longer has, at the provider and
   // here; one the provider settled meanwhile stays pending for its notification.
   Status CancelStale(const Principal& owner, const Payment& stale);
-  // Records `payment`, paid but not needed by `app`'s fee, for a refund, and tells the owner.
-  Status RefundUnneeded(UnitOfWork& uow, const Application& app, const Payment& payment);
+  // Records `payment`, paid but not needed by `app`'s fee, for a refund, and tells the owner;
+  // `app` is null when the application is gone.
+  Status RefundUnneeded(UnitOfWork& uow, const Application* app, const Payment& payment);
   // Refunds `paid` at the provider, then records it refunded unless it no longer is paid (a
   // refund that crossed this one); `fee_no_longer_paid` also takes the paid fee off its
   // application.

@@ -291,6 +291,22 @@ TEST_F(LodgingTest, APaymentForAWithdrawnApplicationIsRefunded) {
   EXPECT_EQ(store_.Snapshot().jobs.back().kind, "refund-payment");
 }
 
+// A hosted page left open while the application was deleted (with the account): the money it
+// takes is refunded, not kept.
+TEST_F(LodgingTest, APaymentForADeletedApplicationIsRefunded) {
+  const ApplicationId id = Submitted();
+  const auto p = *payments_.Start(anna_, id);
+  ASSERT_TRUE(store_.Write([&](UnitOfWork& uow) { return uow.Applications().Delete(id); }).ok());
+  ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(p, "ev1", "paid")).ok());
+  const auto jobs = store_.Snapshot().jobs;
+  ASSERT_FALSE(jobs.empty());
+  const Job refund = jobs.back();
+  EXPECT_EQ(refund.kind, "refund-payment");
+  EXPECT_EQ(refund.payload["payment"], p.id);
+  ASSERT_TRUE(payments_.RefundPayment(id, p.id).ok());
+  EXPECT_EQ(provider_.refunds, 1);
+}
+
 TEST_F(LodgingTest, AFeeOfZeroIsRecordedAsExempt) {
   prechecks_.fee = 0;
   const ApplicationId id = Submitted();
