@@ -1,5 +1,6 @@
 #include "adapters/api/account_pages.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -123,7 +124,63 @@ http::Response ChooseNewPassword(domain::AccountService& accounts, const http::R
 
 }  // namespace
 
+namespace {
+
+// ---- /applications/{id}/payment ----
+
+// Where the payment provider's hosted page sends the browser back (VAP-PAY), with the outcome
+// the provider gave it. It reads nothing: the payment counts when the provider's signed
+// notification arrives, which the application then shows.
+http::Response PaymentReturnPage(const std::string& id, const std::string& outcome) {
+  const bool an_id =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-';
+      });
+  if (!an_id) return http::ErrorResponse(404, "not-found", "no such application");
+  const std::string of = " for application " + id;
+  if (outcome == "paid") {
+    return Page(200, "Payment received",
+                "<p>" +
+                    HtmlEscape("The payment provider took the payment" + of +
+                               ". The platform records it when the provider's confirmation "
+                               "arrives, usually within a minute; your application then "
+                               "shows the fee as paid. You may close this page.") +
+                    "</p>");
+  }
+  if (outcome == "declined") {
+    return Page(200, "Payment declined",
+                "<p>" +
+                    HtmlEscape("The payment" + of +
+                               " was declined and nothing was taken. Start the payment "
+                               "again from your application, with another card if need "
+                               "be, or pay at the consulate or the service provider at "
+                               "your visit.") +
+                    "</p>");
+  }
+  if (outcome == "cancelled") {
+    return Page(200, "Payment cancelled",
+                "<p>" +
+                    HtmlEscape("You cancelled the payment" + of +
+                               "; nothing was taken. Start it again from your application "
+                               "when you are ready.") +
+                    "</p>");
+  }
+  return Page(200, "Payment",
+              "<p>" +
+                  HtmlEscape("The payment provider sent you back without saying how the "
+                             "payment" +
+                             of + " ended. Your application shows whether the fee is paid.") +
+                  "</p>");
+}
+
+}  // namespace
+
 void MountAccountPages(http::Router& router, domain::AccountService& accounts) {
+  router.Add("GET", "/applications/{id}/payment", [](http::Request& r) {
+    const auto it = r.query.find("payment");
+    return PaymentReturnPage(r.path_params["id"], it == r.query.end() ? "" : it->second);
+  });
   router.Add("GET", "/verify-email", [](http::Request& r) {
     const auto it = r.query.find("token");
     return ConfirmEmailPage(it == r.query.end() ? "" : it->second);

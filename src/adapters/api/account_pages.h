@@ -7,7 +7,9 @@
 // JavaScript. Opening the link changes nothing (mail scanners fetch links); the button posts
 // the form, which does what `POST /api/v1/accounts/verify-email` and
 // `POST /api/v1/accounts/password-reset/confirm` do. The token is in the address, so the pages
-// send no Referer, are never cached and cannot be framed.
+// send no Referer, are never cached and cannot be framed. `/applications/{id}/payment` is where
+// the payment provider's hosted page sends the browser back (VAP-PAY): it says what the outcome
+// means and reads nothing.
 
 #include "adapters/http/router.h"
 #include "domain/account_service.h"

@@ -109,6 +109,31 @@ TEST_F(AccountPagesTest, TheMailedLinkConfirmsTheAddressWhenTheFormIsPosted) {
   EXPECT_NE(again.body.find("role=\"alert\""), std::string::npos) << again.body;
 }
 
+// The hosted payment page sends the browser back here (VAP-PAY): a page that says what the
+// outcome means, not a JSON 404; it shows nothing of the application but its id.
+TEST_F(AccountPagesTest, ThePaymentProviderSendsTheBrowserBackToAPage) {
+  const std::pair<const char*, const char*> outcomes[] = {
+      {"paid", "Payment received"},       {"declined", "Payment declined"},
+      {"cancelled", "Payment cancelled"}, {"", "without saying how"},
+      {"%3Cb%3E", "without saying how"},
+  };
+  for (const auto& [outcome, says] : outcomes) {
+    const HttpResult page =
+        browser_->Get(std::string("/applications/app-1a2b/payment?payment=") + outcome);
+    EXPECT_EQ(page.status, 200) << outcome;
+    EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(page.body.find(says), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("application app-1a2b"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("<b>"), std::string::npos) << page.body;
+  }
+  EXPECT_NE(browser_->Get("/applications/app-1/payment").body.find("without saying how"),
+            std::string::npos);
+  // Not an application id: no page that repeats whatever the address says.
+  const HttpResult other = browser_->Get("/applications/Call%20this%20number/payment?payment=paid");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.body.find("Call this number"), std::string::npos) << other.body;
+}
+
 TEST_F(AccountPagesTest, IncompleteLinksAndOtherBodiesAreExplained) {
   for (const char* path : {"/verify-email", "/verify-email?token=", "/reset-password"}) {
     const HttpResult page = browser_->Get(path);
