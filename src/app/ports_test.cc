@@ -41,6 +41,26 @@ domain::Application Filled() {
   return a;
 }
 
+// VIS Art 7b(5): every text in Latin letters; the names (fields 1 to 3), which go into the
+// visa and its seal, in letters only.
+TEST(RulesPreChecks, NamesAreLettersAndOtherTextsLatin) {
+  const auto& data = rules::ReferenceData::Embedded();
+  ASSERT_TRUE(data.ok());
+  const SystemTimeZones zones;
+  const RulesPreChecks prechecks(*data, zones);
+  EXPECT_TRUE(prechecks
+                  .NonLatinFields({{"1", "O'NEILL"},
+                                   {"3", "ANA MARIA"},
+                                   {"21", "Engineer \u2192 manager \U0001F600"},
+                                   {"23", {"Tourism"}}})
+                  .empty());
+  EXPECT_EQ(prechecks.NonLatinFields({{"1", "DOE \U0001F600"}, {"21", "Engineer"}}),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(prechecks.NonLatinFields({{"3", "\uFF21\uFF2E\uFF21"}}), std::vector<std::string>{"3"});
+  EXPECT_EQ(prechecks.NonLatinFields({{"2", "DOE2"}}), std::vector<std::string>{"2"});
+  EXPECT_EQ(prechecks.NonLatinFields({{"17", "\u0416"}}), std::vector<std::string>{"17"});
+}
+
 TEST(RulesPreChecks, TheFormBecomesARequestTheRulesAccept) {
   domain::Application a = Filled();
   a.fee_paid = true;

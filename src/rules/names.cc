@@ -254,6 +254,51 @@ Status CheckLatinAlphabet(std::string_view field, std::string_view text) {
   return Ok();
 }
 
+namespace {
+
+bool IsLatinLetter(std::uint32_t cp) {
+  return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+         (InRange(cp, 0x00C0, 0x024F) && cp != 0x00D7 && cp != 0x00F7) ||  // Latin-1 .. Ext-B
+         InRange(cp, 0x0250, 0x02FF) ||  // IPA and modifier letters (ʼ, ʻ in names)
+         InRange(cp, 0x1E00, 0x1EFF) ||  // Latin Extended Additional
+         InRange(cp, 0x2C60, 0x2C7F) ||  // Latin Extended-C
+         InRange(cp, 0xA720, 0xA7FF) ||  // Latin Extended-D
+         InRange(cp, 0xAB30, 0xAB6F) ||  // Latin Extended-E
+         InRange(cp, 0xFB00, 0xFB06);    // Latin ligatures
+}
+
+bool IsCombiningMark(std::uint32_t cp) {
+  return InRange(cp, 0x0300, 0x036F) || InRange(cp, 0x1AB0, 0x1AFF) || InRange(cp, 0x1DC0, 0x1DFF);
+}
+
+bool IsNameSeparator(std::uint32_t cp) {
+  return cp == ' ' || cp == '-' || cp == '\'' || cp == '.' || cp == 0x2010 || cp == 0x2011 ||
+         cp == 0x2019;
+}
+
+}  // namespace
+
+Status CheckLatinName(std::string_view field, std::string_view text) {
+  std::u32string code_points;
+  if (!DecodeUtf8(text, code_points)) {
+    return Error{"invalid-utf8", std::string(field) + ": the text is not valid UTF-8"};
+  }
+  for (std::size_t i = 0; i < code_points.size(); ++i) {
+    const std::uint32_t cp = code_points[i];
+    const bool after_letter =
+        i > 0 && (IsLatinLetter(code_points[i - 1]) || IsCombiningMark(code_points[i - 1]));
+    if (IsLatinLetter(cp) || IsNameSeparator(cp) || (IsCombiningMark(cp) && after_letter)) {
+      continue;
+    }
+    return Error{"non-latin-characters",
+                 std::string(field) + ": '" + EncodeUtf8(cp) + "' (" + CodePointText(cp) +
+                     ") at character " + std::to_string(i + 1) +
+                     " is not a letter of a name; write the name in Latin letters as the travel "
+                     "document prints it (VIS Reg Art 7b(5))"};
+  }
+  return Ok();
+}
+
 Result<std::string> TransliterateForMrz(std::string_view name) {
   std::u32string code_points;
   if (!DecodeUtf8(name, code_points)) {

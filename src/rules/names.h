@@ -25,6 +25,14 @@ namespace openvap::rules {
 // the character, its code point and its position (1-based, in characters); "invalid-utf8".
 Status CheckLatinAlphabet(std::string_view field, std::string_view text);
 
+// A person's name as the travel document prints it in its visual zone (ICAO Doc 9303-3, 3.1;
+// VIS Art 7b(5)), stricter than CheckLatinAlphabet since it goes into the visa and its seal:
+// Latin letters with their diacritics (precomposed, or combining after a letter), and between
+// them spaces, hyphens, apostrophes and full stops. No digits, symbols, emoji or full-width
+// forms. Errors: "non-latin-characters" naming the character, as CheckLatinAlphabet;
+// "invalid-utf8".
+Status CheckLatinName(std::string_view field, std::string_view text);
+
 // ICAO 9303-3 section 6 for the MRZ: upper-case A-Z with '<' for spaces, hyphens and commas;
 // apostrophes and other punctuation omitted; Ä -> AE, Å -> AA, Ö/Ø -> OE, Ü -> UE, ß -> SS,
 // Þ -> TH, other diacritics dropped (É -> E); Cyrillic per Table B (Ж -> ZH, Щ -> SHCH). Errors:
