@@ -87,6 +87,8 @@ constexpr std::array<std::string_view, 10> kDateFields = {"4",   "14",  "15",  "
                                                           "27a", "27b", "28a", "29b", "29c"};
 
 // Fields that hold a list of values.
+constexpr std::size_t kMaxFormBytes = 64 * 1024;
+
 constexpr std::array<std::string_view, 7> kListFields = {
     "7b", "23", "25", "32a", "32e", "itinerary", "previous_stays"};
 
@@ -168,6 +170,61 @@ Status CheckVisibleText(const std::string& key, const json& value) {
   return Ok();
 }
 
+// A list of the form: texts (purposes, states, ...), or for the itinerary and earlier stays
+// objects of texts, {"state", "from", "to"} with the dates in order. At most 100 entries.
+Status CheckListField(const std::string& key, const json& value) {
+  if (!value.is_array()) return Error{"invalid-field", "form." + key + ": must be a list"};
+  if (value.size() > 100) {
+    return Error{"invalid-field", "form." + key + ": at most 100 entries"};
+  }
+  OPENVAP_RETURN_IF_ERROR(CheckVisibleText(key, value));
+  const bool periods = key == "itinerary" || key == "previous_stays";
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const json& item = value[i];
+    const std::string at = "form." + key + "[" + std::to_string(i) + "]";
+    if (!periods) {
+      if (!item.is_string() || item.get_ref<const std::string&>().size() > 2000) {
+        return Error{"invalid-field", at + ": a text of at most 2000 characters"};
+      }
+      continue;
+    }
+    const auto text = [&item](const char* member) -> const std::string* {
+      const auto it = item.find(member);
+      return it != item.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+    };
+    if (!item.is_object() || item.size() > 3) {
+      return Error{"invalid-field", at + ": {\"state\": \"FR\", \"from\": \"YYYY-MM-DD\", \"to\": "
+                                         "\"YYYY-MM-DD\"}"};
+    }
+    for (const auto& [member, member_value] : item.items()) {
+      if (member != "state" && member != "from" && member != "to") {
+        return Error{"invalid-field", at + "." + member +
+                                          ": not a member of a stay (state, "
+                                          "from, to)"};
+      }
+    }
+    const std::string* state = text("state");
+    if ((key == "itinerary" || item.contains("state")) &&
+        (state == nullptr || state->size() != 2 ||
+         !std::all_of(state->begin(), state->end(), [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+      return Error{"invalid-field", at + ".state: the Member State's two-letter code, such as FR"};
+    }
+    const std::string* from = text("from");
+    const std::string* to = text("to");
+    if (from == nullptr || !ParseIsoDate(*from).ok()) {
+      return Error{"invalid-field", at + ".from: the first day (YYYY-MM-DD)"};
+    }
+    if (to == nullptr || !ParseIsoDate(*to).ok()) {
+      return Error{"invalid-field", at + ".to: the last day (YYYY-MM-DD)"};
+    }
+    if (*to < *from) {  // both ISO dates
+      return Error{"invalid-field",
+                   at + ".to: the last day (" + *to + ") is before the first (" + *from + ")"};
+    }
+  }
+  return Ok();
+}
+
 Status CheckField(const std::string& key, const json& value) {
   const bool known = Contains(kAnnexIFields, key) || Contains(kPlatformFields, key);
   if (!known) {
@@ -176,10 +233,7 @@ Status CheckField(const std::string& key, const json& value) {
                                       "as \"1\" or \"27a\", or itinerary, chosen_state, ...)"};
   }
   if (value.is_null()) return Ok();
-  if (Contains(kListFields, key)) {
-    if (!value.is_array()) return Error{"invalid-field", "form." + key + ": must be a list"};
-    return CheckVisibleText(key, value);
-  }
+  if (Contains(kListFields, key)) return CheckListField(key, value);
   if (key == "seafarer" || key == "legally_present_not_residing" ||
       key == "family_member_of_eu_citizen") {
     if (!value.is_boolean()) {
@@ -551,6 +605,12 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
     }
     const ApplicationForm before = a.form;
     a.form.Apply(fields);
+    // A whole Annex I form is a few kB; more is not a form (and would be stored and sent back
+    // with every read).
+    if (a.form.Text().size() > kMaxFormBytes) {
+      return Error{"invalid-field", "form: at most " + std::to_string(kMaxFormBytes / 1024) +
+                                        " kB in all; shorten the longest texts or lists"};
+    }
     const bool back_to_draft =
         a.status == ApplicationStatus::kSubmitted && a.form.Text() != before.Text();
     if (back_to_draft) {

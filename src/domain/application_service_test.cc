@@ -137,6 +137,41 @@ TEST_F(ApplicationServiceTest, FormFieldsAreCheckedWithTheirPath) {
         << refused.error().message;
   }
   EXPECT_TRUE(service_.Get(anna_, draft.id)->form.Fields().empty());
+  // Lists hold what the form's lists are: texts, or stays with a state and dates in order; at
+  // most 100 entries, and the whole form at most 64 kB.
+  const json stay = {{"state", "FR"}, {"from", "2027-01-01"}, {"to", "2027-01-05"}};
+  const std::pair<json, std::string> wrong[] = {
+      {{{"23", {1, {{"x", 2}}}}}, "form.23[0]: a text"},
+      {{{"25", {{"FR"}}}}, "form.25[0]: a text"},
+      {{{"itinerary", {{{"state", "FRA"}, {"from", "2027-01-01"}, {"to", "2027-01-05"}}}}},
+       "form.itinerary[0].state"},
+      {{{"itinerary", {{{"state", "FR"}}}}}, "form.itinerary[0].from"},
+      {{{"itinerary", {{{"state", "FR"}, {"from", "2027-01-05"}, {"to", "2027-01-01"}}}}},
+       "form.itinerary[0].to: the last day (2027-01-01) is before the first (2027-01-05)"},
+      {{{"itinerary", {{{"state", "FR"}, {"from", "x"}, {"to", "y"}}}}}, "form.itinerary[0].from"},
+      {{{"itinerary",
+         {stay, {{"state", "DE"}, {"from", "2027-01-06"}, {"to", "2027-01-09"}, {"hotel", "x"}}}}},
+       "form.itinerary[1]:"},
+      {{{"previous_stays", {{{"from", "2026-01-05"}, {"to", "2026-01-01"}}}}},
+       "form.previous_stays[0].to"},
+      {{{"itinerary", std::vector<json>(101, stay)}}, "form.itinerary: at most 100 entries"},
+  };
+  for (const auto& [fields, message] : wrong) {
+    const auto refused = service_.SaveForm(anna_, draft.id, fields, {});
+    ASSERT_FALSE(refused.ok()) << fields;
+    EXPECT_EQ(refused.error().code, "invalid-field") << fields;
+    EXPECT_EQ(refused.error().message.rfind(message, 0), 0U) << refused.error().message;
+  }
+  EXPECT_TRUE(service_.SaveForm(anna_, draft.id, {{"itinerary", {stay}}}, {}).ok());
+  json big = json::object();
+  for (const char* field : {"17a", "18", "20", "21", "22", "24", "30", "31", "32", "33"}) {
+    big[field] = std::string(2000, 'A');
+  }
+  big["23"] = std::vector<std::string>(30, std::string(2000, 'B'));
+  const auto too_big = service_.SaveForm(anna_, draft.id, big, {});
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_EQ(too_big.error().message,
+            "form: at most 64 kB in all; shorten the longest texts or lists");
   // The visa an extension or a confirmation is about, by its number (with its check digit).
   EXPECT_EQ(service_.SaveForm(anna_, draft.id, {{"visa_number", "FRA000000012"}}, {}).error().code,
             "invalid-field");
