@@ -109,6 +109,14 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
                  "registered; officials' accounts are created by administrators"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(registration.email));
+  // Each registration mails someone: from one network only so many (an inbox is not flooded
+  // with links or "registration attempt" notices, nor the table with accounts).
+  OPENVAP_ASSIGN_OR_RETURN(const bool by_address,
+                           throttle_.Allow("register:address:" + registration.ip_address,
+                                           policy_.registrations_per_address, LoginWindow()));
+  if (!by_address) {
+    return Error{"rate-limited", "too many registrations from this network; wait 15 minutes"};
+  }
   if (registration.display_name.empty() || registration.display_name.size() > 200 ||
       !IsPlainText(registration.display_name)) {
     return Error{"invalid-field", "display_name: give a name of 1 to 200 characters on one line"};
@@ -123,8 +131,19 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
                            credentials_.HashPassword(registration.password));
   // The link about to be sent counts as the window's one (SignIn sends another after it); for
-  // a taken address too, so that both answers take the same work.
+  // a taken address too, so that both answers take the same work. A taken address is told of
+  // attempts once an hour, however often it is tried.
   OPENVAP_RETURN_IF_ERROR(VerificationLinkAllowed(email));
+  bool taken = false;
+  OPENVAP_RETURN_IF_ERROR(store_.Read([&](UnitOfWork& uow) -> Status {
+    OPENVAP_ASSIGN_OR_RETURN(const auto existing, uow.Accounts().FindByEmail(email));
+    taken = existing.has_value();
+    return Ok();
+  }));
+  OPENVAP_ASSIGN_OR_RETURN(
+      const bool may_mail,
+      throttle_.Allow((taken ? "registration-attempt:" : "registration:") + email, 1,
+                      std::chrono::hours(1)));
   const Timestamp now = clock_.Now();
   std::optional<AccountId> created;
   const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
@@ -132,6 +151,7 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
     OPENVAP_ASSIGN_OR_RETURN(const auto existing, uow.Accounts().FindByEmail(email));
     if (existing) {
       // Same answer as a new registration; the owner learns that someone tried.
+      if (!may_mail) return Ok();
       return uow.Mail().Enqueue(OutgoingMail{
           {email},
           "Registration attempt on OpenVAP",

@@ -30,6 +30,7 @@ struct AccountPolicy {
   std::chrono::minutes password_reset_lifetime{60};
   int password_resets_per_account = 3;  // links asked for, per login_window
   int password_resets_per_address = 20;
+  int registrations_per_address = 20;   // per login_window, from one IP address
   int login_attempts_per_account = 10;  // per login_window
   int login_attempts_per_address = 100;
   std::chrono::minutes login_window{15};
@@ -44,6 +45,7 @@ struct Registration {
   std::string display_name;
   Role role = Role::kApplicant;  // applicant or representative; officials are created by admins
   std::string preferred_language = "en";
+  std::string ip_address = "";  // the caller's, for the limit per network
 };
 
 struct StaffAccount {

@@ -399,6 +399,29 @@ TEST_F(AccountServiceTest, ATakenAddressAnswersTheSameAndWarnsItsOwner) {
   const StoreState state = store_.Snapshot();
   EXPECT_EQ(state.accounts.size(), 1U);
   EXPECT_EQ(state.mail.back().kind, "registration-attempt");
+  // Tried again and again: the owner is told once an hour, not once a try.
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "B", Role::kApplicant}).ok());
+  }
+  EXPECT_EQ(store_.Snapshot().mail.size(), state.mail.size());
+  clock_.Advance(std::chrono::minutes(61));
+  ASSERT_TRUE(service_.Register({"a@example.org", kPassword, "B", Role::kApplicant}).ok());
+  EXPECT_EQ(store_.Snapshot().mail.size(), state.mail.size() + 1);
+}
+
+// One network registers so many accounts a quarter of an hour (each registration mails
+// someone), then is told to wait.
+TEST_F(AccountServiceTest, RegistrationsAreLimitedPerNetwork) {
+  for (int i = 0; i < 20; ++i) {
+    Registration r{"p" + std::to_string(i) + "@example.org", kPassword, "P", Role::kApplicant};
+    r.ip_address = "203.0.113.9";
+    ASSERT_TRUE(service_.Register(r).ok()) << i;
+  }
+  Registration more{"late@example.org", kPassword, "L", Role::kApplicant};
+  more.ip_address = "203.0.113.9";
+  EXPECT_EQ(service_.Register(more).error().code, "rate-limited");
+  more.ip_address = "198.51.100.7";
+  EXPECT_TRUE(service_.Register(more).ok());
 }
 
 TEST_F(AccountServiceTest, BadRegistrationsSayWhatToFix) {

@@ -141,6 +141,7 @@ void AddAccountRoutes(Api& api, domain::AccountService& accounts, CookiePolicy c
                reg.role = *parsed;
              }
              if (language) reg.preferred_language = *language;
+             reg.ip_address = c.request.remote_address;
              auto done = accounts.Register(reg);
              if (!done.ok()) return ErrorResponseFor(done.error());
              return http::JsonResponse(
