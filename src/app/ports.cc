@@ -351,7 +351,7 @@ std::vector<std::string> RulesPreChecks::NonLatinFields(const json& form) const 
     if (value.is_string()) {
       // Annex I fields 1 to 3, the names, go into the visa and its seal: letters only.
       const bool name = key == "1" || key == "2" || key == "3";
-      const std::string& text = value.get_ref<const std::string&>();
+      const auto& text = value.get_ref<const std::string&>();
       if (!(name ? rules::CheckLatinName(key, text) : rules::CheckLatinAlphabet(key, text)).ok()) {
         out.push_back(key);
       }

@@ -87,7 +87,7 @@ constexpr std::array<std::string_view, 10> kDateFields = {"4",   "14",  "15",  "
                                                           "27a", "27b", "28a", "29b", "29c"};
 
 // Fields that hold a list of values.
-constexpr std::size_t kMaxFormBytes = 64 * 1024;
+constexpr std::size_t kMaxFormBytes = std::size_t{64} * 1024;
 
 constexpr std::array<std::string_view, 7> kListFields = {
     "7b", "23", "25", "32a", "32e", "itinerary", "previous_stays"};
@@ -198,9 +198,9 @@ Status CheckListField(const std::string& key, const json& value) {
     }
     for (const auto& [member, member_value] : item.items()) {
       if (member != "state" && member != "from" && member != "to") {
-        return Error{"invalid-field", at + "." + member +
-                                          ": not a member of a stay (state, "
-                                          "from, to)"};
+        std::string where = at;
+        where.append(".").append(member);
+        return Error{"invalid-field", where + ": not a member of a stay (state, from, to)"};
       }
     }
     const std::string* state = text("state");

@@ -300,7 +300,7 @@ TEST_F(LodgingTest, APaymentForADeletedApplicationIsRefunded) {
   ASSERT_TRUE(payments_.HandleWebhook("scripted", "good", Webhook(p, "ev1", "paid")).ok());
   const auto jobs = store_.Snapshot().jobs;
   ASSERT_FALSE(jobs.empty());
-  const Job refund = jobs.back();
+  const Job& refund = jobs.back();
   EXPECT_EQ(refund.kind, "refund-payment");
   EXPECT_EQ(refund.payload["payment"], p.id);
   ASSERT_TRUE(payments_.RefundPayment(id, p.id).ok());
