@@ -598,7 +598,9 @@ Result<std::unique_ptr<Platform>> Platform::Open(const PlatformConfig& input, co
                             *p.visits, *p.verification, *p.store, clock, config.base_url});
   p.api = std::make_unique<api::Api>(std::make_shared<api::AccountAuthenticator>(*p.accounts));
   api::CookiePolicy cookies;
-  cookies.secure = config.secure_cookies;
+  // Served over https (the address the links and the payment page name): the cookies go only
+  // there, whether or not --secure-cookies was given.
+  cookies.secure = config.secure_cookies || config.base_url.starts_with("https://");
   api::AddAccountRoutes(*p.api, *p.accounts, cookies);
   api::AddApplicantRoutes(*p.api, *p.services);
   api::AddConsulateRoutes(*p.api, *p.services);

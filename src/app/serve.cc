@@ -224,7 +224,7 @@ void AddServeCommand(CLI::App& root, CliContext& ctx, CommandAction& action) {
       ->capture_default_str()
       ->check(CLI::Range(0, 64));
   cmd->add_flag("--secure-cookies", p.secure_cookies,
-                "Mark session cookies Secure (when served over https behind a proxy)");
+                "Mark session cookies Secure (implied by an https --base-url)");
   cmd->add_option("--administrator", p.administrator_email,
                   "E-mail address of an administrator to create at start when missing (the "
                   "password in OPENVAP_ADMINISTRATOR_PASSWORD, never on the command line), or to "

@@ -187,13 +187,27 @@ TEST(Binary, TheFirstAdministratorIsCreatedAtStartAndSignsIn) {
         {"Content-Type: application/json"});
     ASSERT_EQ(signed_in.status, 201) << signed_in.body;
     EXPECT_TRUE(json::parse(signed_in.body).value("mfa_enrolment_required", false));
+    // Served over plain http (a test, a proxy that says nothing): the cookie is not Secure.
+    EXPECT_EQ(signed_in.headers.at("set-cookie").find("Secure"), std::string::npos);
     server.Signal(SIGTERM);
     EXPECT_EQ(server.Wait(std::chrono::seconds(15)), 0);
   }
-  // The account exists now: the next start needs no password.
-  ChildProcess again(argv);
-  EXPECT_FALSE(again.WaitForLine("is serving", std::chrono::seconds(30)).empty())
-      << again.ReadAvailableStderr();
+  // The account exists now: the next start needs no password. Its address is https: the
+  // session cookie goes over https only.
+  std::vector<std::string> https = argv;
+  https.insert(https.end(), {"--base-url", "https://visa.example"});
+  ChildProcess again(https);
+  const std::string line = again.WaitForLine("is serving", std::chrono::seconds(30));
+  ASSERT_FALSE(line.empty()) << again.ReadAvailableStderr();
+  const std::string url = UrlFrom(line);
+  HttpClient client(url.substr(0, url.size() - 1));
+  const auto signed_in =
+      client.Post("/api/v1/sessions",
+                  R"({"email": "root@example.org", "password": "a long administrator passphrase"})",
+                  {"Content-Type: application/json"});
+  ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+  EXPECT_NE(signed_in.headers.at("set-cookie").find("; Secure"), std::string::npos)
+      << signed_in.headers.at("set-cookie");
 }
 
 }  // namespace
