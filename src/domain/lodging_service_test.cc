@@ -108,8 +108,14 @@ class LodgingTest : public ::testing::Test {
     store_.AddAccount("acc-anna");
   }
 
+  // A draft that names its applicant (fields 1 and 4), as one that books a visit must.
+  ApplicationId Named(ApplicationKind kind = ApplicationKind::kShortStayVisa) {
+    auto a = *applications_.CreateDraft(anna_, kind);
+    EXPECT_TRUE(applications_.SaveForm(anna_, a.id, {{"1", "DOE"}, {"4", "1990-05-01"}}, {}).ok());
+    return a.id;
+  }
   ApplicationId Submitted() {
-    auto a = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+    const Application a = *applications_.Get(anna_, Named());
     EXPECT_EQ(applications_.Submit(anna_, a.id, RequiredDeclarations({}), "ip")->status,
               ApplicationStatus::kSubmitted);
     return a.id;
@@ -446,8 +452,28 @@ TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
 
 // A visit can be booked on a draft, before any pre-check knows the competent state: submitting
 // checks it, or another state's staff would receive the file.
+// A visit is booked for a person: an empty draft holds no slot (one account booked every slot
+// of a provider with empty drafts); an extension or a confirmation names its visa.
+TEST_F(LodgingTest, AnEmptyDraftBooksNoVisit) {
+  const auto empty = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const auto refused = appointments_.Book(anna_, empty.id, PublishedSlot(esp_));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "invalid-transition");
+  EXPECT_NE(refused.error().message.find("surname (field 1)"), std::string::npos);
+  ASSERT_TRUE(applications_.SaveForm(anna_, empty.id, {{"1", "DOE"}}, {}).ok());
+  EXPECT_EQ(appointments_.Book(anna_, empty.id, PublishedSlot(esp_)).error().code,
+            "invalid-transition");  // the date of birth too
+  ASSERT_TRUE(applications_.SaveForm(anna_, empty.id, {{"4", "1990-05-01"}}, {}).ok());
+  EXPECT_TRUE(appointments_.Book(anna_, empty.id, PublishedSlot(esp_)).ok());
+  const auto confirmation = *applications_.CreateDraft(anna_, ApplicationKind::kVisaConfirmation);
+  EXPECT_NE(appointments_.Book(anna_, confirmation.id, PublishedSlot(esp_))
+                .error()
+                .message.find("the visa's number"),
+            std::string::npos);
+}
+
 TEST_F(LodgingTest, AVisitWithAnotherStateIsRefusedAtSubmission) {
-  auto draft = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const auto draft = *applications_.Get(anna_, Named());
   ASSERT_TRUE(appointments_
                   .Book(anna_, draft.id,
                         PublishedSlot(Person(Role::kConsularOfficer, "acc-de", "DE", "de-delhi")))
@@ -464,7 +490,7 @@ TEST_F(LodgingTest, AVisitWithAnotherStateIsRefusedAtSubmission) {
 // VIS 7d(4) reuses fingerprints for the document they were collected with: collecting them
 // with another document than the application's (field 13) would vouch for the wrong one.
 TEST_F(LodgingTest, BiometricsAreCollectedWithTheApplicationsTravelDocument) {
-  auto draft = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
+  const auto draft = *applications_.Get(anna_, Named());
   ASSERT_TRUE(applications_.SaveForm(anna_, draft.id, {{"13", "x 123 4567"}}, std::nullopt).ok());
   ASSERT_EQ(applications_.Submit(anna_, draft.id, RequiredDeclarations({}), "ip")->status,
             ApplicationStatus::kSubmitted);
