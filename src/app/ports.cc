@@ -126,11 +126,19 @@ bool IsFamilyMember(const domain::Application& a) {
 
 // The mandatory fields the form lacks, by number (VIS Art 7d(8): the applicant is told which
 // part of the file is missing).
-std::vector<std::string> MissingFormFields(const domain::Application& a) {
+std::vector<std::string> MissingFormFields(const domain::Application& a, Date lodged_on) {
   const json& form = a.form.Fields();
   std::vector<std::string> out;
   for (const char* key : kMandatoryFields) {
     if (!form.contains(key)) out.emplace_back(key);
+  }
+  // A minor's form names the person exercising parental authority or the legal guardian, who
+  // signs it (Annex I field 10; VC Art 11(1)): surname, first name and nationality at least.
+  if (const auto born = ParseIsoDate(a.form.FieldText("4"));
+      born.ok() && lodged_on < AddYears(*born, 18)) {
+    for (const char* key : {"10a", "10b", "10f"}) {
+      if (a.form.FieldText(key).empty()) out.emplace_back(key);
+    }
   }
   if (!IsFamilyMember(a)) {
     for (const char* key : kMandatoryUnlessFamily) {
@@ -256,7 +264,7 @@ Result<rules::CheckRequest> RulesPreChecks::RequestFor(
   }
   r.family_member_of_eu_citizen = family;
   r.seafarer = form.value("seafarer", false);
-  r.form_complete = MissingFormFields(a).empty();
+  r.form_complete = MissingFormFields(a, lodged_on).empty();
   r.photo = photo_uploaded;
   r.fee_paid = a.fee_paid;
   r.fee_paid_eur = domain::FeePaidEur(a);
@@ -316,7 +324,7 @@ Result<domain::PreCheckOutcome> RulesPreChecks::Run(const domain::Application& a
     std::string message = m.message;
     if (m.code == "form-incomplete") {
       std::string fields;
-      for (const std::string& key : MissingFormFields(a))
+      for (const std::string& key : MissingFormFields(a, lodged_on))
         fields += (fields.empty() ? "" : ", ") + key;
       if (!fields.empty()) message += " Fields missing: " + fields + ".";
     }

@@ -136,6 +136,24 @@ TEST(RulesPreChecks, TheOutcomeSaysWhetherAPhotoWasUploaded) {
   EXPECT_NE(incomplete->message.find("Fields missing: 5, 6, 8, 9, 16, 19, 27, 21, 30, 32."),
             std::string::npos)
       << incomplete->message;
+  // A minor's form names the parental authority or guardian who signs it (field 10; VC Art
+  // 11(1)): a child of eight without one is incomplete, fields 10a, 10b and 10f named.
+  domain::Application child = a;
+  child.form.Set("4", "2019-02-01");
+  const auto for_child = prechecks.Run(child, {}, D("2027-01-15"));
+  ASSERT_TRUE(for_child.ok()) << for_child.error().message;
+  EXPECT_NE(message_of(*for_child, "form-incomplete").find("27, 10a, 10b, 10f, 21"),
+            std::string::npos)
+      << message_of(*for_child, "form-incomplete");
+  child.form.Apply({{"10a", "DOE"}, {"10b", "JOHN"}, {"10f", "IND"}});
+  EXPECT_NE(message_of(*prechecks.Run(child, {}, D("2027-01-15")), "form-incomplete")
+                .find("27, 21, 30, 32."),
+            std::string::npos);
+  // Eighteen on the day of lodging: no guardian.
+  child.form.Apply({{"4", "2009-01-15"}, {"10a", nullptr}, {"10b", nullptr}, {"10f", nullptr}});
+  EXPECT_NE(message_of(*prechecks.Run(child, {}, D("2027-01-15")), "form-incomplete")
+                .find("27, 21, 30, 32."),
+            std::string::npos);
   domain::ApplicationDocument photo;
   photo.kind = "photo";
   const auto with = prechecks.Run(a, {{photo}, std::nullopt}, D("2027-01-15"));
