@@ -582,6 +582,10 @@ Result<SessionGrant> AccountService::CompleteSignIn(const std::string& session_t
   const Status written = store_.Write([&](UnitOfWork& uow) -> Status {
     bad_code = false;
     OPENVAP_ASSIGN_OR_RETURN(const Session session, LiveSession(uow, hash));
+    // Passed already: a code sent again (a second click) uses nothing up, a recovery code least.
+    if (session.mfa_verified) {
+      return Error{"invalid-transition", "this session has passed the second factor already"};
+    }
     OPENVAP_ASSIGN_OR_RETURN(auto account, uow.Accounts().Find(session.account));
     if (!account || !account->mfa_enabled || !account->totp_secret) {
       return Error{"mfa-not-enrolled", "set up an authenticator app first"};

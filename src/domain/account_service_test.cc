@@ -473,9 +473,14 @@ TEST_F(AccountServiceTest, SecondFactorRefusesReplayedCodesAndUsesRecoveryCodesO
 
   auto second = service_.SignIn("a@example.org", kPassword, "ip");
   EXPECT_EQ(service_.CompleteSignIn(second->token, code).error().code, "invalid-code");
-  EXPECT_TRUE(service_.CompleteSignIn(second->token, "recovery-2").ok());
+  const auto with_code = service_.CompleteSignIn(second->token, "recovery-2");
+  ASSERT_TRUE(with_code.ok());
   auto third = service_.SignIn("a@example.org", kPassword, "ip");
   EXPECT_EQ(service_.CompleteSignIn(third->token, "recovery-2").error().code, "invalid-code");
+  // A session past its second factor uses up no code sent to it again.
+  EXPECT_EQ(service_.CompleteSignIn(with_code->token, "recovery-3").error().code,
+            "invalid-transition");
+  EXPECT_TRUE(service_.CompleteSignIn(third->token, "recovery-3").ok());
 }
 
 TEST_F(AccountServiceTest, WrongPasswordsAndUnknownAccountsLookTheSameAndAreThrottled) {
