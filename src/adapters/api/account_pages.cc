@@ -1,8 +1,10 @@
 #include "adapters/api/account_pages.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "adapters/api/api.h"
 
@@ -138,40 +140,33 @@ http::Response PaymentReturnPage(const std::string& id, const std::string& outco
                c == '-';
       });
   if (!an_id) return http::ErrorResponse(404, "not-found", "no such application");
-  const std::string of = " for application " + id;
-  if (outcome == "paid") {
-    return Page(200, "Payment received",
-                "<p>" +
-                    HtmlEscape("The payment provider took the payment" + of +
-                               ". The platform records it when the provider's confirmation "
-                               "arrives, usually within a minute; your application then "
-                               "shows the fee as paid. You may close this page.") +
-                    "</p>");
-  }
-  if (outcome == "declined") {
-    return Page(200, "Payment declined",
-                "<p>" +
-                    HtmlEscape("The payment" + of +
-                               " was declined and nothing was taken. Start the payment "
-                               "again from your application, with another card if need "
-                               "be, or pay at the consulate or the service provider at "
-                               "your visit.") +
-                    "</p>");
-  }
-  if (outcome == "cancelled") {
-    return Page(200, "Payment cancelled",
-                "<p>" +
-                    HtmlEscape("You cancelled the payment" + of +
-                               "; nothing was taken. Start it again from your application "
-                               "when you are ready.") +
-                    "</p>");
-  }
-  return Page(200, "Payment",
-              "<p>" +
-                  HtmlEscape("The payment provider sent you back without saying how the "
-                             "payment" +
-                             of + " ended. Your application shows whether the fee is paid.") +
-                  "</p>");
+  // What each outcome the provider reports means; the application's id is put for "{id}".
+  struct Outcome {
+    std::string_view name;
+    const char* title;
+    const char* text;
+  };
+  static constexpr std::array<Outcome, 4> kOutcomes = {{
+      {"paid", "Payment received",
+       "The payment provider took the payment for application {id}. The platform records it "
+       "when the provider's confirmation arrives, usually within a minute; your application "
+       "then shows the fee as paid. You may close this page."},
+      {"declined", "Payment declined",
+       "The payment for application {id} was declined and nothing was taken. Start the payment "
+       "again from your application, with another card if need be, or pay at the consulate or "
+       "the service provider at your visit."},
+      {"cancelled", "Payment cancelled",
+       "You cancelled the payment for application {id}; nothing was taken. Start it again from "
+       "your application when you are ready."},
+      {"", "Payment",
+       "The payment provider sent you back without saying how the payment for application {id} "
+       "ended. Your application shows whether the fee is paid."},
+  }};
+  const auto* it = std::find_if(kOutcomes.begin(), kOutcomes.end() - 1,
+                                [&outcome](const Outcome& o) { return o.name == outcome; });
+  std::string text = it->text;
+  text.replace(text.find("{id}"), 4, id);
+  return Page(200, it->title, "<p>" + HtmlEscape(text) + "</p>");
 }
 
 }  // namespace
