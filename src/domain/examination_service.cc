@@ -561,8 +561,32 @@ Result<DigitalVisa> ExaminationService::Issue(const Principal& official, const A
     OPENVAP_RETURN_IF_ERROR(CheckTransition(a.status, ApplicationStatus::kIssued, official.role));
     OPENVAP_ASSIGN_OR_RETURN(const auto file, uow.Registry().FindFile(id));
     if (!file) return Error{"not-found", "no application file in the register"};
+    // The visa the application asked for: an extension or a confirmation extends or confirms
+    // the visa it is about (VC Art 32a, 33), it gets no new one (a confirmation's EUR 20 then
+    // bought a new visa without the examination).
+    if (a.kind == ApplicationKind::kVisaExtension || a.kind == ApplicationKind::kVisaConfirmation) {
+      return Error{"invalid-transition",
+                   std::string("a ") + std::string(ApplicationKindName(a.kind)) +
+                       " application is decided by " +
+                       (a.kind == ApplicationKind::kVisaExtension
+                            ? "extending the visa (POST /consulate/visas/{number}/extend) or "
+                              "refusing"
+                            : "confirming the visa (POST /consulate/visas/{number}/confirm) or "
+                              "refusing confirmation") +
+                       ", not with a new visa"};
+    }
     if (a.kind == ApplicationKind::kLongStayVisa && terms.type != VisaType::kLongStay) {
       return Error{"invalid-field", "type: a long-stay application is decided with a D visa"};
+    }
+    if (a.kind == ApplicationKind::kShortStayVisa && terms.type == VisaType::kLongStay) {
+      return Error{"invalid-field",
+                   "type: a short-stay application is decided with an A, C or LTV visa (VC Art "
+                   "1); a D visa needs a long-stay application"};
+    }
+    // A visa is valid from its decision on, not before (it would cover stays made without one).
+    if (terms.valid_from < UtcDateOf(clock_.Now())) {
+      return Error{"invalid-field", "valid_from: " + FormatIsoDate(terms.valid_from) +
+                                        " is before today, the decision's date"};
     }
     const bool family = file->data.value("family_member_of_eu_citizen", false);
     OPENVAP_ASSIGN_OR_RETURN(issued, NewVisa(uow, official, id, file->holder, terms, family));

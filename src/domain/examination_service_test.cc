@@ -148,8 +148,16 @@ class ExaminationTest : public ::testing::Test {
     return id;
   }
 
+  // A C visa for March 2027, valid from today when the clock is already in it (a visa is valid
+  // from its decision on).
   VisaTerms Terms() const {
-    return VisaTerms{VisaType::kUniform, {}, D("2027-03-01"), D("2027-03-31"), 1, 15, ""};
+    return VisaTerms{VisaType::kUniform,
+                     {},
+                     std::max(D("2027-03-01"), UtcDateOf(clock_.Now())),
+                     D("2027-03-31"),
+                     1,
+                     15,
+                     ""};
   }
 
   fakes::InMemoryStore store_;
@@ -248,14 +256,22 @@ TEST_F(ExaminationTest, VisaTermsFollowTheCode) {
   t.duration_of_stay_days = 32;
   EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("validity of 31 days"),
             std::string::npos);
+  // A short-stay application gets an A, C or LTV visa, not a D (CISA Art 18).
   t.type = VisaType::kLongStay;
   t.duration_of_stay_days = 180;
-  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("validity of 31 days"),
+  EXPECT_NE(exam_.Issue(consul_fr_, id, t)
+                .error()
+                .message.find("a short-stay application is "
+                              "decided with an A, C or LTV"),
             std::string::npos);
+  // Valid from the decision on, not before (the clock says 2027-01-15).
   t = Terms();
+  t.valid_from = D("2027-01-14");
+  EXPECT_EQ(exam_.Issue(consul_fr_, id, t).error().message,
+            "valid_from: 2027-01-14 is before today, the decision's date");
   t.valid_from = D("2026-12-01");
-  t.valid_until = D("2027-01-14");  // the clock says 2027-01-15
-  EXPECT_NE(exam_.Issue(consul_fr_, id, t).error().message.find("has passed"), std::string::npos);
+  t.valid_until = D("2027-01-14");
+  EXPECT_EQ(exam_.Issue(consul_fr_, id, t).error().code, "invalid-field");
   t = Terms();
   t.type = VisaType::kLimitedTerritorialValidity;
   t.territory = {"FR", "XX"};
@@ -270,6 +286,20 @@ TEST_F(ExaminationTest, VisaTermsFollowTheCode) {
   t.valid_until = D("2029-10-01");
   t.entries = 0;
   EXPECT_TRUE(exam_.Issue(consul_fr_, id, t).ok());
+}
+
+// An extension or a confirmation is decided on the visa it is about (VC Art 32a, 33): issuing
+// a new visa on it would sell a visa for the confirmation's EUR 20 without its examination.
+TEST_F(ExaminationTest, AnExtensionOrAConfirmationGetsNoNewVisa) {
+  for (const ApplicationKind kind :
+       {ApplicationKind::kVisaExtension, ApplicationKind::kVisaConfirmation}) {
+    const ApplicationId id = Notified(kind);
+    ASSERT_TRUE(exam_.Accept(consul_fr_, id).ok());
+    const auto refused = exam_.Issue(consul_fr_, id, Terms());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "invalid-transition");
+    EXPECT_NE(refused.error().message.find("not with a new visa"), std::string::npos);
+  }
 }
 
 TEST_F(ExaminationTest, RefusalsAreBilingualAndPresumedNotifiedOnTheEighthDay) {
@@ -529,8 +559,11 @@ TEST_F(ExaminationTest, EachTypeOfVisaHasItsTerritoryItsStayAndItsDecidingStates
     t.type = type;
     t.territory = std::move(territory);
     t.duration_of_stay_days = days;
-    if (type == VisaType::kLongStay) t.valid_until = D("2027-12-31");
-    return exam_.Issue(consul_fr_, Accepted(), t);
+    if (type != VisaType::kLongStay) return exam_.Issue(consul_fr_, Accepted(), t);
+    t.valid_until = D("2027-12-31");
+    const ApplicationId long_stay = Notified(ApplicationKind::kLongStayVisa);
+    EXPECT_TRUE(exam_.Accept(consul_fr_, long_stay).ok());
+    return exam_.Issue(consul_fr_, long_stay, t);
   };
   // VC Art 2(5), 3: an A visa allows no stay, and an extension gives it none.
   EXPECT_EQ(issue(VisaType::kAirportTransit, {}, 30).error().code, "invalid-field");

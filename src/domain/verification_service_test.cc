@@ -85,6 +85,23 @@ class VerificationTest : public ::testing::Test {
   DigitalVisa visa_;
 };
 
+// Where a visa is valid, as a verifier reads it: a C visa everywhere, an LTV in its states, a D
+// visa in its issuing state (a national visa, CISA Art 18), not "all Schengen States".
+TEST(VisaDisclosure, TheTerritoryIsTheVisaTypes) {
+  DigitalVisa v;
+  v.number = VisaNumber("FRA123456788");
+  v.issuing_state = "FR";
+  v.type = VisaType::kUniform;
+  EXPECT_EQ(VisaDisclosure(v, Role::kPublicVerifier)["territory"], "all Schengen States");
+  v.type = VisaType::kLimitedTerritorialValidity;
+  v.territory = {"FR", "DE"};
+  EXPECT_EQ(VisaDisclosure(v, Role::kPublicVerifier)["territory"], nlohmann::json({"FR", "DE"}));
+  v.type = VisaType::kLongStay;
+  v.territory.clear();
+  EXPECT_EQ(VisaDisclosure(v, Role::kPublicVerifier)["territory"],
+            "FR (national long-stay visa, CISA Art 18)");
+}
+
 TEST_F(VerificationTest, AValidSealOfARegisteredVisaIsJudgedByTheRegister) {
   const auto pub = service_.VerifyCode(Principal::Public(), Code("valid", visa_.number.value()));
   ASSERT_TRUE(pub.ok());

@@ -269,7 +269,9 @@ TEST(ConsulateRequests, NumbersAreNeverCutToFit) {
   EXPECT_EQ(ParseTerms(terms)->duration_of_stay_days, 15);
   terms["entries"] = "multiple";
   EXPECT_EQ(ParseTerms(terms)->entries, 0);
-  for (const json& entries : {json(4294967297LL), json(3), json(-1), json(1.0)}) {
+  // 0 stands for "multiple" inside (the seal's code), never in the API: an invalid number must
+  // not grant more entries than decided.
+  for (const json& entries : {json(4294967297LL), json(3), json(-1), json(1.0), json(0)}) {
     terms["entries"] = entries;
     EXPECT_EQ(ParseTerms(terms).error().message, "entries: 1, 2 or \"multiple\"") << entries;
   }

@@ -150,8 +150,8 @@ Result<domain::VisaTerms> ParseTerms(const json& body) {
   if (entries == body.end()) return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
   if (entries->is_string() && *entries == "multiple") {
     t.entries = 0;
-  } else if (entries->is_number_integer() && entries->get<std::int64_t>() >= 0 &&
-             entries->get<std::int64_t>() <= 2) {
+  } else if (entries->is_number_integer() && entries->get<std::int64_t>() >= 1 &&
+             entries->get<std::int64_t>() <= 2) {  // 0 is "multiple" inside, not in the API
     t.entries = entries->get<int>();
   } else {
     return Error{"invalid-field", "entries: 1, 2 or \"multiple\""};
