@@ -53,14 +53,17 @@ json HolderSchema() {
 }
 
 json TermsSchema() {
-  return ObjectSchema({{"type", {{"type", "string"}, {"enum", {"A", "C", "LTV", "D"}}}},
-                       {"valid_from", StringSchema(nullptr, "date")},
-                       {"valid_until", StringSchema(nullptr, "date")},
-                       {"entries", {{"oneOf", {{{"type", "integer"}}, {{"const", "multiple"}}}}}},
-                       {"duration_of_stay_days", {{"type", "integer"}}},
-                       {"territory", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                       {"remarks", StringSchema()}},
-                      {"type", "valid_from", "valid_until", "entries", "duration_of_stay_days"});
+  return ObjectSchema(
+      {{"type", {{"type", "string"}, {"enum", {"A", "C", "LTV", "D"}}}},
+       {"valid_from", StringSchema(nullptr, "date")},
+       {"valid_until", StringSchema(nullptr, "date")},
+       {"entries",
+        {{"oneOf",
+          {{{"type", "integer"}, {"minimum", 1}, {"maximum", 2}}, {{"const", "multiple"}}}}}},
+       {"duration_of_stay_days", {{"type", "integer"}}},
+       {"territory", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+       {"remarks", StringSchema()}},
+      {"type", "valid_from", "valid_until", "entries", "duration_of_stay_days"});
 }
 
 json ActSchema() {
