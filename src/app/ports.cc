@@ -495,10 +495,12 @@ std::string AnnexViDecisionTexts::StateLanguage(const std::string& state) const 
   const rules::SchengenState* s = data_.FindStateByIso2(state);
   if (s == nullptr || s->official_languages.empty()) return "en";
   // The first of the state's official languages that the form has: Luxembourg's decisions are
-  // in French (Luxembourgish has no text of Annex VI), Malta's in English, Belgium's in French
-  // until the deployment supplies Dutch. With none, the first, whose text is then missing.
+  // in French (Luxembourgish has no text of Annex VI), Belgium's in French until the deployment
+  // supplies Dutch. Not English: every decision has its English text already, and Art 32(2)
+  // wants the state's language and another (Malta's are in Maltese, once supplied). With none,
+  // the first, whose text is then missing.
   for (const std::string& language : s->official_languages) {
-    if (Ground(1, language).ok()) return language;
+    if (language != "en" && Ground(1, language).ok()) return language;
   }
   return s->official_languages.front();
 }

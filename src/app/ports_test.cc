@@ -527,7 +527,7 @@ TEST(AnnexViDecisionTexts, GroundsInOtherLanguagesComeFromTheDeployment) {
   const AnnexViDecisionTexts built_in(*data);
   EXPECT_EQ(built_in.StateLanguage("BE"), "fr");
   EXPECT_EQ(built_in.StateLanguage("LU"), "fr");  // Luxembourgish has no text of the form
-  EXPECT_EQ(built_in.StateLanguage("MT"), "en");
+  EXPECT_EQ(built_in.StateLanguage("MT"), "mt");  // English is the decision's other language
   EXPECT_EQ(built_in.StateLanguage("NO"), "no");  // none: its text is missing
   EXPECT_EQ(built_in.StateLanguage("IT"), "it");
   EXPECT_EQ(*texts.Ground(1, "it"), "motivo 1");
