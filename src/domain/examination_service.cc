@@ -552,6 +552,41 @@ Result<DigitalVisa> ExaminationService::NewVisa(UnitOfWork& uow, const Principal
   return v;
 }
 
+namespace {
+
+// The decision to issue, as the holder reads it: what the visa allows (VC Art 24, 25; CISA
+// Art 18), the terms of the sticker it replaces.
+std::string IssuedVisaText(const DigitalVisa& v) {
+  std::string kind;
+  std::string where = "all Schengen States";
+  switch (v.type) {
+    case VisaType::kAirportTransit:
+      kind = "an airport transit visa (type A)";
+      where = "the international transit areas of the Schengen States' airports";
+      break;
+    case VisaType::kUniform:
+      kind = "a uniform visa (type C)";
+      break;
+    case VisaType::kLimitedTerritorialValidity:
+      kind = "a visa with limited territorial validity (LTV)";
+      where.clear();
+      for (const std::string& state : v.territory) where += (where.empty() ? "" : ", ") + state;
+      break;
+    case VisaType::kLongStay:
+      kind = "a national long-stay visa (type D)";
+      where = v.issuing_state;
+      break;
+  }
+  const std::string entries =
+      v.entries == 0 ? "multiple entries"
+                     : std::to_string(v.entries) + " entr" + (v.entries == 1 ? "y" : "ies");
+  return "Visa " + v.number.value() + " was issued: " + kind + ", valid in " + where + " from " +
+         FormatIsoDate(v.valid_from) + " until " + FormatIsoDate(v.valid_until) + ", " + entries +
+         ", " + std::to_string(v.duration_of_stay_days) + " days of stay.";
+}
+
+}  // namespace
+
 Result<DigitalVisa> ExaminationService::Issue(const Principal& official, const ApplicationId& id,
                                               const VisaTerms& terms) {
   DigitalVisa issued;
@@ -595,9 +630,7 @@ Result<DigitalVisa> ExaminationService::Issue(const Principal& official, const A
     OPENVAP_RETURN_IF_ERROR(uow.Applications().Update(a));
     OPENVAP_ASSIGN_OR_RETURN(
         Decision d, NewDecision(uow, official, DecisionKind::kIssue, id, issued.number, {}));
-    d.text_english = "A " + std::string(VisaTypeCode(terms.type)) + " visa, number " +
-                     issued.number.value() + ", valid from " + FormatIsoDate(terms.valid_from) +
-                     " until " + FormatIsoDate(terms.valid_until) + ", was issued.";
+    d.text_english = IssuedVisaText(issued);
     d.text_state_language = d.text_english;
     OPENVAP_RETURN_IF_ERROR(Announce(uow, d, "Your visa was issued", d.text_english));
     OPENVAP_RETURN_IF_ERROR(RecordDecision(uow, d));

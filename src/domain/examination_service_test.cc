@@ -235,6 +235,15 @@ TEST_F(ExaminationTest, IssuingCreatesASealedDigitalVisaAndTellsTheApplicant) {
   EXPECT_EQ(second.to, std::vector<std::string>{"anna@example.org"});
   EXPECT_EQ(first.text, second.text);
   EXPECT_EQ(state.messages.back().kind, "decision");
+  // The decision says what the visa allows, in words (it read "A A visa", "A LTV visa").
+  std::string issued_text;
+  for (const auto& [decision_id, d] : state.decisions) {
+    if (d.kind == DecisionKind::kIssue) issued_text = d.text_english;
+  }
+  EXPECT_EQ(issued_text,
+            "Visa " + visa->number.value() +
+                " was issued: a uniform visa (type C), valid in all Schengen States from "
+                "2027-03-01 until 2027-03-31, 1 entry, 15 days of stay.");
   // The owner, officials and border guards see it; other applicants do not.
   EXPECT_TRUE(exam_.GetVisa(anna_, visa->number).ok());
   EXPECT_TRUE(exam_.GetVisa(Person(Role::kBorderGuard, "acc-bg", "DE"), visa->number).ok());
