@@ -319,7 +319,8 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .tag = "consulate",
            .roles = Officials(),
            .request_schema = ObjectSchema(
-               {{"competent_state", StringSchema("ISO alpha-2")}, {"remarks", StringSchema()}}),
+               {{"competent_state", StringSchema("ISO alpha-2")}, {"remarks", StringSchema()}},
+               {"competent_state"}),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(body, ParseJsonObject(c.request));
              OPENVAP_API_TRY(state, OptionalString(body, "competent_state"));
