@@ -890,7 +890,18 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
     VisaTerms terms{visa->type,        visa->territory, visa->valid_from,
                     visa->valid_until, visa->entries,   visa->duration_of_stay_days,
                     visa->remarks};
-    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));  // VC Art 32a(5) with Art 12
+    // VC Art 32a(5) with Art 12: the visa is the same, so what is wrong is the new document.
+    if (const Status fits = ValidateTerms(terms, holder); !fits.ok()) {
+      if (fits.error().message.rfind("valid_until: the visa may not end after", 0) != 0) {
+        return fits;
+      }
+      return Error{"invalid-field",
+                   "travel_document.travel_document_expires_on: the new document "
+                   "expires on " +
+                       FormatIsoDate(*doc.travel_document_expires_on) +
+                       ", too soon for the visa, valid until " + FormatIsoDate(visa->valid_until) +
+                       " (VC Art 12, 32a(5))"};
+    }
     OPENVAP_ASSIGN_OR_RETURN(
         auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaConfirmation, *visa));
     visa->holder = holder;

@@ -535,6 +535,11 @@ TEST_F(ExaminationTest, ConfirmationInANewTravelDocument) {
                 .error()
                 .message.find("expired on 2027-03-04"),
             std::string::npos);
+  // Valid, but not three months beyond the visa (until 2027-03-31): the document is named.
+  doc.travel_document_expires_on = D("2027-05-01");
+  EXPECT_EQ(exam_.ConfirmInNewTravelDocument(consul_fr_, visa.number, doc).error().message,
+            "travel_document.travel_document_expires_on: the new document expires on "
+            "2027-05-01, too soon for the visa, valid until 2027-03-31 (VC Art 12, 32a(5))");
   doc.travel_document_expires_on = D("2035-01-01");
   // The new document is the holder's: another person's data is refused, not left out.
   doc.date_of_birth = D("1990-01-01");
