@@ -891,7 +891,7 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
                     visa->valid_until, visa->entries,   visa->duration_of_stay_days,
                     visa->remarks};
     // VC Art 32a(5) with Art 12: the visa is the same, so what is wrong is the new document.
-    if (const Status fits = ValidateTerms(terms, holder); !fits.ok()) {
+    if (Status fits = ValidateTerms(terms, holder); !fits.ok()) {
       if (fits.error().message.rfind("valid_until: the visa may not end after", 0) != 0) {
         return fits;
       }
