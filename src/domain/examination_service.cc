@@ -355,15 +355,10 @@ Status ExaminationService::Accept(const Principal& official, const ApplicationId
 Status ExaminationService::DeclineCompetence(const Principal& official, const ApplicationId& id,
                                              const std::string& competent_state,
                                              const std::string& remarks) {
-  // VC Art 18(2): the consulate that is not competent indicates which is: a state that examines
-  // visa applications, and not the official's own.
-  if (competent_state.empty()) {
-    return Error{"invalid-field",
-                 "competent_state: name the state whose consulate is competent (alpha-2, e.g. "
-                 "DE; VC Art 18(2))"};
-  }
-  if (competent_state == official.member_state ||
-      !texts_.VisaCanBeValidIn(competent_state, UtcDateOf(clock_.Now()))) {
+  // The state named must be one that examines visa applications, and not the official's own.
+  if (!competent_state.empty() &&
+      (competent_state == official.member_state ||
+       !texts_.VisaCanBeValidIn(competent_state, UtcDateOf(clock_.Now())))) {
     return Error{"invalid-field", "competent_state: " + competent_state +
                                       " is not another state of the Schengen area (alpha-2, "
                                       "e.g. DE)"};
@@ -379,8 +374,10 @@ Status ExaminationService::DeclineCompetence(const Principal& official, const Ap
     OPENVAP_ASSIGN_OR_RETURN(Decision d, NewDecision(uow, official, DecisionKind::kNotCompetent, id,
                                                      std::nullopt, {{}, remarks}));
     d.text_english = StateLabel(texts_, official.member_state) +
-                     " is not competent to examine this application; it should be lodged with " +
-                     StateLabel(texts_, competent_state) + "." +
+                     " is not competent to examine this application" +
+                     (competent_state.empty() ? "."
+                                              : "; it should be lodged with " +
+                                                    StateLabel(texts_, competent_state) + ".") +
                      (remarks.empty() ? "" : " " + remarks);
     d.text_state_language = d.text_english;
     OPENVAP_RETURN_IF_ERROR(

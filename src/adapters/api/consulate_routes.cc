@@ -319,8 +319,7 @@ void AddConsulateRoutes(Api& api, PlatformServices& s) {
            .tag = "consulate",
            .roles = Officials(),
            .request_schema = ObjectSchema(
-               {{"competent_state", StringSchema("ISO alpha-2")}, {"remarks", StringSchema()}},
-               {"competent_state"}),
+               {{"competent_state", StringSchema("ISO alpha-2")}, {"remarks", StringSchema()}}),
            .handler = [&s](CallContext& c) {
              OPENVAP_API_TRY(body, ParseJsonObject(c.request));
              OPENVAP_API_TRY(state, OptionalString(body, "competent_state"));
