@@ -133,12 +133,11 @@ std::vector<std::string> MissingFormFields(const domain::Application& a, Date lo
     if (!form.contains(key)) out.emplace_back(key);
   }
   // A minor's form names the person exercising parental authority or the legal guardian, who
-  // signs it (Annex I field 10; VC Art 11(1)): surname, first name and nationality at least.
+  // signs it (Annex I field 10; VC Art 11(1)): its surname or name at least (an institution has
+  // no first name or nationality).
   if (const auto born = ParseIsoDate(a.form.FieldText("4"));
-      born.ok() && lodged_on < AddYears(*born, 18)) {
-    for (const char* key : {"10a", "10b", "10f"}) {
-      if (a.form.FieldText(key).empty()) out.emplace_back(key);
-    }
+      born.ok() && lodged_on < AddYears(*born, 18) && a.form.FieldText("10a").empty()) {
+    out.emplace_back("10a");
   }
   if (!IsFamilyMember(a)) {
     for (const char* key : kMandatoryUnlessFamily) {
@@ -357,8 +356,9 @@ std::vector<std::string> RulesPreChecks::NonLatinFields(const json& form) const 
   std::vector<std::string> out;
   for (const auto& [key, value] : form.items()) {
     if (value.is_string()) {
-      // Annex I fields 1 to 3, the names, go into the visa and its seal: letters only.
-      const bool name = key == "1" || key == "2" || key == "3";
+      // Annex I fields 1 and 3, the surname and first names, go into the visa and its seal:
+      // letters only (field 2, former surnames, does not).
+      const bool name = key == "1" || key == "3";
       const auto& text = value.get_ref<const std::string&>();
       if (!(name ? rules::CheckLatinName(key, text) : rules::CheckLatinAlphabet(key, text)).ok()) {
         out.push_back(key);

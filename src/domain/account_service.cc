@@ -109,14 +109,6 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
                  "registered; officials' accounts are created by administrators"};
   }
   OPENVAP_ASSIGN_OR_RETURN(const std::string email, NormaliseEmail(registration.email));
-  // Each registration mails someone: from one network only so many (an inbox is not flooded
-  // with links or "registration attempt" notices, nor the table with accounts).
-  OPENVAP_ASSIGN_OR_RETURN(const bool by_address,
-                           throttle_.Allow("register:address:" + registration.ip_address,
-                                           policy_.registrations_per_address, LoginWindow()));
-  if (!by_address) {
-    return Error{"rate-limited", "too many registrations from this network; wait 15 minutes"};
-  }
   if (registration.display_name.empty() || registration.display_name.size() > 200 ||
       !IsPlainText(registration.display_name)) {
     return Error{"invalid-field", "display_name: give a name of 1 to 200 characters on one line"};
@@ -128,6 +120,15 @@ Result<std::optional<AccountId>> AccountService::Register(const Registration& re
   }
   OPENVAP_RETURN_IF_ERROR(
       credentials_.CheckPasswordPolicy("password", registration.password, email));
+  // Each registration mails someone and costs a password hash: from one network only so many
+  // (an inbox is not flooded, nor the table with accounts). A request refused above does not
+  // count.
+  OPENVAP_ASSIGN_OR_RETURN(const bool by_address,
+                           throttle_.Allow("register:address:" + registration.ip_address,
+                                           policy_.registrations_per_address, LoginWindow()));
+  if (!by_address) {
+    return Error{"rate-limited", "too many registrations from this network; wait 15 minutes"};
+  }
   OPENVAP_ASSIGN_OR_RETURN(const std::string hash,
                            credentials_.HashPassword(registration.password));
   // The link about to be sent counts as the window's one (SignIn sends another after it); for

@@ -30,7 +30,9 @@ struct AccountPolicy {
   std::chrono::minutes password_reset_lifetime{60};
   int password_resets_per_account = 3;  // links asked for, per login_window
   int password_resets_per_address = 20;
-  int registrations_per_address = 20;   // per login_window, from one IP address
+  // Per login_window, from one IP address, as login_attempts_per_address: behind a proxy that
+  // hides the callers' addresses both limits hold for everyone together.
+  int registrations_per_address = 100;
   int login_attempts_per_account = 10;  // per login_window
   int login_attempts_per_address = 100;
   std::chrono::minutes login_window{15};

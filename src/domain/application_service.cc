@@ -86,9 +86,10 @@ constexpr std::array<std::string_view, 3> kExtensionReasons = {"serious-personal
 constexpr std::array<std::string_view, 10> kDateFields = {"4",   "14",  "15",  "17c", "20c",
                                                           "27a", "27b", "28a", "29b", "29c"};
 
-// Fields that hold a list of values.
+// The whole form's JSON text, at most: a full Annex I form is a few kB.
 constexpr std::size_t kMaxFormBytes = std::size_t{64} * 1024;
 
+// Fields that hold a list of values.
 constexpr std::array<std::string_view, 7> kListFields = {
     "7b", "23", "25", "32a", "32e", "itinerary", "previous_stays"};
 
@@ -206,7 +207,9 @@ Status CheckListField(const std::string& key, const json& value) {
     const std::string* state = text("state");
     if ((key == "itinerary" || item.contains("state")) &&
         (state == nullptr || state->size() != 2 ||
-         !std::all_of(state->begin(), state->end(), [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+         !std::all_of(state->begin(), state->end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');  // the rules upper-case it
+         }))) {
       return Error{"invalid-field", at + ".state: the Member State's two-letter code, such as FR"};
     }
     const std::string* from = text("from");
@@ -593,8 +596,9 @@ Result<Application> ApplicationService::SaveForm(const Principal& who, const App
     for (const std::string& f : non_latin) list += (list.empty() ? "" : ", ") + f;
     return Error{"invalid-field",
                  "form." + non_latin.front() +
-                     ": use Latin letters only, as in the travel document's machine-readable "
-                     "zone (VIS Art 7b(5)); fields: " +
+                     ": use Latin letters only (VIS Art 7b(5)); the surname and first names "
+                     "(fields 1 and 3) as the travel document prints them: letters with their "
+                     "accents, spaces, hyphens, apostrophes, full stops and commas; fields: " +
                      list};
   }
   Application saved;

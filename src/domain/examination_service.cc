@@ -619,7 +619,9 @@ Result<DigitalVisa> ExaminationService::Issue(const Principal& official, const A
                    "1); a D visa needs a long-stay application"};
     }
     // A visa is valid from its decision on, not before (it would cover stays made without one).
-    if (terms.valid_from < UtcDateOf(clock_.Now())) {
+    // The decision's day is the consulate's: west of Greenwich it is still yesterday in UTC terms
+    // for up to twelve hours.
+    if (terms.valid_from < UtcDateOf(clock_.Now() - std::chrono::hours(12))) {
       return Error{"invalid-field", "valid_from: " + FormatIsoDate(terms.valid_from) +
                                         " is before today, the decision's date"};
     }

@@ -273,11 +273,12 @@ TEST_F(ExaminationTest, VisaTermsFollowTheCode) {
                 .message.find("a short-stay application is "
                               "decided with an A, C or LTV"),
             std::string::npos);
-  // Valid from the decision on, not before (the clock says 2027-01-15).
+  // Valid from the decision on, not before (the clock says 2027-01-15T09:00Z, still the 14th
+  // twelve hours west).
   t = Terms();
-  t.valid_from = D("2027-01-14");
+  t.valid_from = D("2027-01-13");
   EXPECT_EQ(exam_.Issue(consul_fr_, id, t).error().message,
-            "valid_from: 2027-01-14 is before today, the decision's date");
+            "valid_from: 2027-01-13 is before today, the decision's date");
   t.valid_from = D("2026-12-01");
   t.valid_until = D("2027-01-14");
   EXPECT_EQ(exam_.Issue(consul_fr_, id, t).error().code, "invalid-field");

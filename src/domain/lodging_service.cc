@@ -417,15 +417,16 @@ Result<AppointmentSlot> AppointmentService::Book(const Principal& owner, const A
     // A visit is for a person's file: an empty draft holds no slot (one account booked every
     // slot of a provider with empty drafts). A visa application names the person (fields 1
     // and 4); an extension or a confirmation, the visa it is about.
+    const bool named = !app->form.FieldText("1").empty() && !app->form.FieldText("4").empty();
     const bool visa =
         app->kind == ApplicationKind::kShortStayVisa || app->kind == ApplicationKind::kLongStayVisa;
-    if (visa ? app->form.FieldText("1").empty() || app->form.FieldText("4").empty()
-             : app->form.FieldText("visa_number").empty()) {
-      return Error{"invalid-transition",
-                   visa ? "fill in the form first, at least the surname (field 1) and the date "
-                          "of birth (field 4): a visit is booked for a person"
-                        : "fill in the form first, at least the visa's number: a visit is "
-                          "booked for a person"};
+    if (!named && (visa || app->form.FieldText("visa_number").empty())) {
+      return Error{"invalid-field",
+                   visa ? "form: fill in at least the surname (field 1) and the date of birth "
+                          "(field 4) first: a visit is booked for a person"
+                        : "form: fill in at least the surname (field 1) and the date of birth "
+                          "(field 4), or the visa's number, first: a visit is booked for a "
+                          "person"};
     }
     OPENVAP_ASSIGN_OR_RETURN(auto slot, uow.Appointments().FindSlot(slot_id));
     if (!slot) return Error{"not-found", "no slot " + slot_id};

@@ -450,19 +450,17 @@ TEST_F(LodgingTest, TheConsulateReceivesTheVisitBookedWithIt) {
   EXPECT_EQ(applications_.Get(anna_, id)->status, ApplicationStatus::kNotified);
 }
 
-// A visit can be booked on a draft, before any pre-check knows the competent state: submitting
-// checks it, or another state's staff would receive the file.
 // A visit is booked for a person: an empty draft holds no slot (one account booked every slot
 // of a provider with empty drafts); an extension or a confirmation names its visa.
 TEST_F(LodgingTest, AnEmptyDraftBooksNoVisit) {
   const auto empty = *applications_.CreateDraft(anna_, ApplicationKind::kShortStayVisa);
   const auto refused = appointments_.Book(anna_, empty.id, PublishedSlot(esp_));
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, "invalid-transition");
+  EXPECT_EQ(refused.error().code, "invalid-field");
   EXPECT_NE(refused.error().message.find("surname (field 1)"), std::string::npos);
   ASSERT_TRUE(applications_.SaveForm(anna_, empty.id, {{"1", "DOE"}}, {}).ok());
   EXPECT_EQ(appointments_.Book(anna_, empty.id, PublishedSlot(esp_)).error().code,
-            "invalid-transition");  // the date of birth too
+            "invalid-field");  // the date of birth too
   ASSERT_TRUE(applications_.SaveForm(anna_, empty.id, {{"4", "1990-05-01"}}, {}).ok());
   EXPECT_TRUE(appointments_.Book(anna_, empty.id, PublishedSlot(esp_)).ok());
   const auto confirmation = *applications_.CreateDraft(anna_, ApplicationKind::kVisaConfirmation);
@@ -472,6 +470,8 @@ TEST_F(LodgingTest, AnEmptyDraftBooksNoVisit) {
             std::string::npos);
 }
 
+// A visit can be booked on a draft, before any pre-check knows the competent state: submitting
+// checks it, or another state's staff would receive the file.
 TEST_F(LodgingTest, AVisitWithAnotherStateIsRefusedAtSubmission) {
   const auto draft = *applications_.Get(anna_, Named());
   ASSERT_TRUE(appointments_

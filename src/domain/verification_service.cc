@@ -60,6 +60,8 @@ json VisaDisclosure(const DigitalVisa& v, Role role) {
   // other states for 90 days in any 180 (Art 21(2a)), which is not a visa valid there.
   json territory = v.type == VisaType::kLongStay
                        ? json(v.issuing_state + " (national long-stay visa, CISA Art 18)")
+                   : v.type == VisaType::kAirportTransit
+                       ? json("the international transit areas of the Schengen States' airports")
                    : v.territory.empty() ? json("all Schengen States")
                                          : json(v.territory);
   json out = {{"kind", "digital-visa"},

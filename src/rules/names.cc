@@ -272,8 +272,8 @@ bool IsCombiningMark(std::uint32_t cp) {
 }
 
 bool IsNameSeparator(std::uint32_t cp) {
-  return cp == ' ' || cp == '-' || cp == '\'' || cp == '.' || cp == 0x2010 || cp == 0x2011 ||
-         cp == 0x2019;
+  return cp == ' ' || cp == 0x00A0 || cp == '-' || cp == '\'' || cp == '.' || cp == ',' ||
+         cp == 0x2010 || cp == 0x2011 || cp == 0x2018 || cp == 0x2019;
 }
 
 }  // namespace
@@ -282,6 +282,12 @@ Status CheckLatinName(std::string_view field, std::string_view text) {
   std::u32string code_points;
   if (!DecodeUtf8(text, code_points)) {
     return Error{"invalid-utf8", std::string(field) + ": the text is not valid UTF-8"};
+  }
+  if (!code_points.empty() && std::none_of(code_points.begin(), code_points.end(), IsLatinLetter)) {
+    return Error{"non-latin-characters",
+                 std::string(field) +
+                     ": a name has letters; write it as the travel document "
+                     "prints it (VIS Reg Art 7b(5))"};
   }
   for (std::size_t i = 0; i < code_points.size(); ++i) {
     const std::uint32_t cp = code_points[i];

@@ -28,7 +28,8 @@ Status CheckLatinAlphabet(std::string_view field, std::string_view text);
 // A person's name as the travel document prints it in its visual zone (ICAO Doc 9303-3, 3.1;
 // VIS Art 7b(5)), stricter than CheckLatinAlphabet since it goes into the visa and its seal:
 // Latin letters with their diacritics (precomposed, or combining after a letter), and between
-// them spaces, hyphens, apostrophes and full stops. No digits, symbols, emoji or full-width
+// them spaces, hyphens, apostrophes, full stops and commas, and at least one letter. No digits,
+// symbols, emoji or full-width
 // forms. Errors: "non-latin-characters" naming the character, as CheckLatinAlphabet;
 // "invalid-utf8".
 Status CheckLatinName(std::string_view field, std::string_view text);

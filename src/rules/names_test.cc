@@ -23,16 +23,16 @@ TEST(LatinAlphabet, LatinLettersWithDiacriticsDigitsAndPunctuationPass) {
 // Names go into the visa and its seal: Latin letters with their diacritics and the marks
 // between them, nothing else (an emoji and full-width letters reached a signed visa).
 TEST(LatinName, LettersDiacriticsAndTheMarksOfNamesOnly) {
-  for (const char* name : {"DOE", "O'NEILL", "JEAN-PIERRE", "ST. JOHN", "Müller", "NGUYỄN",
-                           "Øvergård", "ʻAKAU", "D\u2019ANGELO", "DOE\u0301", ""}) {
+  for (const char* name :
+       {"DOE", "O'NEILL", "JEAN-PIERRE", "ST. JOHN", "Müller", "NGUYỄN", "Øvergård", "ʻAKAU",
+        "D\u2019ANGELO", "\u2018AKAU", "DOE\u0301", "DOE, JR.", "ANA\u00A0MARIA", ""}) {
     EXPECT_TRUE(CheckLatinName("1", name).ok()) << name;
   }
   for (const char* name : {"DOE \U0001F600", "\uFF21\uFF2E\uFF21", "DOE2", "\u0301DOE",
-                           "DOE \u0301", "ΔΟΕ", "DOE&", "DOE_", "DOE×"}) {
+                           "DOE \u0301", "ΔΟΕ", "DOE&", "DOE_", "DOE×", "-", " . "}) {
     const auto refused = CheckLatinName("1", name);
     ASSERT_FALSE(refused.ok()) << name;
     EXPECT_EQ(refused.error().code, "non-latin-characters") << name;
-    EXPECT_NE(refused.error().message.find("not a letter of a name"), std::string::npos);
   }
   EXPECT_EQ(CheckLatinName("1", "\xFF").error().code, "invalid-utf8");
 }

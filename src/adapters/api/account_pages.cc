@@ -148,9 +148,9 @@ http::Response PaymentReturnPage(const std::string& id, const std::string& outco
   };
   static constexpr std::array<Outcome, 4> kOutcomes = {{
       {"paid", "Payment received",
-       "The payment provider took the payment for application {id}. The platform records it "
-       "when the provider's confirmation arrives, usually within a minute; your application "
-       "then shows the fee as paid. You may close this page."},
+       "The payment provider says it took the payment for application {id}. The platform "
+       "records it when the provider's signed confirmation arrives, usually within a minute; "
+       "your application then shows the fee as paid. You may close this page."},
       {"declined", "Payment declined",
        "The payment for application {id} was declined and nothing was taken. Start the payment "
        "again from your application, with another card if need be, or pay at the consulate or "
