@@ -229,6 +229,22 @@ std::string Pad(std::string text, std::size_t width) {
   return text;
 }
 
+// The code points of the form field `field`'s text. Errors: "invalid-utf8" naming the field.
+Result<std::u32string> DecodeField(std::string_view field, std::string_view text) {
+  std::u32string code_points;
+  if (!DecodeUtf8(text, code_points)) {
+    return Error{"invalid-utf8", std::string(field) + ": the text is not valid UTF-8"};
+  }
+  return code_points;
+}
+
+// "'x' (U+0078) at character 3": the `index`th (0-based) code point, as a message shows it.
+std::string CharacterAt(const std::u32string& code_points, std::size_t index) {
+  const std::uint32_t cp = code_points[index];
+  return "'" + EncodeUtf8(cp) + "' (" + CodePointText(cp) + ") at character " +
+         std::to_string(index + 1);
+}
+
 }  // namespace
 
 Status CheckLatinAlphabet(std::string_view field, std::string_view text) {
@@ -237,16 +253,11 @@ Status CheckLatinAlphabet(std::string_view field, std::string_view text) {
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return Ok();
   }
-  std::u32string code_points;
-  if (!DecodeUtf8(text, code_points)) {
-    return Error{"invalid-utf8", std::string(field) + ": the text is not valid UTF-8"};
-  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::u32string code_points, DecodeField(field, text));
   for (std::size_t i = 0; i < code_points.size(); ++i) {
-    const std::uint32_t cp = code_points[i];
-    if (!IsLatinOrNeutral(cp)) {
+    if (!IsLatinOrNeutral(code_points[i])) {
       return Error{"non-latin-characters",
-                   std::string(field) + ": '" + EncodeUtf8(cp) + "' (" + CodePointText(cp) +
-                       ") at character " + std::to_string(i + 1) +
+                   std::string(field) + ": " + CharacterAt(code_points, i) +
                        " is not a Latin-alphabet character; write this field in Latin letters "
                        "(VIS Reg Art 7b(5))"};
     }
@@ -279,10 +290,7 @@ bool IsNameSeparator(std::uint32_t cp) {
 }  // namespace
 
 Status CheckLatinName(std::string_view field, std::string_view text) {
-  std::u32string code_points;
-  if (!DecodeUtf8(text, code_points)) {
-    return Error{"invalid-utf8", std::string(field) + ": the text is not valid UTF-8"};
-  }
+  OPENVAP_ASSIGN_OR_RETURN(const std::u32string code_points, DecodeField(field, text));
   if (!code_points.empty() && std::none_of(code_points.begin(), code_points.end(), IsLatinLetter)) {
     return Error{"non-latin-characters",
                  std::string(field) +
@@ -297,8 +305,7 @@ Status CheckLatinName(std::string_view field, std::string_view text) {
       continue;
     }
     return Error{"non-latin-characters",
-                 std::string(field) + ": '" + EncodeUtf8(cp) + "' (" + CodePointText(cp) +
-                     ") at character " + std::to_string(i + 1) +
+                 std::string(field) + ": " + CharacterAt(code_points, i) +
                      " is not a letter of a name; write the name in Latin letters as the travel "
                      "document prints it (VIS Reg Art 7b(5))"};
   }
