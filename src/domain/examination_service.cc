@@ -558,31 +558,26 @@ namespace {
 // Art 18), the terms of the sticker it replaces.
 std::string IssuedVisaText(const DigitalVisa& v) {
   std::string kind;
-  std::string where = "all Schengen States";
   switch (v.type) {
     case VisaType::kAirportTransit:
       kind = "an airport transit visa (type A)";
-      where = "the international transit areas of the Schengen States' airports";
       break;
     case VisaType::kUniform:
       kind = "a uniform visa (type C)";
       break;
     case VisaType::kLimitedTerritorialValidity:
       kind = "a visa with limited territorial validity (LTV)";
-      where.clear();
-      for (const std::string& state : v.territory) where += (where.empty() ? "" : ", ") + state;
       break;
     case VisaType::kLongStay:
       kind = "a national long-stay visa (type D)";
-      where = v.issuing_state;
       break;
   }
   const std::string entries =
       v.entries == 0 ? "multiple entries"
                      : std::to_string(v.entries) + " entr" + (v.entries == 1 ? "y" : "ies");
-  return "Visa " + v.number.value() + " was issued: " + kind + ", valid in " + where + " from " +
-         FormatIsoDate(v.valid_from) + " until " + FormatIsoDate(v.valid_until) + ", " + entries +
-         ", " + std::to_string(v.duration_of_stay_days) + " days of stay.";
+  return "Visa " + v.number.value() + " was issued: " + kind + ", valid in " + ValidityArea(v) +
+         " from " + FormatIsoDate(v.valid_from) + " until " + FormatIsoDate(v.valid_until) + ", " +
+         entries + ", " + std::to_string(v.duration_of_stay_days) + " days of stay.";
 }
 
 }  // namespace

@@ -56,14 +56,14 @@ bool NamesTheSigningState(std::string_view number, std::string_view header_count
 }  // namespace
 
 json VisaDisclosure(const DigitalVisa& v, Role role) {
-  // A D visa is the issuing state's national visa (CISA Art 18); its holder may move in the
-  // other states for 90 days in any 180 (Art 21(2a)), which is not a visa valid there.
+  // An LTV's states as a list. A D visa is the issuing state's national visa (CISA Art 18): its
+  // holder may move in the other states for 90 days in any 180 (Art 21(2a)), which is not a
+  // visa valid there.
   json territory = v.type == VisaType::kLongStay
-                       ? json(v.issuing_state + " (national long-stay visa, CISA Art 18)")
-                   : v.type == VisaType::kAirportTransit
-                       ? json("the international transit areas of the Schengen States' airports")
-                   : v.territory.empty() ? json("all Schengen States")
-                                         : json(v.territory);
+                       ? json(ValidityArea(v) + " (national long-stay visa, CISA Art 18)")
+                   : v.type != VisaType::kAirportTransit && !v.territory.empty()
+                       ? json(v.territory)
+                       : json(ValidityArea(v));
   json out = {{"kind", "digital-visa"},
               {"visa_number", v.number.value()},
               {"visa_type", VisaTypeCode(v.type)},

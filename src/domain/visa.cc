@@ -36,6 +36,22 @@ int CheckDigit(std::string_view text) {
 
 }  // namespace
 
+std::string ValidityArea(const DigitalVisa& visa) {
+  switch (visa.type) {
+    case VisaType::kAirportTransit:
+      return "the international transit areas of the Schengen States' airports";
+    case VisaType::kLongStay:
+      return visa.issuing_state;
+    case VisaType::kUniform:
+    case VisaType::kLimitedTerritorialValidity:
+      break;
+  }
+  if (visa.territory.empty()) return "all Schengen States";
+  std::string states;
+  for (const std::string& state : visa.territory) states += (states.empty() ? "" : ", ") + state;
+  return states;
+}
+
 std::string_view VisaTypeCode(VisaType type) {
   for (const auto& [t, code] : kTypeCodes) {
     if (t == type) return code;

@@ -83,6 +83,11 @@ enum class VisaValidity { kValid, kNotYetValid, kExpired, kAnnulled, kRevoked };
 std::string_view VisaValidityName(VisaValidity validity);
 VisaValidity ValidityOn(const DigitalVisa& visa, Date day);
 
+// Where `visa` lets its holder be, in words: an A visa the airports' international transit
+// areas (VC Art 3), a C visa all Schengen States (Art 24(1)), an LTV its states, "FR, DE" (Art
+// 25(2)), a D visa its issuing state (a national visa, CISA Art 18).
+std::string ValidityArea(const DigitalVisa& visa);
+
 // Visa numbers keep the shape of uniform-format sticker numbers (Reg 856/2008: the issuing
 // state's three-letter code and nine digits) so that existing border systems accept them; the
 // ninth digit is an ICAO 9303 check digit over the first eight, which catches mistyped numbers
