@@ -554,6 +554,12 @@ json MemberStateVisaSealer::SealData(const domain::DigitalVisa& visa) {
 }
 
 Status MemberStateVisaSealer::CanSignOn(const std::string& state, Date day) const {
+  const auto signer = SignerOn(state, day);
+  return signer.ok() ? Ok() : Status(signer.error());
+}
+
+Result<const verify::CertificateSealSigner*> MemberStateVisaSealer::SignerOn(
+    const std::string& state, Date day) const {
   const auto it = signers_.find(state);
   if (it == signers_.end()) {
     return Error{"no-signer", "no document signer is configured for " + state +
@@ -580,16 +586,16 @@ Status MemberStateVisaSealer::CanSignOn(const std::string& state, Date day) cons
                        FormatIsoDate(day) + ": keep the signer it replaces in place until then"};
     }
   }
-  return Ok();
+  return &it->second;
 }
 
 Result<Bytes> MemberStateVisaSealer::Seal(const domain::DigitalVisa& visa, Date signed_on) const {
-  OPENVAP_RETURN_IF_ERROR(CanSignOn(visa.issuing_state, signed_on));
-  const auto it = signers_.find(visa.issuing_state);
+  OPENVAP_ASSIGN_OR_RETURN(const verify::CertificateSealSigner* signer,
+                           SignerOn(visa.issuing_state, signed_on));
   // The seal must verify as long as the visa is valid (DV-SEAL, DV-OFFLINE): a verifier refuses
   // a seal whose signer certificate has expired (ICAO 9303-12), so a signer that ends first
   // would turn a valid visa "invalid" at the border.
-  const Timestamp signer_ends = it->second.certificate().not_after();
+  const Timestamp signer_ends = signer->certificate().not_after();
   if (StartOfDayUtc(visa.valid_until) + std::chrono::hours(24) > signer_ends) {
     return Error{"signer-expires-first",
                  "the document signer of " + visa.issuing_state + " is valid until " +
@@ -599,7 +605,7 @@ Result<Bytes> MemberStateVisaSealer::Seal(const domain::DigitalVisa& visa, Date 
                      "install a new document signer (openvap pki signer; docs/pki.md)"};
   }
   return seal::EncodeAndSignVds("eu-digital-visa", SealData(visa), visa.issued_on, signed_on,
-                                it->second);
+                                *signer);
 }
 
 domain::SealCheck TrustStoreSealVerifier::Check(ByteView code, Timestamp at) const {

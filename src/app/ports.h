@@ -129,6 +129,9 @@ class MemberStateVisaSealer final : public domain::VisaSealer {
   static nlohmann::json SealData(const domain::DigitalVisa& visa);
 
  private:
+  // `state`'s signer, if it may sign on `day`; the errors of CanSignOn.
+  Result<const verify::CertificateSealSigner*> SignerOn(const std::string& state, Date day) const;
+
   std::map<std::string, verify::CertificateSealSigner> signers_;
 };
 
