@@ -447,6 +447,18 @@ Status ExaminationService::ValidateHolder(const VisaHolder& h) const {
   return Ok();
 }
 
+namespace {
+
+// VC Art 12(a): the last day a visa of `type` may be valid in a travel document that expires on
+// `expires`: it must outlast a short-stay visa by three months.
+Date LatestVisaEnd(VisaType type, Date expires) {
+  return type == VisaType::kUniform || type == VisaType::kLimitedTerritorialValidity
+             ? AddMonths(expires, -3)
+             : expires;
+}
+
+}  // namespace
+
 Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& holder) const {
   if (DaysBetween(t.valid_from, t.valid_until) < 0) {
     return Error{"invalid-field", "valid_until: must not be before valid_from"};
@@ -506,11 +518,7 @@ Status ExaminationService::ValidateTerms(const VisaTerms& t, const VisaHolder& h
     }
   }
   if (holder.travel_document_expires_on) {
-    // VC Art 12(a): the travel document must outlast the visa by three months (short stays).
-    const Date limit =
-        t.type == VisaType::kUniform || t.type == VisaType::kLimitedTerritorialValidity
-            ? AddMonths(*holder.travel_document_expires_on, -3)
-            : *holder.travel_document_expires_on;
+    const Date limit = LatestVisaEnd(t.type, *holder.travel_document_expires_on);
     if (DaysBetween(t.valid_until, limit) < 0) {
       return Error{"invalid-field", "valid_until: the visa may not end after " +
                                         FormatIsoDate(limit) +
@@ -885,10 +893,9 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
                     visa->valid_until, visa->entries,   visa->duration_of_stay_days,
                     visa->remarks};
     // VC Art 32a(5) with Art 12: the visa is the same, so what is wrong is the new document.
-    if (Status fits = ValidateTerms(terms, holder); !fits.ok()) {
-      if (fits.error().message.rfind("valid_until: the visa may not end after", 0) != 0) {
-        return fits;
-      }
+    if (doc.travel_document_expires_on &&
+        DaysBetween(visa->valid_until, LatestVisaEnd(visa->type, *doc.travel_document_expires_on)) <
+            0) {
       return Error{"invalid-field",
                    "travel_document.travel_document_expires_on: the new document "
                    "expires on " +
@@ -896,6 +903,7 @@ Result<Decision> ExaminationService::ConfirmInNewTravelDocument(
                        ", too soon for the visa, valid until " + FormatIsoDate(visa->valid_until) +
                        " (VC Art 12, 32a(5))"};
     }
+    OPENVAP_RETURN_IF_ERROR(ValidateTerms(terms, holder));
     OPENVAP_ASSIGN_OR_RETURN(
         auto asked, LoadRequest(uow, official, request, ApplicationKind::kVisaConfirmation, *visa));
     visa->holder = holder;
